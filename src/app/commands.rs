@@ -1,0 +1,525 @@
+//! The commands, one function each. Each runs inside the caller's transaction (see
+//! [`super::Desk::run`]), checks its rules, writes its own context's rows and appends events.
+
+use super::{AppError, Ctx, Stamp};
+use crate::domain::event::{CitizenFacts, Event, InjectionFacts};
+use crate::domain::{
+    ApplicationStatus, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, RequestStatus,
+    ResidentId, Rule, Uvci, text,
+};
+use crate::store::applying::{self, ApplicationRow};
+use crate::store::issuance::{self, NewCertificate};
+use crate::store::outbox;
+use crate::store::vaccination::{self, CitizenRow, InjectionRow};
+use chrono::Duration;
+
+fn emit(ctx: &Ctx<'_>, s: &Stamp, e: &Event) -> Result<i64, AppError> {
+    Ok(outbox::append(ctx.conn, &s.actor, &s.at_str(), e)?)
+}
+
+fn citizen_facts(c: &CitizenRow) -> CitizenFacts {
+    CitizenFacts {
+        citizen: c.id,
+        resident_id: c.resident_id.as_str().to_string(),
+        family_name: c.details.family_name.clone(),
+        given_name: c.details.given_name.clone(),
+        family_name_icao: c.details.family_name_icao.clone(),
+        given_name_icao: c.details.given_name_icao.clone(),
+        birth_date: c.details.birth_date.to_string(),
+    }
+}
+
+fn injection_facts(id: i64, citizen: i64, d: &InjectionDetails, version: i64) -> InjectionFacts {
+    InjectionFacts {
+        injection: id,
+        citizen,
+        product: d.product.clone(),
+        dose: d.dose,
+        series: d.series,
+        date: d.date.format("%Y-%m-%d").to_string(),
+        lot: d.lot.clone(),
+        country: d.country.clone(),
+        centre: d.centre.clone(),
+        status: d.status.as_str().to_string(),
+        version,
+    }
+}
+
+/// Finds a registered citizen by resident id.
+pub fn find_citizen(ctx: &Ctx<'_>, id: &ResidentId) -> Result<CitizenRow, AppError> {
+    vaccination::citizen_by_resident_id(ctx.conn, id)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "citizen",
+            format!("citizen {id} is not registered"),
+        )
+        .into()
+    })
+}
+
+/// Finds the citizen's injection with this dose number that is not voided.
+pub fn find_injection(
+    ctx: &Ctx<'_>,
+    citizen: &CitizenRow,
+    dose: u32,
+) -> Result<InjectionRow, AppError> {
+    vaccination::live_injection(ctx.conn, citizen.id, dose)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "dose",
+            format!(
+                "{} has no injection dose {dose} (that is not voided)",
+                citizen.resident_id
+            ),
+        )
+        .into()
+    })
+}
+
+/// Finds the latest application for an injection.
+pub fn find_application(
+    ctx: &Ctx<'_>,
+    citizen: &CitizenRow,
+    injection: &InjectionRow,
+) -> Result<ApplicationRow, AppError> {
+    applying::latest_for_injection(ctx.conn, injection.id)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "application",
+            format!(
+                "no application for injection dose {} of {}",
+                injection.details.dose, citizen.resident_id
+            ),
+        )
+        .into()
+    })
+}
+
+pub fn register_citizen(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    id: &ResidentId,
+    details: CitizenDetails,
+) -> Result<i64, AppError> {
+    if vaccination::citizen_by_resident_id(ctx.conn, id)?.is_some() {
+        return Err(Refusal::new(
+            Rule::AlreadyExists,
+            "id",
+            format!("citizen {id} is already registered"),
+        )
+        .into());
+    }
+    let citizen = vaccination::insert_citizen(ctx.conn, id, &details, &s.at_str(), &s.actor)?;
+    let row = CitizenRow {
+        id: citizen,
+        resident_id: id.clone(),
+        details,
+    };
+    emit(ctx, s, &Event::CitizenRegistered(citizen_facts(&row)))?;
+    Ok(citizen)
+}
+
+pub fn update_citizen(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    citizen: &CitizenRow,
+    details: CitizenDetails,
+) -> Result<(), AppError> {
+    if details == citizen.details {
+        return Ok(());
+    }
+    vaccination::update_citizen(ctx.conn, citizen.id, &details, &s.at_str(), &s.actor)?;
+    let row = CitizenRow {
+        details,
+        ..citizen.clone()
+    };
+    emit(ctx, s, &Event::CitizenUpdated(citizen_facts(&row)))?;
+    Ok(())
+}
+
+/// Records an injection (rule 7); a second live injection with the same dose is refused.
+pub fn record_injection(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    citizen: &CitizenRow,
+    details: InjectionDetails,
+) -> Result<i64, AppError> {
+    details.check(ctx.catalogue, s.at.date_naive())?;
+    if vaccination::live_injection(ctx.conn, citizen.id, details.dose)?.is_some() {
+        return Err(Refusal::new(
+            Rule::AlreadyExists,
+            "dose",
+            format!(
+                "{} already has an injection dose {}; edit or void it instead",
+                citizen.resident_id, details.dose
+            ),
+        )
+        .into());
+    }
+    let id = vaccination::insert_injection(ctx.conn, citizen.id, &details, &s.at_str(), &s.actor)?;
+    emit(
+        ctx,
+        s,
+        &Event::InjectionRecorded(injection_facts(id, citizen.id, &details, 1)),
+    )?;
+    Ok(id)
+}
+
+fn check_version(row: &InjectionRow, expected: Option<i64>) -> Result<(), Refusal> {
+    match expected {
+        Some(v) if v != row.version => Err(stale(row)),
+        _ => Ok(()),
+    }
+}
+
+fn stale(row: &InjectionRow) -> Refusal {
+    Refusal::new(
+        Rule::Stale,
+        "version",
+        format!(
+            "injection dose {} was changed by someone else meanwhile; reload and try again",
+            row.details.dose
+        ),
+    )
+}
+
+/// Corrects an injection; returns its new version. An APPLIED application for it is rejected
+/// by the applying policy when it is no longer ADMINISTERED.
+pub fn update_injection(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    row: &InjectionRow,
+    expected_version: Option<i64>,
+    details: InjectionDetails,
+) -> Result<i64, AppError> {
+    if row.details.status == InjectionStatus::Voided {
+        return Err(Refusal::new(
+            Rule::State,
+            "status",
+            format!(
+                "injection dose {} is voided and cannot be changed",
+                row.details.dose
+            ),
+        )
+        .into());
+    }
+    check_version(row, expected_version)?;
+    if details == row.details {
+        return Ok(row.version);
+    }
+    details.check(ctx.catalogue, s.at.date_naive())?;
+    if details.dose != row.details.dose
+        && vaccination::live_injection(ctx.conn, row.citizen_id, details.dose)?.is_some()
+    {
+        return Err(Refusal::new(
+            Rule::AlreadyExists,
+            "dose",
+            format!("the citizen already has an injection dose {}", details.dose),
+        )
+        .into());
+    }
+    let version = vaccination::update_injection(
+        ctx.conn,
+        row.id,
+        row.version,
+        &details,
+        &s.at_str(),
+        &s.actor,
+    )?
+    .ok_or_else(|| stale(row))?;
+    emit(
+        ctx,
+        s,
+        &Event::InjectionUpdated(injection_facts(row.id, row.citizen_id, &details, version)),
+    )?;
+    Ok(version)
+}
+
+/// Voids an injection with a reason; its APPLIED application is rejected by policy.
+pub fn void_injection(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    row: &InjectionRow,
+    expected_version: Option<i64>,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = text::required("reason", reason, text::TEXT_MAX)?;
+    if row.details.status == InjectionStatus::Voided {
+        return Err(Refusal::new(
+            Rule::State,
+            "status",
+            format!("injection dose {} is already voided", row.details.dose),
+        )
+        .into());
+    }
+    check_version(row, expected_version)?;
+    let version = vaccination::void_injection(
+        ctx.conn,
+        row.id,
+        row.version,
+        &reason,
+        &s.at_str(),
+        &s.actor,
+    )?
+    .ok_or_else(|| stale(row))?;
+    emit(
+        ctx,
+        s,
+        &Event::InjectionVoided {
+            injection: row.id,
+            citizen: row.citizen_id,
+            dose: row.details.dose,
+            reason,
+            version,
+        },
+    )?;
+    Ok(())
+}
+
+/// A citizen applies for a certificate for their own ADMINISTERED injection (rules 1, 2).
+pub fn apply(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    citizen: &CitizenRow,
+    injection_id: i64,
+) -> Result<i64, AppError> {
+    let injection = vaccination::injection(ctx.conn, injection_id)?
+        .filter(|i| i.citizen_id == citizen.id)
+        .ok_or_else(|| {
+            Refusal::new(
+                Rule::OwnAdministeredInjection,
+                "injection",
+                format!(
+                    "injection {injection_id} is not an injection of {}",
+                    citizen.resident_id
+                ),
+            )
+        })?;
+    let d = &injection.details;
+    if d.status != InjectionStatus::Administered {
+        return Err(Refusal::new(
+            Rule::OwnAdministeredInjection,
+            "injection",
+            format!(
+                "injection dose {} of {} is {}, not administered",
+                d.dose,
+                citizen.resident_id,
+                d.status.lower()
+            ),
+        )
+        .into());
+    }
+    if let Some(active) = applying::active_for_injection(ctx.conn, injection.id)? {
+        return Err(Refusal::new(
+            Rule::OneActiveApplication,
+            "injection",
+            format!(
+                "injection dose {} of {} already has an application that is {}",
+                d.dose, citizen.resident_id, active.status
+            ),
+        )
+        .into());
+    }
+    let id = applying::insert(ctx.conn, citizen.id, injection.id, &s.at_str(), &s.actor)?;
+    emit(
+        ctx,
+        s,
+        &Event::ApplicationSubmitted {
+            application: id,
+            citizen: citizen.id,
+            injection: injection.id,
+            product: d.product.clone(),
+            dose: d.dose,
+            series: d.series,
+            date: d.date.format("%Y-%m-%d").to_string(),
+        },
+    )?;
+    Ok(id)
+}
+
+fn own_application(
+    ctx: &Ctx<'_>,
+    citizen: &CitizenRow,
+    application_id: i64,
+) -> Result<ApplicationRow, AppError> {
+    applying::application(ctx.conn, application_id)?
+        .filter(|a| a.citizen_id == citizen.id)
+        .ok_or_else(|| {
+            Refusal::new(
+                Rule::NotFound,
+                "application",
+                format!(
+                    "application {application_id} of {} not found",
+                    citizen.resident_id
+                ),
+            )
+            .into()
+        })
+}
+
+/// A citizen cancels their application while it is APPLIED and its request still PENDING
+/// (rules 3 and 4: checked here, synchronously, against the issuer's queue).
+pub fn cancel(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    citizen: &CitizenRow,
+    application_id: i64,
+) -> Result<(), AppError> {
+    let app = own_application(ctx, citizen, application_id)?;
+    app.status.check_cancel()?;
+    if let Some(req) = issuance::request_for_application(ctx.conn, app.id)?
+        && req.status != RequestStatus::Pending
+    {
+        return Err(Refusal::new(
+            Rule::CancelOnlyApplied,
+            "application",
+            format!(
+                "the issuer has already handled this application (request {}); it can no longer be cancelled",
+                req.status
+            ),
+        )
+        .into());
+    }
+    applying::close(
+        ctx.conn,
+        app.id,
+        ApplicationStatus::Cancelled,
+        None,
+        None,
+        &s.at_str(),
+        &s.actor,
+    )?;
+    emit(
+        ctx,
+        s,
+        &Event::ApplicationCancelled {
+            application: app.id,
+            citizen: app.citizen_id,
+            injection: app.injection_id,
+        },
+    )?;
+    Ok(())
+}
+
+/// Loads an application the issuer may act on: APPLIED, with a PENDING request (rule 4).
+fn issuable(ctx: &Ctx<'_>, application_id: i64) -> Result<ApplicationRow, AppError> {
+    let app = applying::application(ctx.conn, application_id)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "application",
+            format!("application {application_id} not found"),
+        )
+    })?;
+    app.status.check_issue()?;
+    match issuance::request_for_application(ctx.conn, app.id)? {
+        Some(r) if r.status == RequestStatus::Pending => Ok(app),
+        Some(r) => Err(Refusal::new(
+            Rule::IssueOnlyPending,
+            "application",
+            format!(
+                "the request for this application is {}, not PENDING",
+                r.status
+            ),
+        )
+        .into()),
+        None => Err(Refusal::new(
+            Rule::IssueOnlyPending,
+            "application",
+            "the application has not reached the issuer's queue yet (issuance is delayed)",
+        )
+        .into()),
+    }
+}
+
+/// Unique part of certificate ids: a per-database desk tag and a counter never reused.
+fn certificate_unique(ctx: &Ctx<'_>) -> Result<String, AppError> {
+    let tag: String = ctx.conn.query_row(
+        "INSERT INTO desk_meta (key, value)
+         VALUES ('desk_tag', upper(substr(hex(randomblob(4)), 1, 8)))
+         ON CONFLICT (key) DO UPDATE SET value = value
+         RETURNING value",
+        [],
+        |r| r.get(0),
+    )?;
+    let n = issuance::next_certificate_number(ctx.conn)?;
+    Ok(format!("VXD{tag}{n:08}"))
+}
+
+/// The issuer issues a certificate; the application becomes ISSUED through the policy.
+pub fn issue(ctx: &Ctx<'_>, s: &Stamp, application_id: i64) -> Result<Uvci, AppError> {
+    let app = issuable(ctx, application_id)?;
+    let injection = vaccination::injection(ctx.conn, app.injection_id)?
+        .filter(|i| i.details.status == InjectionStatus::Administered)
+        .ok_or_else(|| {
+            Refusal::new(
+                Rule::IssueOnlyPending,
+                "injection",
+                "the injection is no longer administered; the application will be rejected",
+            )
+        })?;
+    let uvci = Uvci::new(&ctx.config.country, &certificate_unique(ctx)?);
+    let issued_at = s.at_str();
+    let expires_at = crate::domain::clock::stamp(
+        s.at + Duration::days(i64::from(ctx.config.certificate_validity_days)),
+    );
+    issuance::insert_certificate(
+        ctx.conn,
+        &NewCertificate {
+            uvci: uvci.as_str(),
+            application_id: app.id,
+            injection_id: injection.id,
+            citizen_id: app.citizen_id,
+            issued_at: &issued_at,
+            expires_at: &expires_at,
+            issuer: &ctx.config.issuer,
+            issued_by: &s.actor,
+        },
+    )?;
+    issuance::close_request(
+        ctx.conn,
+        app.id,
+        RequestStatus::Issued,
+        None,
+        &issued_at,
+        &s.actor,
+    )?;
+    emit(
+        ctx,
+        s,
+        &Event::CertificateIssued {
+            certificate: uvci.as_str().to_string(),
+            application: app.id,
+            citizen: app.citizen_id,
+            injection: injection.id,
+            issued_at,
+            expires_at,
+            issuer: ctx.config.issuer.clone(),
+        },
+    )?;
+    Ok(uvci)
+}
+
+/// The issuer rejects an application with a reason.
+pub fn reject(ctx: &Ctx<'_>, s: &Stamp, application_id: i64, reason: &str) -> Result<(), AppError> {
+    let reason = text::required("reason", reason, text::TEXT_MAX)?;
+    let app = issuable(ctx, application_id)?;
+    issuance::close_request(
+        ctx.conn,
+        app.id,
+        RequestStatus::Rejected,
+        Some(&reason),
+        &s.at_str(),
+        &s.actor,
+    )?;
+    emit(
+        ctx,
+        s,
+        &Event::ApplicationRejected {
+            application: app.id,
+            citizen: app.citizen_id,
+            injection: app.injection_id,
+            reason,
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! Read-only questions: the citizen's status (from the status view only), the issuer's queue,
+//! the event log, the health report, and the status view's rebuild from the log.
+
+use super::{AppError, Desk};
+use crate::bus::dispatcher::SubscriberStatus;
+use crate::bus::subscribers::STATUS_VIEW;
+use crate::domain::event::Event;
+use crate::domain::{Refusal, ResidentId, Rule};
+use crate::store::status_view::{self, Snapshot, ViewApplication, ViewCitizen, ViewInjection};
+use crate::store::{self, outbox, schema};
+use rusqlite::params;
+
+/// A citizen's page: built from the status view alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub citizen: ViewCitizen,
+    pub injections: Vec<ViewInjection>,
+    pub applications: Vec<ViewApplication>,
+    /// True when issuance is delayed (breaker not closed): applications are received and will
+    /// be processed later.
+    pub issuance_delayed: bool,
+}
+
+pub fn status(desk: &Desk, id: &ResidentId) -> Result<Status, AppError> {
+    let conn = desk.conn();
+    let citizen = status_view::citizen_by_resident_id(conn, id.as_str())?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "citizen",
+            format!("citizen {id} is not registered"),
+        )
+    })?;
+    Ok(Status {
+        injections: status_view::injections_of(conn, citizen.citizen_id)?,
+        applications: status_view::applications_of(conn, citizen.citizen_id)?,
+        issuance_delayed: desk.dispatcher().issuance_delayed(conn)?,
+        citizen,
+    })
+}
+
+/// One pending request in the issuer's queue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QueueItem {
+    pub application: i64,
+    pub citizen: String,
+    pub name: String,
+    pub dose: u32,
+    pub series: u32,
+    pub product: String,
+    pub product_name: String,
+    pub date: String,
+    pub applied_at: String,
+}
+
+/// The issuer's pending requests, oldest first. Citizen and injection facts come from the
+/// vaccination context by a synchronous read, so they are current, not copied from the request.
+pub fn queue(desk: &Desk, limit: i64) -> Result<Vec<QueueItem>, AppError> {
+    let mut stmt = desk.conn().prepare_cached(
+        "SELECT r.application_id, c.resident_id, c.family_name, c.given_name, i.dose, i.series,
+             i.product, i.given_on, r.applied_at
+         FROM issuance_requests r
+         JOIN citizens c ON c.id = r.citizen_id
+         JOIN injections i ON i.id = r.injection_id
+         WHERE r.status = 'PENDING'
+         ORDER BY r.applied_at, r.id
+         LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit], |r| {
+            let product: String = r.get(6)?;
+            let family: String = r.get(2)?;
+            let given: String = r.get(3)?;
+            Ok(QueueItem {
+                application: r.get(0)?,
+                citizen: r.get(1)?,
+                name: crate::domain::citizen::display_name(&family, &given),
+                dose: r.get(4)?,
+                series: r.get(5)?,
+                product_name: desk.catalogue().name_of(&product).to_string(),
+                product,
+                date: r.get(7)?,
+                applied_at: r.get(8)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Up to `limit` log rows after `after`.
+pub fn events(desk: &Desk, after: i64, limit: i64) -> Result<Vec<outbox::LogRow>, AppError> {
+    Ok(outbox::rows_after(desk.conn(), after, limit)?)
+}
+
+/// What differs between the live status view and one rebuilt from the log.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ViewCheck {
+    pub events: i64,
+    pub differences: Vec<String>,
+}
+
+/// Rebuilds the status view from the event log. With `keep == false` the rebuild is compared
+/// with the live view and thrown away; with `keep == true` it replaces the live view.
+pub fn rebuild_views(desk: &Desk, keep: bool) -> Result<ViewCheck, AppError> {
+    let conn = desk.conn();
+    let run = |c: &rusqlite::Connection| -> Result<ViewCheck, AppError> {
+        // Bring the live view up to the head of the log first, so both sides see the same events.
+        desk.dispatcher().deliver(c)?;
+        let live = status_view::snapshot(c)?;
+        status_view::clear(c)?;
+        let mut from = 0;
+        let mut n = 0;
+        loop {
+            let batch = outbox::events_after(c, from, 5000)?;
+            let Some(last) = batch.last().map(|e| e.seq) else {
+                break;
+            };
+            for e in &batch {
+                status_view::project(c, e)?;
+            }
+            n += batch.len() as i64;
+            from = last;
+        }
+        outbox::set_checkpoint(c, STATUS_VIEW, from)?;
+        let rebuilt = status_view::snapshot(c)?;
+        Ok(ViewCheck {
+            events: n,
+            differences: diff(&live, &rebuilt),
+        })
+    };
+    if keep {
+        store::immediate(conn, run)
+    } else {
+        // Compare inside a transaction that is always rolled back.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = run(conn);
+        conn.execute_batch("ROLLBACK")?;
+        result
+    }
+}
+
+fn diff(live: &Snapshot, rebuilt: &Snapshot) -> Vec<String> {
+    use std::collections::BTreeMap;
+    fn side<T: PartialEq + std::fmt::Debug>(
+        what: &str,
+        live: &[T],
+        rebuilt: &[T],
+        key: impl Fn(&T) -> i64,
+        out: &mut Vec<String>,
+    ) {
+        let rebuilt: BTreeMap<i64, &T> = rebuilt.iter().map(|r| (key(r), r)).collect();
+        let live: BTreeMap<i64, &T> = live.iter().map(|l| (key(l), l)).collect();
+        for (k, l) in &live {
+            match rebuilt.get(k) {
+                None => out.push(format!("{what} {k}: in the live view only: {l:?}")),
+                Some(r) if r != l => out.push(format!("{what} {k}: live {l:?} but rebuilt {r:?}")),
+                _ => {}
+            }
+        }
+        for (k, r) in &rebuilt {
+            if !live.contains_key(k) {
+                out.push(format!("{what} {k}: missing from the live view: {r:?}"));
+            }
+        }
+    }
+    let mut out = vec![];
+    side(
+        "citizen",
+        &live.citizens,
+        &rebuilt.citizens,
+        |c| c.citizen_id,
+        &mut out,
+    );
+    side(
+        "injection",
+        &live.injections,
+        &rebuilt.injections,
+        |i| i.injection_id,
+        &mut out,
+    );
+    side(
+        "application",
+        &live.applications,
+        &rebuilt.applications,
+        |a| a.application_id,
+        &mut out,
+    );
+    out
+}
+
+/// The desk's health, as `vaxdesk doctor` reports it.
+#[derive(Debug, Clone)]
+pub struct Doctor {
+    pub integrity: Vec<String>,
+    pub schema_version: i64,
+    pub schema_expected: i64,
+    pub events: i64,
+    pub subscribers: Vec<SubscriberStatus>,
+    pub pending_requests: i64,
+    pub undecodable_event: Option<String>,
+}
+
+impl Doctor {
+    /// Problems found; empty when all is well.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = vec![];
+        if self.integrity != ["ok"] {
+            p.push(format!("integrity check: {}", self.integrity.join("; ")));
+        }
+        if self.schema_version != self.schema_expected {
+            p.push(format!(
+                "schema version {} (expected {})",
+                self.schema_version, self.schema_expected
+            ));
+        }
+        for s in &self.subscribers {
+            if s.lag > 0 {
+                p.push(format!(
+                    "subscriber {} is {} event(s) behind{}",
+                    s.name,
+                    s.lag,
+                    s.last_error
+                        .as_deref()
+                        .map(|e| format!(" (last error: {e})"))
+                        .unwrap_or_default()
+                ));
+            }
+            if s.state != crate::bus::BreakerState::Closed {
+                p.push(format!("subscriber {} breaker is {}", s.name, s.state));
+            }
+        }
+        if let Some(e) = &self.undecodable_event {
+            p.push(e.clone());
+        }
+        p
+    }
+}
+
+pub fn doctor(desk: &Desk) -> Result<Doctor, AppError> {
+    let conn = desk.conn();
+    let integrity = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    // Every stored event must decode: a subscriber would stall on one that does not.
+    let mut undecodable_event = None;
+    let mut stmt = conn.prepare("SELECT seq, type, data FROM events ORDER BY seq")?;
+    let mut rows = stmt.query(params![])?;
+    while let Some(r) = rows.next()? {
+        let (seq, t, d): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if let Err(e) = Event::from_stored(&t, &d) {
+            undecodable_event = Some(format!("event {seq} ({t}) cannot be read: {e}"));
+            break;
+        }
+    }
+    Ok(Doctor {
+        integrity,
+        schema_version: schema::version(conn)?,
+        schema_expected: schema::VERSION,
+        events: outbox::last_seq(conn)?,
+        subscribers: desk.dispatcher().status(conn)?,
+        pending_requests: store::issuance::pending_count(conn)?,
+        undecodable_event,
+    })
+}

@@ -1,0 +1,100 @@
+//! Command-line flags and subcommands (clap definitions only).
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  vaxdesk --demo status --citizen 900101-1234567
+  vaxdesk --db clinic.db seed day-1.toml day-2.toml
+  vaxdesk --db clinic.db queue --json
+  vaxdesk --db clinic.db events --after 120 --json
+  vaxdesk --db clinic.db rebuild-views --check
+  vaxdesk --db clinic.db doctor
+
+Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vaxdesk",
+    version,
+    about = "Vaccination certificates at a clinic desk",
+    long_about = "Vaccination certificates at a clinic desk: citizens and injections, \
+                  certificate applications, and the issuer's queue, kept in one SQLite file.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// The database file [default: vaxdesk.db in the user's data directory]
+    #[arg(long, global = true, env = "VAXDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Apply a seed file before anything else (repeatable; each file is atomic and idempotent)
+    #[arg(long = "seed", global = true, value_name = "FILE")]
+    pub seeds: Vec<PathBuf>,
+
+    /// Load the bundled demo clinic (uses its own demo.db unless --db is given)
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// The configuration file [default: config.toml in the user's config directory]
+    #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply seed files (TOML, ordered [[step]] tables) and print what was done
+    #[command(after_help = "Example:\n  vaxdesk --db clinic.db seed citizens.toml injections.toml")]
+    Seed {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+
+    /// Show a citizen's status view: injections and applications
+    #[command(after_help = "Example:\n  vaxdesk status --citizen 900101-1234567 --json")]
+    Status {
+        /// The citizen's resident id (with or without the hyphen)
+        #[arg(long, value_name = "ID")]
+        citizen: String,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Show the issuer's pending requests, oldest first
+    #[command(after_help = "Example:\n  vaxdesk queue --json")]
+    Queue {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Show the event log
+    #[command(after_help = "Example:\n  vaxdesk events --after 100 --json")]
+    Events {
+        /// Only events with a sequence number greater than this
+        #[arg(long, value_name = "SEQ", default_value_t = 0,
+              value_parser = clap::value_parser!(i64).range(0..))]
+        after: i64,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Rebuild the citizens' status view from the event log
+    #[command(after_help = "Example:\n  vaxdesk rebuild-views --check")]
+    RebuildViews {
+        /// Only compare: exit 1 and show the differences if the live view differs
+        #[arg(long)]
+        check: bool,
+    },
+
+    /// Check the database: integrity, schema version, subscriber lag, breaker state
+    Doctor,
+
+    /// Deliver pending events to the subscribers now
+    Dispatch,
+}

@@ -1,0 +1,168 @@
+//! The desk's configuration file and where its files live.
+//!
+//! The file is TOML in the user's config directory (or `--config` / `VAXDESK_CONFIG`); every
+//! key is optional and checked when loaded, so a typo is reported, not ignored.
+
+use crate::bus::BreakerPolicy;
+use directories::ProjectDirs;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// ISO 3166 alpha-2 code of the desk's country: the default injection country and the
+    /// certificate's country.
+    pub country: String,
+    /// The certificate issuer's name (`is` in the certificate).
+    pub issuer: String,
+    /// Days an issued certificate is valid.
+    pub certificate_validity_days: u32,
+    pub dispatch: DispatchConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DispatchConfig {
+    /// Failures in a row that open a subscriber's circuit breaker.
+    pub breaker_failures: u32,
+    /// Seconds an open breaker waits before a trial delivery.
+    pub breaker_open_seconds: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            country: "KR".into(),
+            issuer: "Korea Disease Control and Prevention Agency".into(),
+            certificate_validity_days: 365,
+            dispatch: DispatchConfig::default(),
+        }
+    }
+}
+
+impl Default for DispatchConfig {
+    fn default() -> Self {
+        DispatchConfig {
+            breaker_failures: 5,
+            breaker_open_seconds: 30,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("config {path}: {reason}")]
+pub struct ConfigError {
+    pub path: String,
+    pub reason: String,
+}
+
+impl Config {
+    /// Loads `path`; a missing default file means the defaults.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Config, ConfigError> {
+        let err = |reason: String| ConfigError {
+            path: path.display().to_string(),
+            reason,
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                return Ok(Config::default());
+            }
+            Err(e) => return Err(err(e.to_string())),
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        config.check().map_err(err)?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.country.len() != 2 || !self.country.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(format!(
+                "country: '{}' is not an ISO 3166 alpha-2 code (e.g. KR)",
+                self.country
+            ));
+        }
+        if self.issuer.trim().is_empty() || self.issuer.chars().count() > 80 {
+            return Err("issuer: must be 1 to 80 characters".into());
+        }
+        if !(1..=3660).contains(&self.certificate_validity_days) {
+            return Err("certificate_validity_days: must be from 1 to 3660".into());
+        }
+        if self.dispatch.breaker_failures == 0 {
+            return Err("dispatch.breaker_failures: must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    pub fn breaker(&self) -> BreakerPolicy {
+        BreakerPolicy {
+            failure_threshold: self.dispatch.breaker_failures,
+            open_for: chrono::Duration::seconds(i64::from(self.dispatch.breaker_open_seconds)),
+            ..BreakerPolicy::default()
+        }
+    }
+}
+
+/// The desk's folders, from the platform's conventions.
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+}
+
+impl Paths {
+    pub fn discover() -> Option<Paths> {
+        let dirs = ProjectDirs::from("org", "vaxdesk", "vaxdesk")?;
+        Some(Paths {
+            data_dir: dirs.data_dir().to_path_buf(),
+            config_file: dirs.config_dir().join("config.toml"),
+        })
+    }
+
+    /// The everyday database.
+    pub fn database(&self) -> PathBuf {
+        self.data_dir.join("vaxdesk.db")
+    }
+
+    /// The demo's own database, so trying the demo never mixes with real records.
+    pub fn demo_database(&self) -> PathBuf {
+        self.data_dir.join("demo.db")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "contry = \"KR\"").unwrap();
+        assert!(
+            Config::load(&p, true)
+                .unwrap_err()
+                .reason
+                .contains("contry")
+        );
+        std::fs::write(&p, "country = \"Korea\"").unwrap();
+        assert!(
+            Config::load(&p, true)
+                .unwrap_err()
+                .reason
+                .contains("country")
+        );
+        std::fs::write(
+            &p,
+            "issuer = \"Clinic\"\n[dispatch]\nbreaker_open_seconds = 1",
+        )
+        .unwrap();
+        let c = Config::load(&p, true).unwrap();
+        assert_eq!((c.issuer.as_str(), c.country.as_str()), ("Clinic", "KR"));
+        assert_eq!(c.breaker().open_for, chrono::Duration::seconds(1));
+        assert_eq!(
+            Config::load(&dir.path().join("none"), false).unwrap(),
+            Config::default()
+        );
+    }
+}

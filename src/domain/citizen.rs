@@ -1,0 +1,278 @@
+//! Citizens: who they are, their resident id and their date of birth.
+
+use super::{Refusal, icao, text};
+use chrono::{Datelike, NaiveDate};
+use std::fmt;
+
+/// A national or registry id, stored in one normal form.
+///
+/// A Korean resident registration number is kept as `YYMMDD-NNNNNNN` whether it was typed with
+/// or without the hyphen; other ids are upper-cased with spaces removed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResidentId(String);
+
+impl ResidentId {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, Refusal> {
+        let v: String = text::clean(raw)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect();
+        if v.is_empty() {
+            return Err(Refusal::input(field, format!("{field}: must not be empty")));
+        }
+        let digits: String = v.chars().filter(|c| *c != '-').collect();
+        if digits.len() == 13 && digits.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(ResidentId(format!("{}-{}", &digits[..6], &digits[6..])));
+        }
+        if !(4..=32).contains(&v.chars().count())
+            || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(Refusal::input(
+                field,
+                format!("{field}: '{v}' is not an id (4 to 32 letters, digits or '-')"),
+            ));
+        }
+        Ok(ResidentId(v))
+    }
+
+    /// Reads an id already in normal form (from the store or an event).
+    pub fn from_stored(s: String) -> Self {
+        ResidentId(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id as shown on screens: `900101-1******`, or the first four characters.
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+}
+
+/// Masks a stored id for display.
+pub fn mask(id: &str) -> String {
+    let keep = match id.find('-') {
+        Some(6) if id.len() == 14 => 8,
+        _ => 4.min(id.len() / 2),
+    };
+    id.chars()
+        .enumerate()
+        .map(|(i, c)| if i < keep || c == '-' { c } else { '*' })
+        .collect()
+}
+
+impl fmt::Display for ResidentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A date of birth, as precise as it is known (the certificate allows `YYYY-MM` and `YYYY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BirthDate {
+    Full(NaiveDate),
+    YearMonth(i32, u32),
+    Year(i32),
+}
+
+impl BirthDate {
+    /// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; refuses impossible and future dates.
+    pub fn parse(field: &'static str, raw: &str, today: NaiveDate) -> Result<Self, Refusal> {
+        let s = raw.trim();
+        let bad = || {
+            Refusal::input(
+                field,
+                format!("{field}: '{s}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+            )
+        };
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| -> Result<u32, Refusal> {
+            if p.len() != len || !p.chars().all(|c| c.is_ascii_digit()) {
+                return Err(bad());
+            }
+            p.parse().map_err(|_| bad())
+        };
+        let date = match parts.as_slice() {
+            [y] => BirthDate::Year(num(y, 4)? as i32),
+            [y, m] => {
+                let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
+                if !(1..=12).contains(&m) {
+                    return Err(bad());
+                }
+                BirthDate::YearMonth(y, m)
+            }
+            [y, m, d] => BirthDate::Full(
+                NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
+                    .ok_or_else(bad)?,
+            ),
+            _ => return Err(bad()),
+        };
+        if date.year() < 1900 {
+            return Err(Refusal::input(
+                field,
+                format!("{field}: {s} is before 1900"),
+            ));
+        }
+        let future = match date {
+            BirthDate::Full(d) => d > today,
+            BirthDate::YearMonth(y, m) => (y, m) > (today.year(), today.month()),
+            BirthDate::Year(y) => y > today.year(),
+        };
+        if future {
+            return Err(Refusal::input(
+                field,
+                format!("{field}: {s} is in the future"),
+            ));
+        }
+        Ok(date)
+    }
+
+    pub fn year(&self) -> i32 {
+        match *self {
+            BirthDate::Full(d) => d.year(),
+            BirthDate::YearMonth(y, _) | BirthDate::Year(y) => y,
+        }
+    }
+}
+
+impl fmt::Display for BirthDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BirthDate::Full(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            BirthDate::YearMonth(y, m) => write!(f, "{y:04}-{m:02}"),
+            BirthDate::Year(y) => write!(f, "{y:04}"),
+        }
+    }
+}
+
+/// What a citizen's record says: names (with their machine-readable forms) and date of birth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenDetails {
+    pub family_name: String,
+    pub given_name: String,
+    pub family_name_icao: String,
+    pub given_name_icao: String,
+    pub birth_date: BirthDate,
+}
+
+impl CitizenDetails {
+    /// Builds checked details; a missing machine-readable form is suggested from the name.
+    pub fn new(
+        family_name: &str,
+        given_name: &str,
+        family_name_icao: Option<&str>,
+        given_name_icao: Option<&str>,
+        birth_date: BirthDate,
+    ) -> Result<Self, Refusal> {
+        let family_name =
+            text::optional("family_name", family_name, text::NAME_MAX)?.unwrap_or_default();
+        let given_name =
+            text::optional("given_name", given_name, text::NAME_MAX)?.unwrap_or_default();
+        if family_name.is_empty() && given_name.is_empty() {
+            return Err(Refusal::input(
+                "family_name",
+                "family_name: a citizen needs a family name or a given name",
+            ));
+        }
+        let family_name_icao = match family_name_icao {
+            Some(v) => icao::validate("family_name_icao", v)?,
+            None => icao::family_name(&family_name),
+        };
+        let given_name_icao = match given_name_icao {
+            Some(v) => icao::validate("given_name_icao", v)?,
+            None => icao::given_name(&given_name),
+        };
+        if !family_name.is_empty() && family_name_icao.is_empty() {
+            return Err(Refusal::input(
+                "family_name_icao",
+                format!(
+                    "family_name_icao: no machine-readable form can be suggested for '{family_name}'; give one (A-Z and '<')"
+                ),
+            ));
+        }
+        Ok(CitizenDetails {
+            family_name,
+            given_name,
+            family_name_icao,
+            given_name_icao,
+            birth_date,
+        })
+    }
+
+    /// The name as a clinic writes it: family name first.
+    pub fn display_name(&self) -> String {
+        display_name(&self.family_name, &self.given_name)
+    }
+}
+
+/// `family given`, or whichever part exists.
+pub fn display_name(family: &str, given: &str) -> String {
+    match (family.is_empty(), given.is_empty()) {
+        (false, false) => format!("{family} {given}"),
+        (false, true) => family.to_string(),
+        _ => given.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    #[test]
+    fn resident_ids_are_normalised_and_masked() {
+        let a = ResidentId::parse("id", "9001011234567").unwrap();
+        let b = ResidentId::parse("id", " 900101-1234567 ").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "900101-1234567");
+        assert_eq!(a.masked(), "900101-1******");
+        assert_eq!(
+            ResidentId::parse("id", "m12345678").unwrap().as_str(),
+            "M12345678"
+        );
+        assert_eq!(
+            ResidentId::parse("id", "M12345678").unwrap().masked(),
+            "M123*****"
+        );
+        assert_eq!(ResidentId::parse("id", "a b!").unwrap_err().field, "id");
+        assert!(ResidentId::parse("id", "").is_err());
+    }
+
+    #[test]
+    fn birth_dates_full_partial_and_refused() {
+        let p = |s| BirthDate::parse("birth_date", s, today());
+        assert_eq!(p("1990-01-31").unwrap().to_string(), "1990-01-31");
+        assert_eq!(p("1990-02").unwrap().to_string(), "1990-02");
+        assert_eq!(p("1990").unwrap().to_string(), "1990");
+        for bad in [
+            "1990-02-30",
+            "1990-13",
+            "90-01-01",
+            "1990/01/01",
+            "",
+            "1899",
+        ] {
+            assert_eq!(p(bad).unwrap_err().field, "birth_date", "{bad}");
+        }
+        assert!(p("2026-12").unwrap_err().message.contains("future"));
+        assert!(p("2026-11-25").is_ok());
+    }
+
+    #[test]
+    fn details_suggest_icao_and_need_a_name() {
+        let d = CitizenDetails::new("김", "민준", None, None, BirthDate::Year(1990)).unwrap();
+        assert_eq!(
+            (d.family_name_icao.as_str(), d.given_name_icao.as_str()),
+            ("KIM", "MINJUN")
+        );
+        assert_eq!(d.display_name(), "김 민준");
+        assert!(CitizenDetails::new(" ", "", None, None, BirthDate::Year(1990)).is_err());
+        let e = CitizenDetails::new("Kim", "", Some("K1M"), None, BirthDate::Year(1990));
+        assert_eq!(e.unwrap_err().field, "family_name_icao");
+    }
+}

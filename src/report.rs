@@ -1,0 +1,335 @@
+//! What the headless commands print: aligned tables for people, JSON for scripts.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use unicode_width::UnicodeWidthStr;
+use vaxdesk::app::queries::{Doctor, QueueItem, Status, ViewCheck};
+use vaxdesk::app::{AppError, Desk, queries};
+use vaxdesk::bus::DispatchReport;
+use vaxdesk::domain::citizen::{display_name, mask};
+
+/// Pads to a display width (Korean characters are two columns wide).
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// Prints rows as columns aligned by display width.
+fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let n = cells.len();
+        let out: Vec<String> = cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| if i + 1 == n { c } else { pad(&c, widths[i]) })
+            .collect();
+        println!("  {}", out.join("  ").trim_end());
+    };
+    line(header.iter().map(|s| s.to_string()).collect());
+    for r in rows {
+        line(r.clone());
+    }
+}
+
+pub fn json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    println!("{text}");
+    Ok(())
+}
+
+pub fn status_json(s: &Status) -> Result<(), AppError> {
+    let value = serde_json::json!({
+        "citizen": {
+            "id": s.citizen.resident_id,
+            "family_name": s.citizen.family_name,
+            "given_name": s.citizen.given_name,
+            "birth_date": s.citizen.birth_date,
+        },
+        "injections": s.injections.iter().map(|i| serde_json::json!({
+            "dose": i.dose,
+            "series": i.series,
+            "product": i.product,
+            "date": i.date,
+            "status": i.status,
+        })).collect::<Vec<_>>(),
+        "applications": s.applications.iter().map(|a| serde_json::json!({
+            "dose": a.dose,
+            "series": a.series,
+            "product": a.product,
+            "status": a.status,
+            "certificate_id": a.certificate_id,
+            "reason": a.reason,
+            "applied_at": a.applied_at,
+        })).collect::<Vec<_>>(),
+        "issuance_delayed": s.issuance_delayed,
+    });
+    json(&value)
+}
+
+pub fn status_text(desk: &Desk, s: &Status) {
+    let c = &s.citizen;
+    println!(
+        "{}  {}  born {}",
+        display_name(&c.family_name, &c.given_name),
+        mask(&c.resident_id),
+        c.birth_date
+    );
+    println!();
+    println!("Injections");
+    if s.injections.is_empty() {
+        println!("  none recorded");
+    } else {
+        let rows: Vec<Vec<String>> = s
+            .injections
+            .iter()
+            .map(|i| {
+                vec![
+                    format!("{}/{}", i.dose, i.series),
+                    desk.catalogue().name_of(&i.product).to_string(),
+                    i.date.clone(),
+                    i.status.clone(),
+                ]
+            })
+            .collect();
+        table(&["dose", "vaccine", "date", "status"], &rows);
+    }
+    println!();
+    println!("Applications");
+    if s.applications.is_empty() {
+        println!("  none");
+    } else {
+        let rows: Vec<Vec<String>> = s
+            .applications
+            .iter()
+            .map(|a| {
+                let note = match (&a.certificate_id, &a.reason) {
+                    (Some(cert), _) => format!("certificate {cert}"),
+                    (None, Some(reason)) => reason.clone(),
+                    _ => String::new(),
+                };
+                vec![
+                    format!("{}/{}", a.dose, a.series),
+                    desk.catalogue().name_of(&a.product).to_string(),
+                    a.applied_at.clone(),
+                    a.status.clone(),
+                    note,
+                ]
+            })
+            .collect();
+        table(&["dose", "vaccine", "applied", "status", ""], &rows);
+    }
+    if s.issuance_delayed && s.applications.iter().any(|a| a.status == "APPLIED") {
+        println!();
+        println!(
+            "Your application is received. Issuance is delayed at the moment; it will be processed later."
+        );
+    }
+}
+
+pub fn queue_text(items: &[QueueItem]) {
+    if items.is_empty() {
+        println!("The queue is empty: no pending applications.");
+        return;
+    }
+    println!("{} pending application(s), oldest first", items.len());
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|q| {
+            vec![
+                q.applied_at.clone(),
+                q.name.clone(),
+                mask(&q.citizen),
+                q.product_name.clone(),
+                format!("{}/{}", q.dose, q.series),
+                q.date.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &["applied", "name", "id", "vaccine", "dose", "given"],
+        &rows,
+    );
+}
+
+pub fn events(desk: &Desk, after: i64, as_json: bool) -> Result<(), AppError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut from = after;
+    let mut first = true;
+    if as_json {
+        let _ = write!(out, "[");
+    }
+    loop {
+        let rows = queries::events(desk, from, 5000)?;
+        let Some(last) = rows.last().map(|r| r.seq) else {
+            break;
+        };
+        for r in &rows {
+            if as_json {
+                let data: serde_json::Value = serde_json::from_str(&r.data)
+                    .unwrap_or(serde_json::Value::String(r.data.clone()));
+                let item = serde_json::json!({
+                    "seq": r.seq, "type": r.type_name, "actor": r.actor, "at": r.at, "data": data,
+                });
+                let _ = write!(out, "{}\n  {item}", if first { "" } else { "," });
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{:>6}  {}  {:<22} {:<24} {}",
+                    r.seq, r.at, r.type_name, r.actor, r.data
+                );
+            }
+            first = false;
+        }
+        from = last;
+    }
+    if as_json {
+        let _ = writeln!(out, "{}]", if first { "" } else { "\n" });
+    } else if first {
+        let _ = writeln!(out, "No events after {after}.");
+    }
+    Ok(())
+}
+
+pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
+    if r.differences.is_empty() {
+        if check_only {
+            println!(
+                "The status view matches a rebuild from {} events.",
+                r.events
+            );
+        } else {
+            println!(
+                "Rebuilt the status view from {} events (it matched the live view).",
+                r.events
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    if check_only {
+        println!(
+            "The status view differs from a rebuild from {} events ({} difference(s)):",
+            r.events,
+            r.differences.len()
+        );
+    } else {
+        println!(
+            "Rebuilt the status view from {} events; it repaired {} difference(s):",
+            r.events,
+            r.differences.len()
+        );
+    }
+    for d in &r.differences {
+        println!("  {d}");
+    }
+    if check_only {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn doctor(d: &Doctor, db: &Path) -> ExitCode {
+    println!("database     {}", db.display());
+    println!("integrity    {}", d.integrity.join("; "));
+    println!(
+        "schema       version {}{}",
+        d.schema_version,
+        if d.schema_version == d.schema_expected {
+            " (current)"
+        } else {
+            ""
+        }
+    );
+    println!("events       {}", d.events);
+    println!("queue        {} pending request(s)", d.pending_requests);
+    println!("subscribers");
+    let rows: Vec<Vec<String>> = d
+        .subscribers
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.checkpoint.to_string(),
+                s.lag.to_string(),
+                s.state.to_string(),
+                s.last_error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &["name", "checkpoint", "lag", "breaker", "last error"],
+        &rows,
+    );
+    let problems = d.problems();
+    if problems.is_empty() {
+        println!("All well.");
+        ExitCode::SUCCESS
+    } else {
+        println!("{} problem(s):", problems.len());
+        for p in &problems {
+            println!("  - {p}");
+        }
+        ExitCode::from(1)
+    }
+}
+
+pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
+    println!("Delivered {} event(s).", r.delivered);
+    for (name, e) in &r.failures {
+        println!("  {name} failed: {e}");
+    }
+    for name in &r.waiting {
+        println!("  {name} is waiting (backoff or open breaker)");
+    }
+    let lagging = desk
+        .dispatcher()
+        .status(desk.conn())?
+        .into_iter()
+        .filter(|s| s.lag > 0)
+        .count();
+    Ok(if lagging == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The overview printed when no command is given.
+pub fn summary(desk: &Desk, db: &Path) -> Result<(), AppError> {
+    let count =
+        |sql: &str| -> Result<i64, AppError> { Ok(desk.conn().query_row(sql, [], |r| r.get(0))?) };
+    println!("vaxdesk  {}", db.display());
+    println!(
+        "  citizens      {}",
+        count("SELECT COUNT(*) FROM citizens")?
+    );
+    println!(
+        "  injections    {}",
+        count("SELECT COUNT(*) FROM injections")?
+    );
+    println!(
+        "  applications  {}",
+        count("SELECT COUNT(*) FROM applications")?
+    );
+    println!(
+        "  certificates  {}",
+        count("SELECT COUNT(*) FROM certificates")?
+    );
+    println!(
+        "  queue         {} pending",
+        count("SELECT COUNT(*) FROM issuance_requests WHERE status = 'PENDING'")?
+    );
+    println!();
+    println!(
+        "Commands: seed, status, queue, events, rebuild-views, doctor, dispatch (see --help)."
+    );
+    Ok(())
+}

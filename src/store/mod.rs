@@ -1,0 +1,135 @@
+//! SQLite storage: one file, one connection per process, every command one transaction.
+//!
+//! Each context owns its tables (`vaccination`, `applying`, `issuance`, `status_view`) and
+//! writes no one else's; `outbox` holds the event log, subscriber checkpoints and health.
+//! Durability settings: WAL with `synchronous=FULL` (an acknowledged commit survives a crash),
+//! foreign keys on, and a busy timeout so several desks can share the file.
+
+pub mod applying;
+pub mod issuance;
+pub mod outbox;
+pub mod schema;
+pub mod seed_log;
+pub mod status_view;
+pub mod vaccination;
+
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a writer waits for another desk's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "database {path} has schema version {found}, newer than this vaxdesk understands ({known}); use a newer vaxdesk"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("database {path} is not a vaxdesk database or is damaged: {reason}")]
+    Damaged { path: String, reason: String },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    let shown = path.display().to_string();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Damaged {
+            path: shown.clone(),
+            reason: format!("cannot create folder {}: {e}", dir.display()),
+        })?;
+    }
+    let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: shown.clone(),
+        source,
+    })?;
+    configure(&conn).map_err(|e| classify(&shown, e))?;
+    schema::migrate(&conn, &shown)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+fn classify(path: &str, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            StoreError::Damaged {
+                path: path.to_string(),
+                reason: e.to_string(),
+            }
+        }
+        _ => StoreError::Open {
+            path: path.to_string(),
+            source: e,
+        },
+    }
+}
+
+/// Runs `f` inside `BEGIN IMMEDIATE ... COMMIT`; any error rolls everything back.
+///
+/// Immediate, because a command reads then writes: a deferred transaction would fail at once
+/// with SQLITE_BUSY when another desk wrote in between.
+pub fn immediate<T, E>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(v) => match conn.execute_batch("COMMIT") {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Runs `f` inside a savepoint of the current transaction: an error undoes only `f`'s writes.
+pub fn savepoint<T, E>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    conn.execute_batch("SAVEPOINT sp")?;
+    match f(conn) {
+        Ok(v) => {
+            conn.execute_batch("RELEASE sp")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO sp; RELEASE sp");
+            Err(e)
+        }
+    }
+}

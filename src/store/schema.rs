@@ -1,0 +1,212 @@
+//! Schema migrations keyed on `PRAGMA user_version`.
+//!
+//! Each migration runs once, in order, inside one immediate transaction with the version bump,
+//! so a crash mid-migration leaves the previous version intact.
+
+use super::StoreError;
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the four contexts, the outbox and the seed log.
+    r#"
+    CREATE TABLE desk_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    -- vaccination context
+    CREATE TABLE citizens (
+        id               INTEGER PRIMARY KEY,
+        resident_id      TEXT NOT NULL UNIQUE,
+        family_name      TEXT NOT NULL,
+        given_name       TEXT NOT NULL,
+        family_name_icao TEXT NOT NULL,
+        given_name_icao  TEXT NOT NULL,
+        birth_date       TEXT NOT NULL,
+        sort_name        TEXT NOT NULL,
+        registered_at    TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        updated_by       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX citizens_by_name ON citizens (sort_name, id);
+
+    CREATE TABLE injections (
+        id          INTEGER PRIMARY KEY,
+        citizen_id  INTEGER NOT NULL REFERENCES citizens (id),
+        product     TEXT NOT NULL,
+        dose        INTEGER NOT NULL CHECK (dose >= 1),
+        series      INTEGER NOT NULL CHECK (series >= 1),
+        given_on    TEXT NOT NULL,
+        lot         TEXT,
+        country     TEXT NOT NULL,
+        centre      TEXT,
+        status      TEXT NOT NULL CHECK (status IN ('SCHEDULED', 'ADMINISTERED', 'VOIDED')),
+        void_reason TEXT,
+        version     INTEGER NOT NULL DEFAULT 1,
+        recorded_at TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL,
+        CHECK (status <> 'ADMINISTERED' OR lot IS NOT NULL)
+    ) STRICT;
+    CREATE INDEX injections_by_citizen ON injections (citizen_id, dose);
+    CREATE UNIQUE INDEX injections_live_dose ON injections (citizen_id, dose)
+        WHERE status <> 'VOIDED';
+
+    -- applying context
+    CREATE TABLE applications (
+        id             INTEGER PRIMARY KEY,
+        citizen_id     INTEGER NOT NULL REFERENCES citizens (id),
+        injection_id   INTEGER NOT NULL REFERENCES injections (id),
+        status         TEXT NOT NULL CHECK (status IN ('APPLIED', 'ISSUED', 'CANCELLED', 'REJECTED')),
+        applied_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        updated_by     TEXT NOT NULL,
+        certificate_id TEXT,
+        reason         TEXT
+    ) STRICT;
+    CREATE INDEX applications_by_citizen ON applications (citizen_id, id);
+    CREATE INDEX applications_by_injection ON applications (injection_id, id);
+    CREATE UNIQUE INDEX applications_one_active ON applications (injection_id)
+        WHERE status IN ('APPLIED', 'ISSUED');
+
+    -- issuance context
+    CREATE TABLE issuance_requests (
+        id             INTEGER PRIMARY KEY,
+        application_id INTEGER NOT NULL UNIQUE,
+        citizen_id     INTEGER NOT NULL,
+        injection_id   INTEGER NOT NULL,
+        status         TEXT NOT NULL CHECK (status IN ('PENDING', 'ISSUED', 'WITHDRAWN', 'REJECTED')),
+        applied_at     TEXT NOT NULL,
+        closed_at      TEXT,
+        closed_by      TEXT,
+        reason         TEXT
+    ) STRICT;
+    CREATE INDEX requests_pending ON issuance_requests (applied_at, id) WHERE status = 'PENDING';
+
+    CREATE TABLE certificates (
+        id             INTEGER PRIMARY KEY,
+        uvci           TEXT NOT NULL UNIQUE,
+        application_id INTEGER NOT NULL UNIQUE,
+        injection_id   INTEGER NOT NULL,
+        citizen_id     INTEGER NOT NULL,
+        issued_at      TEXT NOT NULL,
+        expires_at     TEXT NOT NULL,
+        issuer         TEXT NOT NULL,
+        issued_by      TEXT NOT NULL,
+        key_id         TEXT,
+        payload        TEXT
+    ) STRICT;
+    CREATE INDEX certificates_by_time ON certificates (issued_at, id);
+
+    -- outbox: the event log, append-only
+    CREATE TABLE events (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        type      TEXT NOT NULL,
+        aggregate TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        data      TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+    CREATE TABLE subscriber_checkpoints (
+        subscriber TEXT PRIMARY KEY,
+        last_seq   INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE subscriber_health (
+        subscriber           TEXT PRIMARY KEY,
+        state                TEXT NOT NULL CHECK (state IN ('CLOSED', 'OPEN', 'HALF_OPEN')),
+        consecutive_failures INTEGER NOT NULL,
+        retry_at             TEXT,
+        last_error           TEXT,
+        last_failure_at      TEXT
+    ) STRICT;
+
+    -- status view: a read model built only from events
+    CREATE TABLE view_citizens (
+        citizen_id  INTEGER PRIMARY KEY,
+        resident_id TEXT NOT NULL UNIQUE,
+        family_name TEXT NOT NULL,
+        given_name  TEXT NOT NULL,
+        birth_date  TEXT NOT NULL,
+        last_change TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE view_injections (
+        injection_id INTEGER PRIMARY KEY,
+        citizen_id   INTEGER NOT NULL,
+        product      TEXT NOT NULL,
+        dose         INTEGER NOT NULL,
+        series       INTEGER NOT NULL,
+        given_on     TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        last_change  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX view_injections_by_citizen ON view_injections (citizen_id, given_on, dose);
+
+    CREATE TABLE view_applications (
+        application_id INTEGER PRIMARY KEY,
+        citizen_id     INTEGER NOT NULL,
+        injection_id   INTEGER NOT NULL,
+        product        TEXT NOT NULL,
+        dose           INTEGER NOT NULL,
+        series         INTEGER NOT NULL,
+        given_on       TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        certificate_id TEXT,
+        reason         TEXT,
+        applied_at     TEXT NOT NULL,
+        last_change    TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX view_applications_by_citizen ON view_applications (citizen_id, applied_at);
+    CREATE INDEX view_applications_by_injection ON view_applications (injection_id);
+
+    -- seed files applied, by content digest
+    CREATE TABLE seed_files (
+        digest     TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        steps      INTEGER NOT NULL,
+        applied_at TEXT NOT NULL
+    ) STRICT;
+    "#,
+];
+
+/// The schema version this binary writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Reads the schema version of an open database.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the schema to [`VERSION`]; refuses a database from a newer vaxdesk.
+pub fn migrate(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    let damaged = |e: rusqlite::Error| StoreError::Damaged {
+        path: path.to_string(),
+        reason: e.to_string(),
+    };
+    let found = version(conn).map_err(damaged)?;
+    if found > VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_string(),
+            found,
+            known: VERSION,
+        });
+    }
+    if found == VERSION {
+        return Ok(());
+    }
+    super::immediate(conn, |c| -> Result<(), StoreError> {
+        // Another desk may have migrated while we waited for the lock.
+        let now = version(c)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(now as usize) {
+            c.execute_batch(sql).map_err(damaged)?;
+            c.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,278 @@
+//! The status view ("my page"): a read model built only from events.
+//!
+//! Nothing but [`project`] writes these tables, and it reads nothing but the event it is given
+//! and the view itself, so the view can always be rebuilt from the log (rule 9).
+
+use crate::domain::event::{Event, StoredEvent};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Applies one event to the view. Idempotent: applying it twice leaves the same rows.
+pub fn project(conn: &Connection, e: &StoredEvent) -> rusqlite::Result<()> {
+    let at = e.at.as_str();
+    match &e.event {
+        Event::CitizenRegistered(c) | Event::CitizenUpdated(c) => {
+            conn.prepare_cached(
+                "INSERT INTO view_citizens (citizen_id, resident_id, family_name, given_name,
+                     birth_date, last_change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (citizen_id) DO UPDATE SET resident_id = excluded.resident_id,
+                     family_name = excluded.family_name, given_name = excluded.given_name,
+                     birth_date = excluded.birth_date, last_change = excluded.last_change",
+            )?
+            .execute(params![
+                c.citizen,
+                c.resident_id,
+                c.family_name,
+                c.given_name,
+                c.birth_date,
+                at
+            ])?;
+        }
+        Event::InjectionRecorded(i) | Event::InjectionUpdated(i) => {
+            conn.prepare_cached(
+                "INSERT INTO view_injections (injection_id, citizen_id, product, dose, series,
+                     given_on, status, last_change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (injection_id) DO UPDATE SET product = excluded.product,
+                     dose = excluded.dose, series = excluded.series, given_on = excluded.given_on,
+                     status = excluded.status, last_change = excluded.last_change",
+            )?
+            .execute(params![
+                i.injection,
+                i.citizen,
+                i.product,
+                i.dose,
+                i.series,
+                i.date,
+                i.status,
+                at
+            ])?;
+            conn.prepare_cached(
+                "UPDATE view_applications SET product = ?2, dose = ?3, series = ?4, given_on = ?5
+                 WHERE injection_id = ?1",
+            )?
+            .execute(params![i.injection, i.product, i.dose, i.series, i.date])?;
+        }
+        Event::InjectionVoided { injection, .. } => {
+            conn.prepare_cached(
+                "UPDATE view_injections SET status = 'VOIDED', last_change = ?2
+                 WHERE injection_id = ?1",
+            )?
+            .execute(params![injection, at])?;
+        }
+        Event::ApplicationSubmitted {
+            application,
+            citizen,
+            injection,
+            product,
+            dose,
+            series,
+            date,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO view_applications (application_id, citizen_id, injection_id, product,
+                     dose, series, given_on, status, applied_at, last_change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'APPLIED', ?8, ?8)
+                 ON CONFLICT (application_id) DO NOTHING",
+            )?
+            .execute(params![
+                application,
+                citizen,
+                injection,
+                product,
+                dose,
+                series,
+                date,
+                at
+            ])?;
+        }
+        Event::ApplicationCancelled { application, .. } => {
+            set_application(conn, *application, "CANCELLED", None, None, at)?;
+        }
+        Event::ApplicationRejected {
+            application,
+            reason,
+            ..
+        } => {
+            set_application(conn, *application, "REJECTED", None, Some(reason), at)?;
+        }
+        Event::CertificateIssued {
+            certificate,
+            application,
+            ..
+        } => {
+            set_application(conn, *application, "ISSUED", Some(certificate), None, at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves an APPLIED row on, as the applying context does; a row already moved stays.
+fn set_application(
+    conn: &Connection,
+    id: i64,
+    status: &str,
+    certificate: Option<&str>,
+    reason: Option<&str>,
+    at: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE view_applications SET status = ?2, certificate_id = COALESCE(?3, certificate_id),
+             reason = COALESCE(?4, reason), last_change = ?5
+         WHERE application_id = ?1 AND status = 'APPLIED'",
+    )?
+    .execute(params![id, status, certificate, reason, at])?;
+    Ok(())
+}
+
+/// Empties the view (before a rebuild).
+pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DELETE FROM view_citizens; DELETE FROM view_injections; DELETE FROM view_applications;",
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ViewCitizen {
+    pub citizen_id: i64,
+    pub resident_id: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: String,
+    pub last_change: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ViewInjection {
+    pub injection_id: i64,
+    pub citizen_id: i64,
+    pub product: String,
+    pub dose: u32,
+    pub series: u32,
+    pub date: String,
+    pub status: String,
+    pub last_change: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ViewApplication {
+    pub application_id: i64,
+    pub citizen_id: i64,
+    pub injection_id: i64,
+    pub product: String,
+    pub dose: u32,
+    pub series: u32,
+    pub date: String,
+    pub status: String,
+    pub certificate_id: Option<String>,
+    pub reason: Option<String>,
+    pub applied_at: String,
+    pub last_change: String,
+}
+
+const CITIZEN_SQL: &str =
+    "SELECT citizen_id, resident_id, family_name, given_name, birth_date, last_change
+     FROM view_citizens";
+const INJECTION_SQL: &str =
+    "SELECT injection_id, citizen_id, product, dose, series, given_on, status, last_change
+     FROM view_injections";
+const APPLICATION_SQL: &str =
+    "SELECT application_id, citizen_id, injection_id, product, dose, series, given_on, status,
+         certificate_id, reason, applied_at, last_change
+     FROM view_applications";
+
+fn citizen(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewCitizen> {
+    Ok(ViewCitizen {
+        citizen_id: r.get(0)?,
+        resident_id: r.get(1)?,
+        family_name: r.get(2)?,
+        given_name: r.get(3)?,
+        birth_date: r.get(4)?,
+        last_change: r.get(5)?,
+    })
+}
+
+fn injection(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewInjection> {
+    Ok(ViewInjection {
+        injection_id: r.get(0)?,
+        citizen_id: r.get(1)?,
+        product: r.get(2)?,
+        dose: r.get(3)?,
+        series: r.get(4)?,
+        date: r.get(5)?,
+        status: r.get(6)?,
+        last_change: r.get(7)?,
+    })
+}
+
+fn application(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewApplication> {
+    Ok(ViewApplication {
+        application_id: r.get(0)?,
+        citizen_id: r.get(1)?,
+        injection_id: r.get(2)?,
+        product: r.get(3)?,
+        dose: r.get(4)?,
+        series: r.get(5)?,
+        date: r.get(6)?,
+        status: r.get(7)?,
+        certificate_id: r.get(8)?,
+        reason: r.get(9)?,
+        applied_at: r.get(10)?,
+        last_change: r.get(11)?,
+    })
+}
+
+pub fn citizen_by_resident_id(
+    conn: &Connection,
+    resident_id: &str,
+) -> rusqlite::Result<Option<ViewCitizen>> {
+    conn.prepare_cached(&format!("{CITIZEN_SQL} WHERE resident_id = ?1"))?
+        .query_row([resident_id], citizen)
+        .optional()
+}
+
+/// The citizen's injections, oldest first.
+pub fn injections_of(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Vec<ViewInjection>> {
+    conn.prepare_cached(&format!(
+        "{INJECTION_SQL} WHERE citizen_id = ?1 ORDER BY given_on, dose, injection_id"
+    ))?
+    .query_map([citizen_id], injection)?
+    .collect()
+}
+
+/// The citizen's applications, oldest first.
+pub fn applications_of(
+    conn: &Connection,
+    citizen_id: i64,
+) -> rusqlite::Result<Vec<ViewApplication>> {
+    conn.prepare_cached(&format!(
+        "{APPLICATION_SQL} WHERE citizen_id = ?1 ORDER BY applied_at, application_id"
+    ))?
+    .query_map([citizen_id], application)?
+    .collect()
+}
+
+/// Every row of the view, in key order (for comparing a rebuild with the live view).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    pub citizens: Vec<ViewCitizen>,
+    pub injections: Vec<ViewInjection>,
+    pub applications: Vec<ViewApplication>,
+}
+
+pub fn snapshot(conn: &Connection) -> rusqlite::Result<Snapshot> {
+    Ok(Snapshot {
+        citizens: conn
+            .prepare(&format!("{CITIZEN_SQL} ORDER BY citizen_id"))?
+            .query_map([], citizen)?
+            .collect::<Result<_, _>>()?,
+        injections: conn
+            .prepare(&format!("{INJECTION_SQL} ORDER BY injection_id"))?
+            .query_map([], injection)?
+            .collect::<Result<_, _>>()?,
+        applications: conn
+            .prepare(&format!("{APPLICATION_SQL} ORDER BY application_id"))?
+            .query_map([], application)?
+            .collect::<Result<_, _>>()?,
+    })
+}

@@ -1,0 +1,269 @@
+//! The vaccination context's tables: citizens and injections.
+
+use crate::domain::{BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, ResidentId};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenRow {
+    pub id: i64,
+    pub resident_id: ResidentId,
+    pub details: CitizenDetails,
+}
+
+const CITIZEN_COLS: &str =
+    "id, resident_id, family_name, given_name, family_name_icao, given_name_icao, birth_date";
+
+fn citizen_row(r: &Row<'_>) -> rusqlite::Result<CitizenRow> {
+    let birth: String = r.get(6)?;
+    Ok(CitizenRow {
+        id: r.get(0)?,
+        resident_id: ResidentId::from_stored(r.get(1)?),
+        details: CitizenDetails {
+            family_name: r.get(2)?,
+            given_name: r.get(3)?,
+            family_name_icao: r.get(4)?,
+            given_name_icao: r.get(5)?,
+            birth_date: BirthDate::parse("birth_date", &birth, NaiveDate::MAX).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    6,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+        },
+    })
+}
+
+/// The key the manager's list sorts and pages on: the name as shown, folded to lower case.
+pub fn sort_name(d: &CitizenDetails) -> String {
+    d.display_name().to_lowercase()
+}
+
+pub fn citizen_by_resident_id(
+    conn: &Connection,
+    id: &ResidentId,
+) -> rusqlite::Result<Option<CitizenRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {CITIZEN_COLS} FROM citizens WHERE resident_id = ?1"
+    ))?
+    .query_row([id.as_str()], citizen_row)
+    .optional()
+}
+
+pub fn citizen(conn: &Connection, id: i64) -> rusqlite::Result<Option<CitizenRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {CITIZEN_COLS} FROM citizens WHERE id = ?1"
+    ))?
+    .query_row([id], citizen_row)
+    .optional()
+}
+
+pub fn insert_citizen(
+    conn: &Connection,
+    id: &ResidentId,
+    d: &CitizenDetails,
+    at: &str,
+    actor: &str,
+) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO citizens (resident_id, family_name, given_name, family_name_icao,
+             given_name_icao, birth_date, sort_name, registered_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+    )?
+    .execute(params![
+        id.as_str(),
+        d.family_name,
+        d.given_name,
+        d.family_name_icao,
+        d.given_name_icao,
+        d.birth_date.to_string(),
+        sort_name(d),
+        at,
+        actor
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update_citizen(
+    conn: &Connection,
+    id: i64,
+    d: &CitizenDetails,
+    at: &str,
+    actor: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE citizens SET family_name = ?2, given_name = ?3, family_name_icao = ?4,
+             given_name_icao = ?5, birth_date = ?6, sort_name = ?7, updated_at = ?8,
+             updated_by = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        d.family_name,
+        d.given_name,
+        d.family_name_icao,
+        d.given_name_icao,
+        d.birth_date.to_string(),
+        sort_name(d),
+        at,
+        actor
+    ])?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectionRow {
+    pub id: i64,
+    pub citizen_id: i64,
+    pub details: InjectionDetails,
+    pub void_reason: Option<String>,
+    pub version: i64,
+}
+
+const INJECTION_COLS: &str = "id, citizen_id, product, dose, series, given_on, lot, country, \
+                              centre, status, void_reason, version";
+
+fn injection_row(r: &Row<'_>) -> rusqlite::Result<InjectionRow> {
+    let conv = |i: usize, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    };
+    let date: String = r.get(5)?;
+    let status: String = r.get(9)?;
+    Ok(InjectionRow {
+        id: r.get(0)?,
+        citizen_id: r.get(1)?,
+        details: InjectionDetails {
+            product: r.get(2)?,
+            dose: r.get(3)?,
+            series: r.get(4)?,
+            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .map_err(|e| conv(5, e.to_string()))?,
+            lot: r.get(6)?,
+            country: r.get(7)?,
+            centre: r.get(8)?,
+            status: status.parse().map_err(|e| conv(9, e))?,
+        },
+        void_reason: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
+pub fn injection(conn: &Connection, id: i64) -> rusqlite::Result<Option<InjectionRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {INJECTION_COLS} FROM injections WHERE id = ?1"
+    ))?
+    .query_row([id], injection_row)
+    .optional()
+}
+
+/// The citizen's injection with this dose number that is not voided.
+pub fn live_injection(
+    conn: &Connection,
+    citizen_id: i64,
+    dose: u32,
+) -> rusqlite::Result<Option<InjectionRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {INJECTION_COLS} FROM injections
+         WHERE citizen_id = ?1 AND dose = ?2 AND status <> 'VOIDED'"
+    ))?
+    .query_row(params![citizen_id, dose], injection_row)
+    .optional()
+}
+
+/// All of a citizen's injections, by dose then record order.
+pub fn injections_of(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Vec<InjectionRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {INJECTION_COLS} FROM injections WHERE citizen_id = ?1 ORDER BY dose, id"
+    ))?
+    .query_map([citizen_id], injection_row)?
+    .collect()
+}
+
+pub fn insert_injection(
+    conn: &Connection,
+    citizen_id: i64,
+    d: &InjectionDetails,
+    at: &str,
+    actor: &str,
+) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO injections (citizen_id, product, dose, series, given_on, lot, country,
+             centre, status, recorded_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+    )?
+    .execute(params![
+        citizen_id,
+        d.product,
+        d.dose,
+        d.series,
+        d.date.format("%Y-%m-%d").to_string(),
+        d.lot,
+        d.country,
+        d.centre,
+        d.status.as_str(),
+        at,
+        actor
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes new details if the row is still at `version`; returns the new version, or `None`
+/// when someone changed it meanwhile.
+pub fn update_injection(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    d: &InjectionDetails,
+    at: &str,
+    actor: &str,
+) -> rusqlite::Result<Option<i64>> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE injections SET product = ?3, dose = ?4, series = ?5, given_on = ?6, lot = ?7,
+                 country = ?8, centre = ?9, status = ?10, version = version + 1,
+                 updated_at = ?11, updated_by = ?12
+             WHERE id = ?1 AND version = ?2",
+        )?
+        .execute(params![
+            id,
+            version,
+            d.product,
+            d.dose,
+            d.series,
+            d.date.format("%Y-%m-%d").to_string(),
+            d.lot,
+            d.country,
+            d.centre,
+            d.status.as_str(),
+            at,
+            actor
+        ])?;
+    Ok((n == 1).then_some(version + 1))
+}
+
+/// Voids the injection if it is still at `version`; returns the new version.
+pub fn void_injection(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    reason: &str,
+    at: &str,
+    actor: &str,
+) -> rusqlite::Result<Option<i64>> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE injections SET status = ?3, void_reason = ?4, version = version + 1,
+                 updated_at = ?5, updated_by = ?6
+             WHERE id = ?1 AND version = ?2",
+        )?
+        .execute(params![
+            id,
+            version,
+            InjectionStatus::Voided.as_str(),
+            reason,
+            at,
+            actor
+        ])?;
+    Ok((n == 1).then_some(version + 1))
+}
