@@ -144,7 +144,7 @@ pub fn record_injection(
     citizen: &CitizenRow,
     details: InjectionDetails,
 ) -> Result<i64, AppError> {
-    details.check(ctx.catalogue, s.at.date_naive())?;
+    details.check(ctx.catalogue, s.today())?;
     if vaccination::live_injection(ctx.conn, citizen.id, details.dose)?.is_some() {
         return Err(Refusal::new(
             Rule::AlreadyExists,
@@ -207,7 +207,7 @@ pub fn update_injection(
     if details == row.details {
         return Ok(row.version);
     }
-    details.check(ctx.catalogue, s.at.date_naive())?;
+    details.check(ctx.catalogue, s.today())?;
     if details.dose != row.details.dose
         && vaccination::live_injection(ctx.conn, row.citizen_id, details.dose)?.is_some()
     {

@@ -2,7 +2,8 @@
 //!
 //! A [`Desk`] owns the connection, the clock, the catalogue and the dispatcher. A command loads
 //! what it needs, checks the rules (the synchronous cross-context checks included), writes its
-//! rows, appends its events, lets the subscribers handle them, and commits: all or nothing.
+//! rows and appends its events, and commits: all or nothing. Its events are delivered to the
+//! subscribers right after the commit.
 
 pub mod commands;
 pub mod queries;
@@ -46,6 +47,13 @@ pub struct Stamp {
 impl Stamp {
     pub fn at_str(&self) -> String {
         crate::domain::clock::stamp(self.at)
+    }
+
+    /// The latest calendar date anywhere on Earth at this moment (UTC+14): a date after it is
+    /// in the future wherever the desk stands, and a clinic at UTC+9 recording at 08:00 is
+    /// not refused for "today".
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.at + chrono::Duration::hours(14)).date_naive()
     }
 }
 
@@ -115,18 +123,22 @@ impl Desk {
         }
     }
 
-    /// Runs a command in one immediate transaction, delivering its events before commit.
+    /// Runs a command in one immediate transaction, then delivers its events.
+    ///
+    /// Delivery happens after commit, in a transaction of its own: a failing subscriber never
+    /// undoes an acknowledged command, and whatever is not delivered now is caught up later.
     pub fn run<T>(&self, f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>) -> Result<T, AppError> {
-        store::immediate(&self.conn, |conn| {
-            let ctx = Ctx {
+        let v = store::immediate(&self.conn, |conn| {
+            f(&Ctx {
                 conn,
                 catalogue: &self.catalogue,
                 config: &self.config,
-            };
-            let v = f(&ctx)?;
-            self.dispatcher.deliver(conn)?;
-            Ok(v)
-        })
+            })
+        })?;
+        // The command is committed; a delivery that cannot run now (another desk holding the
+        // lock too long) is retried by the next command, tick or start-up.
+        let _ = self.dispatch();
+        Ok(v)
     }
 
     /// Delivers pending events now, in a transaction of its own.

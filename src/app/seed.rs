@@ -391,7 +391,7 @@ fn run_step(ctx: &Ctx<'_>, step: &Step, now: DateTime<Utc>, file: &str) -> Resul
         "register-citizen" => {
             let s = stamp_for(step, now, staff())?;
             let id = ResidentId::parse("id", step.must("id"))?;
-            let birth = BirthDate::parse("birth_date", step.must("birth_date"), s.at.date_naive())?;
+            let birth = BirthDate::parse("birth_date", step.must("birth_date"), s.today())?;
             let details = CitizenDetails::new(
                 step.must("family_name"),
                 step.must("given_name"),
@@ -408,7 +408,7 @@ fn run_step(ctx: &Ctx<'_>, step: &Step, now: DateTime<Utc>, file: &str) -> Resul
             let family = step.text("family_name").unwrap_or(&old.family_name);
             let given = step.text("given_name").unwrap_or(&old.given_name);
             let birth = match step.text("birth_date") {
-                Some(b) => BirthDate::parse("birth_date", b, s.at.date_naive())?,
+                Some(b) => BirthDate::parse("birth_date", b, s.today())?,
                 None => old.birth_date,
             };
             // A changed name gets a fresh suggestion unless a machine-readable form is given.

@@ -1,9 +1,11 @@
 //! Delivers the log to every subscriber, each from its own checkpoint.
 //!
-//! [`Dispatcher::deliver`] runs inside the caller's transaction: after a command (so the
-//! command, its events and their effects commit together) or in a transaction of its own on
-//! demand and at start-up (catching up work left by a failure or another desk). Each subscriber
-//! runs in a savepoint: if it fails, only its own work is undone and the breaker records it.
+//! Events are delivered only after the command that wrote them has committed
+//! ([`Dispatcher::catch_up`], right after each command, on demand and at start-up, which also
+//! picks up work left by a failure or another desk). A seed file is the one exception: it is a
+//! single unit of work, so [`Dispatcher::deliver`] runs inside its transaction between steps and
+//! the file's events and their effects commit together or not at all. Each subscriber runs in
+//! a savepoint: if it fails, only its own work is undone and the breaker records it.
 
 use super::Faults;
 use super::breaker::{BreakerPolicy, BreakerState, Gate};
@@ -100,9 +102,17 @@ impl Dispatcher {
         }
     }
 
-    /// Delivers pending events in a transaction of its own (start-up, on demand, a TUI tick).
+    /// Delivers pending events in a transaction of its own (after a command, on demand, at
+    /// start-up, on a TUI tick).
+    ///
+    /// This transaction commits with `synchronous=NORMAL`: everything it writes is derived from
+    /// the durable log and re-derived after a power loss (checkpoint and effects are lost
+    /// together), so it need not pay a second fsync per command. A process crash loses nothing.
     pub fn catch_up(&self, conn: &Connection) -> rusqlite::Result<DispatchReport> {
-        store::immediate(conn, |c| self.deliver(c))
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let result = store::immediate(conn, |c| self.deliver(c));
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        result
     }
 
     fn deliver_one(

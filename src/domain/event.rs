@@ -123,8 +123,12 @@ impl Event {
 
     /// Rebuilds an event from its stored type and data.
     pub fn from_stored(type_name: &str, data: &str) -> Result<Event, serde_json::Error> {
-        let data: serde_json::Value = serde_json::from_str(data)?;
-        serde_json::from_value(serde_json::json!({ "type": type_name, "data": data }))
+        // Parse once, straight into the enum: the log is read in bulk by every subscriber.
+        let tagged = format!(
+            "{{\"type\":{},\"data\":{data}}}",
+            serde_json::Value::String(type_name.to_string())
+        );
+        serde_json::from_str(&tagged)
     }
 }
 
