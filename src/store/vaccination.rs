@@ -267,3 +267,125 @@ pub fn void_injection(
         ])?;
     Ok((n == 1).then_some(version + 1))
 }
+
+/// One row of the manager's citizen list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenListRow {
+    pub id: i64,
+    pub resident_id: String,
+    pub name: String,
+    pub sort_name: String,
+    pub doses: i64,
+}
+
+/// A page of citizens in name order after the keyset `after` (`(sort_name, id)` of the last
+/// row shown), optionally only names starting with `prefix` (lower-cased like `sort_name`).
+/// Both walk the `citizens_by_name` index, so a page costs the same with a million citizens.
+pub fn citizens_page(
+    conn: &Connection,
+    after: Option<(&str, i64)>,
+    prefix: Option<&str>,
+    limit: i64,
+) -> rusqlite::Result<Vec<CitizenListRow>> {
+    let (after_name, after_id) = after.unwrap_or(("", 0));
+    let low = prefix.map(str::to_lowercase).unwrap_or_default();
+    // Names starting with `low` sort below `low` followed by the highest code point.
+    let high = format!("{low}\u{10FFFF}");
+    conn.prepare_cached(
+        "SELECT c.id, c.resident_id, c.family_name, c.given_name, c.sort_name,
+             (SELECT COUNT(*) FROM injections i
+              WHERE i.citizen_id = c.id AND i.status = 'ADMINISTERED')
+         FROM citizens c
+         WHERE (c.sort_name, c.id) > (?1, ?2) AND c.sort_name >= ?3 AND c.sort_name < ?4
+         ORDER BY c.sort_name, c.id
+         LIMIT ?5",
+    )?
+    .query_map(params![after_name, after_id, low, high, limit], |r| {
+        let family: String = r.get(2)?;
+        let given: String = r.get(3)?;
+        Ok(CitizenListRow {
+            id: r.get(0)?,
+            resident_id: r.get(1)?,
+            name: crate::domain::citizen::display_name(&family, &given),
+            sort_name: r.get(4)?,
+            doses: r.get(5)?,
+        })
+    })?
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.join(" | ")
+    }
+
+    #[test]
+    fn screen_queries_use_their_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        let list = plan(
+            &conn,
+            "SELECT id FROM citizens WHERE (sort_name, id) > ('a', 1) AND sort_name >= 'a'
+             AND sort_name < 'b' ORDER BY sort_name, id LIMIT 20",
+        );
+        assert!(list.contains("INDEX citizens_by_name"), "{list}");
+        assert!(!list.contains("TEMP B-TREE"), "{list}");
+        let by_id = plan(&conn, "SELECT id FROM citizens WHERE resident_id = 'x'");
+        assert!(by_id.contains("INDEX sqlite_autoindex_citizens"), "{by_id}");
+        let inj = plan(
+            &conn,
+            "SELECT id FROM injections WHERE citizen_id = 1 ORDER BY dose",
+        );
+        assert!(inj.contains("INDEX injections_by_citizen"), "{inj}");
+        let apps = plan(
+            &conn,
+            "SELECT id FROM applications WHERE citizen_id = 1 ORDER BY id",
+        );
+        assert!(apps.contains("INDEX applications_by_citizen"), "{apps}");
+        let queue = plan(
+            &conn,
+            "SELECT id FROM issuance_requests WHERE status = 'PENDING' ORDER BY applied_at, id",
+        );
+        assert!(queue.contains("requests_pending"), "{queue}");
+        assert!(!queue.contains("TEMP B-TREE"), "{queue}");
+    }
+
+    #[test]
+    fn citizens_page_walks_names_in_order_with_a_keyset() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        for (i, (f, g)) in [
+            ("김", "민준"),
+            ("Kim", "Ann"),
+            ("김", "가은"),
+            ("Lee", "Bo"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let d = CitizenDetails::new(f, g, None, None, BirthDate::Year(1990)).unwrap();
+            let id = ResidentId::parse("id", &format!("ID{i:04}")).unwrap();
+            insert_citizen(&conn, &id, &d, "2026-01-01T00:00:00Z", "t").unwrap();
+        }
+        let first = citizens_page(&conn, None, None, 2).unwrap();
+        let names: Vec<_> = first.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["Kim Ann", "Lee Bo"]);
+        let last = first.last().unwrap();
+        let next = citizens_page(&conn, Some((&last.sort_name, last.id)), None, 10).unwrap();
+        let names: Vec<_> = next.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["김 가은", "김 민준"]);
+        let kim = citizens_page(&conn, None, Some("김"), 10).unwrap();
+        assert_eq!(kim.len(), 2);
+        let k = citizens_page(&conn, None, Some("KI"), 10).unwrap();
+        assert_eq!(k.len(), 1);
+    }
+}
