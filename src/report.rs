@@ -161,10 +161,21 @@ pub fn queue_text(items: &[QueueItem]) {
 pub fn events(desk: &Desk, after: i64, as_json: bool) -> Result<(), AppError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    // A closed pipe (`| head`) ends the listing quietly.
+    let _ = write_events(desk, &mut out, after, as_json)?;
+    Ok(())
+}
+
+fn write_events(
+    desk: &Desk,
+    out: &mut impl Write,
+    after: i64,
+    as_json: bool,
+) -> Result<std::io::Result<()>, AppError> {
     let mut from = after;
     let mut first = true;
-    if as_json {
-        let _ = write!(out, "[");
+    if as_json && let Err(e) = write!(out, "[") {
+        return Ok(Err(e));
     }
     loop {
         let rows = queries::events(desk, from, 5000)?;
@@ -172,30 +183,34 @@ pub fn events(desk: &Desk, after: i64, as_json: bool) -> Result<(), AppError> {
             break;
         };
         for r in &rows {
-            if as_json {
+            let written = if as_json {
                 let data: serde_json::Value = serde_json::from_str(&r.data)
                     .unwrap_or(serde_json::Value::String(r.data.clone()));
                 let item = serde_json::json!({
                     "seq": r.seq, "type": r.type_name, "actor": r.actor, "at": r.at, "data": data,
                 });
-                let _ = write!(out, "{}\n  {item}", if first { "" } else { "," });
+                write!(out, "{}\n  {item}", if first { "" } else { "," })
             } else {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "{:>6}  {}  {:<22} {:<24} {}",
                     r.seq, r.at, r.type_name, r.actor, r.data
-                );
+                )
+            };
+            if let Err(e) = written {
+                return Ok(Err(e));
             }
             first = false;
         }
         from = last;
     }
-    if as_json {
-        let _ = writeln!(out, "{}]", if first { "" } else { "\n" });
+    Ok(if as_json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })
     } else if first {
-        let _ = writeln!(out, "No events after {after}.");
-    }
-    Ok(())
+        writeln!(out, "No events after {after}.")
+    } else {
+        Ok(())
+    })
 }
 
 pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
