@@ -321,7 +321,7 @@ pub fn apply(
         .into());
     }
     let id = applying::insert(ctx.conn, citizen.id, injection.id, &s.at_str(), &s.actor)?;
-    emit(
+    let seq = emit(
         ctx,
         s,
         &Event::ApplicationSubmitted {
@@ -334,6 +334,7 @@ pub fn apply(
             date: d.date.format("%Y-%m-%d").to_string(),
         },
     )?;
+    applying::set_submitted_seq(ctx.conn, id, seq)?;
     Ok(id)
 }
 

@@ -147,7 +147,7 @@ fn reject_applied(
     reason: &str,
     cause: &StoredEvent,
 ) -> Result<(), HandlerError> {
-    for app in applying::applied_for_injection(conn, injection)? {
+    for app in applying::applied_before(conn, injection, cause.seq)? {
         let moved = applying::close(
             conn,
             app.id,

@@ -62,16 +62,26 @@ pub fn active_for_injection(
     .optional()
 }
 
-/// APPLIED applications for an injection (what a void or a correction rejects).
-pub fn applied_for_injection(
+/// APPLIED applications for an injection that were submitted by an event before `seq`: what a
+/// void or a correction with that seq rejects. Later applications are not its business.
+pub fn applied_before(
     conn: &Connection,
     injection_id: i64,
+    seq: i64,
 ) -> rusqlite::Result<Vec<ApplicationRow>> {
     conn.prepare_cached(&format!(
-        "SELECT {COLS} FROM applications WHERE injection_id = ?1 AND status = 'APPLIED'"
+        "SELECT {COLS} FROM applications
+         WHERE injection_id = ?1 AND status = 'APPLIED' AND COALESCE(submitted_seq, 0) < ?2"
     ))?
-    .query_map([injection_id], row)?
+    .query_map([injection_id, seq], row)?
     .collect()
+}
+
+/// Records which event submitted the application.
+pub fn set_submitted_seq(conn: &Connection, id: i64, seq: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE applications SET submitted_seq = ?2 WHERE id = ?1")?
+        .execute([id, seq])?;
+    Ok(())
 }
 
 pub fn of_citizen(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Vec<ApplicationRow>> {

@@ -173,6 +173,11 @@ const MIGRATIONS: &[&str] = &[
         applied_at TEXT NOT NULL
     ) STRICT;
     "#,
+    // 2: the event that submitted each application, so a policy reacting to an older event
+    // (a redelivery, a lagging subscriber) never touches an application submitted after it.
+    r#"
+    ALTER TABLE applications ADD COLUMN submitted_seq INTEGER;
+    "#,
 ];
 
 /// The schema version this binary writes.
