@@ -872,7 +872,8 @@ fn rule6_breaker_opens_only_after_the_configured_failures() {
             BreakerState::Open
         };
         assert_eq!(s.state, want, "after failure {}", i + 1);
-        assert_eq!(status(d, &c).issuance_delayed, i >= 2);
+        // Failing with work left behind already counts as delayed, breaker open or not.
+        assert!(status(d, &c).issuance_delayed, "after failure {}", i + 1);
     }
     // Still open before the pause is over, whatever happens meanwhile.
     t.advance(Duration::seconds(100));

@@ -184,10 +184,14 @@ impl Dispatcher {
             .collect()
     }
 
-    /// True when issuance is delayed: its breaker is not closed (the citizen's fallback).
+    /// True when issuance is delayed (the citizen's fallback): its breaker is not closed, or
+    /// it is failing and has events it could not yet handle.
     pub fn issuance_delayed(&self, conn: &Connection) -> rusqlite::Result<bool> {
-        let h = outbox::health(conn, super::subscribers::ISSUANCE)?;
-        Ok(self.policy.state(&h, self.clock.now()) != BreakerState::Closed)
+        let name = super::subscribers::ISSUANCE;
+        let h = outbox::health(conn, name)?;
+        let failing_behind =
+            h.consecutive_failures > 0 && outbox::checkpoint(conn, name)? < outbox::last_seq(conn)?;
+        Ok(self.policy.state(&h, self.clock.now()) != BreakerState::Closed || failing_behind)
     }
 
     /// The time used for the breaker, stamped.

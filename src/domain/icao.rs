@@ -6,6 +6,7 @@
 //! the customary passport spellings for the common family names (김 → KIM, 이 → LEE).
 
 use super::Refusal;
+use unicode_normalization::UnicodeNormalization;
 
 /// Longest machine-readable name part the certificate schema accepts.
 pub const MAX: usize = 80;
@@ -57,6 +58,13 @@ pub fn transliterate(text: &str) -> String {
             out.push_str(&s);
         } else if let Some(s) = latin(c) {
             out.push_str(s);
+        } else {
+            // Any other Latin letter with marks (Vietnamese ễ, ị, ...): keep the base letter.
+            out.extend(
+                c.nfd()
+                    .filter(char::is_ascii_alphabetic)
+                    .map(|b| b.to_ascii_uppercase()),
+            );
         }
     }
     while out.ends_with('<') {
@@ -177,6 +185,8 @@ mod tests {
         assert_eq!(given_name("Charles Edward"), "CHARLES<EDWARD");
         assert_eq!(family_name("Červenková Panklová"), "CERVENKOVA<PANKLOVA");
         assert_eq!(given_name("Gabriele"), "GABRIELE");
+        assert_eq!(family_name("Nguyễn"), "NGUYEN");
+        assert_eq!(given_name("Thị Mai"), "THI<MAI");
     }
 
     #[test]

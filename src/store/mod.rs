@@ -54,13 +54,15 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
         path: shown.clone(),
         source,
     })?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| classify(&shown, e))?;
+    schema::check_ownership(&conn, &shown)?;
     configure(&conn).map_err(|e| classify(&shown, e))?;
     schema::migrate(&conn, &shown)?;
     Ok(conn)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(rusqlite::Error::InvalidQuery);
@@ -76,7 +78,7 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
         Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
             StoreError::Damaged {
                 path: path.to_string(),
-                reason: e.to_string(),
+                reason: schema::short(&e),
             }
         }
         _ => StoreError::Open {

@@ -188,11 +188,49 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
+/// One short line for an SQLite error (some carry the whole SQL text they failed on).
+pub fn short(e: &rusqlite::Error) -> String {
+    let s = match e {
+        rusqlite::Error::SqliteFailure(err, Some(msg)) => format!("{msg} ({:?})", err.code),
+        rusqlite::Error::SqliteFailure(err, None) => format!("{:?}", err.code),
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    };
+    let line = s.lines().next().unwrap_or_default();
+    line.chars().take(200).collect()
+}
+
+/// Refuses, before changing anything (not even the journal mode), a file that is some other
+/// program's SQLite database: schema version 0 but tables already there.
+pub fn check_ownership(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    let damaged = |e: rusqlite::Error| StoreError::Damaged {
+        path: path.to_string(),
+        reason: short(&e),
+    };
+    let version = version(conn).map_err(damaged)?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(damaged)?;
+    if version == 0 && tables > 0 {
+        return Err(StoreError::Damaged {
+            path: path.to_string(),
+            reason: format!(
+                "it is another program's SQLite database ({tables} table(s), no vaxdesk schema); nothing was changed"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Brings the schema to [`VERSION`]; refuses a database from a newer vaxdesk.
 pub fn migrate(conn: &Connection, path: &str) -> Result<(), StoreError> {
     let damaged = |e: rusqlite::Error| StoreError::Damaged {
         path: path.to_string(),
-        reason: e.to_string(),
+        reason: short(&e),
     };
     let found = version(conn).map_err(damaged)?;
     if found > VERSION {
