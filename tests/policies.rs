@@ -379,7 +379,8 @@ fn redelivery_of_every_event_changes_nothing() {
 
     let report = redeliver_everything(&t);
     assert!(report.failures.is_empty(), "{report:?}");
-    assert!(report.delivered >= 3 * events as u64, "{report:?}");
+    // The status view handles every event again; the policies the ones they react to.
+    assert!(report.delivered > events as u64, "{report:?}");
 
     let after_states: Vec<_> = apps.iter().map(|a| application(d, *a)).collect();
     assert_eq!(

@@ -121,42 +121,55 @@ impl Dispatcher {
         sub: &dyn Subscriber,
         head: i64,
     ) -> rusqlite::Result<Outcome> {
+        let name = sub.name();
+        let read =
+            |c: &Connection, from: i64| outbox::events_between(c, from, head, sub.handles(), BATCH);
+        let start = outbox::checkpoint(conn, name)?;
         let now = self.clock.now();
-        let health = outbox::health(conn, sub.name())?;
+        let health = outbox::health(conn, name)?;
+        let first = match read(conn, start) {
+            // Nothing it reacts to: move its checkpoint without calling it.
+            Ok(b) if b.is_empty() => {
+                outbox::set_checkpoint(conn, name, head)?;
+                return Ok(Outcome::Delivered(0));
+            }
+            Ok(b) => Ok(b),
+            Err(e) => Err(HandlerError::from(e)),
+        };
         if let Gate::Wait(_) = self.policy.gate(&health, now) {
             return Ok(Outcome::Waiting);
         }
         let result = store::savepoint(conn, |c| -> Result<u64, HandlerError> {
-            let mut from = outbox::checkpoint(c, sub.name())?;
+            let mut batch = first?;
             let mut n = 0;
-            while from < head {
-                let batch = outbox::events_after(c, from, BATCH.min(head - from))?;
-                let Some(last) = batch.last().map(|e| e.seq) else {
-                    break;
-                };
+            loop {
                 for e in &batch {
                     sub.handle(c, e)?;
                 }
                 n += batch.len() as u64;
-                from = last;
-                outbox::set_checkpoint(c, sub.name(), from)?;
+                let full = batch.len() as i64 == BATCH;
+                match batch.last() {
+                    Some(last) if full => {
+                        outbox::set_checkpoint(c, name, last.seq)?;
+                        batch = read(c, last.seq)?;
+                    }
+                    _ => {
+                        outbox::set_checkpoint(c, name, head)?;
+                        return Ok(n);
+                    }
+                }
             }
-            Ok(n)
         });
         match result {
             Ok(n) => {
                 if health.consecutive_failures != 0 || health.state != "CLOSED" {
-                    outbox::set_health(conn, sub.name(), &self.policy.on_success())?;
+                    outbox::set_health(conn, name, &self.policy.on_success())?;
                 }
                 Ok(Outcome::Delivered(n))
             }
             Err(e) => {
                 let message = e.to_string();
-                outbox::set_health(
-                    conn,
-                    sub.name(),
-                    &self.policy.on_failure(&health, now, &message),
-                )?;
+                outbox::set_health(conn, name, &self.policy.on_failure(&health, now, &message))?;
                 Ok(Outcome::Failed(message))
             }
         }

@@ -22,6 +22,8 @@ pub enum HandlerError {
 pub trait Subscriber: Send + Sync {
     /// Stable name: the key of its checkpoint and health rows.
     fn name(&self) -> &'static str;
+    /// The event types it reacts to; `None` for all. Others only move its checkpoint.
+    fn handles(&self) -> Option<&'static [&'static str]>;
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError>;
 }
 
@@ -38,6 +40,14 @@ pub struct IssuancePolicy {
 impl Subscriber for IssuancePolicy {
     fn name(&self) -> &'static str {
         ISSUANCE
+    }
+
+    fn handles(&self) -> Option<&'static [&'static str]> {
+        Some(&[
+            "ApplicationSubmitted",
+            "ApplicationCancelled",
+            "ApplicationRejected",
+        ])
     }
 
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError> {
@@ -91,6 +101,15 @@ pub struct ApplyingPolicy;
 impl Subscriber for ApplyingPolicy {
     fn name(&self) -> &'static str {
         APPLYING
+    }
+
+    fn handles(&self) -> Option<&'static [&'static str]> {
+        Some(&[
+            "CertificateIssued",
+            "ApplicationRejected",
+            "InjectionVoided",
+            "InjectionUpdated",
+        ])
     }
 
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError> {
@@ -180,6 +199,10 @@ pub struct StatusView;
 impl Subscriber for StatusView {
     fn name(&self) -> &'static str {
         STATUS_VIEW
+    }
+
+    fn handles(&self) -> Option<&'static [&'static str]> {
+        None
     }
 
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError> {

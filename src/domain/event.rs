@@ -121,6 +121,17 @@ impl Event {
         }
     }
 
+    /// The event's fields as a JSON string, serialised once.
+    pub fn data_string(&self) -> String {
+        // Adjacent tagging writes `{"type":"<Name>","data":<fields>}`: keep the fields.
+        let full = serde_json::to_string(self).unwrap_or_default();
+        let head = format!("{{\"type\":\"{}\",\"data\":", self.type_name());
+        match full.strip_prefix(&head).and_then(|s| s.strip_suffix('}')) {
+            Some(data) => data.to_string(),
+            None => self.data_json().to_string(),
+        }
+    }
+
     /// Rebuilds an event from its stored type and data.
     pub fn from_stored(type_name: &str, data: &str) -> Result<Event, serde_json::Error> {
         // Parse once, straight into the enum: the log is read in bulk by every subscriber.
@@ -153,6 +164,7 @@ mod tests {
             injection: 2,
         };
         let data = e.data_json().to_string();
+        assert_eq!(e.data_string(), data);
         assert_eq!(Event::from_stored(e.type_name(), &data).unwrap(), e);
         assert_eq!(e.aggregate(), "application/3");
     }

@@ -99,17 +99,17 @@ pub fn immediate<T, E>(
 where
     E: From<rusqlite::Error>,
 {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
+    exec(conn, "BEGIN IMMEDIATE")?;
     match f(conn) {
-        Ok(v) => match conn.execute_batch("COMMIT") {
+        Ok(v) => match exec(conn, "COMMIT") {
             Ok(()) => Ok(v),
             Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
+                let _ = exec(conn, "ROLLBACK");
                 Err(e.into())
             }
         },
         Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
+            let _ = exec(conn, "ROLLBACK");
             Err(e)
         }
     }
@@ -123,15 +123,21 @@ pub fn savepoint<T, E>(
 where
     E: From<rusqlite::Error>,
 {
-    conn.execute_batch("SAVEPOINT sp")?;
+    exec(conn, "SAVEPOINT sp")?;
     match f(conn) {
         Ok(v) => {
-            conn.execute_batch("RELEASE sp")?;
+            exec(conn, "RELEASE sp")?;
             Ok(v)
         }
         Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK TO sp; RELEASE sp");
+            let _ = exec(conn, "ROLLBACK TO sp").and_then(|()| exec(conn, "RELEASE sp"));
             Err(e)
         }
     }
+}
+
+/// Runs a transaction-control statement from the statement cache (they run on every command).
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
 }

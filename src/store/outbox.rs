@@ -16,7 +16,7 @@ pub fn append(conn: &Connection, actor: &str, at: &str, event: &Event) -> rusqli
         event.aggregate(),
         actor,
         at,
-        event.data_json().to_string()
+        event.data_string()
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -67,6 +67,59 @@ pub enum ReadError {
     Sql(#[from] rusqlite::Error),
 }
 
+/// Up to `limit` decoded events with `after < seq <= upto`, oldest first; with `types`, only
+/// events of those types (others are skipped in SQL, never decoded).
+pub fn events_between(
+    conn: &Connection,
+    after: i64,
+    upto: i64,
+    types: Option<&[&str]>,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, ReadError> {
+    let filter = match types {
+        Some(types) => format!(
+            "AND type IN ({})",
+            types
+                .iter()
+                .map(|t| format!("'{}'", t.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT seq, type, actor, at, data FROM events
+         WHERE seq > ?1 AND seq <= ?2 {filter} ORDER BY seq LIMIT ?3"
+    ))?;
+    let rows = stmt
+        .query_map(params![after, upto, limit], |r| {
+            Ok(LogRow {
+                seq: r.get(0)?,
+                type_name: r.get(1)?,
+                actor: r.get(2)?,
+                at: r.get(3)?,
+                data: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(decode).collect()
+}
+
+fn decode(row: LogRow) -> Result<StoredEvent, ReadError> {
+    let event =
+        Event::from_stored(&row.type_name, &row.data).map_err(|e| ReadError::Undecodable {
+            seq: row.seq,
+            type_name: row.type_name.clone(),
+            reason: e.to_string(),
+        })?;
+    Ok(StoredEvent {
+        seq: row.seq,
+        actor: row.actor,
+        at: row.at,
+        event,
+    })
+}
+
 /// Up to `limit` decoded events after `after`, oldest first.
 pub fn events_after(
     conn: &Connection,
@@ -75,21 +128,7 @@ pub fn events_after(
 ) -> Result<Vec<StoredEvent>, ReadError> {
     rows_after(conn, after, limit)?
         .into_iter()
-        .map(|row| {
-            let event = Event::from_stored(&row.type_name, &row.data).map_err(|e| {
-                ReadError::Undecodable {
-                    seq: row.seq,
-                    type_name: row.type_name.clone(),
-                    reason: e.to_string(),
-                }
-            })?;
-            Ok(StoredEvent {
-                seq: row.seq,
-                actor: row.actor,
-                at: row.at,
-                event,
-            })
-        })
+        .map(decode)
         .collect()
 }
 

@@ -178,6 +178,29 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE applications ADD COLUMN submitted_seq INTEGER;
     "#,
+    // 3: the log without AUTOINCREMENT. Events are never deleted (triggers refuse it), so the
+    // plain rowid is already monotonic; AUTOINCREMENT only cost a sqlite_sequence write per
+    // event.
+    r#"
+    DROP TRIGGER events_no_update;
+    DROP TRIGGER events_no_delete;
+    ALTER TABLE events RENAME TO events_v2;
+    CREATE TABLE events (
+        seq       INTEGER PRIMARY KEY,
+        type      TEXT NOT NULL,
+        aggregate TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        data      TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO events (seq, type, aggregate, actor, at, data)
+        SELECT seq, type, aggregate, actor, at, data FROM events_v2 ORDER BY seq;
+    DROP TABLE events_v2;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    "#,
 ];
 
 /// The schema version this binary writes.
