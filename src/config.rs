@@ -18,7 +18,38 @@ pub struct Config {
     pub issuer: String,
     /// Days an issued certificate is valid.
     pub certificate_validity_days: u32,
+    /// Seconds without a key before the citizen kiosk returns to an empty sign-in form.
+    pub idle_timeout_seconds: u32,
+    /// Pending requests above which citizens are told issuance is delayed.
+    pub long_queue: u32,
     pub dispatch: DispatchConfig,
+    /// Key bindings: action name = list of keys (`"ctrl+c"`, `"pagedown"`, `"i"`).
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    pub colours: Colours,
+}
+
+/// Screen colours by role in the interface (names like `"cyan"`, `"light-red"`, `"#40a0ff"`).
+/// With `NO_COLOR` set, no colour is used at all.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Colours {
+    pub accent: String,
+    pub selection: String,
+    pub error: String,
+    pub success: String,
+    pub muted: String,
+}
+
+impl Default for Colours {
+    fn default() -> Self {
+        Colours {
+            accent: "cyan".into(),
+            selection: "blue".into(),
+            error: "light-red".into(),
+            success: "green".into(),
+            muted: "dark-gray".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -36,7 +67,11 @@ impl Default for Config {
             country: "KR".into(),
             issuer: "Korea Disease Control and Prevention Agency".into(),
             certificate_validity_days: 365,
+            idle_timeout_seconds: 120,
+            long_queue: 50,
             dispatch: DispatchConfig::default(),
+            keys: Default::default(),
+            colours: Colours::default(),
         }
     }
 }
@@ -89,10 +124,66 @@ impl Config {
         if !(1..=3660).contains(&self.certificate_validity_days) {
             return Err("certificate_validity_days: must be from 1 to 3660".into());
         }
+        if !(10..=3600).contains(&self.idle_timeout_seconds) {
+            return Err("idle_timeout_seconds: must be from 10 to 3600".into());
+        }
         if self.dispatch.breaker_failures == 0 {
             return Err("dispatch.breaker_failures: must be at least 1".into());
         }
         Ok(())
+    }
+
+    /// The default configuration as a commented TOML file (`vaxdesk --print-default-config`).
+    pub fn default_file(keys: &str) -> String {
+        let d = Config::default();
+        let c = &d.colours;
+        format!(
+            "# vaxdesk configuration. Every key is optional; these are the defaults.\n\
+             \n\
+             # ISO 3166 alpha-2 code: the default injection country and the certificate's country.\n\
+             country = \"{}\"\n\
+             # The certificate issuer's name.\n\
+             issuer = \"{}\"\n\
+             # Days an issued certificate is valid.\n\
+             certificate_validity_days = {}\n\
+             # Seconds without a key before the citizen kiosk returns to an empty sign-in form.\n\
+             idle_timeout_seconds = {}\n\
+             # Pending requests above which citizens are told issuance is delayed.\n\
+             long_queue = {}\n\
+             \n\
+             [dispatch]\n\
+             # Failures in a row that open a subscriber's circuit breaker.\n\
+             breaker_failures = {}\n\
+             # Seconds an open breaker waits before a trial delivery.\n\
+             breaker_open_seconds = {}\n\
+             \n\
+             # Colour names (black, red, green, yellow, blue, magenta, cyan, gray, dark-gray,\n\
+             # light-red, ..., white) or #rrggbb. NO_COLOR=1 turns all colour off.\n\
+             [colours]\n\
+             accent = \"{}\"\n\
+             selection = \"{}\"\n\
+             error = \"{}\"\n\
+             success = \"{}\"\n\
+             muted = \"{}\"\n\
+             \n\
+             # Key bindings: action = [keys]. Keys: a letter, \"ctrl+x\", \"enter\", \"esc\", \"tab\",\n\
+             # \"backtab\", \"up\", \"down\", \"left\", \"right\", \"home\", \"end\", \"pageup\",\n\
+             # \"pagedown\", \"f1\".. \"f12\", \"space\".\n\
+             [keys]\n\
+             {keys}",
+            d.country,
+            d.issuer,
+            d.certificate_validity_days,
+            d.idle_timeout_seconds,
+            d.long_queue,
+            d.dispatch.breaker_failures,
+            d.dispatch.breaker_open_seconds,
+            c.accent,
+            c.selection,
+            c.error,
+            c.success,
+            c.muted,
+        )
     }
 
     pub fn breaker(&self) -> BreakerPolicy {

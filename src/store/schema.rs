@@ -201,6 +201,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     "#,
+    // 4: the citizen sees when an issued certificate was issued and until when it is valid.
+    r#"
+    ALTER TABLE view_applications ADD COLUMN issued_at TEXT;
+    ALTER TABLE view_applications ADD COLUMN expires_at TEXT;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -99,9 +99,16 @@ pub fn project(conn: &Connection, e: &StoredEvent) -> rusqlite::Result<()> {
         Event::CertificateIssued {
             certificate,
             application,
+            issued_at,
+            expires_at,
             ..
         } => {
             set_application(conn, *application, "ISSUED", Some(certificate), None, at)?;
+            conn.prepare_cached(
+                "UPDATE view_applications SET issued_at = ?2, expires_at = ?3
+                 WHERE application_id = ?1 AND certificate_id = ?4",
+            )?
+            .execute(params![application, issued_at, expires_at, certificate])?;
         }
     }
     Ok(())
@@ -168,6 +175,8 @@ pub struct ViewApplication {
     pub reason: Option<String>,
     pub applied_at: String,
     pub last_change: String,
+    pub issued_at: Option<String>,
+    pub expires_at: Option<String>,
 }
 
 const CITIZEN_SQL: &str =
@@ -178,7 +187,7 @@ const INJECTION_SQL: &str =
      FROM view_injections";
 const APPLICATION_SQL: &str =
     "SELECT application_id, citizen_id, injection_id, product, dose, series, given_on, status,
-         certificate_id, reason, applied_at, last_change
+         certificate_id, reason, applied_at, last_change, issued_at, expires_at
      FROM view_applications";
 
 fn citizen(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewCitizen> {
@@ -219,7 +228,28 @@ fn application(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewApplication> {
         reason: r.get(9)?,
         applied_at: r.get(10)?,
         last_change: r.get(11)?,
+        issued_at: r.get(12)?,
+        expires_at: r.get(13)?,
     })
+}
+
+/// The citizen whose id and date of birth both match (the kiosk's sign-in).
+pub fn citizen_signing_in(
+    conn: &Connection,
+    resident_id: &str,
+    birth_date: &str,
+) -> rusqlite::Result<Option<ViewCitizen>> {
+    conn.prepare_cached(&format!(
+        "{CITIZEN_SQL} WHERE resident_id = ?1 AND birth_date = ?2"
+    ))?
+    .query_row([resident_id, birth_date], citizen)
+    .optional()
+}
+
+pub fn citizen_by_id(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Option<ViewCitizen>> {
+    conn.prepare_cached(&format!("{CITIZEN_SQL} WHERE citizen_id = ?1"))?
+        .query_row([citizen_id], citizen)
+        .optional()
 }
 
 pub fn citizen_by_resident_id(

@@ -274,44 +274,104 @@ pub struct CitizenListRow {
     pub id: i64,
     pub resident_id: String,
     pub name: String,
-    pub sort_name: String,
+    pub birth_date: String,
+    /// The key the list is ordered by (`sort_name` or `resident_id`).
+    pub key: String,
+    /// ADMINISTERED injections.
     pub doses: i64,
+    /// The latest application's status, or else the latest injection's, or empty.
+    pub latest: String,
 }
 
-/// A page of citizens in name order after the keyset `after` (`(sort_name, id)` of the last
-/// row shown), optionally only names starting with `prefix` (lower-cased like `sort_name`).
-/// Both walk the `citizens_by_name` index, so a page costs the same with a million citizens.
-pub fn citizens_page(
+/// What the list is ordered and filtered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrder {
+    /// By name (`sort_name`, lower case); a filter is a name prefix.
+    Name,
+    /// By resident id; a filter is an id prefix.
+    ResidentId,
+}
+
+/// Where a window of the list starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    First,
+    Last,
+    /// Rows from this keyset on (inclusive).
+    From(String, i64),
+    /// Rows after this keyset.
+    After(String, i64),
+    /// Rows before this keyset (returned in list order).
+    Before(String, i64),
+}
+
+/// A window of at most `limit` citizens in list order, walking the index of `order` from a
+/// keyset (`(key, id)`), never an OFFSET: a page costs the same with a million citizens.
+pub fn citizens_window(
     conn: &Connection,
-    after: Option<(&str, i64)>,
-    prefix: Option<&str>,
+    order: ListOrder,
+    prefix: &str,
+    anchor: &Anchor,
     limit: i64,
 ) -> rusqlite::Result<Vec<CitizenListRow>> {
-    let (after_name, after_id) = after.unwrap_or(("", 0));
-    let low = prefix.map(str::to_lowercase).unwrap_or_default();
-    // Names starting with `low` sort below `low` followed by the highest code point.
+    let col = match order {
+        ListOrder::Name => "c.sort_name",
+        ListOrder::ResidentId => "c.resident_id",
+    };
+    let low = match order {
+        ListOrder::Name => prefix.to_lowercase(),
+        ListOrder::ResidentId => prefix.to_uppercase(),
+    };
+    // Keys starting with `low` sort below `low` followed by the highest code point.
     let high = format!("{low}\u{10FFFF}");
-    conn.prepare_cached(
-        "SELECT c.id, c.resident_id, c.family_name, c.given_name, c.sort_name,
+    let (cmp, dir, key, id) = match anchor {
+        Anchor::First => (">", "ASC", String::new(), i64::MIN),
+        Anchor::Last => ("<", "DESC", "\u{10FFFF}".to_string(), i64::MAX),
+        Anchor::From(k, i) => (">=", "ASC", k.clone(), *i),
+        Anchor::After(k, i) => (">", "ASC", k.clone(), *i),
+        Anchor::Before(k, i) => ("<", "DESC", k.clone(), *i),
+    };
+    let sql = format!(
+        "SELECT c.id, c.resident_id, c.family_name, c.given_name, c.birth_date, {col},
              (SELECT COUNT(*) FROM injections i
-              WHERE i.citizen_id = c.id AND i.status = 'ADMINISTERED')
+              WHERE i.citizen_id = c.id AND i.status = 'ADMINISTERED'),
+             COALESCE(
+                 (SELECT a.status FROM applications a WHERE a.citizen_id = c.id
+                  ORDER BY a.id DESC LIMIT 1),
+                 (SELECT i.status FROM injections i WHERE i.citizen_id = c.id
+                  ORDER BY i.dose DESC, i.id DESC LIMIT 1),
+                 '')
          FROM citizens c
-         WHERE (c.sort_name, c.id) > (?1, ?2) AND c.sort_name >= ?3 AND c.sort_name < ?4
-         ORDER BY c.sort_name, c.id
-         LIMIT ?5",
-    )?
-    .query_map(params![after_name, after_id, low, high, limit], |r| {
-        let family: String = r.get(2)?;
-        let given: String = r.get(3)?;
-        Ok(CitizenListRow {
-            id: r.get(0)?,
-            resident_id: r.get(1)?,
-            name: crate::domain::citizen::display_name(&family, &given),
-            sort_name: r.get(4)?,
-            doses: r.get(5)?,
-        })
-    })?
-    .collect()
+         WHERE ({col}, c.id) {cmp} (?1, ?2) AND {col} >= ?3 AND {col} < ?4
+         ORDER BY {col} {dir}, c.id {dir}
+         LIMIT ?5"
+    );
+    let mut rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![key, id, low, high, limit], |r| {
+            let family: String = r.get(2)?;
+            let given: String = r.get(3)?;
+            Ok(CitizenListRow {
+                id: r.get(0)?,
+                resident_id: r.get(1)?,
+                name: crate::domain::citizen::display_name(&family, &given),
+                birth_date: r.get(4)?,
+                key: r.get(5)?,
+                doses: r.get(6)?,
+                latest: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if dir == "DESC" {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Number of citizens.
+pub fn citizen_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT COUNT(*) FROM citizens")?
+        .query_row([], |r| r.get(0))
 }
 
 #[cfg(test)]
@@ -360,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn citizens_page_walks_names_in_order_with_a_keyset() {
+    fn citizens_window_walks_names_in_order_with_a_keyset() {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
         for (i, (f, g)) in [
@@ -376,16 +436,24 @@ mod tests {
             let id = ResidentId::parse("id", &format!("ID{i:04}")).unwrap();
             insert_citizen(&conn, &id, &d, "2026-01-01T00:00:00Z", "t").unwrap();
         }
-        let first = citizens_page(&conn, None, None, 2).unwrap();
-        let names: Vec<_> = first.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["Kim Ann", "Lee Bo"]);
+        let names = |rows: &[CitizenListRow]| -> Vec<String> {
+            rows.iter().map(|r| r.name.clone()).collect()
+        };
+        let w = |a: &Anchor, p: &str, n| citizens_window(&conn, ListOrder::Name, p, a, n).unwrap();
+        let first = w(&Anchor::First, "", 2);
+        assert_eq!(names(&first), ["Kim Ann", "Lee Bo"]);
         let last = first.last().unwrap();
-        let next = citizens_page(&conn, Some((&last.sort_name, last.id)), None, 10).unwrap();
-        let names: Vec<_> = next.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["김 가은", "김 민준"]);
-        let kim = citizens_page(&conn, None, Some("김"), 10).unwrap();
-        assert_eq!(kim.len(), 2);
-        let k = citizens_page(&conn, None, Some("KI"), 10).unwrap();
-        assert_eq!(k.len(), 1);
+        let next = w(&Anchor::After(last.key.clone(), last.id), "", 10);
+        assert_eq!(names(&next), ["김 가은", "김 민준"]);
+        let back = w(&Anchor::Before(next[0].key.clone(), next[0].id), "", 1);
+        assert_eq!(names(&back), ["Lee Bo"]);
+        assert_eq!(
+            names(&w(&Anchor::Last, "", 3)),
+            ["Lee Bo", "김 가은", "김 민준"]
+        );
+        assert_eq!(w(&Anchor::First, "김", 10).len(), 2);
+        assert_eq!(names(&w(&Anchor::First, "KI", 10)), ["Kim Ann"]);
+        let by_id = citizens_window(&conn, ListOrder::ResidentId, "id0002", &Anchor::First, 5);
+        assert_eq!(names(&by_id.unwrap()), ["김 가은"]);
     }
 }
