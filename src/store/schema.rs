@@ -235,12 +235,15 @@ pub fn check_ownership(conn: &Connection, path: &str) -> Result<(), StoreError> 
         path: path.to_string(),
         reason: short(&e),
     };
-    let version = version(conn).map_err(damaged)?;
-    let tables: i64 = conn
+    // One statement, one snapshot: another desk may be creating the schema right now, and
+    // its tables must not be seen without its version.
+    let (version, tables): (i64, i64) = conn
         .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT COUNT(*) FROM sqlite_master
+                     WHERE type = 'table' AND name NOT LIKE 'sqlite_%')",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .map_err(damaged)?;
     if version == 0 && tables > 0 {
