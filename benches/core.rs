@@ -552,7 +552,10 @@ fn bench_dispatch(dir: &Path, events: usize) -> Res<()> {
     let report = desk.dispatch()?;
     let all = t.elapsed();
     assert!(report.failures.is_empty(), "{report:?}");
-    assert_eq!(report.delivered, events as u64, "only the status view reacts to these");
+    assert_eq!(
+        report.delivered, events as u64,
+        "only the status view reacts to these"
+    );
     assert_eq!(count(conn, "events")?, head, "policies appended events");
     assert_eq!(
         count(conn, "view_citizens")? + count(conn, "view_injections")?,

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
 Examples:
+  vaxdesk --demo --role citizen
+  vaxdesk --db clinic.db --role manager
   vaxdesk --demo status --citizen 900101-1234567
   vaxdesk --db clinic.db seed day-1.toml day-2.toml
   vaxdesk --db clinic.db queue --json
@@ -20,7 +22,8 @@ Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage erro
     version,
     about = "Vaccination certificates at a clinic desk",
     long_about = "Vaccination certificates at a clinic desk: citizens and injections, \
-                  certificate applications, and the issuer's queue, kept in one SQLite file.",
+                  certificate applications, and the issuer's queue, kept in one SQLite file. \
+                  Without a subcommand it opens the desk (a terminal UI).",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -40,8 +43,26 @@ pub struct Cli {
     #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Open this role's screen directly (without it, a role picker)
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
+
+    /// Print the default configuration file and exit
+    #[arg(long)]
+    pub print_default_config: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// The injection manager: registers citizens, records and corrects injections
+    Manager,
+    /// The certificate issuer: works the queue, issues or rejects
+    Issuer,
+    /// The citizen kiosk: apply, cancel, check the status
+    Citizen,
 }
 
 #[derive(Debug, Subcommand)]

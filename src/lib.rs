@@ -9,3 +9,4 @@ pub mod bus;
 pub mod config;
 pub mod domain;
 pub mod store;
+pub mod tui;

@@ -5,14 +5,18 @@ mod cli;
 mod report;
 
 use clap::Parser;
-use cli::{Cli, Command};
-use std::path::PathBuf;
+use cli::{Cli, Command, RoleArg};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use vaxdesk::app::{Desk, queries, seed};
 use vaxdesk::bus::Faults;
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, ResidentId, SystemClock};
+use vaxdesk::tui::app::Role;
+use vaxdesk::tui::keymap::Keymap;
+use vaxdesk::tui::theme::Theme;
 
 const DEMO_SEED: &str = include_str!("../assets/demo-seed.toml");
 
@@ -41,6 +45,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs go to `vaxdesk.log` in the data directory, never to the screen. A log that cannot be
+/// opened is not a reason to refuse the desk.
+fn init_log(dir: &Path) {
+    let _ = std::fs::create_dir_all(dir);
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("vaxdesk.log"))
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init();
+}
+
 fn clock() -> Result<Arc<dyn Clock>, Failure> {
     // VAXDESK_NOW fixes the clock (scripted demos and tests).
     match std::env::var("VAXDESK_NOW") {
@@ -54,12 +75,25 @@ fn clock() -> Result<Arc<dyn Clock>, Failure> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if cli.print_default_config {
+        print!("{}", Config::default_file(&Keymap::default_toml()));
+        return Ok(ExitCode::SUCCESS);
+    }
     let paths = Paths::discover();
-    let config = match (&cli.config, &paths) {
-        (Some(p), _) => Config::load(p, true)?,
-        (None, Some(paths)) => Config::load(&paths.config_file, false)?,
-        (None, None) => Config::default(),
+    let (config, config_path) = match (&cli.config, &paths) {
+        (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
+        (None, Some(paths)) => (
+            Config::load(&paths.config_file, false)?,
+            paths.config_file.display().to_string(),
+        ),
+        (None, None) => (Config::default(), "config".into()),
     };
+    // Bindings and colours are checked before anything else happens.
+    let keymap =
+        Keymap::new(&config.keys).map_err(|e| Failure(format!("config {config_path}: {e}")))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::new(&config.colours, no_color)
+        .map_err(|e| Failure(format!("config {config_path}: {e}")))?;
     let db: PathBuf = match (&cli.db, &paths) {
         (Some(p), _) => p.clone(),
         (None, Some(paths)) if cli.demo => paths.demo_database(),
@@ -70,6 +104,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             ));
         }
     };
+    let log_dir = paths.as_ref().map(|p| p.data_dir.clone());
+    let tui = cli.command.is_none();
+    if tui {
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            return Err(Failure(
+                "the desk needs a terminal; for scripts use a subcommand (see --help)".into(),
+            ));
+        }
+        init_log(log_dir.as_deref().unwrap_or_else(|| Path::new(".")));
+    }
     let desk = Desk::open(&db, config, clock()?, Faults::from_env())?;
 
     if cli.demo {
@@ -84,7 +128,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 
     let Some(command) = cli.command else {
-        report::summary(&desk, &db)?;
+        let role = cli.role.map(|r| match r {
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Issuer => Role::Issuer,
+            RoleArg::Citizen => Role::Citizen,
+        });
+        tracing::info!("desk opened on {}", db.display());
+        vaxdesk::tui::run(&desk, role, keymap, theme)
+            .map_err(|e| Failure(format!("terminal: {e}")))?;
         return Ok(ExitCode::SUCCESS);
     };
     match command {

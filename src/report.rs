@@ -316,35 +316,3 @@ pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
         ExitCode::from(1)
     })
 }
-
-/// The overview printed when no command is given.
-pub fn summary(desk: &Desk, db: &Path) -> Result<(), AppError> {
-    let count =
-        |sql: &str| -> Result<i64, AppError> { Ok(desk.conn().query_row(sql, [], |r| r.get(0))?) };
-    println!("vaxdesk  {}", db.display());
-    println!(
-        "  citizens      {}",
-        count("SELECT COUNT(*) FROM citizens")?
-    );
-    println!(
-        "  injections    {}",
-        count("SELECT COUNT(*) FROM injections")?
-    );
-    println!(
-        "  applications  {}",
-        count("SELECT COUNT(*) FROM applications")?
-    );
-    println!(
-        "  certificates  {}",
-        count("SELECT COUNT(*) FROM certificates")?
-    );
-    println!(
-        "  queue         {} pending",
-        count("SELECT COUNT(*) FROM issuance_requests WHERE status = 'PENDING'")?
-    );
-    println!();
-    println!(
-        "Commands: seed, status, queue, events, rebuild-views, doctor, dispatch (see --help)."
-    );
-    Ok(())
-}

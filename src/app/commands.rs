@@ -57,6 +57,18 @@ pub fn find_citizen(ctx: &Ctx<'_>, id: &ResidentId) -> Result<CitizenRow, AppErr
     })
 }
 
+/// Finds a registered citizen by internal id (screens hold internal ids).
+pub fn citizen_by_id(ctx: &Ctx<'_>, id: i64) -> Result<CitizenRow, AppError> {
+    vaccination::citizen(ctx.conn, id)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "citizen",
+            "this citizen is no longer registered",
+        )
+        .into()
+    })
+}
+
 /// Finds the citizen's injection with this dose number that is not voided.
 pub fn find_injection(
     ctx: &Ctx<'_>,

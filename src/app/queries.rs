@@ -50,6 +50,10 @@ pub struct QueueItem {
     pub product_name: String,
     pub date: String,
     pub applied_at: String,
+    pub birth_date: String,
+    pub lot: Option<String>,
+    pub centre: Option<String>,
+    pub country: String,
 }
 
 /// The issuer's pending requests, oldest first. Citizen and injection facts come from the
@@ -57,7 +61,7 @@ pub struct QueueItem {
 pub fn queue(desk: &Desk, limit: i64) -> Result<Vec<QueueItem>, AppError> {
     let mut stmt = desk.conn().prepare_cached(
         "SELECT r.application_id, c.resident_id, c.family_name, c.given_name, i.dose, i.series,
-             i.product, i.given_on, r.applied_at
+             i.product, i.given_on, r.applied_at, c.birth_date, i.lot, i.centre, i.country
          FROM issuance_requests r
          JOIN citizens c ON c.id = r.citizen_id
          JOIN injections i ON i.id = r.injection_id
@@ -80,6 +84,38 @@ pub fn queue(desk: &Desk, limit: i64) -> Result<Vec<QueueItem>, AppError> {
                 product,
                 date: r.get(7)?,
                 applied_at: r.get(8)?,
+                birth_date: r.get(9)?,
+                lot: r.get(10)?,
+                centre: r.get(11)?,
+                country: r.get(12)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// A certificate in the issuer's "recently issued" list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentCertificate {
+    pub uvci: String,
+    pub name: String,
+    pub issued_at: String,
+}
+
+/// The `limit` most recently issued certificates, newest first.
+pub fn recent_certificates(desk: &Desk, limit: i64) -> Result<Vec<RecentCertificate>, AppError> {
+    let mut stmt = desk.conn().prepare_cached(
+        "SELECT k.uvci, c.family_name, c.given_name, k.issued_at
+         FROM certificates k JOIN citizens c ON c.id = k.citizen_id
+         ORDER BY k.issued_at DESC, k.id DESC LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit], |r| {
+            let (f, g): (String, String) = (r.get(1)?, r.get(2)?);
+            Ok(RecentCertificate {
+                uvci: r.get(0)?,
+                name: crate::domain::citizen::display_name(&f, &g),
+                issued_at: r.get(3)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -1,0 +1,400 @@
+//! The shell around the role screens: key routing through the keymap, the help popup, the
+//! quit confirmation, toasts, and refresh when another desk changed the database.
+
+use super::citizen::CitizenScreen;
+use super::issuer::IssuerScreen;
+use super::keymap::{Action, Context, Keymap};
+use super::manager::ManagerScreen;
+use super::picker::Picker;
+use super::theme::Theme;
+use super::widgets::popup;
+use super::widgets::{fit, width};
+use crate::app::{AppError, Desk};
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Manager,
+    Issuer,
+    Citizen,
+}
+
+impl Role {
+    pub fn title(self) -> &'static str {
+        match self {
+            Role::Manager => "Injection manager",
+            Role::Issuer => "Certificate issuer",
+            Role::Citizen => "Citizen",
+        }
+    }
+}
+
+/// What a screen needs from the shell while handling a key.
+pub struct Cx<'a> {
+    pub desk: &'a Desk,
+    pub keymap: &'a Keymap,
+    toast: Option<(String, bool)>,
+}
+
+impl Cx<'_> {
+    /// A short success notice.
+    pub fn ok(&mut self, text: impl Into<String>) {
+        self.toast = Some((text.into(), true));
+    }
+
+    /// A short failure notice (a refusal's reason).
+    pub fn fail(&mut self, text: impl Into<String>) {
+        self.toast = Some((text.into(), false));
+    }
+
+    /// Reports an error that is not a form field's: refusals as they are, others logged.
+    pub fn error(&mut self, e: &AppError) {
+        tracing::warn!("command failed: {e}");
+        self.fail(e.to_string());
+    }
+
+    /// Who is acting, for the record (staff accounts come with sign-in).
+    pub fn staff(&self, role: Role) -> String {
+        let user = std::env::var("USER").unwrap_or_else(|_| "desk".into());
+        match role {
+            Role::Manager => format!("manager:{user}"),
+            Role::Issuer => format!("issuer:{user}"),
+            Role::Citizen => "citizen".into(),
+        }
+    }
+}
+
+/// A role screen.
+pub trait Screen {
+    /// Keymap contexts that apply now (besides Global, which the shell adds).
+    fn contexts(&self) -> Vec<Context>;
+    /// True while a text field has the focus: printable keys are text, not commands.
+    fn typing(&self) -> bool;
+    /// True when leaving would lose typed input.
+    fn unsaved(&self) -> bool;
+    /// Handles a key the shell did not take; `action` is its binding, if any.
+    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>);
+    /// Reloads what is shown (another desk changed the database).
+    fn refresh(&mut self, cx: &mut Cx<'_>);
+    /// Time passed; returns true when the screen changed (e.g. an idle timeout).
+    fn tick(&mut self, _cx: &mut Cx<'_>) -> bool {
+        false
+    }
+    /// Draws the body; returns where the terminal cursor belongs (the active field).
+    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position>;
+    /// Text pasted into the focused field.
+    fn paste(&mut self, _text: &str) {}
+}
+
+enum Current {
+    Picker(Picker),
+    Role(Role, Box<dyn Screen>),
+}
+
+pub struct Shell<'d> {
+    desk: &'d Desk,
+    keymap: Keymap,
+    theme: Theme,
+    current: Current,
+    help: bool,
+    confirm_quit: bool,
+    quit: bool,
+    toast: Option<(String, bool, DateTime<Utc>)>,
+    data_version: i64,
+    last_lag_check: DateTime<Utc>,
+}
+
+/// How long a toast stays.
+const TOAST_SECONDS: i64 = 4;
+
+impl<'d> Shell<'d> {
+    pub fn new(desk: &'d Desk, role: Option<Role>, keymap: Keymap, theme: Theme) -> Self {
+        let mut shell = Shell {
+            desk,
+            keymap,
+            theme,
+            current: Current::Picker(Picker::default()),
+            help: false,
+            confirm_quit: false,
+            quit: false,
+            toast: None,
+            data_version: data_version(desk),
+            last_lag_check: desk.now(),
+        };
+        if let Some(role) = role {
+            shell.open(role);
+        }
+        shell
+    }
+
+    fn open(&mut self, role: Role) {
+        let mut cx = Cx {
+            desk: self.desk,
+            keymap: &self.keymap,
+            toast: None,
+        };
+        let screen: Box<dyn Screen> = match role {
+            Role::Manager => Box::new(ManagerScreen::new(&mut cx)),
+            Role::Issuer => Box::new(IssuerScreen::new(&mut cx)),
+            Role::Citizen => Box::new(CitizenScreen::new(&mut cx)),
+        };
+        self.current = Current::Role(role, screen);
+        tracing::info!("opened the {} screen", role.title());
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    fn typing(&self) -> bool {
+        match &self.current {
+            Current::Picker(_) => false,
+            Current::Role(_, s) => s.typing(),
+        }
+    }
+
+    fn unsaved(&self) -> bool {
+        match &self.current {
+            Current::Picker(_) => false,
+            Current::Role(_, s) => s.unsaved(),
+        }
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        let mut c = match &self.current {
+            Current::Picker(_) => vec![Context::List],
+            Current::Role(_, s) => s.contexts(),
+        };
+        if !self.typing() {
+            c.push(Context::Global);
+        }
+        c
+    }
+
+    fn ask_quit(&mut self) {
+        if self.unsaved() {
+            self.confirm_quit = true;
+        } else {
+            self.quit = true;
+        }
+    }
+
+    /// Handles one key press.
+    pub fn key(&mut self, ev: KeyEvent) {
+        if self.confirm_quit {
+            match self.keymap.action(&ev, &[Context::Confirm]) {
+                Some(Action::Yes) => self.quit = true,
+                Some(Action::No) => self.confirm_quit = false,
+                _ => {}
+            }
+            return;
+        }
+        if self.help {
+            if matches!(
+                ev.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+            ) || ev.code == KeyCode::F(1)
+            {
+                self.help = false;
+            }
+            return;
+        }
+        let ctrl_quit = ev.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(ev.code, KeyCode::Char('c') | KeyCode::Char('q'));
+        if ctrl_quit {
+            return self.ask_quit();
+        }
+        let contexts = self.contexts();
+        let action = self.keymap.action(&ev, &contexts);
+        if !self.typing() {
+            match action {
+                Some(Action::Help) => {
+                    self.help = true;
+                    return;
+                }
+                Some(Action::Quit) => return self.ask_quit(),
+                _ => {}
+            }
+        }
+        let mut cx = Cx {
+            desk: self.desk,
+            keymap: &self.keymap,
+            toast: None,
+        };
+        let mut chosen = None;
+        match &mut self.current {
+            Current::Picker(p) => chosen = p.key(&ev, action),
+            Current::Role(_, s) => s.key(&mut cx, &ev, action),
+        }
+        let toast = cx.toast.take();
+        if let Some(role) = chosen {
+            self.open(role);
+        }
+        if let Some((text, ok)) = toast {
+            self.show(text, ok);
+        }
+        // Our own commands changed the data: other screens' view of it is ours now.
+        self.data_version = data_version(self.desk);
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Current::Role(_, s) = &mut self.current {
+            s.paste(text);
+        }
+    }
+
+    fn show(&mut self, text: String, ok: bool) {
+        let until = self.desk.now() + Duration::seconds(TOAST_SECONDS);
+        self.toast = Some((text, ok, until));
+    }
+
+    /// Time passed: picks up other desks' changes, delivers their pending events, expires
+    /// toasts and timeouts. Returns true when the screen must be redrawn.
+    pub fn tick(&mut self) -> bool {
+        let now = self.desk.now();
+        let mut changed = false;
+        if self.toast.as_ref().is_some_and(|t| now >= t.2) {
+            self.toast = None;
+            changed = true;
+        }
+        let version = data_version(self.desk);
+        let lagging = now - self.last_lag_check >= Duration::seconds(1) && {
+            self.last_lag_check = now;
+            has_lag(self.desk)
+        };
+        if lagging && let Err(e) = self.desk.dispatch() {
+            tracing::warn!("delivery failed: {e}");
+        }
+        let mut cx = Cx {
+            desk: self.desk,
+            keymap: &self.keymap,
+            toast: None,
+        };
+        if let Current::Role(_, s) = &mut self.current {
+            if version != self.data_version || lagging {
+                s.refresh(&mut cx);
+                changed = true;
+            }
+            changed |= s.tick(&mut cx);
+        }
+        self.data_version = data_version(self.desk);
+        if let Some((text, ok)) = cx.toast.take() {
+            self.show(text, ok);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Draws the whole desk.
+    pub fn render(&mut self, frame: &mut Frame<'_>) {
+        let area = frame.area();
+        let [header, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let title = match &self.current {
+            Current::Picker(_) => "choose a role".to_string(),
+            Current::Role(role, _) => role.title().to_string(),
+        };
+        let theme = &self.theme;
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(" vaxdesk ", theme.title()),
+                Span::raw("· "),
+                Span::styled(title, theme.header()),
+            ])),
+            header,
+        );
+        let cursor = match &mut self.current {
+            Current::Picker(p) => {
+                p.render(frame, body, theme);
+                None
+            }
+            Current::Role(_, s) => s.render(frame, body, theme),
+        };
+        // The screen's own bindings first, then the global ones; one key each.
+        let contexts = self.contexts();
+        let own: Vec<Context> = contexts
+            .iter()
+            .copied()
+            .filter(|c| *c != Context::Global)
+            .collect();
+        let mut hints = self.keymap.hints(&own);
+        if contexts.contains(&Context::Global) {
+            hints.extend(self.keymap.hints(&[Context::Global]));
+        }
+        let skip = [
+            "up",
+            "down",
+            "page up",
+            "page down",
+            "first",
+            "last",
+            "previous field",
+            "yes",
+            "no",
+        ];
+        let mut seen = std::collections::HashSet::new();
+        let mut line = String::new();
+        for (k, d) in hints
+            .iter()
+            .filter(|(_, d)| !skip.contains(d) && seen.insert(*d))
+        {
+            let first = k.split('/').next().unwrap_or(k);
+            let item = format!(" {first} {d} ");
+            if width(&line) + width(&item) > footer.width as usize {
+                break;
+            }
+            line.push_str(&item);
+        }
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(&line, footer.width as usize),
+                theme.muted(),
+            )),
+            footer,
+        );
+        if let Some((text, ok, _)) = &self.toast {
+            popup::toast(frame, body, theme, text, *ok);
+        }
+        if self.help {
+            popup::help(frame, body, theme, &self.keymap.hints(&self.contexts()));
+        } else if self.confirm_quit {
+            popup::confirm(
+                frame,
+                body,
+                theme,
+                "Quit",
+                "What you typed is not saved. Quit anyway?",
+            );
+        } else if let Some(pos) = cursor {
+            frame.set_cursor_position(pos);
+        }
+    }
+}
+
+/// SQLite's `data_version`: changes when another connection commits.
+fn data_version(desk: &Desk) -> i64 {
+    desk.conn()
+        .query_row("PRAGMA data_version", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+/// True when some subscriber has events left to deliver.
+fn has_lag(desk: &Desk) -> bool {
+    desk.conn()
+        .query_row(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) >
+                    (SELECT COALESCE(MIN(last_seq), 0) FROM subscriber_checkpoints)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(false)
+}

@@ -1,0 +1,425 @@
+//! The citizen's kiosk: sign in with id and date of birth, then see one's own injections and
+//! applications (from the status view only), apply, cancel, and see an issued certificate.
+//! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
+
+use crate::app::commands;
+use crate::domain::citizen::{display_name, mask};
+use crate::domain::{Catalogue, ResidentId};
+use crate::store::status_view::{self, ViewApplication, ViewCitizen, ViewInjection};
+use crate::tui::app::{Cx, Screen};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::{fit, local_date, local_time};
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub struct CitizenScreen {
+    state: State,
+    last_input: DateTime<Utc>,
+    idle: Duration,
+    catalogue: Catalogue,
+    /// Keys shown in the page's hints: (apply, cancel).
+    keys: (String, String),
+}
+
+enum State {
+    SignIn(Form),
+    Page(Box<Page>),
+}
+
+struct Page {
+    citizen: ViewCitizen,
+    injections: Vec<ViewInjection>,
+    applications: Vec<ViewApplication>,
+    selected: usize,
+    /// The application a "cancel?" question is about.
+    confirm_cancel: Option<i64>,
+    delayed: bool,
+}
+
+fn sign_in_form() -> Form {
+    let mut birth = FormField::text("birth_date", "Date of birth", "", 10);
+    birth.placeholder = Some("YYYY-MM-DD".into());
+    Form::new(
+        "Sign in",
+        vec![FormField::text("id", "Resident id", "", 32), birth],
+    )
+}
+
+impl CitizenScreen {
+    pub fn new(cx: &mut Cx<'_>) -> Self {
+        CitizenScreen {
+            state: State::SignIn(sign_in_form()),
+            last_input: cx.desk.now(),
+            idle: Duration::seconds(i64::from(cx.desk.config().idle_timeout_seconds)),
+            catalogue: cx.desk.catalogue().clone(),
+            keys: (
+                cx.keymap.key_of(Action::Apply),
+                cx.keymap.key_of(Action::Cancel),
+            ),
+        }
+    }
+
+    fn sign_in(&mut self, cx: &mut Cx<'_>) {
+        let State::SignIn(form) = &mut self.state else {
+            return;
+        };
+        form.clear_errors();
+        let id = match ResidentId::parse("id", &form.value("id")) {
+            Ok(id) => id,
+            Err(e) => return form.set_error("id", &e.message),
+        };
+        let birth = form.value("birth_date").trim().to_string();
+        match status_view::citizen_signing_in(cx.desk.conn(), id.as_str(), &birth) {
+            Ok(Some(citizen)) => {
+                tracing::info!("citizen {} signed in at the kiosk", citizen.citizen_id);
+                let mut page = Page {
+                    citizen,
+                    injections: vec![],
+                    applications: vec![],
+                    selected: 0,
+                    confirm_cancel: None,
+                    delayed: false,
+                };
+                page.load(cx);
+                self.state = State::Page(Box::new(page));
+            }
+            // Never say which of the two did not match.
+            Ok(None) => form.message = Some("No match found for this id and date of birth.".into()),
+            Err(e) => cx.error(&e.into()),
+        }
+    }
+
+    fn sign_out(&mut self) {
+        self.state = State::SignIn(sign_in_form());
+    }
+}
+
+impl Page {
+    fn load(&mut self, cx: &mut Cx<'_>) {
+        let conn = cx.desk.conn();
+        let id = self.citizen.citizen_id;
+        let loaded = (|| -> rusqlite::Result<()> {
+            if let Some(c) = status_view::citizen_by_id(conn, id)? {
+                self.citizen = c;
+            }
+            self.injections = status_view::injections_of(conn, id)?;
+            self.applications = status_view::applications_of(conn, id)?;
+            let long = crate::store::issuance::pending_count(conn)?
+                > i64::from(cx.desk.config().long_queue);
+            self.delayed = long || cx.desk.dispatcher().issuance_delayed(conn)?;
+            Ok(())
+        })();
+        if let Err(e) = loaded {
+            cx.error(&e.into());
+        }
+        self.selected = self.selected.min(self.injections.len().saturating_sub(1));
+    }
+
+    /// The latest application for an injection.
+    fn application_of(&self, injection: i64) -> Option<&ViewApplication> {
+        self.applications
+            .iter()
+            .filter(|a| a.injection_id == injection)
+            .max_by_key(|a| a.application_id)
+    }
+
+    fn current(&self) -> Option<(&ViewInjection, Option<&ViewApplication>)> {
+        let i = self.injections.get(self.selected)?;
+        Some((i, self.application_of(i.injection_id)))
+    }
+
+    fn apply(&mut self, cx: &mut Cx<'_>) {
+        let Some((inj, app)) = self.current() else {
+            return;
+        };
+        if let Some(a) = app.filter(|a| matches!(a.status.as_str(), "APPLIED" | "ISSUED")) {
+            return cx.fail(format!(
+                "Dose {} already has an application ({}).",
+                inj.dose, a.status
+            ));
+        }
+        let (citizen, injection, dose) = (self.citizen.citizen_id, inj.injection_id, inj.dose);
+        let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
+        let result = cx.desk.run(|ctx| {
+            let c = commands::citizen_by_id(ctx, citizen)?;
+            commands::apply(ctx, &stamp, &c, injection)
+        });
+        match result {
+            Ok(_) => cx.ok(format!("Applied for a certificate for dose {dose}.")),
+            Err(e) => cx.error(&e),
+        }
+        self.load(cx);
+    }
+
+    fn cancel(&mut self, cx: &mut Cx<'_>, application: i64) {
+        let citizen = self.citizen.citizen_id;
+        let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
+        let result = cx.desk.run(|ctx| {
+            let c = commands::citizen_by_id(ctx, citizen)?;
+            commands::cancel(ctx, &stamp, &c, application)
+        });
+        match result {
+            Ok(()) => cx.ok("Application cancelled."),
+            Err(e) => cx.error(&e),
+        }
+        self.load(cx);
+    }
+
+    fn render(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: &Theme,
+        catalogue: &Catalogue,
+        keys: &(String, String),
+    ) {
+        let c = &self.citizen;
+        let [who, table, detail] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(4),
+            Constraint::Length(6),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    format!(" {}", display_name(&c.family_name, &c.given_name)),
+                    theme.title(),
+                ),
+                Span::raw(format!(
+                    "   {}   born {}",
+                    mask(&c.resident_id),
+                    c.birth_date
+                )),
+            ])),
+            who,
+        );
+        let mut lines = vec![Line::from(Span::styled(
+            "   Dose  Vaccine            Given       Injection     Certificate",
+            theme.header(),
+        ))];
+        if self.injections.is_empty() {
+            lines.push(Line::raw("   No injections are recorded for you yet."));
+        }
+        let shown = table.height.saturating_sub(1) as usize;
+        let start = self.selected.saturating_sub(shown.saturating_sub(1));
+        for (i, inj) in self.injections.iter().enumerate().skip(start).take(shown) {
+            let sel = i == self.selected;
+            let app = self
+                .application_of(inj.injection_id)
+                .map(|a| a.status.clone())
+                .unwrap_or_else(|| "—".into());
+            let name = catalogue.name_of(&inj.product);
+            let row = format!(
+                "{}{:<5} {:<18} {:<11} {:<13} ",
+                if sel { SELECTED } else { "  " },
+                format!("{}/{}", inj.dose, inj.series),
+                fit(name, 18),
+                inj.date,
+                inj.status,
+            );
+            let style = if sel {
+                theme.selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {row}"), style),
+                Span::styled(app.clone(), theme.status(&app)),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines), table);
+
+        let mut text: Vec<Line<'_>> = vec![];
+        if let Some((inj, app)) = self.current() {
+            match (inj.status.as_str(), app) {
+                (_, Some(a)) if a.status == "ISSUED" => {
+                    text.push(Line::from(vec![
+                        Span::raw(" Certificate "),
+                        Span::styled(
+                            a.certificate_id.clone().unwrap_or_default(),
+                            theme.success(),
+                        ),
+                    ]));
+                    text.push(Line::raw(format!(
+                        " Issued {} · valid until {}",
+                        a.issued_at.as_deref().map(local_time).unwrap_or_default(),
+                        a.expires_at.as_deref().map(local_date).unwrap_or_default()
+                    )));
+                }
+                (_, Some(a)) if a.status == "APPLIED" => {
+                    text.push(Line::raw(format!(
+                        " Application received {}; waiting for the issuer.",
+                        local_time(&a.applied_at)
+                    )));
+                    if self.delayed {
+                        text.push(Line::from(Span::styled(
+                            " Issuance is delayed at the moment. Your application is received and will be processed later.",
+                            theme.accent(),
+                        )));
+                    }
+                    text.push(Line::from(Span::styled(
+                        format!(" Press {} to cancel it.", keys.1),
+                        theme.muted(),
+                    )));
+                }
+                ("ADMINISTERED", other) => {
+                    if let Some(a) = other {
+                        let why = a
+                            .reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default();
+                        text.push(Line::raw(format!(" Last application {}{why}", a.status)));
+                    }
+                    text.push(Line::from(Span::styled(
+                        format!(
+                            " Press {} to apply for a certificate for this dose.",
+                            keys.0
+                        ),
+                        theme.muted(),
+                    )));
+                }
+                ("SCHEDULED", _) => text.push(Line::raw(format!(
+                    " Scheduled for {}. A certificate can be applied for once it is given.",
+                    inj.date
+                ))),
+                _ => text.push(Line::raw(" This record was voided by the clinic.")),
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .title(" Certificate "),
+            ),
+            detail,
+        );
+    }
+}
+
+impl Screen for CitizenScreen {
+    fn contexts(&self) -> Vec<Context> {
+        match &self.state {
+            State::SignIn(_) => vec![Context::Form],
+            State::Page(p) if p.confirm_cancel.is_some() => vec![Context::Confirm],
+            State::Page(_) => vec![Context::Citizen, Context::List],
+        }
+    }
+
+    fn typing(&self) -> bool {
+        matches!(self.state, State::SignIn(_))
+    }
+
+    fn unsaved(&self) -> bool {
+        false
+    }
+
+    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        self.last_input = cx.desk.now();
+        match &mut self.state {
+            State::SignIn(form) => {
+                if let FormEvent::Submit = form.handle(ev) {
+                    self.sign_in(cx);
+                }
+            }
+            State::Page(page) => {
+                if let Some(app) = page.confirm_cancel {
+                    match action {
+                        Some(Action::Yes) => {
+                            page.confirm_cancel = None;
+                            page.cancel(cx, app);
+                        }
+                        Some(Action::No) => page.confirm_cancel = None,
+                        _ => {}
+                    }
+                    return;
+                }
+                let last = page.injections.len().saturating_sub(1);
+                match action {
+                    Some(Action::Back) => self.sign_out(),
+                    Some(Action::Up) => page.selected = page.selected.saturating_sub(1),
+                    Some(Action::Down) => page.selected = (page.selected + 1).min(last),
+                    Some(Action::Top) => page.selected = 0,
+                    Some(Action::Bottom) => page.selected = last,
+                    Some(Action::Apply) => page.apply(cx),
+                    Some(Action::Cancel) => match page.current() {
+                        Some((_, Some(a))) if a.status == "APPLIED" => {
+                            page.confirm_cancel = Some(a.application_id);
+                        }
+                        Some((_, Some(a))) => cx.fail(format!(
+                            "This application is {}; only one still being processed can be cancelled.",
+                            a.status
+                        )),
+                        _ => cx.fail("There is no application for this dose to cancel."),
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) {
+        if let State::Page(p) = &mut self.state {
+            p.load(cx);
+        }
+    }
+
+    fn tick(&mut self, cx: &mut Cx<'_>) -> bool {
+        let idle = cx.desk.now() - self.last_input >= self.idle;
+        let has_something = match &self.state {
+            State::Page(_) => true,
+            State::SignIn(f) => f.is_dirty() || f.message.is_some(),
+        };
+        if idle && has_something {
+            tracing::info!("kiosk idle: back to an empty sign-in");
+            self.sign_out();
+            return true;
+        }
+        false
+    }
+
+    fn paste(&mut self, text: &str) {
+        if let State::SignIn(form) = &mut self.state {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                form.handle(&KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c)));
+            }
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        match &self.state {
+            State::SignIn(form) => {
+                let welcome = Line::from(Span::styled(
+                    "Welcome. Sign in to see your vaccinations and certificates.",
+                    theme.header(),
+                ));
+                let w = 60.min(area.width);
+                let box_area = centered(area, w, form.height() + 2);
+                let above = Rect::new(box_area.x, box_area.y.saturating_sub(2), w, 1);
+                frame.render_widget(Paragraph::new(welcome), above);
+                form.render(frame, box_area, theme, "Tab next field · Enter sign in")
+            }
+            State::Page(page) => {
+                page.render(frame, area, theme, &self.catalogue, &self.keys);
+                if page.confirm_cancel.is_some() {
+                    let q = page
+                        .current()
+                        .map(|(i, _)| {
+                            format!("Cancel your application for dose {}/{}?", i.dose, i.series)
+                        })
+                        .unwrap_or_default();
+                    popup::confirm(frame, area, theme, "Cancel application", &q);
+                }
+                None
+            }
+        }
+    }
+}

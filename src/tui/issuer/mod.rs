@@ -1,0 +1,354 @@
+//! The issuer's desk: the queue of pending applications (oldest first) with a detail pane,
+//! issue (confirm first) or reject with a reason, the certificates issued last, and the
+//! dispatcher's health (queue length, subscriber lag, breaker state).
+
+use crate::app::commands;
+use crate::app::queries::{self, QueueItem, RecentCertificate};
+use crate::bus::dispatcher::SubscriberStatus;
+use crate::domain::Catalogue;
+use crate::domain::citizen::mask;
+use crate::tui::app::{Cx, Role, Screen};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::{cell, fit, local_time};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// Requests loaded at once; the count above the table tells how many wait in all.
+const QUEUE_WINDOW: i64 = 500;
+
+pub struct IssuerScreen {
+    queue: Vec<QueueItem>,
+    pending: i64,
+    selected: usize,
+    /// First row shown (the table scrolls with the selection).
+    offset: usize,
+    recent: Vec<RecentCertificate>,
+    health: Vec<SubscriberStatus>,
+    confirm_issue: bool,
+    reject: Option<Form>,
+    catalogue: Catalogue,
+    rows_shown: usize,
+}
+
+impl IssuerScreen {
+    pub fn new(cx: &mut Cx<'_>) -> Self {
+        let mut s = IssuerScreen {
+            queue: vec![],
+            pending: 0,
+            selected: 0,
+            offset: 0,
+            recent: vec![],
+            health: vec![],
+            confirm_issue: false,
+            reject: None,
+            catalogue: cx.desk.catalogue().clone(),
+            rows_shown: 10,
+        };
+        s.load(cx);
+        s
+    }
+
+    fn load(&mut self, cx: &mut Cx<'_>) {
+        let desk = cx.desk;
+        let keep = self.queue.get(self.selected).map(|q| q.application);
+        let loaded = (|| -> Result<(), crate::app::AppError> {
+            self.queue = queries::queue(desk, QUEUE_WINDOW)?;
+            self.pending = crate::store::issuance::pending_count(desk.conn())?;
+            self.recent = queries::recent_certificates(desk, 5)?;
+            self.health = desk.dispatcher().status(desk.conn())?;
+            Ok(())
+        })();
+        if let Err(e) = loaded {
+            cx.error(&e);
+        }
+        // Stay on the same application when it is still there.
+        if let Some(i) = keep.and_then(|a| self.queue.iter().position(|q| q.application == a)) {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.queue.len().saturating_sub(1));
+    }
+
+    fn current(&self) -> Option<&QueueItem> {
+        self.queue.get(self.selected)
+    }
+
+    fn issue(&mut self, cx: &mut Cx<'_>) {
+        let Some(q) = self.current().cloned() else {
+            return;
+        };
+        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
+        match cx
+            .desk
+            .run(|ctx| commands::issue(ctx, &stamp, q.application))
+        {
+            Ok(uvci) => {
+                tracing::info!("issued {uvci} for application {}", q.application);
+                cx.ok(format!("Issued {uvci} to {}", q.name));
+            }
+            Err(e) => cx.error(&e),
+        }
+        self.load(cx);
+    }
+
+    fn reject(&mut self, cx: &mut Cx<'_>) {
+        let (Some(q), Some(form)) = (self.current().cloned(), self.reject.as_mut()) else {
+            return;
+        };
+        form.clear_errors();
+        let reason = form.value("reason");
+        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
+        match cx
+            .desk
+            .run(|ctx| commands::reject(ctx, &stamp, q.application, &reason))
+        {
+            Ok(()) => {
+                self.reject = None;
+                cx.ok(format!("Rejected the application of {}", q.name));
+            }
+            Err(crate::app::AppError::Refused(r)) => form.set_error(r.field, &r.message),
+            Err(e) => cx.error(&e),
+        }
+        self.load(cx);
+    }
+
+    fn move_to(&mut self, i: usize) {
+        self.selected = i.min(self.queue.len().saturating_sub(1));
+    }
+}
+
+impl Screen for IssuerScreen {
+    fn contexts(&self) -> Vec<Context> {
+        if self.reject.is_some() {
+            vec![Context::Form]
+        } else if self.confirm_issue {
+            vec![Context::Confirm]
+        } else {
+            vec![Context::Issuer, Context::List]
+        }
+    }
+
+    fn typing(&self) -> bool {
+        self.reject.is_some()
+    }
+
+    fn unsaved(&self) -> bool {
+        self.reject.as_ref().is_some_and(Form::is_dirty)
+    }
+
+    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        if let Some(form) = &mut self.reject {
+            match form.handle(ev) {
+                FormEvent::Submit => self.reject(cx),
+                FormEvent::Cancel => self.reject = None,
+                _ => {}
+            }
+            return;
+        }
+        if self.confirm_issue {
+            match action {
+                Some(Action::Yes) => {
+                    self.confirm_issue = false;
+                    self.issue(cx);
+                }
+                Some(Action::No) => self.confirm_issue = false,
+                _ => {}
+            }
+            return;
+        }
+        let page = self.rows_shown.max(1);
+        match action {
+            Some(Action::Up) => self.move_to(self.selected.saturating_sub(1)),
+            Some(Action::Down) => self.move_to(self.selected + 1),
+            Some(Action::PageUp) => self.move_to(self.selected.saturating_sub(page)),
+            Some(Action::PageDown) => self.move_to(self.selected + page),
+            Some(Action::Top) => self.move_to(0),
+            Some(Action::Bottom) => self.move_to(usize::MAX),
+            Some(Action::Issue) | Some(Action::Open) if self.current().is_some() => {
+                self.confirm_issue = true;
+            }
+            Some(Action::Reject) if self.current().is_some() => {
+                self.reject = Some(Form::new(
+                    "Reject application",
+                    vec![FormField::text("reason", "Reason", "", 200)],
+                ));
+            }
+            Some(Action::Issue | Action::Reject | Action::Open) => {
+                cx.fail("The queue is empty.");
+            }
+            _ => {}
+        }
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) {
+        self.load(cx);
+    }
+
+    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        let recent_h = (self.recent.len().max(1) + 1) as u16;
+        let [health, queue, detail, recent] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(4),
+            Constraint::Length(6),
+            Constraint::Length(recent_h),
+        ])
+        .areas(area);
+        self.render_health(frame, health, theme);
+        self.render_queue(frame, queue, theme);
+        self.render_detail(frame, detail, theme);
+        self.render_recent(frame, recent, theme);
+        if let Some(form) = &self.reject {
+            let name = self.current().map(|q| q.name.clone()).unwrap_or_default();
+            let r = centered(area, 70, form.height() + 2);
+            let mut form = form.clone();
+            form.title = format!("Reject the application of {name}");
+            return form.render(frame, r, theme, "Enter reject · Esc back");
+        }
+        if self.confirm_issue
+            && let Some(q) = self.current()
+        {
+            let question = format!(
+                "Issue a certificate to {} for {} dose {}/{}?",
+                q.name, q.product_name, q.dose, q.series
+            );
+            popup::confirm(frame, area, theme, "Issue certificate", &question);
+        }
+        None
+    }
+}
+
+impl IssuerScreen {
+    fn render_health(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let mut spans = vec![Span::styled(
+            format!(" Queue {} pending ", self.pending),
+            theme.header(),
+        )];
+        for s in &self.health {
+            let healthy = s.state == crate::bus::BreakerState::Closed && s.lag == 0;
+            let (text, style) = if healthy {
+                (format!("· {} ok ", s.name), theme.muted())
+            } else {
+                (
+                    format!("· {} {} lag {} ", s.name, s.state, s.lag),
+                    theme.error(),
+                )
+            };
+            spans.push(Span::styled(text, style));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn render_queue(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        // Fixed columns take 53; the name gets the rest.
+        let name_w = (area.width as usize).saturating_sub(54).clamp(8, 30);
+        let mut lines = vec![Line::from(Span::styled(
+            format!(
+                "   {}  {}  {}  {}  {}",
+                cell("Applied", 16),
+                cell("Name", name_w),
+                cell("Vaccine", 12),
+                cell("Dose", 4),
+                "Given"
+            ),
+            theme.header(),
+        ))];
+        let shown = area.height.saturating_sub(1) as usize;
+        self.rows_shown = shown;
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + shown {
+            self.offset = self.selected + 1 - shown;
+        }
+        if self.queue.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "   The queue is empty: no applications are waiting.",
+                theme.muted(),
+            )));
+        }
+        for (i, q) in self.queue.iter().enumerate().skip(self.offset).take(shown) {
+            let sel = i == self.selected;
+            let text = format!(
+                "{}{}  {}  {}  {}  {}",
+                if sel { SELECTED } else { "  " },
+                cell(&local_time(&q.applied_at), 16),
+                cell(&q.name, name_w),
+                cell(&q.product_name, 12),
+                cell(&format!("{}/{}", q.dose, q.series), 4),
+                q.date
+            );
+            let style = if sel { theme.selected() } else { Style::new() };
+            lines.push(Line::from(Span::styled(format!(" {text}"), style)));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn render_detail(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .title(Span::styled(" Application ", theme.title()));
+        let Some(q) = self.current() else {
+            frame.render_widget(block, area);
+            return;
+        };
+        let w = area.width as usize;
+        let product = self.catalogue.get(&q.product);
+        let lines = vec![
+            Line::raw(fit(
+                &format!(" {}   {}   born {}", q.name, mask(&q.citizen), q.birth_date),
+                w,
+            )),
+            Line::raw(fit(
+                &format!(
+                    " {} ({}), {}   dose {}/{}",
+                    q.product_name,
+                    q.product,
+                    product.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
+                    q.dose,
+                    q.series
+                ),
+                w,
+            )),
+            Line::raw(fit(
+                &format!(
+                    " given {} · lot {} · {} {}",
+                    q.date,
+                    q.lot.as_deref().unwrap_or("—"),
+                    q.centre.as_deref().unwrap_or(""),
+                    q.country
+                ),
+                w,
+            )),
+            Line::raw(format!(" applied {}", local_time(&q.applied_at))),
+        ];
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+    }
+
+    fn render_recent(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .title(Span::styled(" Recently issued ", theme.title()));
+        let w = area.width as usize;
+        let mut lines = vec![];
+        if self.recent.is_empty() {
+            lines.push(Line::from(Span::styled(" none yet", theme.muted())));
+        }
+        for r in &self.recent {
+            lines.push(Line::raw(fit(
+                &format!(
+                    " {}  {}  {}",
+                    local_time(&r.issued_at),
+                    cell(&r.name, 16),
+                    r.uvci
+                ),
+                w,
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+    }
+}

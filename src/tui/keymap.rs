@@ -1,0 +1,368 @@
+//! One keymap table: every binding has a description, and the same table drives the key
+//! handling, the footer hints and the `?` help popup. The configuration file may rebind any
+//! action by name.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+
+/// What a user can ask for with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextField,
+    PrevField,
+    Submit,
+    Search,
+    Register,
+    Open,
+    Record,
+    Edit,
+    Void,
+    Issue,
+    Reject,
+    Apply,
+    Cancel,
+    Yes,
+    No,
+}
+
+/// Where a binding applies; the footer and help show the current context's bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere except while typing in a field.
+    Global,
+    /// Lists and tables.
+    List,
+    /// Forms and text fields.
+    Form,
+    /// The injection manager's citizen list.
+    ManagerList,
+    /// The injection manager's citizen detail.
+    ManagerDetail,
+    /// The issuer's queue.
+    Issuer,
+    /// The citizen's own page.
+    Citizen,
+    /// A yes/no question.
+    Confirm,
+}
+
+#[derive(Debug)]
+pub struct Binding {
+    pub action: Action,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub contexts: &'static [Context],
+    pub keys: Vec<Key>,
+}
+
+/// A key with modifiers, as written in the configuration (`ctrl+c`, `pagedown`, `i`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub fn parse(s: &str) -> Option<Key> {
+        let s = s.trim();
+        let (ctrl, rest) = match s.to_ascii_lowercase().strip_prefix("ctrl+") {
+            Some(_) => (true, &s[5..]),
+            None => (false, s),
+        };
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" | "shift+tab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            f if f.starts_with('f') && f.len() > 1 => KeyCode::F(f[1..].parse().ok()?),
+            _ => {
+                let mut chars = rest.chars();
+                let c = chars.next()?;
+                if chars.next().is_some() {
+                    return None;
+                }
+                KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+            }
+        };
+        Some(Key { code, ctrl })
+    }
+
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match ev.code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            c => c,
+        };
+        ctrl == self.ctrl && code == self.code
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(c) => c.to_string(),
+            _ => "?".into(),
+        };
+        if self.ctrl { format!("C-{base}") } else { base }
+    }
+}
+
+fn keys(list: &[&str]) -> Vec<Key> {
+    list.iter().filter_map(|k| Key::parse(k)).collect()
+}
+
+use Context::*;
+
+/// One default binding: (action, config name, description, contexts, keys).
+type DefaultBinding = (
+    Action,
+    &'static str,
+    &'static str,
+    &'static [Context],
+    &'static [&'static str],
+);
+
+const DEFAULTS: &[DefaultBinding] = &[
+    (Action::Help, "help", "help", &[Global], &["?", "f1"]),
+    (
+        Action::Quit,
+        "quit",
+        "quit",
+        &[Global],
+        &["q", "ctrl+c", "ctrl+q"],
+    ),
+    (Action::Back, "back", "back", &[Global, Form], &["esc"]),
+    (Action::Up, "up", "up", &[List, Form], &["up", "k"]),
+    (Action::Down, "down", "down", &[List, Form], &["down", "j"]),
+    (Action::PageUp, "page_up", "page up", &[List], &["pageup"]),
+    (
+        Action::PageDown,
+        "page_down",
+        "page down",
+        &[List],
+        &["pagedown"],
+    ),
+    (Action::Top, "top", "first", &[List], &["g", "home"]),
+    (Action::Bottom, "bottom", "last", &[List], &["G", "end"]),
+    (
+        Action::NextField,
+        "next_field",
+        "next field",
+        &[Form],
+        &["tab"],
+    ),
+    (
+        Action::PrevField,
+        "prev_field",
+        "previous field",
+        &[Form],
+        &["backtab"],
+    ),
+    (Action::Submit, "submit", "save", &[Form], &["enter"]),
+    (Action::Search, "search", "search", &[ManagerList], &["/"]),
+    (
+        Action::Register,
+        "register",
+        "register citizen",
+        &[ManagerList],
+        &["n"],
+    ),
+    (
+        Action::Open,
+        "open",
+        "open",
+        &[ManagerList, Issuer],
+        &["enter"],
+    ),
+    (
+        Action::Record,
+        "record",
+        "record injection",
+        &[ManagerDetail],
+        &["a"],
+    ),
+    (
+        Action::Edit,
+        "edit",
+        "edit injection",
+        &[ManagerDetail],
+        &["e"],
+    ),
+    (
+        Action::Void,
+        "void",
+        "void injection",
+        &[ManagerDetail],
+        &["x"],
+    ),
+    (
+        Action::Issue,
+        "issue",
+        "issue certificate",
+        &[Issuer],
+        &["i"],
+    ),
+    (Action::Reject, "reject", "reject", &[Issuer], &["r"]),
+    (
+        Action::Apply,
+        "apply",
+        "apply for certificate",
+        &[Citizen],
+        &["a"],
+    ),
+    (
+        Action::Cancel,
+        "cancel",
+        "cancel application",
+        &[Citizen],
+        &["c"],
+    ),
+    (Action::Yes, "yes", "yes", &[Confirm], &["y", "enter"]),
+    (Action::No, "no", "no", &[Confirm], &["n", "esc"]),
+];
+
+#[derive(Debug)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+}
+
+impl Keymap {
+    /// The default table with the configuration's overrides; an unknown action or key is an
+    /// error naming it.
+    pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+        let mut bindings: Vec<Binding> = DEFAULTS
+            .iter()
+            .map(|(action, name, description, contexts, k)| Binding {
+                action: *action,
+                name,
+                description,
+                contexts,
+                keys: keys(k),
+            })
+            .collect();
+        for (name, list) in overrides {
+            let b = bindings
+                .iter_mut()
+                .find(|b| b.name == name)
+                .ok_or_else(|| format!("keys.{name}: unknown action"))?;
+            let mut parsed = vec![];
+            for k in list {
+                parsed
+                    .push(Key::parse(k).ok_or_else(|| format!("keys.{name}: unknown key '{k}'"))?);
+            }
+            if parsed.is_empty() {
+                return Err(format!("keys.{name}: needs at least one key"));
+            }
+            b.keys = parsed;
+        }
+        Ok(Keymap { bindings })
+    }
+
+    /// The action bound to `ev` in any of `contexts` (first match in table order).
+    pub fn action(&self, ev: &KeyEvent, contexts: &[Context]) -> Option<Action> {
+        self.bindings
+            .iter()
+            .filter(|b| b.contexts.iter().any(|c| contexts.contains(c)))
+            .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+            .map(|b| b.action)
+    }
+
+    /// `key description` pairs for the footer and the help popup.
+    pub fn hints(&self, contexts: &[Context]) -> Vec<(String, &'static str)> {
+        self.bindings
+            .iter()
+            .filter(|b| b.contexts.iter().any(|c| contexts.contains(c)))
+            .map(|b| {
+                let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
+                (keys.join("/"), b.description)
+            })
+            .collect()
+    }
+
+    /// The first key of an action, for messages ("press i to issue").
+    pub fn key_of(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(Key::label)
+            .unwrap_or_default()
+    }
+
+    /// The `[keys]` section of the default configuration file.
+    pub fn default_toml() -> String {
+        DEFAULTS
+            .iter()
+            .map(|(_, name, description, _, k)| {
+                let list: Vec<String> = k.iter().map(|k| format!("\"{k}\"")).collect();
+                format!("{name} = [{}]  # {description}\n", list.join(", "))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let km = Keymap::new(&BTreeMap::new()).unwrap();
+        let i = ev(KeyCode::Char('i'), KeyModifiers::NONE);
+        assert_eq!(km.action(&i, &[Context::Issuer]), Some(Action::Issue));
+        assert_eq!(km.action(&i, &[Context::Citizen]), None);
+        let cc = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(km.action(&cc, &[Context::Global]), Some(Action::Quit));
+        let mut o = BTreeMap::new();
+        o.insert("issue".to_string(), vec!["ctrl+s".to_string()]);
+        let km = Keymap::new(&o).unwrap();
+        assert_eq!(km.action(&i, &[Context::Issuer]), None);
+        let cs = ev(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(km.action(&cs, &[Context::Issuer]), Some(Action::Issue));
+        o.insert("fly".into(), vec!["f".into()]);
+        assert!(Keymap::new(&o).unwrap_err().contains("keys.fly"));
+    }
+
+    #[test]
+    fn the_default_file_parses_back() {
+        let text = Keymap::default_toml();
+        let table: BTreeMap<String, Vec<String>> = toml::from_str(&text).unwrap();
+        assert!(Keymap::new(&table).is_ok());
+    }
+}

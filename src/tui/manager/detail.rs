@@ -1,0 +1,188 @@
+//! One citizen as the manager sees them: identity (the id in full, since staff opened it),
+//! injections with product, dose, date, lot and status, and the applications.
+
+use crate::app::Desk;
+use crate::domain::Catalogue;
+use crate::store::applying::{self, ApplicationRow};
+use crate::store::vaccination::{self, CitizenRow, InjectionRow};
+use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::widgets::{cell, fit, local_time};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub struct Detail {
+    pub citizen: CitizenRow,
+    pub injections: Vec<InjectionRow>,
+    pub applications: Vec<ApplicationRow>,
+    pub selected: usize,
+}
+
+impl Detail {
+    pub fn load(desk: &Desk, citizen_id: i64) -> rusqlite::Result<Option<Detail>> {
+        let conn = desk.conn();
+        let Some(citizen) = vaccination::citizen(conn, citizen_id)? else {
+            return Ok(None);
+        };
+        Ok(Some(Detail {
+            injections: vaccination::injections_of(conn, citizen_id)?,
+            applications: applying::of_citizen(conn, citizen_id)?,
+            citizen,
+            selected: 0,
+        }))
+    }
+
+    /// Reloads in place, keeping the selected injection.
+    pub fn reload(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        let keep = self.current().map(|i| i.id);
+        if let Some(mut fresh) = Detail::load(desk, self.citizen.id)? {
+            fresh.selected = keep
+                .and_then(|id| fresh.injections.iter().position(|i| i.id == id))
+                .unwrap_or(self.selected)
+                .min(fresh.injections.len().saturating_sub(1));
+            *self = fresh;
+        }
+        Ok(())
+    }
+
+    pub fn current(&self) -> Option<&InjectionRow> {
+        self.injections.get(self.selected)
+    }
+
+    /// The next dose number to record: one past the highest live dose.
+    pub fn next_dose(&self) -> u32 {
+        self.injections
+            .iter()
+            .filter(|i| i.details.status != crate::domain::InjectionStatus::Voided)
+            .map(|i| i.details.dose)
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme, catalogue: &Catalogue) {
+        let c = &self.citizen;
+        let d = &c.details;
+        let apps_h = (self.applications.len().max(1) + 2) as u16;
+        let [who, injections, apps] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Min(3),
+            Constraint::Length(apps_h.min(area.height / 3).max(3)),
+        ])
+        .areas(area);
+        let w = area.width as usize;
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(vec![
+                    Span::styled(format!(" {}", d.display_name()), theme.title()),
+                    Span::raw(format!("   {}   born {}", c.resident_id, d.birth_date)),
+                ]),
+                Line::from(Span::styled(
+                    fit(
+                        &format!(
+                            " machine-readable: {} / {}",
+                            d.family_name_icao,
+                            if d.given_name_icao.is_empty() {
+                                "—"
+                            } else {
+                                &d.given_name_icao
+                            }
+                        ),
+                        w,
+                    ),
+                    theme.muted(),
+                )),
+            ]),
+            who,
+        );
+        let name_w = w.saturating_sub(56).clamp(10, 24);
+        let mut lines = vec![Line::from(Span::styled(
+            format!(
+                "   {}  {}  {}  {}  {}",
+                cell("Dose", 5),
+                cell("Vaccine", name_w),
+                cell("Given", 10),
+                cell("Lot", 10),
+                "Status"
+            ),
+            theme.header(),
+        ))];
+        if self.injections.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "   No injections yet. Press a to record one.",
+                theme.muted(),
+            )));
+        }
+        let shown = injections.height.saturating_sub(2) as usize;
+        let start = self.selected.saturating_sub(shown.saturating_sub(1));
+        for (i, inj) in self.injections.iter().enumerate().skip(start).take(shown) {
+            let sel = i == self.selected;
+            let x = &inj.details;
+            let text = format!(
+                "{}{}  {}  {}  {}  ",
+                if sel { SELECTED } else { "  " },
+                cell(&format!("{}/{}", x.dose, x.series), 5),
+                cell(catalogue.name_of(&x.product), name_w),
+                cell(&x.date.to_string(), 10),
+                cell(x.lot.as_deref().unwrap_or("—"), 10),
+            );
+            let style = if sel { theme.selected() } else { Style::new() };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {text}"), style),
+                Span::styled(x.status.as_str(), theme.status(x.status.as_str())),
+            ]));
+        }
+        if let Some(inj) = self.current() {
+            let extra = match (&inj.details.centre, &inj.void_reason) {
+                (_, Some(r)) => format!("   voided: {r}"),
+                (Some(c), None) => format!("   {c}, {}", inj.details.country),
+                (None, None) => format!("   {}", inj.details.country),
+            };
+            lines.push(Line::from(Span::styled(fit(&extra, w), theme.muted())));
+        }
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .title(Span::styled(" Injections ", theme.title())),
+            ),
+            injections,
+        );
+        let mut lines = vec![];
+        if self.applications.is_empty() {
+            lines.push(Line::from(Span::styled(" No applications.", theme.muted())));
+        }
+        for a in self.applications.iter().rev() {
+            let dose = self
+                .injections
+                .iter()
+                .find(|i| i.id == a.injection_id)
+                .map(|i| format!("{}/{}", i.details.dose, i.details.series))
+                .unwrap_or_default();
+            let note = a
+                .certificate_id
+                .clone()
+                .or_else(|| a.reason.clone())
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::raw(format!(
+                    " dose {}  {}  ",
+                    cell(&dose, 5),
+                    local_time(&a.applied_at)
+                )),
+                Span::styled(cell(a.status.as_str(), 10), theme.status(a.status.as_str())),
+                Span::raw(fit(&note, w.saturating_sub(44))),
+            ]));
+        }
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .title(Span::styled(" Applications ", theme.title())),
+            ),
+            apps,
+        );
+    }
+}

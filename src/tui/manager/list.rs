@@ -1,0 +1,233 @@
+//! The manager's citizen list: a window of rows fetched from a keyset, never the whole table,
+//! so moving and paging cost the same with a million citizens. `/` filters as you type: by
+//! name prefix, or by id prefix when the text starts with a digit.
+
+use crate::app::Desk;
+use crate::domain::citizen::mask;
+use crate::store::vaccination::{self, Anchor, CitizenListRow, ListOrder};
+use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::widgets::cell;
+use crate::tui::widgets::field::TextField;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct CitizenList {
+    pub rows: Vec<CitizenListRow>,
+    pub selected: usize,
+    /// Rows that fit on screen (set at each draw).
+    pub height: usize,
+    pub search: TextField,
+    pub searching: bool,
+    pub total: i64,
+}
+
+impl CitizenList {
+    pub fn new() -> Self {
+        CitizenList {
+            rows: vec![],
+            selected: 0,
+            height: 20,
+            search: TextField::new("", 40),
+            searching: false,
+            total: 0,
+        }
+    }
+
+    fn order(&self) -> (ListOrder, String) {
+        let q = self.search.value().trim().to_string();
+        if q.starts_with(|c: char| c.is_ascii_digit()) {
+            (ListOrder::ResidentId, q)
+        } else {
+            (ListOrder::Name, q)
+        }
+    }
+
+    fn window(
+        &self,
+        desk: &Desk,
+        anchor: &Anchor,
+        n: usize,
+    ) -> rusqlite::Result<Vec<CitizenListRow>> {
+        let (order, prefix) = self.order();
+        vaccination::citizens_window(desk.conn(), order, &prefix, anchor, n as i64)
+    }
+
+    fn key_of(r: &CitizenListRow) -> (String, i64) {
+        (r.key.clone(), r.id)
+    }
+
+    /// Reloads the window from its first row (after a change or a new search).
+    pub fn reload(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        let keep = self.rows.get(self.selected).map(|r| r.id);
+        let anchor = match self.rows.first() {
+            Some(r) => {
+                let (k, i) = Self::key_of(r);
+                Anchor::From(k, i)
+            }
+            None => Anchor::First,
+        };
+        self.rows = self.window(desk, &anchor, self.height)?;
+        if self.rows.len() < self.height {
+            // Near the end: fill from the end so the page stays full.
+            self.rows = self.window(desk, &Anchor::Last, self.height)?;
+        }
+        self.total = vaccination::citizen_count(desk.conn())?;
+        if let Some(i) = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)) {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// Starts over from the first row (a new search text).
+    pub fn restart(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.rows = self.window(desk, &Anchor::First, self.height)?;
+        self.selected = 0;
+        Ok(())
+    }
+
+    pub fn down(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        if self.selected + 1 < self.rows.len() {
+            self.selected += 1;
+            return Ok(());
+        }
+        let Some(last) = self.rows.last() else {
+            return Ok(());
+        };
+        let (k, i) = Self::key_of(last);
+        let next = self.window(desk, &Anchor::After(k, i), 1)?;
+        if !next.is_empty() {
+            self.rows.extend(next);
+            if self.rows.len() > self.height {
+                self.rows.remove(0);
+            }
+            self.selected = self.rows.len() - 1;
+        }
+        Ok(())
+    }
+
+    pub fn up(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        if self.selected > 0 {
+            self.selected -= 1;
+            return Ok(());
+        }
+        let Some(first) = self.rows.first() else {
+            return Ok(());
+        };
+        let (k, i) = Self::key_of(first);
+        let prev = self.window(desk, &Anchor::Before(k, i), 1)?;
+        if let Some(p) = prev.into_iter().next() {
+            self.rows.insert(0, p);
+            self.rows.truncate(self.height.max(1));
+            self.selected = 0;
+        }
+        Ok(())
+    }
+
+    pub fn page_down(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        let Some(last) = self.rows.last() else {
+            return Ok(());
+        };
+        let (k, i) = Self::key_of(last);
+        let next = self.window(desk, &Anchor::After(k, i), self.height)?;
+        if next.is_empty() {
+            self.selected = self.rows.len().saturating_sub(1);
+        } else if next.len() < self.height {
+            self.rows = self.window(desk, &Anchor::Last, self.height)?;
+            self.selected = self.rows.len().saturating_sub(1);
+        } else {
+            self.rows = next;
+            self.selected = 0;
+        }
+        Ok(())
+    }
+
+    pub fn page_up(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        let Some(first) = self.rows.first() else {
+            return Ok(());
+        };
+        let (k, i) = Self::key_of(first);
+        let prev = self.window(desk, &Anchor::Before(k, i), self.height)?;
+        if prev.is_empty() {
+            self.selected = 0;
+        } else if prev.len() < self.height {
+            self.rows = self.window(desk, &Anchor::First, self.height)?;
+            self.selected = 0;
+        } else {
+            self.rows = prev;
+            self.selected = self.rows.len() - 1;
+        }
+        Ok(())
+    }
+
+    pub fn top(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.restart(desk)
+    }
+
+    pub fn bottom(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.rows = self.window(desk, &Anchor::Last, self.height)?;
+        self.selected = self.rows.len().saturating_sub(1);
+        Ok(())
+    }
+
+    pub fn current(&self) -> Option<&CitizenListRow> {
+        self.rows.get(self.selected)
+    }
+
+    /// Draws the search line and the rows; returns the cursor while searching.
+    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        let name_w = (area.width as usize).saturating_sub(50).clamp(12, 40);
+        let search = self.search.value();
+        let title = if self.searching || !search.is_empty() {
+            format!(" Search: {search}")
+        } else {
+            format!(" Citizens ({})", self.total)
+        };
+        let mut lines = vec![
+            Line::from(Span::styled(title, theme.title())),
+            Line::from(Span::styled(
+                format!(
+                    "   {}  {}  {}  {}  {}",
+                    cell("Name", name_w),
+                    cell("Id", 14),
+                    cell("Born", 10),
+                    cell("Doses", 5),
+                    "Latest"
+                ),
+                theme.header(),
+            )),
+        ];
+        let shown = area.height.saturating_sub(2) as usize;
+        self.height = shown.max(1);
+        if self.rows.is_empty() {
+            let text = if search.is_empty() {
+                "   No citizens registered yet. Press n to register one."
+            } else {
+                "   No citizen matches this search."
+            };
+            lines.push(Line::from(Span::styled(text, theme.muted())));
+        }
+        for (i, r) in self.rows.iter().enumerate().take(shown) {
+            let sel = i == self.selected;
+            let text = format!(
+                "{}{}  {}  {}  {}  ",
+                if sel { SELECTED } else { "  " },
+                cell(&r.name, name_w),
+                cell(&mask(&r.resident_id), 14),
+                cell(&r.birth_date, 10),
+                cell(&r.doses.to_string(), 5),
+            );
+            let style = if sel { theme.selected() } else { Style::new() };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {text}"), style),
+                Span::styled(r.latest.clone(), theme.status(&r.latest)),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+        self.searching
+            .then(|| Position::new(area.x + 9 + self.search.cursor_column(), area.y))
+    }
+}

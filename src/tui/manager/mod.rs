@@ -1,0 +1,363 @@
+//! The injection manager's desk: the citizen list, a citizen's detail, and the forms that
+//! register citizens and record, correct or void injections.
+
+mod detail;
+mod forms;
+mod list;
+
+use crate::app::AppError;
+use crate::domain::Catalogue;
+use crate::domain::InjectionStatus;
+use crate::store::vaccination::InjectionRow;
+use crate::tui::app::{Cx, Role, Screen};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormEvent};
+use crate::tui::widgets::popup::{self, centered};
+use detail::Detail;
+use list::CitizenList;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Position, Rect};
+
+enum FormKind {
+    Register,
+    Record,
+    Edit(InjectionRow),
+    Void(InjectionRow),
+}
+
+pub struct ManagerScreen {
+    list: CitizenList,
+    detail: Option<Detail>,
+    form: Option<(FormKind, Form)>,
+    /// The void reason typed, waiting for "are you sure?".
+    confirm_void: Option<String>,
+    catalogue: Catalogue,
+    series_typed: bool,
+}
+
+impl ManagerScreen {
+    pub fn new(cx: &mut Cx<'_>) -> Self {
+        let mut s = ManagerScreen {
+            list: CitizenList::new(),
+            detail: None,
+            form: None,
+            confirm_void: None,
+            catalogue: cx.desk.catalogue().clone(),
+            series_typed: false,
+        };
+        if let Err(e) = s.list.restart(cx.desk) {
+            cx.error(&e.into());
+        }
+        if let Err(e) = s.list.reload(cx.desk) {
+            cx.error(&e.into());
+        }
+        s
+    }
+
+    fn actor(cx: &Cx<'_>) -> String {
+        cx.staff(Role::Manager)
+    }
+
+    fn today(cx: &Cx<'_>) -> String {
+        cx.desk
+            .now()
+            .with_timezone(&chrono::Local)
+            .date_naive()
+            .to_string()
+    }
+
+    fn open_detail(&mut self, cx: &mut Cx<'_>, citizen: i64) {
+        match Detail::load(cx.desk, citizen) {
+            Ok(Some(d)) => {
+                tracing::info!("manager opened citizen {citizen}");
+                self.detail = Some(d);
+            }
+            Ok(None) => cx.fail("This citizen is no longer registered."),
+            Err(e) => cx.error(&e.into()),
+        }
+    }
+
+    fn reload(&mut self, cx: &mut Cx<'_>) {
+        let result = match &mut self.detail {
+            Some(d) => d.reload(cx.desk),
+            None => self.list.reload(cx.desk),
+        };
+        if let Err(e) = result {
+            cx.error(&e.into());
+        }
+    }
+
+    /// A refusal goes beside its field; other errors become a toast. The form stays open.
+    fn show_error(form: &mut Form, cx: &mut Cx<'_>, e: AppError) {
+        match e {
+            AppError::Refused(r) => form.set_error(r.field, &r.message),
+            other => cx.error(&other),
+        }
+    }
+
+    fn submit(&mut self, cx: &mut Cx<'_>) {
+        let Some((kind, form)) = &mut self.form else {
+            return;
+        };
+        form.clear_errors();
+        let actor = Self::actor(cx);
+        match kind {
+            FormKind::Register => match forms::submit_register(cx.desk, form, &actor) {
+                Ok((citizen, name)) => {
+                    cx.ok(format!("Registered {name}"));
+                    self.form = None;
+                    self.open_detail(cx, citizen);
+                }
+                Err(e) => Self::show_error(form, cx, e),
+            },
+            FormKind::Record => {
+                let Some(d) = &self.detail else { return };
+                match forms::submit_record(cx.desk, form, &d.citizen, &actor) {
+                    Ok(dose) => {
+                        cx.ok(format!("Recorded dose {dose}"));
+                        self.form = None;
+                    }
+                    Err(e) => Self::show_error(form, cx, e),
+                }
+            }
+            FormKind::Edit(row) => match forms::submit_edit(cx.desk, form, row, &actor) {
+                Ok(dose) => {
+                    cx.ok(format!("Saved dose {dose}"));
+                    self.form = None;
+                }
+                Err(e) => Self::show_error(form, cx, e),
+            },
+            FormKind::Void(_) => {
+                let reason = form.value("reason");
+                if reason.trim().is_empty() {
+                    form.set_error("reason", "reason: say why this injection is voided");
+                } else {
+                    self.confirm_void = Some(reason);
+                }
+            }
+        }
+        self.reload(cx);
+    }
+
+    fn void(&mut self, cx: &mut Cx<'_>, reason: &str) {
+        let Some((FormKind::Void(row), form)) = &mut self.form else {
+            return;
+        };
+        match forms::submit_void(cx.desk, reason, row, &Self::actor(cx)) {
+            Ok(()) => {
+                cx.ok(format!("Voided dose {}", row.details.dose));
+                self.form = None;
+            }
+            Err(e) => Self::show_error(form, cx, e),
+        }
+        self.reload(cx);
+    }
+
+    fn form_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent) {
+        let Some((_, form)) = &mut self.form else {
+            return;
+        };
+        match form.handle(ev) {
+            FormEvent::Submit => self.submit(cx),
+            FormEvent::Cancel => self.form = None,
+            FormEvent::Changed("family_name" | "given_name") => forms::suggest_icao(form),
+            FormEvent::Changed("series") => self.series_typed = true,
+            FormEvent::Changed("product") if !self.series_typed => {
+                forms::follow_series(form, &self.catalogue)
+            }
+            _ => {}
+        }
+    }
+
+    fn list_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        let desk = cx.desk;
+        let list = &mut self.list;
+        let result = if list.searching {
+            match ev.code {
+                KeyCode::Enter => {
+                    list.searching = false;
+                    Ok(())
+                }
+                KeyCode::Esc => {
+                    list.searching = false;
+                    list.search.clear();
+                    list.restart(desk)
+                }
+                KeyCode::Down => list.down(desk),
+                KeyCode::Up => list.up(desk),
+                _ => {
+                    if list.search.handle(ev) {
+                        list.restart(desk)
+                    } else {
+                        Ok(())
+                    }
+                }
+            }
+        } else {
+            match action {
+                Some(Action::Up) => list.up(desk),
+                Some(Action::Down) => list.down(desk),
+                Some(Action::PageUp) => list.page_up(desk),
+                Some(Action::PageDown) => list.page_down(desk),
+                Some(Action::Top) => list.top(desk),
+                Some(Action::Bottom) => list.bottom(desk),
+                Some(Action::Search) => {
+                    list.searching = true;
+                    Ok(())
+                }
+                Some(Action::Back) if !list.search.value().is_empty() => {
+                    list.search.clear();
+                    list.restart(desk)
+                }
+                Some(Action::Register) => {
+                    self.series_typed = false;
+                    self.form = Some((FormKind::Register, forms::register()));
+                    Ok(())
+                }
+                Some(Action::Open) => {
+                    if let Some(id) = list.current().map(|r| r.id) {
+                        self.open_detail(cx, id);
+                    }
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        };
+        if let Err(e) = result {
+            cx.error(&e.into());
+        }
+    }
+
+    fn detail_key(&mut self, cx: &mut Cx<'_>, action: Option<Action>) {
+        let Some(d) = &mut self.detail else { return };
+        let last = d.injections.len().saturating_sub(1);
+        match action {
+            Some(Action::Back) => {
+                self.detail = None;
+                self.reload(cx);
+            }
+            Some(Action::Up) => d.selected = d.selected.saturating_sub(1),
+            Some(Action::Down) => d.selected = (d.selected + 1).min(last),
+            Some(Action::Top) => d.selected = 0,
+            Some(Action::Bottom) => d.selected = last,
+            Some(Action::Record) => {
+                self.series_typed = false;
+                let form =
+                    forms::injection(cx.desk, &d.citizen, None, d.next_dose(), &Self::today(cx));
+                self.form = Some((FormKind::Record, form));
+            }
+            Some(Action::Edit | Action::Void) => {
+                let Some(row) = d.current().cloned() else {
+                    return cx.fail("There is no injection to change. Press a to record one.");
+                };
+                if row.details.status == InjectionStatus::Voided {
+                    return cx.fail(format!(
+                        "Dose {} is voided and cannot be changed.",
+                        row.details.dose
+                    ));
+                }
+                self.series_typed = true;
+                let form = if action == Some(Action::Edit) {
+                    (
+                        FormKind::Edit(row.clone()),
+                        forms::injection(cx.desk, &d.citizen, Some(&row), 0, ""),
+                    )
+                } else {
+                    (FormKind::Void(row.clone()), forms::void(row.details.dose))
+                };
+                self.form = Some(form);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Screen for ManagerScreen {
+    fn contexts(&self) -> Vec<Context> {
+        if self.confirm_void.is_some() {
+            vec![Context::Confirm]
+        } else if self.form.is_some() || self.list.searching {
+            vec![Context::Form]
+        } else if self.detail.is_some() {
+            vec![Context::ManagerDetail, Context::List]
+        } else {
+            vec![Context::ManagerList, Context::List]
+        }
+    }
+
+    fn typing(&self) -> bool {
+        self.confirm_void.is_none() && (self.form.is_some() || self.list.searching)
+    }
+
+    fn unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(|(_, f)| f.is_dirty())
+    }
+
+    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        if let Some(reason) = self.confirm_void.clone() {
+            match action {
+                Some(Action::Yes) => {
+                    self.confirm_void = None;
+                    self.void(cx, &reason);
+                }
+                Some(Action::No) => self.confirm_void = None,
+                _ => {}
+            }
+        } else if self.form.is_some() {
+            self.form_key(cx, ev);
+        } else if self.detail.is_some() {
+            self.detail_key(cx, action);
+        } else {
+            self.list_key(cx, ev, action);
+        }
+    }
+
+    fn refresh(&mut self, cx: &mut Cx<'_>) {
+        self.reload(cx);
+    }
+
+    fn paste(&mut self, text: &str) {
+        if let Some((_, form)) = &mut self.form {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                form.handle(&KeyEvent::from(KeyCode::Char(c)));
+            }
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        let mut cursor = match &self.detail {
+            Some(d) => {
+                d.render(frame, area, theme, &self.catalogue);
+                None
+            }
+            None => self.list.render(frame, area, theme),
+        };
+        if let Some((kind, form)) = &self.form {
+            let help = match kind {
+                FormKind::Void(_) => "Enter continue · Esc back",
+                _ => "Tab/↑↓ move · ←→ choose · Enter save · Esc back",
+            };
+            let r = centered(area, 72, form.height() + 2);
+            cursor = form.render(frame, r, theme, help);
+        }
+        if self.confirm_void.is_some()
+            && let Some((FormKind::Void(row), _)) = &self.form
+        {
+            let who = self
+                .detail
+                .as_ref()
+                .map(|d| d.citizen.details.display_name())
+                .unwrap_or_default();
+            let q = format!(
+                "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
+                row.details.dose,
+                self.catalogue.name_of(&row.details.product)
+            );
+            popup::confirm(frame, area, theme, "Void injection", &q);
+            cursor = None;
+        }
+        cursor
+    }
+}

@@ -1,0 +1,139 @@
+//! A single-line text field that measures display width, so the cursor sits exactly after
+//! Korean text and an IME shows its preedit in the right place.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthChar;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextField {
+    value: String,
+    /// Cursor position in characters.
+    cursor: usize,
+    max_chars: usize,
+}
+
+impl TextField {
+    pub fn new(value: &str, max_chars: usize) -> Self {
+        TextField {
+            value: value.to_string(),
+            cursor: value.chars().count(),
+            max_chars,
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub fn set(&mut self, value: &str) {
+        self.value = value.to_string();
+        self.cursor = value.chars().count();
+    }
+
+    pub fn clear(&mut self) {
+        self.set("");
+    }
+
+    /// Handles an editing key; returns true when the key was used.
+    pub fn handle(&mut self, ev: &KeyEvent) -> bool {
+        if ev
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return match ev.code {
+                KeyCode::Char('u') => {
+                    self.clear();
+                    true
+                }
+                _ => false,
+            };
+        }
+        match ev.code {
+            KeyCode::Char(c) if !c.is_control() => {
+                if self.value.chars().count() < self.max_chars {
+                    let at = self.byte_at(self.cursor);
+                    self.value.insert(at, c);
+                    self.cursor += 1;
+                }
+                true
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.value.remove(at);
+                true
+            }
+            KeyCode::Delete if self.cursor < self.value.chars().count() => {
+                let at = self.byte_at(self.cursor);
+                self.value.remove(at);
+                true
+            }
+            KeyCode::Left => {
+                self.cursor = self.cursor.saturating_sub(1);
+                true
+            }
+            KeyCode::Right => {
+                self.cursor = (self.cursor + 1).min(self.value.chars().count());
+                true
+            }
+            KeyCode::Home => {
+                self.cursor = 0;
+                true
+            }
+            KeyCode::End => {
+                self.cursor = self.value.chars().count();
+                true
+            }
+            KeyCode::Backspace | KeyCode::Delete => true,
+            _ => false,
+        }
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.value
+            .char_indices()
+            .nth(chars)
+            .map_or(self.value.len(), |(i, _)| i)
+    }
+
+    /// Columns from the start of the text to the cursor.
+    pub fn cursor_column(&self) -> u16 {
+        self.value
+            .chars()
+            .take(self.cursor)
+            .map(|c| c.width().unwrap_or(0))
+            .sum::<usize>() as u16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn edits_and_measures_korean_width() {
+        let mut f = TextField::new("", 10);
+        for c in "김민준".chars() {
+            f.handle(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(f.value(), "김민준");
+        assert_eq!(f.cursor_column(), 6);
+        f.handle(&key(KeyCode::Left));
+        f.handle(&key(KeyCode::Backspace));
+        assert_eq!(f.value(), "김준");
+        assert_eq!(f.cursor_column(), 2);
+        f.handle(&key(KeyCode::End));
+        assert_eq!(f.cursor_column(), 4);
+    }
+
+    #[test]
+    fn respects_the_length_cap() {
+        let mut f = TextField::new("abc", 3);
+        f.handle(&key(KeyCode::Char('d')));
+        assert_eq!(f.value(), "abc");
+    }
+}

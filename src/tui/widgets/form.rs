@@ -1,0 +1,314 @@
+//! A form: labelled fields, one focused, each with its own error shown right under it.
+//!
+//! A failed save keeps everything typed; the error names the field it belongs to. Field keys
+//! are the domain's field names (`birth_date`, `lot`), so a refusal lands beside its field.
+
+use super::field::TextField;
+use super::{fit, width};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(TextField),
+    /// One of a fixed list: `(value, label)`. Left/Right move; typing jumps by label.
+    Choice {
+        options: Vec<(String, String)>,
+        selected: usize,
+        typed: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub input: Input,
+    pub error: Option<String>,
+    /// Shown muted in an empty text field (e.g. the suggested machine-readable name).
+    pub placeholder: Option<String>,
+}
+
+impl FormField {
+    pub fn text(key: &'static str, label: &'static str, value: &str, max: usize) -> Self {
+        FormField {
+            key,
+            label,
+            input: Input::Text(TextField::new(value, max)),
+            error: None,
+            placeholder: None,
+        }
+    }
+
+    pub fn choice(
+        key: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        selected: usize,
+    ) -> Self {
+        FormField {
+            key,
+            label,
+            input: Input::Choice {
+                options,
+                selected,
+                typed: String::new(),
+            },
+            error: None,
+            placeholder: None,
+        }
+    }
+
+    pub fn value(&self) -> String {
+        match &self.input {
+            Input::Text(t) => t.value().to_string(),
+            Input::Choice {
+                options, selected, ..
+            } => options
+                .get(*selected)
+                .map(|o| o.0.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEvent {
+    Submit,
+    Cancel,
+    /// A value changed (the screen may update suggestions or defaults).
+    Changed(&'static str),
+    Moved,
+    Ignored,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub title: String,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// An error that belongs to no single field.
+    pub message: Option<String>,
+    initial: Vec<String>,
+}
+
+/// Width of the label column.
+const LABEL: u16 = 18;
+
+impl Form {
+    pub fn new(title: impl Into<String>, fields: Vec<FormField>) -> Self {
+        let initial = fields.iter().map(FormField::value).collect();
+        Form {
+            title: title.into(),
+            fields,
+            focus: 0,
+            message: None,
+            initial,
+        }
+    }
+
+    pub fn value(&self, key: &str) -> String {
+        self.field(key).map(FormField::value).unwrap_or_default()
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FormField> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut FormField> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    /// True when something was typed that a close would lose.
+    pub fn is_dirty(&self) -> bool {
+        self.fields
+            .iter()
+            .zip(&self.initial)
+            .any(|(f, v)| f.value() != *v)
+    }
+
+    pub fn clear_errors(&mut self) {
+        self.message = None;
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    /// Puts an error beside `key`'s field and focuses it, or on the form when no field has it.
+    pub fn set_error(&mut self, key: &str, message: &str) {
+        match self.fields.iter().position(|f| f.key == key) {
+            Some(i) => {
+                self.fields[i].error = Some(message.to_string());
+                self.focus = i;
+            }
+            None => self.message = Some(message.to_string()),
+        }
+    }
+
+    pub fn focused_is_text(&self) -> bool {
+        matches!(
+            self.fields.get(self.focus).map(|f| &f.input),
+            Some(Input::Text(_))
+        )
+    }
+
+    pub fn handle(&mut self, ev: &KeyEvent) -> FormEvent {
+        let n = self.fields.len();
+        match ev.code {
+            KeyCode::Enter => return FormEvent::Submit,
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::Tab | KeyCode::Down => {
+                self.focus = (self.focus + 1) % n;
+                return FormEvent::Moved;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.focus = (self.focus + n - 1) % n;
+                return FormEvent::Moved;
+            }
+            _ => {}
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormEvent::Ignored;
+        };
+        let key = field.key;
+        let changed = match &mut field.input {
+            Input::Text(t) => {
+                let before = t.value().to_string();
+                t.handle(ev) && t.value() != before
+            }
+            Input::Choice {
+                options,
+                selected,
+                typed,
+            } => {
+                let before = *selected;
+                match ev.code {
+                    KeyCode::Left => {
+                        *selected = (*selected + options.len() - 1) % options.len().max(1);
+                        typed.clear();
+                    }
+                    KeyCode::Right | KeyCode::Char(' ') => {
+                        *selected = (*selected + 1) % options.len().max(1);
+                        typed.clear();
+                    }
+                    KeyCode::Backspace => {
+                        typed.pop();
+                    }
+                    KeyCode::Char(c) => {
+                        typed.push(c);
+                        let want = typed.to_lowercase();
+                        if let Some(i) = options
+                            .iter()
+                            .position(|(_, label)| label.to_lowercase().starts_with(&want))
+                        {
+                            *selected = i;
+                        }
+                    }
+                    _ => return FormEvent::Ignored,
+                }
+                *selected != before
+            }
+        };
+        if changed {
+            field.error = None;
+            FormEvent::Changed(key)
+        } else {
+            FormEvent::Ignored
+        }
+    }
+
+    /// Lines the form needs inside its border.
+    pub fn height(&self) -> u16 {
+        let errors = self.fields.iter().filter(|f| f.error.is_some()).count();
+        (self.fields.len() + errors + 2 + usize::from(self.message.is_some())) as u16
+    }
+
+    /// Draws the form in a bordered box over `area`; returns where the cursor belongs.
+    pub fn render(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: &Theme,
+        help: &str,
+    ) -> Option<Position> {
+        frame.render_widget(Clear, area);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(format!(" {} ", self.title), theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let input_width = inner.width.saturating_sub(LABEL + 1) as usize;
+        let mut lines: Vec<Line<'_>> = vec![];
+        let mut cursor = None;
+        for (i, f) in self.fields.iter().enumerate() {
+            let focused = i == self.focus;
+            let marker = if focused { "▶ " } else { "  " };
+            let label = format!("{marker}{}", f.label);
+            let pad = (LABEL as usize).saturating_sub(width(&label));
+            let mut spans = vec![Span::styled(
+                format!("{label}{}", " ".repeat(pad)),
+                if focused {
+                    theme.title()
+                } else {
+                    theme.header()
+                },
+            )];
+            match &f.input {
+                Input::Text(t) => {
+                    if t.value().is_empty() {
+                        if let Some(p) = &f.placeholder {
+                            spans.push(Span::styled(fit(p, input_width), theme.muted()));
+                        }
+                    } else {
+                        spans.push(Span::raw(fit(t.value(), input_width)));
+                    }
+                    if focused {
+                        let col = (t.cursor_column() as usize).min(input_width) as u16;
+                        cursor = Some(Position::new(
+                            inner.x + LABEL + col,
+                            inner.y + lines.len() as u16,
+                        ));
+                    }
+                }
+                Input::Choice {
+                    options, selected, ..
+                } => {
+                    let label = options.get(*selected).map(|o| o.1.as_str()).unwrap_or("");
+                    spans.push(Span::styled(
+                        fit(&format!("◀ {label} ▶"), input_width),
+                        if focused {
+                            theme.accent()
+                        } else {
+                            theme.header()
+                        },
+                    ));
+                }
+            }
+            lines.push(Line::from(spans));
+            if let Some(e) = &f.error {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL as usize)),
+                    Span::styled(fit(&format!("✗ {e}"), input_width), theme.error()),
+                ]));
+            }
+        }
+        if let Some(m) = &self.message {
+            lines.push(Line::from(Span::styled(
+                fit(&format!("✗ {m}"), inner.width as usize),
+                theme.error(),
+            )));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled(
+            fit(help, inner.width as usize),
+            theme.muted(),
+        )));
+        frame.render_widget(Paragraph::new(lines), inner);
+        cursor
+    }
+}
