@@ -347,6 +347,8 @@ impl Screen for CitizenScreen {
                     Some(Action::Back) => self.sign_out(),
                     Some(Action::Up) => page.selected = page.selected.saturating_sub(1),
                     Some(Action::Down) => page.selected = (page.selected + 1).min(last),
+                    Some(Action::PageUp) => page.selected = page.selected.saturating_sub(5),
+                    Some(Action::PageDown) => page.selected = (page.selected + 5).min(last),
                     Some(Action::Top) => page.selected = 0,
                     Some(Action::Bottom) => page.selected = last,
                     Some(Action::Apply) => page.apply(cx),

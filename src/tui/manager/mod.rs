@@ -240,6 +240,8 @@ impl ManagerScreen {
             }
             Some(Action::Up) => d.selected = d.selected.saturating_sub(1),
             Some(Action::Down) => d.selected = (d.selected + 1).min(last),
+            Some(Action::PageUp) => d.selected = d.selected.saturating_sub(5),
+            Some(Action::PageDown) => d.selected = (d.selected + 5).min(last),
             Some(Action::Top) => d.selected = 0,
             Some(Action::Bottom) => d.selected = last,
             Some(Action::Record) => {
