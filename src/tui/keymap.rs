@@ -32,6 +32,8 @@ pub enum Action {
     Cancel,
     Yes,
     No,
+    SignIn,
+    Clear,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -53,6 +55,8 @@ pub enum Context {
     Citizen,
     /// A yes/no question.
     Confirm,
+    /// The citizen kiosk's sign-in form.
+    SignIn,
 }
 
 #[derive(Debug)]
@@ -176,18 +180,20 @@ const DEFAULTS: &[DefaultBinding] = &[
     ),
     (Action::Top, "top", "first", &[List], &["g", "home"]),
     (Action::Bottom, "bottom", "last", &[List], &["G", "end"]),
+    (Action::SignIn, "sign_in", "sign in", &[SignIn], &["enter"]),
+    (Action::Clear, "clear", "clear", &[SignIn], &["esc"]),
     (
         Action::NextField,
         "next_field",
         "next field",
-        &[Form],
+        &[Form, SignIn],
         &["tab"],
     ),
     (
         Action::PrevField,
         "prev_field",
         "previous field",
-        &[Form],
+        &[Form, SignIn],
         &["backtab"],
     ),
     (Action::Submit, "submit", "save", &[Form], &["enter"]),

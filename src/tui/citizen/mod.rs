@@ -295,7 +295,7 @@ impl Page {
             }
         }
         frame.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: true }).block(
+            Paragraph::new(text).wrap(Wrap { trim: false }).block(
                 Block::default()
                     .borders(Borders::TOP)
                     .title(" Certificate "),
@@ -308,7 +308,7 @@ impl Page {
 impl Screen for CitizenScreen {
     fn contexts(&self) -> Vec<Context> {
         match &self.state {
-            State::SignIn(_) => vec![Context::Form],
+            State::SignIn(_) => vec![Context::SignIn],
             State::Page(p) if p.confirm_cancel.is_some() => vec![Context::Confirm],
             State::Page(_) => vec![Context::Citizen, Context::List],
         }
@@ -325,11 +325,11 @@ impl Screen for CitizenScreen {
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
         self.last_input = cx.desk.now();
         match &mut self.state {
-            State::SignIn(form) => {
-                if let FormEvent::Submit = form.handle(ev) {
-                    self.sign_in(cx);
-                }
-            }
+            State::SignIn(form) => match form.handle(ev) {
+                FormEvent::Submit => self.sign_in(cx),
+                FormEvent::Cancel => self.sign_out(),
+                _ => {}
+            },
             State::Page(page) => {
                 if let Some(app) = page.confirm_cancel {
                     match action {
@@ -407,7 +407,12 @@ impl Screen for CitizenScreen {
                 let box_area = centered(area, w, form.height() + 2);
                 let above = Rect::new(box_area.x, box_area.y.saturating_sub(2), w, 1);
                 frame.render_widget(Paragraph::new(welcome), above);
-                form.render(frame, box_area, theme, "Tab next field · Enter sign in")
+                form.render(
+                    frame,
+                    box_area,
+                    theme,
+                    "Tab next field · Enter sign in · Esc clear",
+                )
             }
             State::Page(page) => {
                 page.render(frame, area, theme, &self.catalogue, &self.keys);
