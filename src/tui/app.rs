@@ -347,7 +347,7 @@ impl<'d> Shell<'d> {
             .iter()
             .filter(|(_, d)| !skip.contains(d) && seen.insert(*d))
         {
-            let first = k.split('/').next().unwrap_or(k);
+            let first = k.first().map(String::as_str).unwrap_or("");
             let item = format!(" {first} {d} ");
             if width(&line) + width(&item) > footer.width as usize {
                 break;

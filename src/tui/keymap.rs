@@ -34,6 +34,7 @@ pub enum Action {
     No,
     SignIn,
     Clear,
+    Done,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -57,6 +58,8 @@ pub enum Context {
     Confirm,
     /// The citizen kiosk's sign-in form.
     SignIn,
+    /// Typing a search in the manager's list.
+    Search,
 }
 
 #[derive(Debug)]
@@ -167,7 +170,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         &[Global],
         &["q", "ctrl+c", "ctrl+q"],
     ),
-    (Action::Back, "back", "back", &[Global, Form], &["esc"]),
+    (
+        Action::Back,
+        "back",
+        "back",
+        &[Form, ManagerDetail, Citizen],
+        &["esc"],
+    ),
     (Action::Up, "up", "up", &[List, Form], &["up", "k"]),
     (Action::Down, "down", "down", &[List, Form], &["down", "j"]),
     (Action::PageUp, "page_up", "page up", &[List], &["pageup"]),
@@ -181,7 +190,14 @@ const DEFAULTS: &[DefaultBinding] = &[
     (Action::Top, "top", "first", &[List], &["g", "home"]),
     (Action::Bottom, "bottom", "last", &[List], &["G", "end"]),
     (Action::SignIn, "sign_in", "sign in", &[SignIn], &["enter"]),
-    (Action::Clear, "clear", "clear", &[SignIn], &["esc"]),
+    (
+        Action::Clear,
+        "clear",
+        "clear",
+        &[SignIn, Search, ManagerList],
+        &["esc"],
+    ),
+    (Action::Done, "done", "keep results", &[Search], &["enter"]),
     (
         Action::NextField,
         "next_field",
@@ -196,7 +212,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         &[Form, SignIn],
         &["backtab"],
     ),
-    (Action::Submit, "submit", "save", &[Form], &["enter"]),
+    (Action::Submit, "submit", "submit", &[Form], &["enter"]),
     (Action::Search, "search", "search", &[ManagerList], &["/"]),
     (
         Action::Register,
@@ -205,13 +221,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         &[ManagerList],
         &["n"],
     ),
-    (
-        Action::Open,
-        "open",
-        "open",
-        &[ManagerList, Issuer],
-        &["enter"],
-    ),
+    (Action::Open, "open", "open", &[ManagerList], &["enter"]),
     (
         Action::Record,
         "record",
@@ -238,7 +248,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         "issue",
         "issue certificate",
         &[Issuer],
-        &["i"],
+        &["i", "enter"],
     ),
     (Action::Reject, "reject", "reject", &[Issuer], &["r"]),
     (
@@ -305,15 +315,12 @@ impl Keymap {
             .map(|b| b.action)
     }
 
-    /// `key description` pairs for the footer and the help popup.
-    pub fn hints(&self, contexts: &[Context]) -> Vec<(String, &'static str)> {
+    /// `(keys, description)` for the footer (first key) and the help popup (all keys).
+    pub fn hints(&self, contexts: &[Context]) -> Vec<(Vec<String>, &'static str)> {
         self.bindings
             .iter()
             .filter(|b| b.contexts.iter().any(|c| contexts.contains(c)))
-            .map(|b| {
-                let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
-                (keys.join("/"), b.description)
-            })
+            .map(|b| (b.keys.iter().map(Key::label).collect(), b.description))
             .collect()
     }
 

@@ -48,7 +48,8 @@ impl Picker {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        let r = centered(area, 72, 9);
+        let r = centered(area, 80, 9);
+        let inner = r.width.saturating_sub(2) as usize;
         let mut lines = vec![Line::raw("")];
         for (i, (role, what)) in ROLES.iter().enumerate() {
             let sel = i == self.selected;
@@ -58,9 +59,14 @@ impl Picker {
             } else {
                 theme.header()
             };
+            let head = format!("{mark}{} {:<20}", i + 1, role.title());
+            let rest = inner.saturating_sub(super::widgets::width(&head));
             lines.push(Line::from(vec![
-                Span::styled(format!("{mark}{} {:<20}", i + 1, role.title()), style),
-                Span::styled(format!(" {what}"), theme.muted()),
+                Span::styled(head, style),
+                Span::styled(
+                    super::widgets::fit(&format!(" {what}"), rest),
+                    theme.muted(),
+                ),
             ]));
         }
         lines.push(Line::raw(""));

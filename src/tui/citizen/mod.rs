@@ -357,7 +357,7 @@ impl Screen for CitizenScreen {
                             page.confirm_cancel = Some(a.application_id);
                         }
                         Some((_, Some(a))) => cx.fail(format!(
-                            "This application is {}; only one still being processed can be cancelled.",
+                            "This application is {}; only a pending one can be cancelled.",
                             a.status
                         )),
                         _ => cx.fail("There is no application for this dose to cancel."),
@@ -404,7 +404,7 @@ impl Screen for CitizenScreen {
                     theme.header(),
                 ));
                 let w = 60.min(area.width);
-                let box_area = centered(area, w, form.height() + 2);
+                let box_area = centered(area, w, form.height(w) + 2);
                 let above = Rect::new(box_area.x, box_area.y.saturating_sub(2), w, 1);
                 frame.render_widget(Paragraph::new(welcome), above);
                 form.render(

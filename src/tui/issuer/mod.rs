@@ -205,7 +205,8 @@ impl Screen for IssuerScreen {
         self.render_recent(frame, recent, theme);
         if let Some(form) = &self.reject {
             let name = self.current().map(|q| q.name.clone()).unwrap_or_default();
-            let r = centered(area, 70, form.height() + 2);
+            let w = area.width.min(76);
+            let r = centered(area, w, form.height(w) + 2);
             let mut form = form.clone();
             form.title = format!("Reject the application of {name}");
             return form.render(frame, r, theme, "Enter reject · Esc back");

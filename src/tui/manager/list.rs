@@ -179,7 +179,8 @@ impl CitizenList {
 
     /// Draws the search line and the rows; returns the cursor while searching.
     pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
-        let name_w = (area.width as usize).saturating_sub(50).clamp(12, 40);
+        // Fixed columns take 40 and "Latest" needs 12 (ADMINISTERED); the name gets the rest.
+        let name_w = (area.width as usize).saturating_sub(54).clamp(12, 40);
         let search = self.search.value();
         let title = if self.searching || !search.is_empty() {
             format!(" Search: {search}")

@@ -175,18 +175,18 @@ impl ManagerScreen {
         let desk = cx.desk;
         let list = &mut self.list;
         let result = if list.searching {
-            match ev.code {
-                KeyCode::Enter => {
+            match (action, ev.code) {
+                (Some(Action::Done), _) => {
                     list.searching = false;
                     Ok(())
                 }
-                KeyCode::Esc => {
+                (Some(Action::Clear), _) => {
                     list.searching = false;
                     list.search.clear();
                     list.restart(desk)
                 }
-                KeyCode::Down => list.down(desk),
-                KeyCode::Up => list.up(desk),
+                (_, KeyCode::Down) => list.down(desk),
+                (_, KeyCode::Up) => list.up(desk),
                 _ => {
                     if list.search.handle(ev) {
                         list.restart(desk)
@@ -207,7 +207,7 @@ impl ManagerScreen {
                     list.searching = true;
                     Ok(())
                 }
-                Some(Action::Back) if !list.search.value().is_empty() => {
+                Some(Action::Clear) if !list.search.value().is_empty() => {
                     list.search.clear();
                     list.restart(desk)
                 }
@@ -280,8 +280,10 @@ impl Screen for ManagerScreen {
     fn contexts(&self) -> Vec<Context> {
         if self.confirm_void.is_some() {
             vec![Context::Confirm]
-        } else if self.form.is_some() || self.list.searching {
+        } else if self.form.is_some() {
             vec![Context::Form]
+        } else if self.list.searching {
+            vec![Context::Search]
         } else if self.detail.is_some() {
             vec![Context::ManagerDetail, Context::List]
         } else {
@@ -341,7 +343,8 @@ impl Screen for ManagerScreen {
                 FormKind::Void(_) => "Enter continue · Esc back",
                 _ => "Tab/↑↓ move · ←→ choose · Enter save · Esc back",
             };
-            let r = centered(area, 72, form.height() + 2);
+            let w = area.width.min(80);
+            let r = centered(area, w, form.height(w) + 2);
             cursor = form.render(frame, r, theme, help);
         }
         if self.confirm_void.is_some()

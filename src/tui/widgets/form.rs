@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -99,6 +99,14 @@ pub struct Form {
 
 /// Width of the label column.
 const LABEL: u16 = 18;
+
+/// A field's error under it, indented by two and wrapped to the form's width: never cut.
+fn error_lines(error: &str, inner: usize) -> Vec<String> {
+    super::wrap(&format!("✗ {error}"), inner.saturating_sub(4))
+        .into_iter()
+        .map(|l| format!("    {l}"))
+        .collect()
+}
 
 impl Form {
     pub fn new(title: impl Into<String>, fields: Vec<FormField>) -> Self {
@@ -222,10 +230,20 @@ impl Form {
         }
     }
 
-    /// Lines the form needs inside its border.
-    pub fn height(&self) -> u16 {
-        let errors = self.fields.iter().filter(|f| f.error.is_some()).count();
-        (self.fields.len() + errors + 2 + usize::from(self.message.is_some())) as u16
+    /// Lines the form needs inside its border when it is `width` columns wide.
+    pub fn height(&self, width: u16) -> u16 {
+        let inner = width.saturating_sub(2) as usize;
+        let errors: usize = self
+            .fields
+            .iter()
+            .filter_map(|f| f.error.as_ref())
+            .map(|e| error_lines(e, inner).len())
+            .sum();
+        let message = self
+            .message
+            .as_ref()
+            .map_or(0, |m| super::wrap(&format!("✗ {m}"), inner).len());
+        (self.fields.len() + errors + 2 + message) as u16
     }
 
     /// Draws the form in a bordered box over `area`; returns where the cursor belongs.
@@ -236,7 +254,7 @@ impl Form {
         theme: &Theme,
         help: &str,
     ) -> Option<Position> {
-        frame.render_widget(Clear, area);
+        super::clear_for_popup(frame, area);
         let block = Block::default()
             .borders(Borders::ALL)
             .title(Span::styled(format!(" {} ", self.title), theme.title()));
@@ -291,17 +309,15 @@ impl Form {
             }
             lines.push(Line::from(spans));
             if let Some(e) = &f.error {
-                lines.push(Line::from(vec![
-                    Span::raw(" ".repeat(LABEL as usize)),
-                    Span::styled(fit(&format!("✗ {e}"), input_width), theme.error()),
-                ]));
+                for l in error_lines(e, inner.width as usize) {
+                    lines.push(Line::from(Span::styled(l, theme.error())));
+                }
             }
         }
         if let Some(m) = &self.message {
-            lines.push(Line::from(Span::styled(
-                fit(&format!("✗ {m}"), inner.width as usize),
-                theme.error(),
-            )));
+            for l in super::wrap(&format!("✗ {m}"), inner.width as usize) {
+                lines.push(Line::from(Span::styled(l, theme.error())));
+            }
         }
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(

@@ -5,7 +5,7 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// A rectangle of at most `w` x `h` centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -21,17 +21,21 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 /// Draws a yes/no question.
 pub fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, question: &str) {
-    let w = (width(question) as u16 + 4).clamp(30, 64);
-    let lines = (width(question) as u16 / (w - 4)) + 1;
-    let r = centered(area, w, lines + 4);
-    frame.render_widget(Clear, r);
-    let text = vec![
-        Line::raw(question.to_string()),
-        Line::raw(""),
-        Line::from(Span::styled("y / Enter: yes    n / Esc: no", theme.muted())),
-    ];
+    let w = (width(question) as u16 + 4).clamp(34, 64).min(area.width);
+    let wrapped = super::wrap(question, w.saturating_sub(3) as usize);
+    let r = centered(area, w, wrapped.len() as u16 + 4);
+    super::clear_for_popup(frame, r);
+    let mut text: Vec<Line<'_>> = wrapped
+        .into_iter()
+        .map(|l| Line::raw(format!(" {l}")))
+        .collect();
+    text.push(Line::raw(""));
+    text.push(Line::from(Span::styled(
+        " y / Enter: yes    n / Esc: no",
+        theme.muted(),
+    )));
     frame.render_widget(
-        Paragraph::new(text).wrap(Wrap { trim: true }).block(
+        Paragraph::new(text).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(Span::styled(format!(" {title} "), theme.title())),
@@ -41,11 +45,17 @@ pub fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, qu
 }
 
 /// Draws the help list: every binding of the current screen with its description.
-pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, hints: &[(String, &'static str)]) {
+pub fn help(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    hints: &[(Vec<String>, &'static str)],
+) {
+    let hints: Vec<(String, &str)> = hints.iter().map(|(k, d)| (k.join("/"), *d)).collect();
     let key_w = hints.iter().map(|(k, _)| width(k)).max().unwrap_or(4) + 2;
     let h = (hints.len() as u16 + 4).min(area.height);
     let r = centered(area, 56, h);
-    frame.render_widget(Clear, r);
+    super::clear_for_popup(frame, r);
     let mut lines: Vec<Line<'_>> = hints
         .iter()
         .map(|(k, d)| {
@@ -73,19 +83,28 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, hints: &[(String, 
     );
 }
 
-/// Draws a short notice in the bottom-right corner of `area`.
+/// Draws a short notice in the bottom-right corner of `area`, wrapped to at most three lines.
 pub fn toast(frame: &mut Frame<'_>, area: Rect, theme: &Theme, text: &str, ok: bool) {
-    let text = fit(text, area.width.saturating_sub(4) as usize);
-    let w = width(&text) as u16 + 4;
-    if area.height < 3 || area.width < w {
+    let max = area.width.saturating_sub(6).min(70) as usize;
+    let mut lines = super::wrap(text, max);
+    if lines.len() > 3 {
+        lines.truncate(3);
+        lines[2] = fit(&format!("{}…", lines[2]), max);
+    }
+    let w = lines.iter().map(|l| width(l)).max().unwrap_or(0) as u16 + 4;
+    let h = lines.len() as u16 + 2;
+    if area.height < h || area.width < w {
         return;
     }
-    let r = Rect::new(area.x + area.width - w, area.y + area.height - 3, w, 3);
-    frame.render_widget(Clear, r);
+    let r = Rect::new(area.x + area.width - w, area.y + area.height - h, w, h);
+    super::clear_for_popup(frame, r);
     let style = if ok { theme.success() } else { theme.error() };
+    let text: Vec<Line<'_>> = lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(format!(" {l}"), style)))
+        .collect();
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(text, style)))
-            .block(Block::default().borders(Borders::ALL).border_style(style)),
+        Paragraph::new(text).block(Block::default().borders(Borders::ALL).border_style(style)),
         r,
     );
 }
