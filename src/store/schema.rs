@@ -206,6 +206,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE view_applications ADD COLUMN issued_at TEXT;
     ALTER TABLE view_applications ADD COLUMN expires_at TEXT;
     "#,
+    // 5: search by name ignores spaces ("김민준" finds "김 민준"), through its own index.
+    r#"
+    ALTER TABLE citizens ADD COLUMN compact_name TEXT NOT NULL DEFAULT '';
+    UPDATE citizens SET compact_name = replace(sort_name, ' ', '');
+    CREATE INDEX citizens_by_compact_name ON citizens (compact_name, id);
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -40,6 +40,14 @@ pub fn sort_name(d: &CitizenDetails) -> String {
     d.display_name().to_lowercase()
 }
 
+/// The key a name search walks: the sort key without spaces, so "김민준" finds "김 민준".
+pub fn compact_name(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 pub fn citizen_by_resident_id(
     conn: &Connection,
     id: &ResidentId,
@@ -68,8 +76,9 @@ pub fn insert_citizen(
 ) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO citizens (resident_id, family_name, given_name, family_name_icao,
-             given_name_icao, birth_date, sort_name, registered_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+             given_name_icao, birth_date, sort_name, compact_name, registered_at, updated_at,
+             updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
     )?
     .execute(params![
         id.as_str(),
@@ -79,6 +88,7 @@ pub fn insert_citizen(
         d.given_name_icao,
         d.birth_date.to_string(),
         sort_name(d),
+        compact_name(&sort_name(d)),
         at,
         actor
     ])?;
@@ -94,8 +104,8 @@ pub fn update_citizen(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE citizens SET family_name = ?2, given_name = ?3, family_name_icao = ?4,
-             given_name_icao = ?5, birth_date = ?6, sort_name = ?7, updated_at = ?8,
-             updated_by = ?9
+             given_name_icao = ?5, birth_date = ?6, sort_name = ?7, compact_name = ?10,
+             updated_at = ?8, updated_by = ?9
          WHERE id = ?1",
     )?
     .execute(params![
@@ -107,7 +117,8 @@ pub fn update_citizen(
         d.birth_date.to_string(),
         sort_name(d),
         at,
-        actor
+        actor,
+        compact_name(&sort_name(d))
     ])?;
     Ok(())
 }
@@ -314,19 +325,18 @@ pub fn citizens_window(
     anchor: &Anchor,
     limit: i64,
 ) -> rusqlite::Result<Vec<CitizenListRow>> {
-    let col = match order {
-        ListOrder::Name => "c.sort_name",
-        ListOrder::ResidentId => "c.resident_id",
-    };
-    let low = match order {
-        ListOrder::Name => prefix.to_lowercase(),
-        ListOrder::ResidentId => prefix.to_uppercase(),
+    let (col, low) = match order {
+        ListOrder::Name if prefix.trim().is_empty() => ("c.sort_name", String::new()),
+        ListOrder::Name => ("c.compact_name", compact_name(prefix)),
+        ListOrder::ResidentId => ("c.resident_id", prefix.trim().to_uppercase()),
     };
     // Keys starting with `low` sort below `low` followed by the highest code point.
     let high = format!("{low}\u{10FFFF}");
+    // The first and last anchors sit on the prefix itself, so the index seek starts there
+    // whichever bound SQLite picks (not at the start of a million names).
     let (cmp, dir, key, id) = match anchor {
-        Anchor::First => (">", "ASC", String::new(), i64::MIN),
-        Anchor::Last => ("<", "DESC", "\u{10FFFF}".to_string(), i64::MAX),
+        Anchor::First => (">", "ASC", low.clone(), i64::MIN),
+        Anchor::Last => ("<", "DESC", high.clone(), i64::MAX),
         Anchor::From(k, i) => (">=", "ASC", k.clone(), *i),
         Anchor::After(k, i) => (">", "ASC", k.clone(), *i),
         Anchor::Before(k, i) => ("<", "DESC", k.clone(), *i),
@@ -452,6 +462,8 @@ mod tests {
             ["Lee Bo", "김 가은", "김 민준"]
         );
         assert_eq!(w(&Anchor::First, "김", 10).len(), 2);
+        assert_eq!(names(&w(&Anchor::First, "김민준", 10)), ["김 민준"]);
+        assert_eq!(names(&w(&Anchor::Last, "김", 10)), ["김 가은", "김 민준"]);
         assert_eq!(names(&w(&Anchor::First, "KI", 10)), ["Kim Ann"]);
         let by_id = citizens_window(&conn, ListOrder::ResidentId, "id0002", &Anchor::First, 5);
         assert_eq!(names(&by_id.unwrap()), ["김 가은"]);
