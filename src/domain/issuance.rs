@@ -45,15 +45,18 @@ impl FromStr for RequestStatus {
 const UVCI_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:";
 
 /// A unique vaccination certificate identifier: `URN:UVCI:01:KR:<opaque id>#<check>`.
+///
+/// The check character is Luhn mod N over the whole identifier before `#`, `URN:UVCI:`
+/// included, as the EU reference implementation (eu-dcc-schema, Luhn-Mod-N) computes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uvci(String);
 
 impl Uvci {
     /// Builds the identifier for a country and an opaque unique part (`A-Z0-9` only).
     pub fn new(country: &str, unique: &str) -> Self {
-        let body = format!("01:{country}:{unique}");
+        let body = format!("URN:UVCI:01:{country}:{unique}");
         let check = luhn_mod_n(&body);
-        Uvci(format!("URN:UVCI:{body}#{check}"))
+        Uvci(format!("{body}#{check}"))
     }
 
     pub fn as_str(&self) -> &str {
@@ -62,10 +65,10 @@ impl Uvci {
 
     /// True when the check character after `#` matches.
     pub fn is_well_formed(s: &str) -> bool {
-        let Some(rest) = s.strip_prefix("URN:UVCI:") else {
+        if !s.starts_with("URN:UVCI:") {
             return false;
-        };
-        match rest.rsplit_once('#') {
+        }
+        match s.rsplit_once('#') {
             Some((body, check)) => {
                 body.bytes().all(|b| UVCI_ALPHABET.contains(&b))
                     && check.len() == 1
@@ -113,6 +116,15 @@ mod tests {
         let mut broken = u.as_str().to_string();
         broken.replace_range(20..21, "Z");
         assert!(!Uvci::is_well_formed(&broken) || broken == u.as_str());
+    }
+
+    #[test]
+    fn check_characters_of_the_reference_and_a_real_certificate() {
+        // The reference implementation's own example, and Austria's test vector AT/1.
+        assert_eq!(luhn_mod_n("URN:UVCI:01:NL:187/37512422923"), 'Z');
+        assert!(Uvci::is_well_formed(
+            "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B"
+        ));
     }
 
     #[test]
