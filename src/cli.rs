@@ -13,6 +13,7 @@ Examples:
   vaxdesk --db clinic.db events --after 120 --json
   vaxdesk --db clinic.db rebuild-views --check
   vaxdesk --db clinic.db doctor
+  vaxdesk verify --trust signer.pem certificate.png
 
 Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage error.";
 
@@ -118,4 +119,35 @@ pub enum Command {
 
     /// Deliver pending events to the subscribers now
     Dispatch,
+
+    /// Verify a signed certificate (EU DCC): an HC1 string, a file holding one, or a PNG of
+    /// its QR code
+    #[command(
+        after_help = "Steps, in order: prefix, base45, zlib, cose, signature, expiry, \
+                            schema (1.3.3), revocation (a PNG is read first: qr). \
+                            Exit 0 when valid, 1 with the failed step and reason.\n\n\
+                            Examples:\n  vaxdesk verify 'HC1:6BF...'\n  \
+                            vaxdesk verify --trust signer.pem --at 2021-06-01T12:00:00Z qr.png --json"
+    )]
+    Verify {
+        /// Trust this signer certificate (PEM, repeatable) [default: this desk's signer
+        /// certificates, keys/signer*.pem in the data directory]
+        #[arg(long, value_name = "PEM_FILE")]
+        trust: Vec<PathBuf>,
+        /// Check validity at this time (RFC 3339) [default: now]
+        #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        /// Print the decoded certificate and every step as JSON
+        #[arg(long)]
+        json: bool,
+        /// An HC1 string, a file holding one, or a PNG picture of the QR code
+        #[arg(value_name = "INPUT")]
+        input: String,
+    },
+}
+
+fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 time such as 2021-06-01T12:00:00Z ({e})"))
 }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod bus;
+pub mod cert;
 pub mod config;
 pub mod domain;
 pub mod store;

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use vaxdesk::app::{Desk, queries, seed};
 use vaxdesk::bus::Faults;
+use vaxdesk::cert::{Input, TrustStore};
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, ResidentId, SystemClock};
 use vaxdesk::tui::app::Role;
@@ -74,12 +75,69 @@ fn clock() -> Result<Arc<dyn Clock>, Failure> {
     }
 }
 
+/// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
+fn verify(
+    paths: Option<&Paths>,
+    trust: &[PathBuf],
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    json: bool,
+    input: &str,
+) -> Result<ExitCode, Failure> {
+    let store = match paths {
+        _ if !trust.is_empty() => {
+            TrustStore::from_files(trust).map_err(|e| Failure(format!("--trust {e}")))?
+        }
+        Some(paths) => TrustStore::desk_signers(&paths.data_dir.join("keys"))?,
+        None => {
+            return Err(Failure(
+                "there are no trusted signer certificates (no data directory); pass --trust PEM_FILE"
+                    .into(),
+            ));
+        }
+    };
+    let at = match at {
+        Some(at) => at,
+        None => clock()?.now(),
+    };
+    let input = Input::from_arg(input)?;
+    let options = vaxdesk::cert::Options {
+        trust: &store,
+        at,
+        revoked: None,
+    };
+    let result = vaxdesk::cert::verify_input(&input, &options);
+    if json {
+        report::json(&result.to_json())?;
+    } else {
+        report::verify_text(&result);
+    }
+    match result.failure() {
+        None if result.valid() => Ok(ExitCode::SUCCESS),
+        None => Err(Failure("verify failed: not every step ran".into())),
+        Some(f) => Err(Failure(format!(
+            "verify failed at {}: {}",
+            f.step.name(),
+            f.detail
+        ))),
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.print_default_config {
         print!("{}", Config::default_file(&Keymap::default_toml()));
         return Ok(ExitCode::SUCCESS);
     }
     let paths = Paths::discover();
+    // Verifying reads no database and no configuration.
+    if let Some(Command::Verify {
+        trust,
+        at,
+        json,
+        input,
+    }) = &cli.command
+    {
+        return verify(paths.as_ref(), trust, *at, *json, input);
+    }
     let (config, config_path) = match (&cli.config, &paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
         (None, Some(paths)) => (
@@ -175,6 +233,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let r = desk.dispatch()?;
             return Ok(report::dispatch(&desk, &r)?);
         }
+        // Handled before the desk opens.
+        Command::Verify { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

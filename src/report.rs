@@ -7,6 +7,8 @@ use unicode_width::UnicodeWidthStr;
 use vaxdesk::app::queries::{Doctor, QueueItem, Status, ViewCheck};
 use vaxdesk::app::{AppError, Desk, queries};
 use vaxdesk::bus::DispatchReport;
+use vaxdesk::cert::Verification;
+use vaxdesk::cert::verify::{kid_text, time_text};
 use vaxdesk::domain::citizen::{display_name, mask};
 
 /// Pads to a display width (Korean characters are two columns wide).
@@ -315,4 +317,73 @@ pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `verify` for people: every step that ran, then what the certificate says.
+pub fn verify_text(v: &Verification) {
+    println!(
+        "{}",
+        if v.valid() {
+            "The certificate is valid."
+        } else {
+            "The certificate is NOT valid."
+        }
+    );
+    let rows: Vec<Vec<String>> = v
+        .steps
+        .iter()
+        .map(|s| {
+            vec![
+                s.step.name().to_string(),
+                if s.ok { "ok" } else { "FAILED" }.to_string(),
+                s.detail.clone(),
+            ]
+        })
+        .collect();
+    table(&["step", "result", "detail"], &rows);
+    let Some(dcc) = &v.certificate else {
+        return;
+    };
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    println!();
+    let nam = &dcc["nam"];
+    // Family name first, as the DCC and the MRZ order them.
+    let name = [text(&nam["fn"]), text(&nam["gn"])].join(", ");
+    let standard = [text(&nam["fnt"]), text(&nam["gnt"])].join("<<");
+    println!(
+        "holder       {}  ({standard})",
+        name.trim_matches([',', ' '])
+    );
+    println!("born         {}", text(&dcc["dob"]));
+    for (group, kind) in [("v", "vaccination"), ("t", "test"), ("r", "recovery")] {
+        for entry in dcc[group].as_array().into_iter().flatten() {
+            let what = match group {
+                "v" => format!(
+                    "dose {}/{}, {}, {}",
+                    text(&entry["dn"]),
+                    text(&entry["sd"]),
+                    text(&entry["mp"]),
+                    text(&entry["dt"])
+                ),
+                "t" => format!("{}, {}", text(&entry["tt"]), text(&entry["sc"])),
+                _ => format!("first positive {}", text(&entry["fr"])),
+            };
+            println!("{kind:<12} {what}, {}", text(&entry["co"]));
+            println!("uvci         {}", text(&entry["ci"]));
+        }
+    }
+    let time = |t: Option<f64>| t.and_then(time_text).unwrap_or_else(|| "-".into());
+    println!(
+        "issuer       {}  issued {}  expires {}",
+        v.issuer.as_deref().unwrap_or("-"),
+        time(v.issued_at),
+        time(v.expires_at)
+    );
+    if let Some(kid) = &v.kid {
+        println!("kid          {}", kid_text(kid));
+    }
 }

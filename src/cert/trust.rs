@@ -1,0 +1,212 @@
+//! The signer certificates a verifier trusts, read from PEM files.
+//!
+//! A DCC names its signer only by `kid`: the first 8 bytes of the SHA-256 of the signer
+//! certificate's DER. So a trust store is a list of certificates with that digest computed,
+//! looked up by kid when a signature is checked.
+
+use super::cose::PublicKey;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use x509_cert::der::{Decode, Encode, oid::ObjectIdentifier};
+
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+
+/// The kid of a certificate: SHA-256 of its DER, first 8 bytes.
+pub fn kid(der: &[u8]) -> [u8; 8] {
+    let digest = Sha256::digest(der);
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    out
+}
+
+/// One trusted signer certificate.
+#[derive(Debug, Clone)]
+pub struct TrustedCert {
+    pub kid: [u8; 8],
+    pub key: PublicKey,
+    /// The subject, RFC 4514 style (`CN=…,C=KR`).
+    pub subject: String,
+    pub not_before: Option<DateTime<Utc>>,
+    pub not_after: Option<DateTime<Utc>>,
+    /// Where it was read from, for messages.
+    pub source: String,
+}
+
+impl TrustedCert {
+    /// Reads a DER X.509 certificate. A key vaxdesk cannot use still loads (as
+    /// [`PublicKey::Unsupported`]) so that verifying names the reason.
+    pub fn from_der(der: &[u8], source: &str) -> Result<TrustedCert, String> {
+        let cert = x509_cert::Certificate::from_der(der)
+            .map_err(|e| format!("not an X.509 certificate: {e}"))?;
+        let tbs = &cert.tbs_certificate;
+        let spki = &tbs.subject_public_key_info;
+        let spki_der = spki
+            .to_der()
+            .map_err(|e| format!("the public key does not encode: {e}"))?;
+        let key = if spki.algorithm.oid == OID_EC {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+            match curve {
+                Some(OID_P256) => {
+                    use p256::pkcs8::DecodePublicKey;
+                    p256::ecdsa::VerifyingKey::from_public_key_der(&spki_der)
+                        .map(PublicKey::P256)
+                        .map_err(|e| format!("bad P-256 key: {e}"))?
+                }
+                Some(OID_P384) => PublicKey::Unsupported("an EC key on P-384".into()),
+                Some(OID_P521) => PublicKey::Unsupported("an EC key on P-521".into()),
+                Some(other) => PublicKey::Unsupported(format!("an EC key on curve {other}")),
+                None => PublicKey::Unsupported("an EC key without a named curve".into()),
+            }
+        } else if spki.algorithm.oid == OID_RSA {
+            use rsa::pkcs8::DecodePublicKey;
+            rsa::RsaPublicKey::from_public_key_der(&spki_der)
+                .map(PublicKey::Rsa)
+                .map_err(|e| format!("bad RSA key: {e}"))?
+        } else {
+            PublicKey::Unsupported(format!("a key of algorithm {}", spki.algorithm.oid))
+        };
+        let time = |t: &x509_cert::time::Time| {
+            i64::try_from(t.to_unix_duration().as_secs())
+                .ok()
+                .and_then(|s| DateTime::from_timestamp(s, 0))
+        };
+        Ok(TrustedCert {
+            kid: kid(der),
+            key,
+            subject: tbs.subject.to_string(),
+            not_before: time(&tbs.validity.not_before),
+            not_after: time(&tbs.validity.not_after),
+            source: source.to_string(),
+        })
+    }
+}
+
+/// The DER bodies of the `CERTIFICATE` blocks of a PEM text.
+pub fn pem_certificates(text: &str) -> Result<Vec<Vec<u8>>, String> {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let body_and_more = &rest[start + BEGIN.len()..];
+        let end = body_and_more
+            .find(END)
+            .ok_or("a certificate block has no END line")?;
+        let body: String = body_and_more[..end]
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map_err(|e| format!("certificate {} is not base64: {e}", out.len() + 1))?;
+        out.push(der);
+        rest = &body_and_more[end + END.len()..];
+    }
+    Ok(out)
+}
+
+/// The certificates trusted by one verification.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    pub certs: Vec<TrustedCert>,
+}
+
+impl TrustStore {
+    /// Adds every certificate of a PEM file (a DER file is accepted too).
+    pub fn add_file(&mut self, path: &Path) -> Result<(), String> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+        let ders = match std::str::from_utf8(&bytes) {
+            Ok(text) if text.contains("-----BEGIN") => {
+                pem_certificates(text).map_err(|e| format!("{name}: {e}"))?
+            }
+            _ => vec![bytes],
+        };
+        if ders.is_empty() {
+            return Err(format!("{name}: no CERTIFICATE block"));
+        }
+        for der in ders {
+            let cert = TrustedCert::from_der(&der, &name).map_err(|e| format!("{name}: {e}"))?;
+            self.certs.push(cert);
+        }
+        Ok(())
+    }
+
+    pub fn from_files(paths: &[PathBuf]) -> Result<TrustStore, String> {
+        let mut store = TrustStore::default();
+        for p in paths {
+            store.add_file(p)?;
+        }
+        Ok(store)
+    }
+
+    /// This desk's own signer certificates: `signer*.pem` in its keys folder.
+    pub fn desk_signers(keys_dir: &Path) -> Result<TrustStore, String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(keys_dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with("signer") && n.ends_with(".pem"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if files.is_empty() {
+            return Err(format!(
+                "there are no trusted signer certificates (no signer*.pem in {}); \
+                 pass --trust PEM_FILE with the signer's certificate",
+                keys_dir.display()
+            ));
+        }
+        files.sort();
+        TrustStore::from_files(&files)
+    }
+
+    /// The trusted certificates with this kid (normally one).
+    pub fn with_kid<'a>(&'a self, kid: &'a [u8]) -> impl Iterator<Item = &'a TrustedCert> {
+        self.certs.iter().filter(move |c| c.kid[..] == *kid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_blocks_are_found_and_bad_ones_named() {
+        let pem = "junk\n-----BEGIN CERTIFICATE-----\nAAEC\nAw==\n-----END CERTIFICATE-----\n\
+                   -----BEGIN CERTIFICATE-----\nBA==\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            pem_certificates(pem).unwrap(),
+            vec![vec![0, 1, 2, 3], vec![4]]
+        );
+        assert!(pem_certificates("-----BEGIN CERTIFICATE-----\nAA").is_err());
+        assert!(
+            pem_certificates("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----").is_err()
+        );
+        assert!(TrustedCert::from_der(&[0, 1, 2, 3], "x").is_err());
+    }
+
+    #[test]
+    fn no_desk_signers_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = TrustStore::desk_signers(&dir.path().join("keys")).unwrap_err();
+        assert!(
+            e.contains("no trusted signer certificates") && e.contains("--trust"),
+            "{e}"
+        );
+    }
+}
