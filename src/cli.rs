@@ -144,6 +144,33 @@ pub enum Command {
         #[arg(value_name = "INPUT")]
         input: String,
     },
+
+    /// The desk's signing keys: a country CA and document signers
+    #[command(
+        after_help = "Examples:\n  vaxdesk keys init\n  vaxdesk keys export-cert > signer.pem\n  \
+                      vaxdesk keys import --cert dsc.pem --key dsc.key.pem\n  vaxdesk keys rotate"
+    )]
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a P-256 country CA and a first document-signer certificate
+    Init,
+    /// Print the current signer certificate (PEM) for verifiers
+    ExportCert,
+    /// Take a signer certificate and its P-256 key (PKCS#8 PEM) issued by a real authority
+    Import {
+        #[arg(long, value_name = "FILE")]
+        cert: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Start a new document signer; certificates signed by the old one still verify
+    Rotate,
 }
 
 fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

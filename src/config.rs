@@ -215,6 +215,12 @@ impl Paths {
         self.data_dir.join("vaxdesk.db")
     }
 
+    /// The signing keys; the demo has its own, so demo certificates are never signed with a
+    /// clinic's real key.
+    pub fn keys_dir(&self, demo: bool) -> PathBuf {
+        self.data_dir.join(if demo { "demo-keys" } else { "keys" })
+    }
+
     /// The demo's own database, so trying the demo never mixes with real records.
     pub fn demo_database(&self) -> PathBuf {
         self.data_dir.join("demo.db")

@@ -5,13 +5,14 @@ mod cli;
 mod report;
 
 use clap::Parser;
-use cli::{Cli, Command, RoleArg};
+use cli::{Cli, Command, KeysCommand, RoleArg};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use vaxdesk::app::{Desk, queries, seed};
 use vaxdesk::bus::Faults;
+use vaxdesk::cert::keys::{KeyError, KeyStore};
 use vaxdesk::cert::{Input, TrustStore};
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, ResidentId, SystemClock};
@@ -75,9 +76,54 @@ fn clock() -> Result<Arc<dyn Clock>, Failure> {
     }
 }
 
+/// `vaxdesk keys ...`: creates, shows, imports or rotates the signing keys.
+fn keys_command(
+    keys: &KeyStore,
+    action: &KeysCommand,
+    country: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ExitCode, Failure> {
+    match action {
+        KeysCommand::Init => {
+            let s = keys.init(country, now)?;
+            println!(
+                "Created a country CA and a document signer (kid {}) in {}; valid until {}.",
+                s.kid_hex(),
+                keys.dir().display(),
+                s.not_after().format("%Y-%m-%d")
+            );
+        }
+        KeysCommand::ExportCert => {
+            let s = keys
+                .current()?
+                .ok_or_else(|| KeyError::Missing(keys.dir().display().to_string()))?;
+            print!("{}", s.cert_pem());
+        }
+        KeysCommand::Import { cert, key } => {
+            let read = |p: &PathBuf| {
+                std::fs::read_to_string(p).map_err(|e| Failure(format!("{}: {e}", p.display())))
+            };
+            let s = keys.import(&read(cert)?, &read(key)?)?;
+            println!(
+                "Imported the signer (kid {}); it signs from now on.",
+                s.kid_hex()
+            );
+        }
+        KeysCommand::Rotate => {
+            let s = keys.rotate(country, now)?;
+            println!(
+                "A new signer (kid {}) signs from now on; the old ones stay trusted.",
+                s.kid_hex()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
 fn verify(
     paths: Option<&Paths>,
+    demo: bool,
     trust: &[PathBuf],
     at: Option<chrono::DateTime<chrono::Utc>>,
     json: bool,
@@ -87,7 +133,7 @@ fn verify(
         _ if !trust.is_empty() => {
             TrustStore::from_files(trust).map_err(|e| Failure(format!("--trust {e}")))?
         }
-        Some(paths) => TrustStore::desk_signers(&paths.data_dir.join("keys"))?,
+        Some(paths) => TrustStore::desk_signers(&paths.keys_dir(demo))?,
         None => {
             return Err(Failure(
                 "there are no trusted signer certificates (no data directory); pass --trust PEM_FILE"
@@ -136,7 +182,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         input,
     }) = &cli.command
     {
-        return verify(paths.as_ref(), trust, *at, *json, input);
+        return verify(paths.as_ref(), cli.demo, trust, *at, *json, input);
     }
     let (config, config_path) = match (&cli.config, &paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
@@ -152,6 +198,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::new(&config.colours, no_color)
         .map_err(|e| Failure(format!("config {config_path}: {e}")))?;
+    let keys = paths.as_ref().map(|p| KeyStore::new(p.keys_dir(cli.demo)));
+    if let Some(Command::Keys { action }) = &cli.command {
+        let keys = keys
+            .as_ref()
+            .ok_or_else(|| Failure("cannot find a data directory for the keys".into()))?;
+        return keys_command(keys, action, &config.country, clock()?.now());
+    }
     let db: PathBuf = match (&cli.db, &paths) {
         (Some(p), _) => p.clone(),
         (None, Some(paths)) if cli.demo => paths.demo_database(),
@@ -172,7 +225,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         init_log(log_dir.as_deref().unwrap_or_else(|| Path::new(".")));
     }
-    let desk = Desk::open(&db, config, clock()?, Faults::from_env())?;
+    let now = clock()?.now();
+    let mut desk = Desk::open(&db, config, clock()?, Faults::from_env())?;
+    if let Some(keys) = &keys {
+        if cli.demo && !keys.has_keys() {
+            let signer = keys.init(&desk.config().country, now)?;
+            eprintln!("demo: created a signing key ({})", signer.kid_hex());
+        }
+        desk.set_signer(keys.current()?);
+    }
 
     if cli.demo {
         let outcome = seed::apply_text(&desk, "demo-seed.toml", DEMO_SEED)?;
@@ -234,7 +295,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             return Ok(report::dispatch(&desk, &r)?);
         }
         // Handled before the desk opens.
-        Command::Verify { .. } => {}
+        Command::Verify { .. } | Command::Keys { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -217,24 +217,14 @@ fn rule4_cancel_is_refused_by_the_request_before_the_policy_has_run() {
     let app = apply(&t.desk, &kim, &inj);
     // Issue in a bare transaction, as a second desk would, with no delivery after it.
     vaxdesk::store::immediate(t.desk.conn(), |conn| -> Result<_, AppError> {
-        let ctx = vaxdesk::app::Ctx {
-            conn,
-            catalogue: t.desk.catalogue(),
-            config: t.desk.config(),
-        };
-        commands::issue(&ctx, &t.desk.stamp("issuer:other-desk"), app)
+        commands::issue(&t.desk.ctx(conn), &t.desk.stamp("issuer:other-desk"), app)
     })
     .unwrap();
     assert_eq!(application(&t.desk, app).0, "APPLIED", "policy has not run");
     assert_eq!(request(&t.desk, app).unwrap().0, "ISSUED");
     let r = refusal(vaxdesk::store::immediate(t.desk.conn(), |conn| {
-        let ctx = vaxdesk::app::Ctx {
-            conn,
-            catalogue: t.desk.catalogue(),
-            config: t.desk.config(),
-        };
         let stamp = t.desk.stamp("citizen");
-        commands::cancel(&ctx, &stamp, &kim, app)
+        commands::cancel(&t.desk.ctx(conn), &stamp, &kim, app)
     }));
     assert_eq!(r.rule, Rule::CancelOnlyApplied);
     assert!(r.message.contains("issuer"), "{}", r.message);

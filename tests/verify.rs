@@ -465,6 +465,8 @@ fn the_binary_exits_0_when_valid_and_1_naming_the_step() {
 #[test]
 fn without_trust_it_uses_the_desks_own_signers_or_says_there_are_none() {
     let desk = Desk::new();
+    // A desk that never made keys.
+    std::fs::remove_dir_all(desk.path("xdg-data/vaxdesk/keys")).unwrap();
     let s = signer();
     let text = s.issue(&dcc());
     let out = verify_run(&desk, &["--at", AT], &text).refused();

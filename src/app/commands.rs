@@ -461,6 +461,13 @@ fn certificate_unique(ctx: &Ctx<'_>) -> Result<String, AppError> {
 /// The issuer issues a certificate; the application becomes ISSUED through the policy.
 pub fn issue(ctx: &Ctx<'_>, s: &Stamp, application_id: i64) -> Result<Uvci, AppError> {
     let app = issuable(ctx, application_id)?;
+    let signer = ctx.signer.ok_or_else(|| {
+        Refusal::new(
+            Rule::State,
+            "key",
+            "this desk has no signing key: create one with `vaxdesk keys init` (or import one with `vaxdesk keys import`)",
+        )
+    })?;
     let injection = vaccination::injection(ctx.conn, app.injection_id)?
         .filter(|i| i.details.status == InjectionStatus::Administered)
         .ok_or_else(|| {
@@ -472,9 +479,45 @@ pub fn issue(ctx: &Ctx<'_>, s: &Stamp, application_id: i64) -> Result<Uvci, AppE
         })?;
     let uvci = Uvci::new(&ctx.config.country, &certificate_unique(ctx)?);
     let issued_at = s.at_str();
-    let expires_at = crate::domain::clock::stamp(
-        s.at + Duration::days(i64::from(ctx.config.certificate_validity_days)),
+    // Valid for the configured days, never past the signer certificate's end.
+    let expires = (s.at + Duration::days(i64::from(ctx.config.certificate_validity_days)))
+        .min(signer.not_after());
+    if expires <= s.at {
+        return Err(Refusal::new(
+            Rule::State,
+            "key",
+            "the signing certificate has expired: start a new signer with `vaxdesk keys rotate`",
+        )
+        .into());
+    }
+    let expires_at = crate::domain::clock::stamp(expires);
+    let citizen = vaccination::citizen(ctx.conn, app.citizen_id)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "citizen",
+            "the citizen is no longer registered",
+        )
+    })?;
+    let product = ctx
+        .catalogue
+        .get(&injection.details.product)
+        .ok_or_else(|| Refusal::injection("product", "product: not in the vaccine catalogue"))?;
+    let dcc = crate::cert::dcc::vaccination(
+        &citizen.details,
+        &injection.details,
+        product,
+        &ctx.config.issuer,
+        uvci.as_str(),
     );
+    let claims = crate::cert::cose::cwt_claims(
+        &ctx.config.country,
+        s.at.timestamp(),
+        expires.timestamp(),
+        &dcc,
+    )
+    .map_err(AppError::Certificate)?;
+    let payload = crate::cert::hc1::encode(&signer.sign_claims(claims));
+    let key_id = signer.kid_hex();
     issuance::insert_certificate(
         ctx.conn,
         &NewCertificate {
@@ -486,6 +529,8 @@ pub fn issue(ctx: &Ctx<'_>, s: &Stamp, application_id: i64) -> Result<Uvci, AppE
             expires_at: &expires_at,
             issuer: &ctx.config.issuer,
             issued_by: &s.actor,
+            key_id: &key_id,
+            payload: &payload,
         },
     )?;
     issuance::close_request(
@@ -507,6 +552,8 @@ pub fn issue(ctx: &Ctx<'_>, s: &Stamp, application_id: i64) -> Result<Uvci, AppE
             issued_at,
             expires_at,
             issuer: ctx.config.issuer.clone(),
+            payload: Some(payload),
+            key_id: Some(key_id),
         },
     )?;
     Ok(uvci)

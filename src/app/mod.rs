@@ -10,6 +10,7 @@ pub mod queries;
 pub mod seed;
 
 use crate::bus::{DispatchReport, Dispatcher, Faults};
+use crate::cert::keys::Signer;
 use crate::config::Config;
 use crate::domain::{Catalogue, Clock, Refusal};
 use crate::store::{self, StoreError};
@@ -29,6 +30,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Log(#[from] store::outbox::ReadError),
+    #[error("{0}")]
+    Certificate(String),
 }
 
 impl From<rusqlite::Error> for AppError {
@@ -62,6 +65,8 @@ pub struct Ctx<'a> {
     pub conn: &'a Connection,
     pub catalogue: &'a Catalogue,
     pub config: &'a Config,
+    /// The document signer issuing uses; `None` when this desk has no key.
+    pub signer: Option<&'a Signer>,
 }
 
 /// One desk: a connection to the shared database and what the commands need.
@@ -71,6 +76,7 @@ pub struct Desk {
     catalogue: Catalogue,
     config: Config,
     dispatcher: Dispatcher,
+    signer: Option<Signer>,
 }
 
 impl Desk {
@@ -90,9 +96,29 @@ impl Desk {
             catalogue: Catalogue::bundled(),
             config,
             dispatcher,
+            signer: None,
         };
         desk.dispatch()?;
         Ok(desk)
+    }
+
+    /// Gives the desk its document signer (issuing refuses without one).
+    pub fn set_signer(&mut self, signer: Option<Signer>) {
+        self.signer = signer;
+    }
+
+    pub fn signer(&self) -> Option<&Signer> {
+        self.signer.as_ref()
+    }
+
+    /// The context a command runs with, over `conn`.
+    pub fn ctx<'a>(&'a self, conn: &'a Connection) -> Ctx<'a> {
+        Ctx {
+            conn,
+            catalogue: &self.catalogue,
+            config: &self.config,
+            signer: self.signer.as_ref(),
+        }
     }
 
     pub fn conn(&self) -> &Connection {
@@ -128,13 +154,7 @@ impl Desk {
     /// Delivery happens after commit, in a transaction of its own: a failing subscriber never
     /// undoes an acknowledged command, and whatever is not delivered now is caught up later.
     pub fn run<T>(&self, f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>) -> Result<T, AppError> {
-        let v = store::immediate(&self.conn, |conn| {
-            f(&Ctx {
-                conn,
-                catalogue: &self.catalogue,
-                config: &self.config,
-            })
-        })?;
+        let v = store::immediate(&self.conn, |conn| f(&self.ctx(conn)))?;
         // The command is committed; a delivery that cannot run now (another desk holding the
         // lock too long) is retried by the next command, tick or start-up.
         let _ = self.dispatch();

@@ -321,11 +321,7 @@ pub fn apply_text(desk: &Desk, name: &str, text_in: &str) -> Result<SeedOutcome,
         if let Some(at) = seed_log::applied_at(conn, &digest)? {
             return Ok(SeedOutcome::AlreadyApplied { at });
         }
-        let ctx = Ctx {
-            conn,
-            catalogue: desk.catalogue(),
-            config: desk.config(),
-        };
+        let ctx = desk.ctx(conn);
         let mut actions = BTreeMap::new();
         for (i, step) in steps.iter().enumerate() {
             let here = || Some((i + 1, step.action.to_string()));

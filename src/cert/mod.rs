@@ -5,11 +5,14 @@
 //! ([`hc1`]), a COSE_Sign1 message signed with ES256 or PS256 ([`cose`]) whose payload is a
 //! CWT carrying the DCC JSON. [`trust`] holds the signer certificates a verifier trusts,
 //! [`schema`] the bundled JSON schema 1.3.3, [`qrimage`] reads a QR code from a PNG, and
-//! [`verify`] runs the checks in order and reports each one.
+//! [`verify`] runs the checks in order and reports each one. [`keys`] keeps the desk's own
+//! CSCA and document signers, and [`dcc`] builds the certificate's content when issuing.
 
 pub mod base45;
 pub mod cose;
+pub mod dcc;
 pub mod hc1;
+pub mod keys;
 pub mod qrimage;
 pub mod schema;
 pub mod trust;

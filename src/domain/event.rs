@@ -47,6 +47,12 @@ pub enum Event {
         issued_at: String,
         expires_at: String,
         issuer: String,
+        /// The signed certificate (`HC1:...`); absent in events from before signing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        payload: Option<String>,
+        /// The signer's kid (hex); absent in events from before signing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key_id: Option<String>,
     },
 }
 

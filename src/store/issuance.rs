@@ -95,13 +95,15 @@ pub struct NewCertificate<'a> {
     pub expires_at: &'a str,
     pub issuer: &'a str,
     pub issued_by: &'a str,
+    pub key_id: &'a str,
+    pub payload: &'a str,
 }
 
 pub fn insert_certificate(conn: &Connection, c: &NewCertificate<'_>) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO certificates (uvci, application_id, injection_id, citizen_id, issued_at,
-             expires_at, issuer, issued_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             expires_at, issuer, issued_by, key_id, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         c.uvci,
@@ -111,7 +113,9 @@ pub fn insert_certificate(conn: &Connection, c: &NewCertificate<'_>) -> rusqlite
         c.issued_at,
         c.expires_at,
         c.issuer,
-        c.issued_by
+        c.issued_by,
+        c.key_id,
+        c.payload
     ])?;
     Ok(conn.last_insert_rowid())
 }

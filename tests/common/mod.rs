@@ -77,8 +77,16 @@ pub fn open_desk(
     clock: &Arc<FixedClock>,
     faults: &Faults,
 ) -> Desk {
+    let now = clock.now();
     let clock: Arc<dyn Clock> = clock.clone();
-    Desk::open(path, config.clone(), clock, faults.clone()).unwrap()
+    let mut desk = Desk::open(path, config.clone(), clock, faults.clone()).unwrap();
+    // Every test desk signs with its own key, kept beside its database.
+    let keys = vaxdesk::cert::keys::KeyStore::new(path.with_extension("keys"));
+    if !keys.has_keys() {
+        keys.init(&config.country, now).unwrap();
+    }
+    desk.set_signer(keys.current().unwrap());
+    desk
 }
 
 pub fn rid(s: &str) -> ResidentId {

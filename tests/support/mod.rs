@@ -128,11 +128,14 @@ impl Desk {
             .tempdir()
             .expect("temporary folder");
         let db = dir.path().join("desk.db");
-        Desk {
+        let desk = Desk {
             dir,
             db,
             now: NOW.to_string(),
-        }
+        };
+        // Issuing signs: every test desk gets its own keys in its own data directory.
+        run(desk.bare().args(["keys", "init"])).ok();
+        desk
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
