@@ -120,6 +120,82 @@ pub fn insert_certificate(conn: &Connection, c: &NewCertificate<'_>) -> rusqlite
     Ok(conn.last_insert_rowid())
 }
 
+/// Marks a certificate revoked; returns false when it was already revoked (or unknown).
+pub fn revoke(
+    conn: &Connection,
+    uvci: &str,
+    reason: &str,
+    at: &str,
+    actor: &str,
+) -> rusqlite::Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE certificates SET revoked_at = ?2, revoked_by = ?3, revocation_reason = ?4
+             WHERE uvci = ?1 AND revoked_at IS NULL",
+        )?
+        .execute(params![uvci, at, actor, reason])?;
+    Ok(n == 1)
+}
+
+/// The certificate identifiers this desk has revoked (what `verify` refuses).
+pub fn revoked_uvcis(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT uvci FROM certificates WHERE revoked_at IS NOT NULL ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect()
+}
+
+/// An issued certificate as the issuer and the export see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRow {
+    pub uvci: String,
+    pub application_id: i64,
+    pub citizen_id: i64,
+    pub injection_id: i64,
+    pub issued_at: String,
+    pub expires_at: String,
+    pub payload: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revocation_reason: Option<String>,
+}
+
+fn certificate_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> {
+    Ok(CertificateRow {
+        uvci: r.get(0)?,
+        application_id: r.get(1)?,
+        citizen_id: r.get(2)?,
+        injection_id: r.get(3)?,
+        issued_at: r.get(4)?,
+        expires_at: r.get(5)?,
+        payload: r.get(6)?,
+        revoked_at: r.get(7)?,
+        revocation_reason: r.get(8)?,
+    })
+}
+
+const CERTIFICATE_COLS: &str = "uvci, application_id, citizen_id, injection_id, issued_at, \
+                                expires_at, payload, revoked_at, revocation_reason";
+
+pub fn certificate(conn: &Connection, uvci: &str) -> rusqlite::Result<Option<CertificateRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {CERTIFICATE_COLS} FROM certificates WHERE uvci = ?1"
+    ))?
+    .query_row([uvci], certificate_row)
+    .optional()
+}
+
+/// The certificate issued for an injection most recently, if any.
+pub fn certificate_for_injection(
+    conn: &Connection,
+    injection_id: i64,
+) -> rusqlite::Result<Option<CertificateRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {CERTIFICATE_COLS} FROM certificates WHERE injection_id = ?1
+         ORDER BY id DESC LIMIT 1"
+    ))?
+    .query_row([injection_id], certificate_row)
+    .optional()
+}
+
 /// The next number for a certificate identifier; never reused, even after a rollback elsewhere.
 pub fn next_certificate_number(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached(

@@ -212,6 +212,12 @@ const MIGRATIONS: &[&str] = &[
     UPDATE citizens SET compact_name = replace(sort_name, ' ', '');
     CREATE INDEX citizens_by_compact_name ON citizens (compact_name, id);
     "#,
+    // 6: revocation: an issued certificate can be revoked with a reason.
+    r#"
+    ALTER TABLE certificates ADD COLUMN revoked_at TEXT;
+    ALTER TABLE certificates ADD COLUMN revoked_by TEXT;
+    ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
+    "#,
 ];
 
 /// The schema version this binary writes.
