@@ -13,6 +13,7 @@ Examples:
   vaxdesk --db clinic.db events --after 120 --json
   vaxdesk --db clinic.db rebuild-views --check
   vaxdesk --db clinic.db doctor
+  vaxdesk --db clinic.db cert export --citizen 900101-1234567 --dose 2 --format png --out cert.png
   vaxdesk verify --trust signer.pem certificate.png
 
 Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage error.";
@@ -145,6 +146,16 @@ pub enum Command {
         input: String,
     },
 
+    /// Certificates this desk has issued
+    #[command(
+        after_help = "Example:\n  vaxdesk --db clinic.db cert export --citizen 900101-1234567 --dose 2 \
+                      --format png --out cert.png"
+    )]
+    Cert {
+        #[command(subcommand)]
+        action: CertCommand,
+    },
+
     /// The desk's signing keys: a country CA and document signers
     #[command(
         after_help = "Examples:\n  vaxdesk keys init\n  vaxdesk keys export-cert > signer.pem\n  \
@@ -171,6 +182,55 @@ pub enum KeysCommand {
     },
     /// Start a new document signer; certificates signed by the old one still verify
     Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Export the certificate issued for one of a citizen's doses: the signed HC1 text, its QR
+    /// code as a PNG or SVG picture, or the decoded certificate as JSON
+    #[command(after_help = CERT_EXPORT_HELP)]
+    Export {
+        /// The citizen's resident id (with or without the hyphen)
+        #[arg(long, value_name = "ID")]
+        citizen: String,
+        /// The dose number of the (not voided) injection
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        dose: u32,
+        /// What to write
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: ExportFormat,
+        /// Write to this file (replaced atomically) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+const CERT_EXPORT_HELP: &str = "\
+The certificate is the latest one issued for that injection, exactly as it was signed. A revoked
+certificate is still exported, with a warning on stderr (and \"revoked\": true in the JSON).
+PNG and SVG go to --out FILE, or to standard output when it is not a terminal.
+
+Examples:
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format hc1
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format png --out cert.png
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format svg > cert.svg
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format json | jq .certificate
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format hc1 --out cert.txt && \
+vaxdesk verify cert.txt
+
+Exit status: 0 exported, 1 no such citizen, dose or certificate (or nowhere to write), 2 usage.";
+
+/// What `cert export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// The signed text, `HC1:...` (what the QR code holds)
+    Hc1,
+    /// The QR code as a PNG picture (8-bit grey)
+    Png,
+    /// The QR code as an SVG picture
+    Svg,
+    /// The decoded certificate (the DCC JSON) with its id, dates and revocation
+    Json,
 }
 
 fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

@@ -5,17 +5,18 @@ mod cli;
 mod report;
 
 use clap::Parser;
-use cli::{Cli, Command, KeysCommand, RoleArg};
-use std::io::IsTerminal;
+use cli::{CertCommand, Cli, Command, ExportFormat, KeysCommand, RoleArg};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use vaxdesk::app::{Desk, queries, seed};
+use vaxdesk::app::{Desk, commands, queries, seed};
 use vaxdesk::bus::Faults;
 use vaxdesk::cert::keys::{KeyError, KeyStore};
 use vaxdesk::cert::{Input, TrustStore};
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, ResidentId, SystemClock};
+use vaxdesk::store::issuance;
 use vaxdesk::tui::app::Role;
 use vaxdesk::tui::keymap::Keymap;
 use vaxdesk::tui::theme::Theme;
@@ -120,9 +121,38 @@ fn keys_command(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The database file, resolved the same way for every command: `--db` (or `VAXDESK_DB`), else
+/// `demo.db` with `--demo`, else `vaxdesk.db`, both in the data directory.
+fn database_path(cli: &Cli, paths: Option<&Paths>) -> Option<PathBuf> {
+    match (&cli.db, paths) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(paths)) if cli.demo => Some(paths.demo_database()),
+        (None, Some(paths)) => Some(paths.database()),
+        (None, None) => None,
+    }
+}
+
+/// This desk's revoked certificate ids, when its database exists (verifying never creates
+/// one); `None` when there is no database.
+fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
+    let Some(db) = db.filter(|db| db.exists()) else {
+        return Ok(None);
+    };
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Failure(format!(
+            "cannot read this desk's revocations from {}: {e}",
+            db.display()
+        ))
+    };
+    let conn = vaxdesk::store::open(db).map_err(|e| unreadable(&e))?;
+    let revoked = issuance::revoked_uvcis(&conn).map_err(|e| unreadable(&e))?;
+    Ok(Some(revoked))
+}
+
 /// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
 fn verify(
     paths: Option<&Paths>,
+    db: Option<&Path>,
     demo: bool,
     trust: &[PathBuf],
     at: Option<chrono::DateTime<chrono::Utc>>,
@@ -146,10 +176,11 @@ fn verify(
         None => clock()?.now(),
     };
     let input = Input::from_arg(input)?;
+    let revoked = desk_revocations(db)?;
     let options = vaxdesk::cert::Options {
         trust: &store,
         at,
-        revoked: None,
+        revoked: revoked.as_deref(),
     };
     let result = vaxdesk::cert::verify_input(&input, &options);
     if json {
@@ -168,6 +199,151 @@ fn verify(
     }
 }
 
+/// Pixels per module of an exported PNG (a typical certificate is about 700 pixels wide).
+const PNG_SCALE: usize = 8;
+
+/// What `cert export` was asked for.
+struct Export<'a> {
+    citizen: &'a str,
+    dose: u32,
+    format: ExportFormat,
+    out: Option<&'a Path>,
+}
+
+/// `vaxdesk cert export`: the latest certificate issued for a citizen's dose, as signed.
+fn cert_export(desk: &Desk, keys_dir: Option<&Path>, request: &Export<'_>) -> Result<(), Failure> {
+    let id = ResidentId::parse("--citizen", request.citizen)?;
+    let ctx = desk.ctx(desk.conn());
+    let citizen = commands::find_citizen(&ctx, &id)?;
+    let injection = commands::find_injection(&ctx, &citizen, request.dose)?;
+    let dose = request.dose;
+    let row = issuance::certificate_for_injection(desk.conn(), injection.id)?.ok_or_else(|| {
+        Failure(format!(
+            "no certificate has been issued for dose {dose} of {}",
+            citizen.resident_id
+        ))
+    })?;
+    let hc1 = row.payload.clone().ok_or_else(|| {
+        Failure(format!(
+            "certificate {} has no signed text stored (it was issued before this desk signed \
+             certificates)",
+            row.uvci
+        ))
+    })?;
+    // Decoding needs no trust; checking against this desk's own signers and revocations now
+    // tells the JSON (and the warnings) whether a verifier here would accept it today.
+    let trust = keys_dir
+        .and_then(|dir| TrustStore::desk_signers(dir).ok())
+        .unwrap_or_default();
+    let revoked = issuance::revoked_uvcis(desk.conn())?;
+    let check = vaxdesk::cert::verify(
+        &hc1,
+        &vaxdesk::cert::Options {
+            trust: &trust,
+            at: desk.now(),
+            revoked: Some(&revoked),
+        },
+    );
+    let bytes = match request.format {
+        ExportFormat::Hc1 => format!("{hc1}\n").into_bytes(),
+        ExportFormat::Json => {
+            if check.certificate.is_none() {
+                let why = check
+                    .failure()
+                    .map(|f| format!("{}: {}", f.step.name(), f.detail))
+                    .unwrap_or_default();
+                return Err(Failure(format!(
+                    "the stored certificate {} does not decode ({why})",
+                    row.uvci
+                )));
+            }
+            let value =
+                report::certificate_json(&citizen.resident_id.to_string(), dose, &row, &check);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into());
+            format!("{text}\n").into_bytes()
+        }
+        ExportFormat::Png | ExportFormat::Svg => {
+            let qr = vaxdesk::cert::qr::encode(&hc1)
+                .map_err(|e| Failure(format!("certificate {}: {e}", row.uvci)))?;
+            if request.format == ExportFormat::Png {
+                qr.png(PNG_SCALE)
+            } else {
+                format!("{}\n", qr.svg()).into_bytes()
+            }
+        }
+    };
+    let picture = match request.format {
+        ExportFormat::Png => Some("PNG"),
+        ExportFormat::Svg => Some("SVG"),
+        _ => None,
+    };
+    if let (None, Some(kind)) = (request.out, picture)
+        && std::io::stdout().is_terminal()
+    {
+        return Err(Failure(format!(
+            "refusing to write a {kind} picture to the terminal; give --out FILE or redirect \
+             standard output (> certificate.{})",
+            kind.to_lowercase()
+        )));
+    }
+    for warning in report::certificate_warnings(&row, &check) {
+        eprintln!("vaxdesk: warning: {warning}");
+    }
+    match request.out {
+        Some(path) => {
+            write_atomically(path, &bytes)?;
+            eprintln!(
+                "Wrote certificate {} (dose {dose} of {}) to {}.",
+                row.uvci,
+                citizen.resident_id,
+                path.display()
+            );
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
+                // A closed pipe (`| head -c 10`) ends the output quietly.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Failure(format!("standard output: {e}")));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, synced, then renamed over it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure(format!("--out {}: {e}", path.display()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| fail(&"not a file name"))?
+        .to_string_lossy()
+        .into_owned();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(&e));
+    }
+    // The rename itself survives a crash once the folder is synced (best effort).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.print_default_config {
         print!("{}", Config::default_file(&Keymap::default_toml()));
@@ -182,7 +358,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         input,
     }) = &cli.command
     {
-        return verify(paths.as_ref(), cli.demo, trust, *at, *json, input);
+        let db = database_path(&cli, paths.as_ref());
+        return verify(
+            paths.as_ref(),
+            db.as_deref(),
+            cli.demo,
+            trust,
+            *at,
+            *json,
+            input,
+        );
     }
     let (config, config_path) = match (&cli.config, &paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
@@ -205,16 +390,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             .ok_or_else(|| Failure("cannot find a data directory for the keys".into()))?;
         return keys_command(keys, action, &config.country, clock()?.now());
     }
-    let db: PathBuf = match (&cli.db, &paths) {
-        (Some(p), _) => p.clone(),
-        (None, Some(paths)) if cli.demo => paths.demo_database(),
-        (None, Some(paths)) => paths.database(),
-        (None, None) => {
-            return Err(Failure(
-                "cannot find a data directory for the database; give one with --db PATH".into(),
-            ));
-        }
-    };
+    let db: PathBuf = database_path(&cli, paths.as_ref()).ok_or_else(|| {
+        Failure("cannot find a data directory for the database; give one with --db PATH".into())
+    })?;
     let log_dir = paths.as_ref().map(|p| p.data_dir.clone());
     let tui = cli.command.is_none();
     if tui {
@@ -293,6 +471,24 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Dispatch => {
             let r = desk.dispatch()?;
             return Ok(report::dispatch(&desk, &r)?);
+        }
+        Command::Cert {
+            action:
+                CertCommand::Export {
+                    citizen,
+                    dose,
+                    format,
+                    out,
+                },
+        } => {
+            let keys_dir = paths.as_ref().map(|p| p.keys_dir(cli.demo));
+            let request = Export {
+                citizen: &citizen,
+                dose,
+                format,
+                out: out.as_deref(),
+            };
+            cert_export(&desk, keys_dir.as_deref(), &request)?;
         }
         // Handled before the desk opens.
         Command::Verify { .. } | Command::Keys { .. } => {}

@@ -7,9 +7,10 @@ use unicode_width::UnicodeWidthStr;
 use vaxdesk::app::queries::{Doctor, QueueItem, Status, ViewCheck};
 use vaxdesk::app::{AppError, Desk, queries};
 use vaxdesk::bus::DispatchReport;
-use vaxdesk::cert::Verification;
 use vaxdesk::cert::verify::{kid_text, time_text};
+use vaxdesk::cert::{Step, Verification};
 use vaxdesk::domain::citizen::{display_name, mask};
+use vaxdesk::store::issuance::CertificateRow;
 
 /// Pads to a display width (Korean characters are two columns wide).
 fn pad(s: &str, width: usize) -> String {
@@ -386,4 +387,61 @@ pub fn verify_text(v: &Verification) {
     if let Some(kid) = &v.kid {
         println!("kid          {}", kid_text(kid));
     }
+}
+
+/// `cert export --format json`: the decoded DCC (`certificate`) with the stored record (id,
+/// dates, revocation) and whether this desk's verifier accepts it now (`valid`, `problems`).
+pub fn certificate_json(
+    citizen: &str,
+    dose: u32,
+    row: &CertificateRow,
+    check: &Verification,
+) -> serde_json::Value {
+    serde_json::json!({
+        "citizen": citizen,
+        "dose": dose,
+        "uvci": row.uvci,
+        "issued_at": row.issued_at,
+        "expires_at": row.expires_at,
+        "revoked": row.revoked_at.is_some(),
+        "revoked_at": row.revoked_at,
+        "revocation_reason": row.revocation_reason,
+        "issuer": check.issuer,
+        "kid": check.kid.as_deref().map(kid_text),
+        "valid": check.valid(),
+        "problems": check.steps.iter().filter(|s| !s.ok).map(|s| serde_json::json!({
+            "step": s.step.name(), "detail": s.detail,
+        })).collect::<Vec<_>>(),
+        "certificate": check.certificate,
+        "hc1": row.payload,
+    })
+}
+
+/// What `cert export` warns about on stderr: a revoked certificate, and any other reason this
+/// desk's verifier would refuse it now.
+pub fn certificate_warnings(row: &CertificateRow, check: &Verification) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(at) = &row.revoked_at {
+        out.push(format!(
+            "certificate {} was revoked at {at}{}; `vaxdesk verify` on this desk rejects it",
+            row.uvci,
+            row.revocation_reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ));
+    }
+    for s in check
+        .steps
+        .iter()
+        .filter(|s| !s.ok && s.step != Step::Revocation)
+    {
+        out.push(format!(
+            "certificate {} does not verify here now: {}: {}",
+            row.uvci,
+            s.step.name(),
+            s.detail
+        ));
+    }
+    out
 }

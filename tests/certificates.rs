@@ -196,3 +196,57 @@ fn keys_commands_through_the_binary() {
         .refused();
     assert!(r.stderr.contains("--key"), "{}", r.stderr);
 }
+
+#[test]
+fn a_revoked_certificate_shows_revoked_and_fails_verification_here() {
+    let t = demo();
+    let (uvci, payload, issued_at) = certificates(&t).remove(0);
+    let stamp = t.desk.stamp("issuer:kang");
+    t.desk
+        .run(|ctx| vaxdesk::app::commands::revoke(ctx, &stamp, &uvci, "issued to the wrong person"))
+        .unwrap();
+    // The status view says REVOKED, with the reason.
+    let kim = t.desk.conn();
+    let (status, reason): (String, String) = kim
+        .query_row(
+            "SELECT status, reason FROM view_applications WHERE certificate_id = ?1",
+            [&uvci],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), reason.as_str()),
+        ("REVOKED", "issued to the wrong person")
+    );
+    assert!(
+        event_types(&t.desk)
+            .iter()
+            .any(|e| e == "CertificateRevoked")
+    );
+    // This desk's verifier refuses it at the revocation step; the signature is still fine.
+    let trust = TrustStore::desk_signers(&t.path.with_extension("keys")).unwrap();
+    let revoked = vaxdesk::store::issuance::revoked_uvcis(t.desk.conn()).unwrap();
+    let at = vaxdesk::domain::clock::parse_stamp(&issued_at).unwrap();
+    let v = verify(
+        &payload,
+        &Options {
+            trust: &trust,
+            at,
+            revoked: Some(&revoked),
+        },
+    );
+    let f = v.failure().expect("revoked");
+    assert_eq!(f.step, Step::Revocation);
+    assert!(v.step(Step::Signature).is_some_and(|s| s.ok));
+    // Revoking twice is refused and changes nothing.
+    let before = event_count(&t.desk);
+    let r = refusal(
+        t.desk
+            .run(|ctx| vaxdesk::app::commands::revoke(ctx, &stamp, &uvci, "again")),
+    );
+    assert_eq!(r.field, "certificate");
+    assert_eq!(event_count(&t.desk), before);
+    // The rebuilt view agrees with the live one.
+    let check = vaxdesk::app::queries::rebuild_views(&t.desk, false).unwrap();
+    assert!(check.differences.is_empty(), "{:?}", check.differences);
+}

@@ -25,6 +25,8 @@ use vaxdesk::tui::app::{Role, Shell};
 const FILTERS: &[(&str, &str)] = &[
     // Local date and time (`YYYY-MM-DD HH:MM`), which depend on the machine's time zone.
     (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "YYYY-MM-DD hh:mm"),
+    // The same without the year (the issuer's recently issued certificates).
+    (r"\b\d{2}-\d{2} \d{2}:\d{2}", "MM-DD hh:mm"),
     // A certificate's expiry, shown as a local date.
     (r"valid until \d{4}-\d{2}-\d{2}", "valid until YYYY-MM-DD"),
     // The record form's default date: today, in local time.
@@ -989,4 +991,40 @@ fn colourless_selection_is_marked() {
         let b = draw(&mut s, 80, 24);
         assert_eq!(marked_rows(&b).len(), 1);
     }
+}
+
+#[test]
+fn flow_issuer_revokes_a_certificate_and_the_citizen_sees_it() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    // From the queue, revoking says where to go.
+    char_key(&mut i, 'x');
+    assert_shows(&seen(&mut i), "Press Tab to choose a certificate");
+    // Tab to the recently issued certificates; the newest is selected.
+    tab(&mut i);
+    let s = seen(&mut i);
+    let newest = line_with(&s, "▶ ").to_string();
+    assert!(newest.contains("박 지훈"), "{newest}");
+    char_key(&mut i, 'x');
+    assert_shows(&seen(&mut i), "Revoke the certificate of 박 지훈");
+    // An empty reason is refused beside the field.
+    enter(&mut i);
+    assert_shows(&seen(&mut i), "reason: say why the certificate is revoked");
+    type_text(&mut i, "wrong lot recorded");
+    enter(&mut i);
+    assert_shows(&seen(&mut i), "Verifiers at this desk will refuse it.");
+    char_key(&mut i, 'y');
+    let s = seen(&mut i);
+    assert_shows(&s, "Revoked the certificate of 박 지훈");
+    assert!(line_with(&s, "박 지훈").contains("REVOKED"), "{s}");
+    // The citizen's kiosk shows it revoked, with the reason.
+    let mut c = shell(&td.desk, Some(Role::Citizen));
+    sign_in(&mut c, "720704-1456789", "1972-07-04");
+    char_key(&mut c, 'j');
+    let s = seen(&mut c);
+    assert_shows(&s, "was revoked.");
+    assert_shows(&s, "Reason: wrong lot recorded");
+    // Revoking it again is refused.
+    char_key(&mut i, 'x');
+    assert_shows(&seen(&mut i), "This certificate is already revoked.");
 }

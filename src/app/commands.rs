@@ -583,3 +583,37 @@ pub fn reject(ctx: &Ctx<'_>, s: &Stamp, application_id: i64, reason: &str) -> Re
     )?;
     Ok(())
 }
+
+/// The issuer revokes an issued certificate with a reason. The certificate stays on record;
+/// the status view shows it REVOKED and `verify` on this desk refuses it.
+pub fn revoke(ctx: &Ctx<'_>, s: &Stamp, uvci: &str, reason: &str) -> Result<(), AppError> {
+    let reason = text::required("reason", reason, text::TEXT_MAX)?;
+    let cert = issuance::certificate(ctx.conn, uvci)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "certificate",
+            format!("certificate {uvci} was not issued by this desk"),
+        )
+    })?;
+    if cert.revoked_at.is_some() {
+        return Err(Refusal::new(
+            Rule::State,
+            "certificate",
+            format!("certificate {uvci} is already revoked"),
+        )
+        .into());
+    }
+    issuance::revoke(ctx.conn, uvci, &reason, &s.at_str(), &s.actor)?;
+    emit(
+        ctx,
+        s,
+        &Event::CertificateRevoked {
+            certificate: uvci.to_string(),
+            application: cert.application_id,
+            citizen: cert.citizen_id,
+            injection: cert.injection_id,
+            reason,
+        },
+    )?;
+    Ok(())
+}

@@ -100,12 +100,13 @@ pub struct RecentCertificate {
     pub uvci: String,
     pub name: String,
     pub issued_at: String,
+    pub revoked: bool,
 }
 
 /// The `limit` most recently issued certificates, newest first.
 pub fn recent_certificates(desk: &Desk, limit: i64) -> Result<Vec<RecentCertificate>, AppError> {
     let mut stmt = desk.conn().prepare_cached(
-        "SELECT k.uvci, c.family_name, c.given_name, k.issued_at
+        "SELECT k.uvci, c.family_name, c.given_name, k.issued_at, k.revoked_at IS NOT NULL
          FROM certificates k JOIN citizens c ON c.id = k.citizen_id
          ORDER BY k.issued_at DESC, k.id DESC LIMIT ?1",
     )?;
@@ -116,6 +117,7 @@ pub fn recent_certificates(desk: &Desk, limit: i64) -> Result<Vec<RecentCertific
                 uvci: r.get(0)?,
                 name: crate::domain::citizen::display_name(&f, &g),
                 issued_at: r.get(3)?,
+                revoked: r.get(4)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -6,13 +6,15 @@
 //! CWT carrying the DCC JSON. [`trust`] holds the signer certificates a verifier trusts,
 //! [`schema`] the bundled JSON schema 1.3.3, [`qrimage`] reads a QR code from a PNG, and
 //! [`verify`] runs the checks in order and reports each one. [`keys`] keeps the desk's own
-//! CSCA and document signers, and [`dcc`] builds the certificate's content when issuing.
+//! CSCA and document signers, [`dcc`] builds the certificate's content when issuing, and
+//! [`qr`] draws an HC1 string as a QR code (terminal half blocks, PNG, SVG).
 
 pub mod base45;
 pub mod cose;
 pub mod dcc;
 pub mod hc1;
 pub mod keys;
+pub mod qr;
 pub mod qrimage;
 pub mod schema;
 pub mod trust;

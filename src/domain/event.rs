@@ -54,6 +54,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         key_id: Option<String>,
     },
+    CertificateRevoked {
+        certificate: String,
+        application: i64,
+        citizen: i64,
+        injection: i64,
+        reason: String,
+    },
 }
 
 /// A citizen's record as it stands after the change.
@@ -97,6 +104,7 @@ impl Event {
             Event::ApplicationCancelled { .. } => "ApplicationCancelled",
             Event::ApplicationRejected { .. } => "ApplicationRejected",
             Event::CertificateIssued { .. } => "CertificateIssued",
+            Event::CertificateRevoked { .. } => "CertificateRevoked",
         }
     }
 
@@ -115,7 +123,8 @@ impl Event {
             | Event::ApplicationRejected { application, .. } => {
                 format!("application/{application}")
             }
-            Event::CertificateIssued { certificate, .. } => format!("certificate/{certificate}"),
+            Event::CertificateIssued { certificate, .. }
+            | Event::CertificateRevoked { certificate, .. } => format!("certificate/{certificate}"),
         }
     }
 

@@ -110,6 +110,17 @@ pub fn project(conn: &Connection, e: &StoredEvent) -> rusqlite::Result<()> {
             )?
             .execute(params![application, issued_at, expires_at, certificate])?;
         }
+        Event::CertificateRevoked {
+            certificate,
+            reason,
+            ..
+        } => {
+            conn.prepare_cached(
+                "UPDATE view_applications SET status = 'REVOKED', reason = ?2, last_change = ?3
+                 WHERE certificate_id = ?1",
+            )?
+            .execute(params![certificate, reason, at])?;
+        }
     }
     Ok(())
 }

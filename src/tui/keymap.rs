@@ -35,6 +35,8 @@ pub enum Action {
     SignIn,
     Clear,
     Done,
+    Revoke,
+    SwitchList,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -251,6 +253,20 @@ const DEFAULTS: &[DefaultBinding] = &[
         &["i", "enter"],
     ),
     (Action::Reject, "reject", "reject", &[Issuer], &["r"]),
+    (
+        Action::SwitchList,
+        "switch_list",
+        "queue / issued",
+        &[Issuer],
+        &["tab"],
+    ),
+    (
+        Action::Revoke,
+        "revoke",
+        "revoke certificate",
+        &[Issuer],
+        &["x"],
+    ),
     (
         Action::Apply,
         "apply",

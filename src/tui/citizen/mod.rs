@@ -139,6 +139,9 @@ impl Page {
         let Some((inj, app)) = self.current() else {
             return;
         };
+        if app.is_some_and(|a| a.status == "REVOKED") {
+            return cx.fail("This dose's certificate was revoked; please ask at the desk.");
+        }
         if let Some(a) = app.filter(|a| matches!(a.status.as_str(), "APPLIED" | "ISSUED")) {
             return cx.fail(format!(
                 "Dose {} already has an application ({}).",
@@ -253,6 +256,17 @@ impl Page {
                         a.issued_at.as_deref().map(local_time).unwrap_or_default(),
                         a.expires_at.as_deref().map(local_date).unwrap_or_default()
                     )));
+                }
+                (_, Some(a)) if a.status == "REVOKED" => {
+                    text.push(Line::from(vec![
+                        Span::raw(" Certificate "),
+                        Span::styled(a.certificate_id.clone().unwrap_or_default(), theme.error()),
+                        Span::raw(" was revoked."),
+                    ]));
+                    if let Some(r) = &a.reason {
+                        text.push(Line::raw(format!(" Reason: {r}")));
+                    }
+                    text.push(Line::raw(" Please ask at the desk."));
                 }
                 (_, Some(a)) if a.status == "APPLIED" => {
                     text.push(Line::raw(format!(

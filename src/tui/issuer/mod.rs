@@ -33,6 +33,12 @@ pub struct IssuerScreen {
     health: Vec<SubscriberStatus>,
     confirm_issue: bool,
     reject: Option<Form>,
+    /// Tab moves between the queue and the recently issued certificates.
+    on_recent: bool,
+    recent_selected: usize,
+    revoke: Option<Form>,
+    /// The revocation reason typed, waiting for "are you sure?".
+    confirm_revoke: Option<String>,
     catalogue: Catalogue,
     rows_shown: usize,
 }
@@ -48,6 +54,10 @@ impl IssuerScreen {
             health: vec![],
             confirm_issue: false,
             reject: None,
+            on_recent: false,
+            recent_selected: 0,
+            revoke: None,
+            confirm_revoke: None,
             catalogue: cx.desk.catalogue().clone(),
             rows_shown: 10,
         };
@@ -73,6 +83,35 @@ impl IssuerScreen {
             self.selected = i;
         }
         self.selected = self.selected.min(self.queue.len().saturating_sub(1));
+        self.recent_selected = self
+            .recent_selected
+            .min(self.recent.len().saturating_sub(1));
+        if self.recent.is_empty() {
+            self.on_recent = false;
+        }
+    }
+
+    fn revoke(&mut self, cx: &mut Cx<'_>, reason: &str) {
+        let Some(r) = self.recent.get(self.recent_selected).cloned() else {
+            return;
+        };
+        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
+        match cx
+            .desk
+            .run(|ctx| commands::revoke(ctx, &stamp, &r.uvci, reason))
+        {
+            Ok(()) => {
+                tracing::info!("revoked {}", r.uvci);
+                self.revoke = None;
+                cx.ok(format!("Revoked the certificate of {}", r.name));
+            }
+            Err(crate::app::AppError::Refused(e)) => match &mut self.revoke {
+                Some(form) => form.set_error(e.field, &e.message),
+                None => cx.fail(e.message),
+            },
+            Err(e) => cx.error(&e),
+        }
+        self.load(cx);
     }
 
     fn current(&self) -> Option<&QueueItem> {
@@ -125,7 +164,9 @@ impl IssuerScreen {
 
 impl Screen for IssuerScreen {
     fn contexts(&self) -> Vec<Context> {
-        if self.reject.is_some() {
+        if self.confirm_revoke.is_some() {
+            vec![Context::Confirm]
+        } else if self.reject.is_some() || self.revoke.is_some() {
             vec![Context::Form]
         } else if self.confirm_issue {
             vec![Context::Confirm]
@@ -135,14 +176,67 @@ impl Screen for IssuerScreen {
     }
 
     fn typing(&self) -> bool {
-        self.reject.is_some()
+        self.confirm_revoke.is_none() && (self.reject.is_some() || self.revoke.is_some())
     }
 
     fn unsaved(&self) -> bool {
         self.reject.as_ref().is_some_and(Form::is_dirty)
+            || self.revoke.as_ref().is_some_and(Form::is_dirty)
     }
 
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        if let Some(reason) = self.confirm_revoke.clone() {
+            match action {
+                Some(Action::Yes) => {
+                    self.confirm_revoke = None;
+                    self.revoke(cx, &reason);
+                }
+                Some(Action::No) => self.confirm_revoke = None,
+                _ => {}
+            }
+            return;
+        }
+        if let Some(form) = &mut self.revoke {
+            match form.handle(ev) {
+                FormEvent::Submit => {
+                    form.clear_errors();
+                    let reason = form.value("reason");
+                    if reason.trim().is_empty() {
+                        form.set_error("reason", "reason: say why the certificate is revoked");
+                    } else {
+                        self.confirm_revoke = Some(reason);
+                    }
+                }
+                FormEvent::Cancel => self.revoke = None,
+                _ => {}
+            }
+            return;
+        }
+        if self.on_recent {
+            let last = self.recent.len().saturating_sub(1);
+            match action {
+                Some(Action::SwitchList) => self.on_recent = false,
+                Some(Action::Up) => self.recent_selected = self.recent_selected.saturating_sub(1),
+                Some(Action::Down) => self.recent_selected = (self.recent_selected + 1).min(last),
+                Some(Action::Top) => self.recent_selected = 0,
+                Some(Action::Bottom) => self.recent_selected = last,
+                Some(Action::Revoke) => match self.recent.get(self.recent_selected) {
+                    Some(r) if r.revoked => cx.fail("This certificate is already revoked."),
+                    Some(r) => {
+                        self.revoke = Some(Form::new(
+                            format!("Revoke the certificate of {}", r.name),
+                            vec![FormField::text("reason", "Reason", "", 200)],
+                        ));
+                    }
+                    None => {}
+                },
+                Some(Action::Issue | Action::Reject) => {
+                    cx.fail("Press Tab to go back to the queue first.");
+                }
+                _ => {}
+            }
+            return;
+        }
         if let Some(form) = &mut self.reject {
             match form.handle(ev) {
                 FormEvent::Submit => self.reject(cx),
@@ -182,6 +276,10 @@ impl Screen for IssuerScreen {
             Some(Action::Issue | Action::Reject | Action::Open) => {
                 cx.fail("The queue is empty.");
             }
+            Some(Action::SwitchList) if !self.recent.is_empty() => self.on_recent = true,
+            Some(Action::Revoke) => {
+                cx.fail("Press Tab to choose a certificate among the recently issued ones.");
+            }
             _ => {}
         }
     }
@@ -203,6 +301,22 @@ impl Screen for IssuerScreen {
         self.render_queue(frame, queue, theme);
         self.render_detail(frame, detail, theme);
         self.render_recent(frame, recent, theme);
+        if let Some(form) = &self.revoke {
+            let w = area.width.min(76);
+            let r = centered(area, w, form.height(w) + 2);
+            let cursor = form.render(frame, r, theme, "Enter continue · Esc back");
+            if self.confirm_revoke.is_some()
+                && let Some(c) = self.recent.get(self.recent_selected)
+            {
+                let question = format!(
+                    "Revoke certificate {} of {}? Verifiers at this desk will refuse it.",
+                    c.uvci, c.name
+                );
+                popup::confirm(frame, area, theme, "Revoke certificate", &question);
+                return None;
+            }
+            return cursor;
+        }
         if let Some(form) = &self.reject {
             let name = self.current().map(|q| q.name.clone()).unwrap_or_default();
             let w = area.width.min(76);
@@ -273,7 +387,7 @@ impl IssuerScreen {
             )));
         }
         for (i, q) in self.queue.iter().enumerate().skip(self.offset).take(shown) {
-            let sel = i == self.selected;
+            let sel = i == self.selected && !self.on_recent;
             let text = format!(
                 "{}{}  {}  {}  {}  {}",
                 if sel { SELECTED } else { "  " },
@@ -339,16 +453,29 @@ impl IssuerScreen {
         if self.recent.is_empty() {
             lines.push(Line::from(Span::styled(" none yet", theme.muted())));
         }
-        for r in &self.recent {
-            lines.push(Line::raw(fit(
+        for (i, r) in self.recent.iter().enumerate() {
+            let sel = self.on_recent && i == self.recent_selected;
+            // Month, day and time are enough for the last few certificates.
+            let when: String = local_time(&r.issued_at).chars().skip(5).collect();
+            let text = fit(
                 &format!(
-                    " {}  {}  {}",
-                    local_time(&r.issued_at),
-                    cell(&r.name, 16),
-                    r.uvci
+                    "{}{}  {}  {}{}",
+                    if sel { SELECTED } else { "  " },
+                    when,
+                    cell(&r.name, 14),
+                    if r.revoked { "REVOKED " } else { "        " },
+                    r.uvci,
                 ),
                 w,
-            )));
+            );
+            let style = if sel {
+                theme.selected()
+            } else if r.revoked {
+                theme.status("REVOKED")
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(Span::styled(text, style)));
         }
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
