@@ -348,9 +348,9 @@ fn screen_manager_detail() {
         assert_shows(s, "Seoul Jongno Vaccination Centre, KR");
         assert!(line_with(s, "dose 1/2").contains("APPLIED"));
         assert!(line_with(s, "dose 2/2").contains("ISSUED    URN:UVCI:01:KR:VXD"));
-        assert_shows(footer(s), "a record injection");
-        assert_shows(footer(s), "e edit injection");
-        assert_shows(footer(s), "x void injection");
+        assert_shows(footer(s), "a record dose");
+        assert_shows(footer(s), "e edit dose");
+        assert_shows(footer(s), "x void dose");
     });
 }
 
@@ -541,9 +541,9 @@ fn screen_help_popup() {
             "Esc        back",
             "↑/k        up",
             "PgDn       page down",
-            "a          record injection",
-            "e          edit injection",
-            "x          void injection",
+            "a          record dose",
+            "e          edit dose",
+            "x          void dose",
             "Esc or ? closes this help",
         ] {
             assert_shows(s, line);
@@ -1027,4 +1027,100 @@ fn flow_issuer_revokes_a_certificate_and_the_citizen_sees_it() {
     // Revoking it again is refused.
     char_key(&mut i, 'x');
     assert_shows(&seen(&mut i), "This certificate is already revoked.");
+}
+
+/// Reads the half-block QR code drawn on screen back into modules and decodes it with rqrr.
+fn decode_screen_qr(buffer: &Buffer) -> String {
+    let lines = lines(buffer);
+    // The code's lines are those made only of block characters and spaces, with blocks.
+    let rows: Vec<Vec<char>> = lines
+        .iter()
+        // The view's border is not part of the code.
+        .map(|l| {
+            l.replace('│', " ")
+                .trim_end()
+                .chars()
+                .collect::<Vec<char>>()
+        })
+        .filter(|l| {
+            l.iter().any(|c| matches!(c, '█' | '▀' | '▄'))
+                && l.iter().all(|c| matches!(c, '█' | '▀' | '▄' | ' '))
+        })
+        .collect();
+    assert!(
+        rows.len() > 20,
+        "no QR code on screen:\n{}",
+        lines.join("\n")
+    );
+    let start = rows
+        .iter()
+        .map(|r| r.iter().position(|c| *c != ' ').unwrap_or(usize::MAX))
+        .min()
+        .unwrap();
+    let width = rows.iter().map(|r| r.len()).max().unwrap() - start;
+    let height = rows.len() * 2;
+    // Light module = drawn half; dark = blank. Scale each module to 4x4 pixels.
+    let scale = 4;
+    let (w, h) = (width * scale, height * scale);
+    let mut luma = vec![255u8; w * h];
+    for (ry, row) in rows.iter().enumerate() {
+        for x in 0..width {
+            let c = row.get(start + x).copied().unwrap_or(' ');
+            let (top, bottom) = match c {
+                '█' => (true, true),
+                '▀' => (true, false),
+                '▄' => (false, true),
+                _ => (false, false),
+            };
+            for (dy, light) in [(0, top), (1, bottom)] {
+                let y = ry * 2 + dy;
+                for py in 0..scale {
+                    for px in 0..scale {
+                        luma[(y * scale + py) * w + x * scale + px] = if light { 255 } else { 0 };
+                    }
+                }
+            }
+        }
+    }
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one code on screen");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn the_citizen_sees_the_certificate_as_a_qr_code_or_what_size_it_needs() {
+    let td = demo();
+    let mut c = shell(&td.desk, Some(Role::Citizen));
+    sign_in(&mut c, KIM, KIM_BIRTH);
+    char_key(&mut c, 'j'); // dose 2/2, ISSUED
+    assert_shows(&seen(&mut c), "Press v to show it as a QR code.");
+    char_key(&mut c, 'v');
+    // Too small at 80x24: it says what it needs and offers the text form.
+    let s = screen(&mut c, 80, 24);
+    assert_shows(&s, "The QR code needs");
+    assert_shows(&s, "press t to show the certificate as text");
+    char_key(&mut c, 't');
+    assert_shows(&screen(&mut c, 80, 24), "HC1:");
+    char_key(&mut c, 't');
+    // Large enough: the code on screen decodes to the stored certificate.
+    let buffer = draw(&mut c, 130, 70);
+    let s = text(&buffer);
+    assert_shows(&s, "김 민준");
+    assert_shows(&s, "dose 2/2");
+    let stored: String = td
+        .desk
+        .conn()
+        .query_row(
+            "SELECT payload FROM certificates c JOIN injections i ON i.id = c.injection_id
+             JOIN citizens z ON z.id = i.citizen_id
+             WHERE z.resident_id = ?1 AND i.dose = 2",
+            [KIM],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(decode_screen_qr(&buffer), stored);
+    // Esc closes it.
+    esc(&mut c);
+    assert_hides(&seen(&mut c), "The QR code needs");
 }

@@ -218,6 +218,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE certificates ADD COLUMN revoked_by TEXT;
     ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
     "#,
+    // 7: the citizen's page shows the signed certificate (as a QR code) from the view.
+    r#"
+    ALTER TABLE view_applications ADD COLUMN certificate TEXT;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -101,14 +101,21 @@ pub fn project(conn: &Connection, e: &StoredEvent) -> rusqlite::Result<()> {
             application,
             issued_at,
             expires_at,
+            payload,
             ..
         } => {
             set_application(conn, *application, "ISSUED", Some(certificate), None, at)?;
             conn.prepare_cached(
-                "UPDATE view_applications SET issued_at = ?2, expires_at = ?3
+                "UPDATE view_applications SET issued_at = ?2, expires_at = ?3, certificate = ?5
                  WHERE application_id = ?1 AND certificate_id = ?4",
             )?
-            .execute(params![application, issued_at, expires_at, certificate])?;
+            .execute(params![
+                application,
+                issued_at,
+                expires_at,
+                certificate,
+                payload
+            ])?;
         }
         Event::CertificateRevoked {
             certificate,
@@ -188,6 +195,8 @@ pub struct ViewApplication {
     pub last_change: String,
     pub issued_at: Option<String>,
     pub expires_at: Option<String>,
+    /// The signed certificate (`HC1:...`) once issued.
+    pub certificate: Option<String>,
 }
 
 const CITIZEN_SQL: &str =
@@ -198,7 +207,7 @@ const INJECTION_SQL: &str =
      FROM view_injections";
 const APPLICATION_SQL: &str =
     "SELECT application_id, citizen_id, injection_id, product, dose, series, given_on, status,
-         certificate_id, reason, applied_at, last_change, issued_at, expires_at
+         certificate_id, reason, applied_at, last_change, issued_at, expires_at, certificate
      FROM view_applications";
 
 fn citizen(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewCitizen> {
@@ -241,6 +250,7 @@ fn application(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewApplication> {
         last_change: r.get(11)?,
         issued_at: r.get(12)?,
         expires_at: r.get(13)?,
+        certificate: r.get(14)?,
     })
 }
 

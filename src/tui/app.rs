@@ -319,17 +319,14 @@ impl<'d> Shell<'d> {
             }
             Current::Role(_, s) => s.render(frame, body, theme),
         };
-        // The screen's own bindings first, then the global ones; one key each.
+        // The screen's own bindings, as many as fit, then the global ones (help and quit),
+        // which always show; one key each.
         let contexts = self.contexts();
         let own: Vec<Context> = contexts
             .iter()
             .copied()
             .filter(|c| *c != Context::Global)
             .collect();
-        let mut hints = self.keymap.hints(&own);
-        if contexts.contains(&Context::Global) {
-            hints.extend(self.keymap.hints(&[Context::Global]));
-        }
         let skip = [
             "up",
             "down",
@@ -341,19 +338,31 @@ impl<'d> Shell<'d> {
             "yes",
             "no",
         ];
-        let mut seen = std::collections::HashSet::new();
+        let items = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<String> {
+            hints
+                .into_iter()
+                .filter(|(_, d)| !skip.contains(d))
+                .map(|(k, d)| format!(" {} {d} ", k.first().map(String::as_str).unwrap_or("")))
+                .collect()
+        };
+        let global: String = if contexts.contains(&Context::Global) {
+            items(self.keymap.hints(&[Context::Global])).concat()
+        } else {
+            String::new()
+        };
+        let room = (footer.width as usize).saturating_sub(width(&global));
         let mut line = String::new();
-        for (k, d) in hints
-            .iter()
-            .filter(|(_, d)| !skip.contains(d) && seen.insert(*d))
-        {
-            let first = k.first().map(String::as_str).unwrap_or("");
-            let item = format!(" {first} {d} ");
-            if width(&line) + width(&item) > footer.width as usize {
+        let mut seen = std::collections::HashSet::new();
+        for item in items(self.keymap.hints(&own)) {
+            if !seen.insert(item.clone()) {
+                continue;
+            }
+            if width(&line) + width(&item) > room {
                 break;
             }
             line.push_str(&item);
         }
+        line.push_str(&global);
         frame.render_widget(
             Paragraph::new(Span::styled(
                 fit(&line, footer.width as usize),

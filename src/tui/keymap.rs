@@ -37,6 +37,8 @@ pub enum Action {
     Done,
     Revoke,
     SwitchList,
+    Show,
+    Toggle,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -62,6 +64,8 @@ pub enum Context {
     SignIn,
     /// Typing a search in the manager's list.
     Search,
+    /// A certificate's QR code on screen.
+    Certificate,
 }
 
 #[derive(Debug)]
@@ -176,7 +180,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         Action::Back,
         "back",
         "back",
-        &[Form, ManagerDetail, Citizen],
+        &[Form, ManagerDetail, Citizen, Certificate],
         &["esc"],
     ),
     (Action::Up, "up", "up", &[List, Form], &["up", "k"]),
@@ -227,24 +231,12 @@ const DEFAULTS: &[DefaultBinding] = &[
     (
         Action::Record,
         "record",
-        "record injection",
+        "record dose",
         &[ManagerDetail],
         &["a"],
     ),
-    (
-        Action::Edit,
-        "edit",
-        "edit injection",
-        &[ManagerDetail],
-        &["e"],
-    ),
-    (
-        Action::Void,
-        "void",
-        "void injection",
-        &[ManagerDetail],
-        &["x"],
-    ),
+    (Action::Edit, "edit", "edit dose", &[ManagerDetail], &["e"]),
+    (Action::Void, "void", "void dose", &[ManagerDetail], &["x"]),
     (
         Action::Issue,
         "issue",
@@ -261,13 +253,6 @@ const DEFAULTS: &[DefaultBinding] = &[
         &["tab"],
     ),
     (
-        Action::Revoke,
-        "revoke",
-        "revoke certificate",
-        &[Issuer],
-        &["x"],
-    ),
-    (
         Action::Apply,
         "apply",
         "apply for certificate",
@@ -280,6 +265,27 @@ const DEFAULTS: &[DefaultBinding] = &[
         "cancel application",
         &[Citizen],
         &["c"],
+    ),
+    (
+        Action::Show,
+        "show",
+        "show certificate",
+        &[Citizen, Issuer],
+        &["v"],
+    ),
+    (
+        Action::Toggle,
+        "toggle",
+        "text / QR code",
+        &[Certificate],
+        &["t"],
+    ),
+    (
+        Action::Revoke,
+        "revoke",
+        "revoke certificate",
+        &[Issuer],
+        &["x"],
     ),
     (Action::Yes, "yes", "yes", &[Confirm], &["y", "enter"]),
     (Action::No, "no", "no", &[Confirm], &["n", "esc"]),

@@ -11,6 +11,7 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::qrview::QrView;
 use crate::tui::widgets::{fit, local_date, local_time};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
@@ -40,6 +41,8 @@ struct Page {
     selected: usize,
     /// The application a "cancel?" question is about.
     confirm_cancel: Option<i64>,
+    /// The certificate shown as a QR code.
+    qr: Option<QrView>,
     delayed: bool,
 }
 
@@ -85,6 +88,7 @@ impl CitizenScreen {
                     applications: vec![],
                     selected: 0,
                     confirm_cancel: None,
+                    qr: None,
                     delayed: false,
                 };
                 page.load(cx);
@@ -159,6 +163,39 @@ impl Page {
             Err(e) => cx.error(&e),
         }
         self.load(cx);
+    }
+
+    fn show(&mut self, cx: &mut Cx<'_>) {
+        let Some((inj, Some(a))) = self.current() else {
+            return cx.fail("There is no certificate for this dose yet.");
+        };
+        let (Some(hc1), "ISSUED" | "REVOKED") = (&a.certificate, a.status.as_str()) else {
+            return cx.fail("There is no certificate for this dose yet.");
+        };
+        let c = &self.citizen;
+        let mut about = vec![
+            format!(
+                " {}   born {}",
+                display_name(&c.family_name, &c.given_name),
+                c.birth_date
+            ),
+            format!(
+                " {} dose {}/{} given {}",
+                cx.desk.catalogue().name_of(&inj.product),
+                inj.dose,
+                inj.series,
+                inj.date
+            ),
+            format!(
+                " valid until {}   {}",
+                a.expires_at.as_deref().map(local_date).unwrap_or_default(),
+                a.certificate_id.as_deref().unwrap_or_default()
+            ),
+        ];
+        if a.status == "REVOKED" {
+            about.push(" REVOKED: this certificate is no longer valid.".into());
+        }
+        self.qr = Some(QrView::new(about, hc1.clone()));
     }
 
     fn cancel(&mut self, cx: &mut Cx<'_>, application: i64) {
@@ -256,6 +293,10 @@ impl Page {
                         a.issued_at.as_deref().map(local_time).unwrap_or_default(),
                         a.expires_at.as_deref().map(local_date).unwrap_or_default()
                     )));
+                    text.push(Line::from(Span::styled(
+                        " Press v to show it as a QR code.",
+                        theme.muted(),
+                    )));
                 }
                 (_, Some(a)) if a.status == "REVOKED" => {
                     text.push(Line::from(vec![
@@ -324,6 +365,7 @@ impl Screen for CitizenScreen {
         match &self.state {
             State::SignIn(_) => vec![Context::SignIn],
             State::Page(p) if p.confirm_cancel.is_some() => vec![Context::Confirm],
+            State::Page(p) if p.qr.is_some() => vec![Context::Certificate],
             State::Page(_) => vec![Context::Citizen, Context::List],
         }
     }
@@ -345,6 +387,14 @@ impl Screen for CitizenScreen {
                 _ => {}
             },
             State::Page(page) => {
+                if let Some(view) = &mut page.qr {
+                    match action {
+                        Some(Action::Back) => page.qr = None,
+                        Some(Action::Toggle) => view.as_text = !view.as_text,
+                        _ => {}
+                    }
+                    return;
+                }
                 if let Some(app) = page.confirm_cancel {
                     match action {
                         Some(Action::Yes) => {
@@ -366,6 +416,7 @@ impl Screen for CitizenScreen {
                     Some(Action::Top) => page.selected = 0,
                     Some(Action::Bottom) => page.selected = last,
                     Some(Action::Apply) => page.apply(cx),
+                    Some(Action::Show) => page.show(cx),
                     Some(Action::Cancel) => match page.current() {
                         Some((_, Some(a))) if a.status == "APPLIED" => {
                             page.confirm_cancel = Some(a.application_id);
@@ -430,6 +481,10 @@ impl Screen for CitizenScreen {
             }
             State::Page(page) => {
                 page.render(frame, area, theme, &self.catalogue, &self.keys);
+                if let Some(view) = &page.qr {
+                    view.render(frame, area, theme);
+                    return None;
+                }
                 if page.confirm_cancel.is_some() {
                     let q = page
                         .current()

@@ -12,6 +12,7 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::qrview::QrView;
 use crate::tui::widgets::{cell, fit, local_time};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -39,6 +40,8 @@ pub struct IssuerScreen {
     revoke: Option<Form>,
     /// The revocation reason typed, waiting for "are you sure?".
     confirm_revoke: Option<String>,
+    /// A certificate shown as a QR code.
+    qr: Option<QrView>,
     catalogue: Catalogue,
     rows_shown: usize,
 }
@@ -58,6 +61,7 @@ impl IssuerScreen {
             recent_selected: 0,
             revoke: None,
             confirm_revoke: None,
+            qr: None,
             catalogue: cx.desk.catalogue().clone(),
             rows_shown: 10,
         };
@@ -88,6 +92,38 @@ impl IssuerScreen {
             .min(self.recent.len().saturating_sub(1));
         if self.recent.is_empty() {
             self.on_recent = false;
+        }
+    }
+
+    fn show(&mut self, cx: &mut Cx<'_>) {
+        let Some(r) = self.recent.get(self.recent_selected).cloned() else {
+            return;
+        };
+        match crate::store::issuance::certificate(cx.desk.conn(), &r.uvci) {
+            Ok(Some(c)) => match c.payload {
+                Some(hc1) => {
+                    let mut about = vec![
+                        format!(" {}", r.name),
+                        format!(
+                            " issued {} · valid until {}",
+                            local_time(&c.issued_at),
+                            local_time(&c.expires_at)
+                        ),
+                        format!(" {}", c.uvci),
+                    ];
+                    if let Some(at) = &c.revoked_at {
+                        about.push(format!(
+                            " REVOKED {}: {}",
+                            local_time(at),
+                            c.revocation_reason.unwrap_or_default()
+                        ));
+                    }
+                    self.qr = Some(QrView::new(about, hc1));
+                }
+                None => cx.fail("This certificate was issued before signing; it has no QR code."),
+            },
+            Ok(None) => cx.fail("This certificate is no longer on record."),
+            Err(e) => cx.error(&e.into()),
         }
     }
 
@@ -164,7 +200,9 @@ impl IssuerScreen {
 
 impl Screen for IssuerScreen {
     fn contexts(&self) -> Vec<Context> {
-        if self.confirm_revoke.is_some() {
+        if self.qr.is_some() {
+            vec![Context::Certificate]
+        } else if self.confirm_revoke.is_some() {
             vec![Context::Confirm]
         } else if self.reject.is_some() || self.revoke.is_some() {
             vec![Context::Form]
@@ -185,6 +223,14 @@ impl Screen for IssuerScreen {
     }
 
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        if let Some(view) = &mut self.qr {
+            match action {
+                Some(Action::Back) => self.qr = None,
+                Some(Action::Toggle) => view.as_text = !view.as_text,
+                _ => {}
+            }
+            return;
+        }
         if let Some(reason) = self.confirm_revoke.clone() {
             match action {
                 Some(Action::Yes) => {
@@ -233,6 +279,7 @@ impl Screen for IssuerScreen {
                 Some(Action::Issue | Action::Reject) => {
                     cx.fail("Press Tab to go back to the queue first.");
                 }
+                Some(Action::Show) => self.show(cx),
                 _ => {}
             }
             return;
@@ -277,7 +324,7 @@ impl Screen for IssuerScreen {
                 cx.fail("The queue is empty.");
             }
             Some(Action::SwitchList) if !self.recent.is_empty() => self.on_recent = true,
-            Some(Action::Revoke) => {
+            Some(Action::Revoke | Action::Show) => {
                 cx.fail("Press Tab to choose a certificate among the recently issued ones.");
             }
             _ => {}
@@ -301,6 +348,10 @@ impl Screen for IssuerScreen {
         self.render_queue(frame, queue, theme);
         self.render_detail(frame, detail, theme);
         self.render_recent(frame, recent, theme);
+        if let Some(view) = &self.qr {
+            view.render(frame, area, theme);
+            return None;
+        }
         if let Some(form) = &self.revoke {
             let w = area.width.min(76);
             let r = centered(area, w, form.height(w) + 2);

@@ -3,6 +3,7 @@
 pub mod field;
 pub mod form;
 pub mod popup;
+pub mod qrview;
 
 use unicode_width::UnicodeWidthStr;
 

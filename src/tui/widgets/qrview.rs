@@ -1,0 +1,99 @@
+//! A certificate shown as its QR code, with the holder, dose and validity beside it. When the
+//! terminal is too small for the code it says what size it needs and offers the text form.
+
+use super::{fit, wrap};
+use crate::cert::qr;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub struct QrView {
+    /// Lines about the certificate: holder, dose, dates, id.
+    pub about: Vec<String>,
+    pub hc1: String,
+    /// Show the `HC1:` text instead of the code.
+    pub as_text: bool,
+}
+
+impl QrView {
+    pub fn new(about: Vec<String>, hc1: String) -> QrView {
+        QrView {
+            about,
+            hc1,
+            as_text: false,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        super::clear_for_popup(frame, area);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(" Certificate ", theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines: Vec<Line<'_>> = self
+            .about
+            .iter()
+            .map(|l| Line::raw(fit(l, inner.width as usize)))
+            .collect();
+        let code = match qr::encode(&self.hc1) {
+            Ok(code) => code,
+            Err(e) => {
+                lines.push(Line::from(Span::styled(
+                    format!("No QR code: {e}"),
+                    theme.error(),
+                )));
+                frame.render_widget(Paragraph::new(lines), inner);
+                return;
+            }
+        };
+        let (cols, rows) = code.cells();
+        let room = inner.height.saturating_sub(lines.len() as u16 + 2);
+        if self.as_text || cols > inner.width || rows > room {
+            if !self.as_text {
+                lines.push(Line::raw(""));
+                for l in wrap(
+                    &format!(
+                        "The QR code needs {cols} columns and {} rows; this terminal gives {}x{}. \
+                         Enlarge the window, or press t to show the certificate as text.",
+                        rows + lines.len() as u16 + 3,
+                        frame.area().width,
+                        frame.area().height
+                    ),
+                    inner.width as usize,
+                ) {
+                    lines.push(Line::from(Span::styled(l, theme.accent())));
+                }
+            } else {
+                lines.push(Line::raw(""));
+                for l in wrap(&self.hc1, inner.width as usize) {
+                    lines.push(Line::raw(l));
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::from(Span::styled(
+                "t text / code · Esc close",
+                theme.muted(),
+            )));
+            frame.render_widget(Paragraph::new(lines), inner);
+            return;
+        }
+        let pad = (inner.width - cols) / 2;
+        let block_style = Style::new().fg(Color::White).bg(Color::Black);
+        lines.push(Line::raw(""));
+        for l in code.terminal_lines() {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(pad as usize)),
+                Span::styled(l, block_style),
+            ]));
+        }
+        lines.push(Line::from(Span::styled(
+            fit("t text / code · Esc close", inner.width as usize),
+            theme.muted(),
+        )));
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
