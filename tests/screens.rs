@@ -1124,3 +1124,37 @@ fn the_citizen_sees_the_certificate_as_a_qr_code_or_what_size_it_needs() {
     esc(&mut c);
     assert_hides(&seen(&mut c), "The QR code needs");
 }
+
+#[test]
+fn the_manager_edits_the_machine_readable_name() {
+    let td = demo();
+    let mut m = manager_on_kim(&td.desk);
+    char_key(&mut m, 'u');
+    assert_shows(&seen(&mut m), "Edit 김 민준");
+    // Family name, given name, family MRZ, then the given name's MRZ.
+    for _ in 0..3 {
+        tab(&mut m);
+    }
+    clear_field(&mut m);
+    type_text(&mut m, "MIN1");
+    enter(&mut m);
+    let s = seen(&mut m);
+    assert_shows(&s, "given_name_icao: '1' is not allowed");
+    // The refused field has the focus, with what was typed.
+    clear_field(&mut m);
+    type_text(&mut m, "min jun");
+    enter(&mut m);
+    let s = seen(&mut m);
+    assert_shows(&s, "Saved the citizen's details");
+    assert_shows(&s, "machine-readable: KIM / MIN<JUN");
+    let gnt: String = td
+        .desk
+        .conn()
+        .query_row(
+            "SELECT given_name_icao FROM citizens WHERE resident_id = ?1",
+            [KIM],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(gnt, "MIN<JUN");
+}

@@ -39,6 +39,7 @@ pub enum Action {
     SwitchList,
     Show,
     Toggle,
+    EditCitizen,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -265,6 +266,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         "cancel application",
         &[Citizen],
         &["c"],
+    ),
+    (
+        Action::EditCitizen,
+        "edit_citizen",
+        "edit citizen",
+        &[ManagerDetail],
+        &["u"],
     ),
     (
         Action::Show,

@@ -251,3 +251,40 @@ pub fn submit_void(
         commands::void_injection(ctx, &s, &current, Some(row.version), reason)
     })
 }
+
+/// The edit form of a registered citizen: names, their machine-readable forms, birth date.
+pub fn edit_citizen(citizen: &CitizenRow) -> Form {
+    let d = &citizen.details;
+    let mut birth = FormField::text("birth_date", "Date of birth", &d.birth_date.to_string(), 10);
+    birth.placeholder = Some("YYYY-MM-DD, YYYY-MM or YYYY".into());
+    let mut form = Form::new(
+        format!("Edit {}", d.display_name()),
+        vec![
+            FormField::text("family_name", "Family name", &d.family_name, 80),
+            FormField::text("given_name", "Given name", &d.given_name, 80),
+            FormField::text("family_name_icao", "Family (MRZ)", &d.family_name_icao, 80),
+            FormField::text("given_name_icao", "Given (MRZ)", &d.given_name_icao, 80),
+            birth,
+        ],
+    );
+    suggest_icao(&mut form);
+    form
+}
+
+pub fn submit_edit_citizen(
+    desk: &Desk,
+    form: &Form,
+    citizen: &CitizenRow,
+    actor: &str,
+) -> Result<(), AppError> {
+    let s = desk.stamp(actor);
+    let birth = BirthDate::parse("birth_date", &form.value("birth_date"), s.today())?;
+    let details = CitizenDetails::new(
+        &form.value("family_name"),
+        &form.value("given_name"),
+        optional(&form.value("family_name_icao")),
+        optional(&form.value("given_name_icao")),
+        birth,
+    )?;
+    desk.run(|ctx| commands::update_citizen(ctx, &s, citizen, details))
+}

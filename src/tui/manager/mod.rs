@@ -22,6 +22,7 @@ use ratatui::layout::{Position, Rect};
 
 enum FormKind {
     Register,
+    EditCitizen,
     Record,
     Edit(InjectionRow),
     Void(InjectionRow),
@@ -112,6 +113,16 @@ impl ManagerScreen {
                 }
                 Err(e) => Self::show_error(form, cx, e),
             },
+            FormKind::EditCitizen => {
+                let Some(d) = &self.detail else { return };
+                match forms::submit_edit_citizen(cx.desk, form, &d.citizen, &actor) {
+                    Ok(()) => {
+                        cx.ok("Saved the citizen's details");
+                        self.form = None;
+                    }
+                    Err(e) => Self::show_error(form, cx, e),
+                }
+            }
             FormKind::Record => {
                 let Some(d) = &self.detail else { return };
                 match forms::submit_record(cx.desk, form, &d.citizen, &actor) {
@@ -244,6 +255,9 @@ impl ManagerScreen {
             Some(Action::PageDown) => d.selected = (d.selected + 5).min(last),
             Some(Action::Top) => d.selected = 0,
             Some(Action::Bottom) => d.selected = last,
+            Some(Action::EditCitizen) => {
+                self.form = Some((FormKind::EditCitizen, forms::edit_citizen(&d.citizen)));
+            }
             Some(Action::Record) => {
                 self.series_typed = false;
                 let form =
