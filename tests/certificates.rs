@@ -250,3 +250,14 @@ fn a_revoked_certificate_shows_revoked_and_fails_verification_here() {
     let check = vaxdesk::app::queries::rebuild_views(&t.desk, false).unwrap();
     assert!(check.differences.is_empty(), "{:?}", check.differences);
 }
+
+#[test]
+fn the_bundled_schema_is_the_shared_one() {
+    let bundled = include_str!("../assets/dcc-schema-1.3.3.json");
+    let shared = std::fs::read_to_string("../shared/reference/dcc/schema/DCC.combined-schema.json")
+        .expect("the shared reference is at ../shared");
+    assert_eq!(
+        bundled, shared,
+        "assets/dcc-schema-1.3.3.json must be a verbatim copy"
+    );
+}

@@ -102,8 +102,22 @@ impl IssuerScreen {
         match crate::store::issuance::certificate(cx.desk.conn(), &r.uvci) {
             Ok(Some(c)) => match c.payload {
                 Some(hc1) => {
+                    let dose = crate::store::vaccination::injection(cx.desk.conn(), c.injection_id)
+                        .ok()
+                        .flatten()
+                        .map(|i| {
+                            format!(
+                                " {} dose {}/{} given {}",
+                                self.catalogue.name_of(&i.details.product),
+                                i.details.dose,
+                                i.details.series,
+                                i.details.date
+                            )
+                        })
+                        .unwrap_or_default();
                     let mut about = vec![
                         format!(" {}", r.name),
+                        dose,
                         format!(
                             " issued {} · valid until {}",
                             local_time(&c.issued_at),
