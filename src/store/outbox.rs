@@ -42,16 +42,17 @@ pub fn rows_after(conn: &Connection, after: i64, limit: i64) -> rusqlite::Result
     let mut stmt = conn.prepare_cached(
         "SELECT seq, type, actor, at, data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
-    stmt.query_map(params![after, limit], |r| {
-        Ok(LogRow {
-            seq: r.get(0)?,
-            type_name: r.get(1)?,
-            actor: r.get(2)?,
-            at: r.get(3)?,
-            data: r.get(4)?,
-        })
-    })?
-    .collect()
+    stmt.query_map(params![after, limit], log_row)?.collect()
+}
+
+fn log_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
+    Ok(LogRow {
+        seq: r.get(0)?,
+        type_name: r.get(1)?,
+        actor: r.get(2)?,
+        at: r.get(3)?,
+        data: r.get(4)?,
+    })
 }
 
 /// An event that could not be read back: the log is damaged.
@@ -92,15 +93,7 @@ pub fn events_between(
          WHERE seq > ?1 AND seq <= ?2 {filter} ORDER BY seq LIMIT ?3"
     ))?;
     let rows = stmt
-        .query_map(params![after, upto, limit], |r| {
-            Ok(LogRow {
-                seq: r.get(0)?,
-                type_name: r.get(1)?,
-                actor: r.get(2)?,
-                at: r.get(3)?,
-                data: r.get(4)?,
-            })
-        })?
+        .query_map(params![after, upto, limit], log_row)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(decode).collect()
 }

@@ -203,6 +203,19 @@ pub fn submit_record(
     Ok(dose)
 }
 
+/// The injection as it is now, inside the command's transaction: the version the form was
+/// opened with is then checked against it, so a change made meanwhile is refused.
+fn reread(ctx: &crate::app::Ctx<'_>, row: &InjectionRow) -> Result<InjectionRow, AppError> {
+    crate::store::vaccination::injection(ctx.conn, row.id)?.ok_or_else(|| {
+        Refusal::new(
+            crate::domain::Rule::NotFound,
+            "injection",
+            "this injection is gone",
+        )
+        .into()
+    })
+}
+
 pub fn submit_edit(
     desk: &Desk,
     form: &Form,
@@ -213,14 +226,7 @@ pub fn submit_edit(
     let dose = d.dose;
     let s = desk.stamp(actor);
     desk.run(|ctx| {
-        // Re-read inside the transaction; the version check refuses a change made meanwhile.
-        let current = crate::store::vaccination::injection(ctx.conn, row.id)?.ok_or_else(|| {
-            Refusal::new(
-                crate::domain::Rule::NotFound,
-                "injection",
-                "this injection is gone",
-            )
-        })?;
+        let current = reread(ctx, row)?;
         commands::update_injection(ctx, &s, &current, Some(row.version), d)
     })?;
     Ok(dose)
@@ -241,13 +247,7 @@ pub fn submit_void(
 ) -> Result<(), AppError> {
     let s = desk.stamp(actor);
     desk.run(|ctx| {
-        let current = crate::store::vaccination::injection(ctx.conn, row.id)?.ok_or_else(|| {
-            Refusal::new(
-                crate::domain::Rule::NotFound,
-                "injection",
-                "this injection is gone",
-            )
-        })?;
+        let current = reread(ctx, row)?;
         commands::void_injection(ctx, &s, &current, Some(row.version), reason)
     })
 }
