@@ -44,17 +44,23 @@ fn optional(v: &str) -> Option<&str> {
     (!v.is_empty()).then_some(v)
 }
 
-pub fn submit_register(desk: &Desk, form: &Form, actor: &str) -> Result<(i64, String), AppError> {
-    let s = desk.stamp(actor);
-    let id = ResidentId::parse("id", &form.value("id"))?;
+/// The citizen's details as typed in the register or edit form; an empty MRZ field takes
+/// the suggestion.
+fn citizen_details(form: &Form, s: &crate::app::Stamp) -> Result<CitizenDetails, Refusal> {
     let birth = BirthDate::parse("birth_date", &form.value("birth_date"), s.today())?;
-    let details = CitizenDetails::new(
+    CitizenDetails::new(
         &form.value("family_name"),
         &form.value("given_name"),
         optional(&form.value("family_name_icao")),
         optional(&form.value("given_name_icao")),
         birth,
-    )?;
+    )
+}
+
+pub fn submit_register(desk: &Desk, form: &Form, actor: &str) -> Result<(i64, String), AppError> {
+    let s = desk.stamp(actor);
+    let id = ResidentId::parse("id", &form.value("id"))?;
+    let details = citizen_details(form, &s)?;
     let name = details.display_name();
     let citizen = desk.run(|ctx| commands::register_citizen(ctx, &s, &id, details))?;
     Ok((citizen, name))
@@ -278,13 +284,6 @@ pub fn submit_edit_citizen(
     actor: &str,
 ) -> Result<(), AppError> {
     let s = desk.stamp(actor);
-    let birth = BirthDate::parse("birth_date", &form.value("birth_date"), s.today())?;
-    let details = CitizenDetails::new(
-        &form.value("family_name"),
-        &form.value("given_name"),
-        optional(&form.value("family_name_icao")),
-        optional(&form.value("given_name_icao")),
-        birth,
-    )?;
+    let details = citizen_details(form, &s)?;
     desk.run(|ctx| commands::update_citizen(ctx, &s, citizen, details))
 }
