@@ -222,6 +222,49 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE view_applications ADD COLUMN certificate TEXT;
     "#,
+    // 8: staff accounts, sign-in throttling shared by every desk, and the audit log.
+    r#"
+    CREATE TABLE staff (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        role       TEXT NOT NULL CHECK (role IN ('MANAGER', 'ISSUER')),
+        passphrase TEXT NOT NULL,
+        disabled   INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+
+    -- One row per account ('staff:NAME') or kiosk id ('citizen:' + keyed hash of the id).
+    CREATE TABLE sign_in_throttle (
+        subject      TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL CHECK (failures >= 0),
+        next_attempt TEXT,
+        locked_until TEXT
+    ) STRICT;
+
+    -- Append-only; each row carries the SHA-256 of the row before it.
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        host      TEXT NOT NULL,
+        terminal  TEXT NOT NULL,
+        process   INTEGER NOT NULL,
+        action    TEXT NOT NULL,
+        citizen   INTEGER,
+        result    TEXT NOT NULL,
+        detail    TEXT,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_by_citizen ON audit_log (citizen, seq) WHERE citizen IS NOT NULL;
+    CREATE INDEX audit_by_actor ON audit_log (actor, seq);
+    CREATE INDEX audit_by_time ON audit_log (at, seq);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
 ];
 
 /// The schema version this binary writes.
