@@ -86,7 +86,14 @@ fn now() -> DateTime<Utc> {
 
 fn open_desk(path: &Path) -> Res<Desk> {
     let clock = Arc::new(FixedClock::new(now()));
-    Ok(Desk::open(path, Config::default(), clock, Faults::none())?)
+    let ids = vaxdesk::privacy::IdKeys::load_or_create(&path.with_extension("keys"))?;
+    Ok(Desk::open(
+        path,
+        ids,
+        Config::default(),
+        clock,
+        Faults::none(),
+    )?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,7 +235,7 @@ fn raw_insert(conn: &Connection, rows: &RawRows) -> rusqlite::Result<()> {
 
 fn raw_insert_rows(c: &Connection, rows: &RawRows) -> rusqlite::Result<()> {
     let mut citizen = c.prepare(
-        "INSERT INTO citizens (resident_id, family_name, given_name, family_name_icao,
+        "INSERT INTO citizens (id_lookup, family_name, given_name, family_name_icao,
              given_name_icao, birth_date, sort_name, registered_at, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
@@ -257,7 +264,7 @@ const EXTRA_TABLES: &[(&str, &str)] = &[
     ("events", "type, aggregate, actor, at, data"),
     (
         "view_citizens",
-        "citizen_id, resident_id, family_name, given_name, birth_date, last_change",
+        "citizen_id, id_lookup, family_name, given_name, birth_date, last_change, masked_id",
     ),
     (
         "view_injections",
@@ -409,14 +416,12 @@ fn bench_seed_import(dir: &Path, citizens: usize) -> Res<Desk> {
 
 fn bench_apply(desk: &Desk, ops: usize) -> Res<()> {
     let conn = desk.conn();
-    let targets: Vec<(i64, ResidentId)> = conn
+    let targets: Vec<(i64, i64)> = conn
         .prepare(
-            "SELECT i.id, c.resident_id FROM injections i JOIN citizens c ON c.id = i.citizen_id
+            "SELECT i.id, i.citizen_id FROM injections i
              WHERE i.status = 'ADMINISTERED' ORDER BY i.id LIMIT ?1",
         )?
-        .query_map([ops as i64], |r| {
-            Ok((r.get(0)?, ResidentId::from_stored(r.get(1)?)))
-        })?
+        .query_map([ops as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     assert_eq!(targets.len(), ops, "not enough seeded injections");
     conn.execute_batch(
@@ -425,10 +430,10 @@ fn bench_apply(desk: &Desk, ops: usize) -> Res<()> {
 
     let mut apply = Vec::with_capacity(ops);
     let mut bare = Vec::with_capacity(ops);
-    for (injection, resident_id) in &targets {
+    for (injection, citizen_id) in &targets {
         let t = Instant::now();
         desk.run(|ctx| {
-            let citizen = commands::find_citizen(ctx, resident_id)?;
+            let citizen = commands::citizen_by_id(ctx, *citizen_id)?;
             let s = Stamp {
                 actor: format!("citizen#{}", citizen.id),
                 at: desk.now(),
@@ -440,7 +445,7 @@ fn bench_apply(desk: &Desk, ops: usize) -> Res<()> {
         let t = Instant::now();
         store::immediate(conn, |c| {
             c.prepare_cached("INSERT INTO bench_scratch (v) VALUES (?1)")?
-                .execute([resident_id.as_str()])
+                .execute([citizen_id.to_string()])
         })?;
         bare.push(t.elapsed());
     }

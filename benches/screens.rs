@@ -101,7 +101,14 @@ fn open_desk(path: &Path) -> Res<Desk> {
         .single()
         .ok_or("bad time")?;
     let clock = Arc::new(FixedClock::new(now));
-    Ok(Desk::open(path, Config::default(), clock, Faults::none())?)
+    let ids = vaxdesk::privacy::IdKeys::generate();
+    Ok(Desk::open(
+        path,
+        ids,
+        Config::default(),
+        clock,
+        Faults::none(),
+    )?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,10 +369,10 @@ fn fill(path: &Path, n: usize, names: &Names) -> Res<Filled> {
     conn.pragma_update(None, "cache_size", -1_048_576)?; // 1 GiB while filling
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let mut citizen = conn.prepare(
-        "INSERT INTO citizens (id, resident_id, family_name, given_name, family_name_icao,
+        "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
              given_name_icao, birth_date, sort_name, compact_name, registered_at, updated_at,
-             updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9, 'manager:bench')",
+             updated_by, masked_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9, 'manager:bench', ?11)",
     )?;
     let mut injection = conn.prepare(
         "INSERT INTO injections (id, citizen_id, product, dose, series, given_on, lot, country,
@@ -408,6 +415,7 @@ fn fill(path: &Path, n: usize, names: &Names) -> Res<Filled> {
             name.sort_name,
             registered,
             vaccination::compact_name(&name.sort_name),
+            format!("M{:03}****", id % 1000),
         ])?;
         if (h >> 8).is_multiple_of(5) {
             let day1 = vaccinated0 + Days::days(((h >> 16) % 200) as i64);

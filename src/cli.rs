@@ -41,6 +41,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// The keys folder: signing keys and the resident-id key [default: keys (demo-keys with
+    /// --demo) in the user's data directory]
+    #[arg(long, global = true, env = "VAXDESK_KEYS", value_name = "DIR")]
+    pub keys: Option<PathBuf>,
+
     /// The configuration file [default: config.toml in the user's config directory]
     #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -9,5 +9,6 @@ pub mod bus;
 pub mod cert;
 pub mod config;
 pub mod domain;
+pub mod privacy;
 pub mod store;
 pub mod tui;

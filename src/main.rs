@@ -16,6 +16,7 @@ use vaxdesk::cert::keys::{KeyError, KeyStore};
 use vaxdesk::cert::{Input, TrustStore};
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, ResidentId, SystemClock};
+use vaxdesk::privacy::IdKeys;
 use vaxdesk::store::issuance;
 use vaxdesk::tui::app::Role;
 use vaxdesk::tui::keymap::Keymap;
@@ -151,19 +152,18 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
 
 /// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
 fn verify(
-    paths: Option<&Paths>,
+    keys_dir: Option<&Path>,
     db: Option<&Path>,
-    demo: bool,
     trust: &[PathBuf],
     at: Option<chrono::DateTime<chrono::Utc>>,
     json: bool,
     input: &str,
 ) -> Result<ExitCode, Failure> {
-    let store = match paths {
+    let store = match keys_dir {
         _ if !trust.is_empty() => {
             TrustStore::from_files(trust).map_err(|e| Failure(format!("--trust {e}")))?
         }
-        Some(paths) => TrustStore::desk_signers(&paths.keys_dir(demo))?,
+        Some(dir) => TrustStore::desk_signers(dir)?,
         None => {
             return Err(Failure(
                 "there are no trusted signer certificates (no data directory); pass --trust PEM_FILE"
@@ -220,7 +220,7 @@ fn cert_export(desk: &Desk, keys_dir: Option<&Path>, request: &Export<'_>) -> Re
     let row = issuance::certificate_for_injection(desk.conn(), injection.id)?.ok_or_else(|| {
         Failure(format!(
             "no certificate has been issued for dose {dose} of {}",
-            citizen.resident_id
+            citizen.masked_id
         ))
     })?;
     let hc1 = row.payload.clone().ok_or_else(|| {
@@ -257,8 +257,7 @@ fn cert_export(desk: &Desk, keys_dir: Option<&Path>, request: &Export<'_>) -> Re
                     row.uvci
                 )));
             }
-            let value =
-                report::certificate_json(&citizen.resident_id.to_string(), dose, &row, &check);
+            let value = report::certificate_json(id.as_str(), dose, &row, &check);
             let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into());
             format!("{text}\n").into_bytes()
         }
@@ -295,7 +294,7 @@ fn cert_export(desk: &Desk, keys_dir: Option<&Path>, request: &Export<'_>) -> Re
             eprintln!(
                 "Wrote certificate {} (dose {dose} of {}) to {}.",
                 row.uvci,
-                citizen.resident_id,
+                citizen.masked_id,
                 path.display()
             );
         }
@@ -350,6 +349,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let paths = Paths::discover();
+    let keys_dir: Option<PathBuf> = cli
+        .keys
+        .clone()
+        .or_else(|| paths.as_ref().map(|p| p.keys_dir(cli.demo)));
     // Verifying reads no database and no configuration.
     if let Some(Command::Verify {
         trust,
@@ -359,15 +362,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }) = &cli.command
     {
         let db = database_path(&cli, paths.as_ref());
-        return verify(
-            paths.as_ref(),
-            db.as_deref(),
-            cli.demo,
-            trust,
-            *at,
-            *json,
-            input,
-        );
+        return verify(keys_dir.as_deref(), db.as_deref(), trust, *at, *json, input);
     }
     let (config, config_path) = match (&cli.config, &paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
@@ -383,7 +378,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::new(&config.colours, no_color)
         .map_err(|e| Failure(format!("config {config_path}: {e}")))?;
-    let keys = paths.as_ref().map(|p| KeyStore::new(p.keys_dir(cli.demo)));
+    let keys = keys_dir.as_ref().map(KeyStore::new);
     if let Some(Command::Keys { action }) = &cli.command {
         let keys = keys
             .as_ref()
@@ -404,7 +399,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         init_log(log_dir.as_deref().unwrap_or_else(|| Path::new(".")));
     }
     let now = clock()?.now();
-    let mut desk = Desk::open(&db, config, clock()?, Faults::from_env())?;
+    // One resident-id key per keys folder, demo or not: a database is bound to the key that
+    // sealed its ids, whichever flags later open it.
+    let ids_dir = cli
+        .keys
+        .clone()
+        .or_else(|| paths.as_ref().map(|p| p.keys_dir(false)))
+        .ok_or_else(|| {
+            Failure("cannot find a folder for the keys; give one with --keys DIR".into())
+        })?;
+    let ids = IdKeys::load_or_create(&ids_dir)?;
+    let mut desk = Desk::open(&db, ids, config, clock()?, Faults::from_env())?;
     if let Some(keys) = &keys {
         if cli.demo && !keys.has_keys() {
             let signer = keys.init(&desk.config().country, now)?;
@@ -446,7 +451,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let id = ResidentId::parse("--citizen", &citizen)?;
             let status = queries::status(&desk, &id)?;
             if json {
-                report::status_json(&status)?;
+                report::status_json(&id, &status)?;
             } else {
                 report::status_text(&desk, &status);
             }
@@ -481,7 +486,6 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     out,
                 },
         } => {
-            let keys_dir = paths.as_ref().map(|p| p.keys_dir(cli.demo));
             let request = Export {
                 citizen: &citizen,
                 dose,

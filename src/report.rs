@@ -9,7 +9,8 @@ use vaxdesk::app::{AppError, Desk, queries};
 use vaxdesk::bus::DispatchReport;
 use vaxdesk::cert::verify::{kid_text, time_text};
 use vaxdesk::cert::{Step, Verification};
-use vaxdesk::domain::citizen::{display_name, mask};
+use vaxdesk::domain::ResidentId;
+use vaxdesk::domain::citizen::display_name;
 use vaxdesk::store::issuance::CertificateRow;
 
 /// Pads to a display width (Korean characters are two columns wide).
@@ -47,10 +48,11 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn status_json(s: &Status) -> Result<(), AppError> {
+/// `id` is the id the caller asked about (the database keeps only its sealed form).
+pub fn status_json(id: &ResidentId, s: &Status) -> Result<(), AppError> {
     let value = serde_json::json!({
         "citizen": {
-            "id": s.citizen.resident_id,
+            "id": id.as_str(),
             "family_name": s.citizen.family_name,
             "given_name": s.citizen.given_name,
             "birth_date": s.citizen.birth_date,
@@ -81,7 +83,7 @@ pub fn status_text(desk: &Desk, s: &Status) {
     println!(
         "{}  {}  born {}",
         display_name(&c.family_name, &c.given_name),
-        mask(&c.resident_id),
+        c.masked_id,
         c.birth_date
     );
     println!();
@@ -148,7 +150,7 @@ pub fn queue_text(items: &[QueueItem]) {
             vec![
                 q.applied_at.clone(),
                 q.name.clone(),
-                mask(&q.citizen),
+                q.citizen.clone(),
                 q.product_name.clone(),
                 format!("{}/{}", q.dose, q.series),
                 q.date.clone(),

@@ -7,6 +7,7 @@ mod support;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use support::*;
+use vaxdesk::domain::citizen::mask;
 
 const KIM: &str = "900101-1234567";
 
@@ -248,9 +249,9 @@ fn queue_json_lists_pending_requests_oldest_first() {
     assert_eq!(
         order,
         [
-            (ids[1].as_str(), "2026-11-24T00:00:00Z"),
-            (ids[0].as_str(), "2026-11-24T01:00:00Z"),
-            (ids[2].as_str(), "2026-11-24T02:00:00Z"),
+            (mask(&ids[1]).as_str(), "2026-11-24T00:00:00Z"),
+            (mask(&ids[0]).as_str(), "2026-11-24T01:00:00Z"),
+            (mask(&ids[2]).as_str(), "2026-11-24T02:00:00Z"),
         ]
     );
 
@@ -275,7 +276,15 @@ fn events_json_and_after() {
     assert_eq!(all[0]["type"], "CitizenRegistered");
     assert_eq!(all[0]["actor"], "seed:kim.toml");
     assert_eq!(all[0]["at"], NOW);
-    assert_eq!(all[0]["data"]["resident_id"], KIM);
+    // Citizens travel by internal id, keyed hash and mask: never the resident id.
+    assert_eq!(all[0]["data"]["masked_id"], "900101-1******");
+    assert_eq!(all[0]["data"]["id_lookup"], desk.lookup(KIM).as_str());
+    assert!(all[0]["data"].get("resident_id").is_none(), "{}", all[0]);
+    let log = desk.run(&["events", "--json"]).ok().stdout;
+    assert!(
+        !log.contains("1234567"),
+        "the resident id leaked into the log:\n{log}"
+    );
     assert_eq!(count_type(&all, "InjectionRecorded"), 4);
     assert_eq!(count_type(&all, "ApplicationSubmitted"), 4);
     assert_eq!(count_type(&all, "CertificateIssued"), 1);
@@ -319,8 +328,8 @@ fn rebuild_views_detects_and_repairs_a_corrupted_view_row() {
             .execute(
                 "UPDATE view_applications SET status = 'ISSUED'
                  WHERE status = 'APPLIED' AND dose = 1 AND citizen_id =
-                     (SELECT citizen_id FROM view_citizens WHERE resident_id = ?1)",
-                [KIM],
+                     (SELECT citizen_id FROM view_citizens WHERE id_lookup = ?1)",
+                [desk.lookup(KIM)],
             )
             .expect("corrupt the view");
         assert_eq!(n, 1);
@@ -600,7 +609,8 @@ fn issuance_failures_delay_but_lose_nothing() {
     let q = array(&q);
     assert_eq!(q.len(), 100, "every application reaches the queue");
     let citizens: BTreeSet<&str> = q.iter().filter_map(|i| i["citizen"].as_str()).collect();
-    let expected: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let masked: Vec<String> = ids.iter().map(|id| mask(id)).collect();
+    let expected: BTreeSet<&str> = masked.iter().map(String::as_str).collect();
     assert_eq!(citizens, expected, "exactly one request per application");
 
     let r = desk.run(&["--config", "config.toml", "dispatch"]).ok();

@@ -46,7 +46,8 @@ fn people(first: usize, n: usize, with_apply: bool) -> String {
 fn check_all_present(desk: &Desk, ids: &BTreeSet<String>) {
     let events = desk.events();
     let registered = registered_set(&events);
-    assert_eq!(&registered, ids, "every citizen of both desks, once");
+    let expected: BTreeSet<String> = ids.iter().map(|id| desk.lookup(id)).collect();
+    assert_eq!(registered, expected, "every citizen of both desks, once");
     // A few of each through the status view.
     for id in ids.iter().step_by(37) {
         let s = desk.status(id);
@@ -135,7 +136,11 @@ fn two_desks_interleave_many_small_files_with_applications() {
         .iter()
         .filter_map(|q| q["citizen"].as_str().map(str::to_string))
         .collect();
-    assert_eq!(queued, ids);
+    let masked: BTreeSet<String> = ids
+        .iter()
+        .map(|id| vaxdesk::domain::citizen::mask(id))
+        .collect();
+    assert_eq!(queued, masked);
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn killed_seed_runs_keep_every_acknowledged_file() {
         assert_eq!(events.len(), registered.len(), "one event per file");
         for i in &acked {
             assert!(
-                registered.contains(&citizen(*i)),
+                registered.contains(&desk.lookup(&citizen(*i))),
                 "round {round}: {} was acknowledged but its citizen is missing",
                 files[*i]
             );

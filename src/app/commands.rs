@@ -20,7 +20,8 @@ fn emit(ctx: &Ctx<'_>, s: &Stamp, e: &Event) -> Result<i64, AppError> {
 fn citizen_facts(c: &CitizenRow) -> CitizenFacts {
     CitizenFacts {
         citizen: c.id,
-        resident_id: c.resident_id.as_str().to_string(),
+        id_lookup: c.id_lookup.clone(),
+        masked_id: c.masked_id.clone(),
         family_name: c.details.family_name.clone(),
         given_name: c.details.given_name.clone(),
         family_name_icao: c.details.family_name_icao.clone(),
@@ -45,9 +46,9 @@ fn injection_facts(id: i64, citizen: i64, d: &InjectionDetails, version: i64) ->
     }
 }
 
-/// Finds a registered citizen by resident id.
+/// Finds a registered citizen by resident id (an exact match through its keyed hash).
 pub fn find_citizen(ctx: &Ctx<'_>, id: &ResidentId) -> Result<CitizenRow, AppError> {
-    vaccination::citizen_by_resident_id(ctx.conn, id)?.ok_or_else(|| {
+    vaccination::citizen_by_lookup(ctx.conn, &ctx.ids.lookup(id))?.ok_or_else(|| {
         Refusal::new(
             Rule::NotFound,
             "citizen",
@@ -81,7 +82,7 @@ pub fn find_injection(
             "dose",
             format!(
                 "{} has no injection dose {dose} (that is not voided)",
-                citizen.resident_id
+                citizen.masked_id
             ),
         )
         .into()
@@ -100,7 +101,7 @@ pub fn find_application(
             "application",
             format!(
                 "no application for injection dose {} of {}",
-                injection.details.dose, citizen.resident_id
+                injection.details.dose, citizen.masked_id
             ),
         )
         .into()
@@ -113,7 +114,8 @@ pub fn register_citizen(
     id: &ResidentId,
     details: CitizenDetails,
 ) -> Result<i64, AppError> {
-    if vaccination::citizen_by_resident_id(ctx.conn, id)?.is_some() {
+    let at_rest = ctx.ids.at_rest(id);
+    if vaccination::citizen_by_lookup(ctx.conn, &at_rest.lookup)?.is_some() {
         return Err(Refusal::new(
             Rule::AlreadyExists,
             "id",
@@ -121,10 +123,12 @@ pub fn register_citizen(
         )
         .into());
     }
-    let citizen = vaccination::insert_citizen(ctx.conn, id, &details, &s.at_str(), &s.actor)?;
+    let citizen = vaccination::insert_citizen(ctx.conn, &at_rest, &details, &s.at_str(), &s.actor)?;
     let row = CitizenRow {
         id: citizen,
-        resident_id: id.clone(),
+        masked_id: at_rest.masked,
+        sealed_id: at_rest.sealed,
+        id_lookup: at_rest.lookup,
         details,
     };
     emit(ctx, s, &Event::CitizenRegistered(citizen_facts(&row)))?;
@@ -163,7 +167,7 @@ pub fn record_injection(
             "dose",
             format!(
                 "{} already has an injection dose {}; edit or void it instead",
-                citizen.resident_id, details.dose
+                citizen.masked_id, details.dose
             ),
         )
         .into());
@@ -303,7 +307,7 @@ pub fn apply(
                 "injection",
                 format!(
                     "injection {injection_id} is not an injection of {}",
-                    citizen.resident_id
+                    citizen.masked_id
                 ),
             )
         })?;
@@ -315,7 +319,7 @@ pub fn apply(
             format!(
                 "injection dose {} of {} is {}, not administered",
                 d.dose,
-                citizen.resident_id,
+                citizen.masked_id,
                 d.status.lower()
             ),
         )
@@ -327,7 +331,7 @@ pub fn apply(
             "injection",
             format!(
                 "injection dose {} of {} already has an application that is {}",
-                d.dose, citizen.resident_id, active.status
+                d.dose, citizen.masked_id, active.status
             ),
         )
         .into());
@@ -363,7 +367,7 @@ fn own_application(
                 "application",
                 format!(
                     "application {application_id} of {} not found",
-                    citizen.resident_id
+                    citizen.masked_id
                 ),
             )
             .into()

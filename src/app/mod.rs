@@ -13,6 +13,7 @@ use crate::bus::{DispatchReport, Dispatcher, Faults};
 use crate::cert::keys::Signer;
 use crate::config::Config;
 use crate::domain::{Catalogue, Clock, Refusal};
+use crate::privacy::IdKeys;
 use crate::store::{self, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -67,6 +68,8 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// The document signer issuing uses; `None` when this desk has no key.
     pub signer: Option<&'a Signer>,
+    /// Seals resident ids and hashes them for lookup.
+    pub ids: &'a IdKeys,
 }
 
 /// One desk: a connection to the shared database and what the commands need.
@@ -77,18 +80,20 @@ pub struct Desk {
     config: Config,
     dispatcher: Dispatcher,
     signer: Option<Signer>,
+    ids: IdKeys,
 }
 
 impl Desk {
-    /// Opens the database (creating and migrating it if needed) and catches up on events left
-    /// pending by a failure or another desk.
+    /// Opens the database (creating and migrating it if needed) with the desk's resident-id
+    /// keys, and catches up on events left pending by a failure or another desk.
     pub fn open(
         path: &Path,
+        ids: IdKeys,
         config: Config,
         clock: Arc<dyn Clock>,
         faults: Faults,
     ) -> Result<Desk, AppError> {
-        let conn = store::open(path)?;
+        let conn = store::open_with(path, Some(&ids))?;
         let dispatcher = Dispatcher::new(config.breaker(), clock.clone(), faults);
         let desk = Desk {
             conn,
@@ -97,6 +102,7 @@ impl Desk {
             config,
             dispatcher,
             signer: None,
+            ids,
         };
         desk.dispatch()?;
         Ok(desk)
@@ -118,7 +124,13 @@ impl Desk {
             catalogue: &self.catalogue,
             config: &self.config,
             signer: self.signer.as_ref(),
+            ids: &self.ids,
         }
+    }
+
+    /// The resident-id keys (lookups and the audited reveal).
+    pub fn ids(&self) -> &IdKeys {
+        &self.ids
     }
 
     pub fn conn(&self) -> &Connection {

@@ -23,13 +23,31 @@ pub struct Status {
 
 pub fn status(desk: &Desk, id: &ResidentId) -> Result<Status, AppError> {
     let conn = desk.conn();
-    let citizen = status_view::citizen_by_resident_id(conn, id.as_str())?.ok_or_else(|| {
+    let citizen =
+        status_view::citizen_by_lookup(conn, &desk.ids().lookup(id))?.ok_or_else(|| {
+            Refusal::new(
+                Rule::NotFound,
+                "citizen",
+                format!("citizen {id} is not registered"),
+            )
+        })?;
+    status_page(desk, citizen)
+}
+
+/// The status page of a citizen known by internal id (screens and tests hold those).
+pub fn status_of(desk: &Desk, citizen_id: i64) -> Result<Status, AppError> {
+    let citizen = status_view::citizen_by_id(desk.conn(), citizen_id)?.ok_or_else(|| {
         Refusal::new(
             Rule::NotFound,
             "citizen",
-            format!("citizen {id} is not registered"),
+            format!("citizen #{citizen_id} is not in the status view"),
         )
     })?;
+    status_page(desk, citizen)
+}
+
+fn status_page(desk: &Desk, citizen: ViewCitizen) -> Result<Status, AppError> {
+    let conn = desk.conn();
     Ok(Status {
         injections: status_view::injections_of(conn, citizen.citizen_id)?,
         applications: status_view::applications_of(conn, citizen.citizen_id)?,
@@ -60,7 +78,7 @@ pub struct QueueItem {
 /// vaccination context by a synchronous read, so they are current, not copied from the request.
 pub fn queue(desk: &Desk, limit: i64) -> Result<Vec<QueueItem>, AppError> {
     let mut stmt = desk.conn().prepare_cached(
-        "SELECT r.application_id, c.resident_id, c.family_name, c.given_name, i.dose, i.series,
+        "SELECT r.application_id, c.masked_id, c.family_name, c.given_name, i.dose, i.series,
              i.product, i.given_on, r.applied_at, c.birth_date, i.lot, i.centre, i.country
          FROM issuance_requests r
          JOIN citizens c ON c.id = r.citizen_id

@@ -4,11 +4,13 @@ use super::{Refusal, icao, text};
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
-/// A national or registry id, stored in one normal form.
+/// A national or registry id, in one normal form.
 ///
 /// A Korean resident registration number is kept as `YYMMDD-NNNNNNN` whether it was typed with
-/// or without the hyphen; other ids are upper-cased with spaces removed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// or without the hyphen; other ids are upper-cased with spaces removed. It prints masked
+/// (`Display` and `Debug` alike), so no message, log line or panic ever carries the id; only
+/// [`ResidentId::as_str`] gives it whole, for sealing and hashing.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResidentId(String);
 
 impl ResidentId {
@@ -65,7 +67,13 @@ pub fn mask(id: &str) -> String {
 
 impl fmt::Display for ResidentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.masked())
+    }
+}
+
+impl fmt::Debug for ResidentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResidentId({})", self.masked())
     }
 }
 

@@ -63,11 +63,13 @@ pub enum Event {
     },
 }
 
-/// A citizen's record as it stands after the change.
+/// A citizen's record as it stands after the change. Never the resident id itself: its keyed
+/// hash (the kiosk's sign-in finds the citizen by it) and its masked form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CitizenFacts {
     pub citizen: i64,
-    pub resident_id: String,
+    pub id_lookup: String,
+    pub masked_id: String,
     pub family_name: String,
     pub given_name: String,
     pub family_name_icao: String,

@@ -9,10 +9,12 @@ pub mod applying;
 pub mod issuance;
 pub mod outbox;
 pub mod schema;
+pub mod sealing;
 pub mod seed_log;
 pub mod status_view;
 pub mod vaccination;
 
+use crate::privacy::IdKeys;
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
@@ -37,17 +39,40 @@ pub enum StoreError {
     },
     #[error("database {path} is not a vaxdesk database or is damaged: {reason}")]
     Damaged { path: String, reason: String },
+    #[error(
+        "database {path} keeps resident ids from before they were sealed; open it with the desk's resident-id key (vaxdesk seals them on open)"
+    )]
+    NeedsIdKeys { path: String },
+    #[error(
+        "database {path} was written with another resident-id key than {key}; use the key file that belongs to it"
+    )]
+    WrongIdKeys { path: String, key: String },
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
 }
 
-/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+/// Opens (creating if needed) the database at `path` and brings its schema up to date, for a
+/// reader that needs no resident ids (verifying, reports). A database that still holds plain
+/// ids from an older vaxdesk needs [`open_with`] and the keys.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    open_with(path, None)
+}
+
+/// Opens the database with the desk's resident-id keys: a new database records which keys it
+/// belongs to, an older one has its ids sealed, and a database of other keys is refused.
+pub fn open_with(path: &Path, ids: Option<&IdKeys>) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Damaged {
+        crate::privacy::files::create_dir_private(dir).map_err(|e| StoreError::Damaged {
             path: shown.clone(),
             reason: format!("cannot create folder {}: {e}", dir.display()),
+        })?;
+    }
+    // Created private before SQLite sees it: its -wal and -shm copy the main file's mode.
+    if !path.exists() {
+        crate::privacy::files::create_private_file(path).map_err(|e| StoreError::Damaged {
+            path: shown.clone(),
+            reason: format!("cannot create the file: {e}"),
         })?;
     }
     let conn = Connection::open(path).map_err(|source| StoreError::Open {
@@ -58,7 +83,10 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
         .map_err(|e| classify(&shown, e))?;
     schema::check_ownership(&conn, &shown)?;
     configure(&conn).map_err(|e| classify(&shown, e))?;
-    schema::migrate(&conn, &shown)?;
+    schema::migrate(&conn, &shown, ids)?;
+    if let Some(ids) = ids {
+        schema::bind_id_keys(&conn, &shown, ids)?;
+    }
     Ok(conn)
 }
 
@@ -69,6 +97,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Deleted and overwritten content is zeroed, not left in free pages.
+    conn.pragma_update(None, "secure_delete", true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

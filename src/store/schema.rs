@@ -4,11 +4,20 @@
 //! so a crash mid-migration leaves the previous version intact.
 
 use super::StoreError;
-use rusqlite::Connection;
+use crate::privacy::IdKeys;
+use rusqlite::{Connection, OptionalExtension};
 
-const MIGRATIONS: &[&str] = &[
+/// A migration: plain SQL, or a step that needs the resident-id keys.
+enum Step {
+    Sql(&'static str),
+    /// Seals the plain ids an older vaxdesk kept (citizens, the view and the event log).
+    SealResidentIds,
+}
+use Step::{SealResidentIds, Sql};
+
+const MIGRATIONS: &[Step] = &[
     // 1: the four contexts, the outbox and the seed log.
-    r#"
+    Sql(r#"
     CREATE TABLE desk_meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -172,16 +181,16 @@ const MIGRATIONS: &[&str] = &[
         steps      INTEGER NOT NULL,
         applied_at TEXT NOT NULL
     ) STRICT;
-    "#,
+    "#),
     // 2: the event that submitted each application, so a policy reacting to an older event
     // (a redelivery, a lagging subscriber) never touches an application submitted after it.
-    r#"
+    Sql(r#"
     ALTER TABLE applications ADD COLUMN submitted_seq INTEGER;
-    "#,
+    "#),
     // 3: the log without AUTOINCREMENT. Events are never deleted (triggers refuse it), so the
     // plain rowid is already monotonic; AUTOINCREMENT only cost a sqlite_sequence write per
     // event.
-    r#"
+    Sql(r#"
     DROP TRIGGER events_no_update;
     DROP TRIGGER events_no_delete;
     ALTER TABLE events RENAME TO events_v2;
@@ -200,30 +209,30 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-    "#,
+    "#),
     // 4: the citizen sees when an issued certificate was issued and until when it is valid.
-    r#"
+    Sql(r#"
     ALTER TABLE view_applications ADD COLUMN issued_at TEXT;
     ALTER TABLE view_applications ADD COLUMN expires_at TEXT;
-    "#,
+    "#),
     // 5: search by name ignores spaces ("김민준" finds "김 민준"), through its own index.
-    r#"
+    Sql(r#"
     ALTER TABLE citizens ADD COLUMN compact_name TEXT NOT NULL DEFAULT '';
     UPDATE citizens SET compact_name = replace(sort_name, ' ', '');
     CREATE INDEX citizens_by_compact_name ON citizens (compact_name, id);
-    "#,
+    "#),
     // 6: revocation: an issued certificate can be revoked with a reason.
-    r#"
+    Sql(r#"
     ALTER TABLE certificates ADD COLUMN revoked_at TEXT;
     ALTER TABLE certificates ADD COLUMN revoked_by TEXT;
     ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
-    "#,
+    "#),
     // 7: the citizen's page shows the signed certificate (as a QR code) from the view.
-    r#"
+    Sql(r#"
     ALTER TABLE view_applications ADD COLUMN certificate TEXT;
-    "#,
+    "#),
     // 8: staff accounts, sign-in throttling shared by every desk, and the audit log.
-    r#"
+    Sql(r#"
     CREATE TABLE staff (
         id         INTEGER PRIMARY KEY,
         name       TEXT NOT NULL UNIQUE,
@@ -264,7 +273,17 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    "#,
+    "#),
+    // 9: resident ids sealed at rest and found by a keyed hash; screens read the masked form.
+    Sql(r#"
+    ALTER TABLE citizens RENAME COLUMN resident_id TO id_lookup;
+    ALTER TABLE citizens ADD COLUMN resident_id_sealed BLOB NOT NULL DEFAULT x'';
+    ALTER TABLE citizens ADD COLUMN masked_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE view_citizens RENAME COLUMN resident_id TO id_lookup;
+    ALTER TABLE view_citizens ADD COLUMN masked_id TEXT NOT NULL DEFAULT '';
+    "#),
+    // 10: the plain ids written before 9 are sealed (needs the keys when there are any).
+    SealResidentIds,
 ];
 
 /// The schema version this binary writes.
@@ -317,7 +336,7 @@ pub fn check_ownership(conn: &Connection, path: &str) -> Result<(), StoreError> 
 }
 
 /// Brings the schema to [`VERSION`]; refuses a database from a newer vaxdesk.
-pub fn migrate(conn: &Connection, path: &str) -> Result<(), StoreError> {
+pub fn migrate(conn: &Connection, path: &str, ids: Option<&IdKeys>) -> Result<(), StoreError> {
     let damaged = |e: rusqlite::Error| StoreError::Damaged {
         path: path.to_string(),
         reason: short(&e),
@@ -333,13 +352,84 @@ pub fn migrate(conn: &Connection, path: &str) -> Result<(), StoreError> {
     if found == VERSION {
         return Ok(());
     }
-    super::immediate(conn, |c| -> Result<(), StoreError> {
+    super::immediate(conn, |c| -> Result<bool, StoreError> {
         // Another desk may have migrated while we waited for the lock.
         let now = version(c)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(now as usize) {
-            c.execute_batch(sql).map_err(damaged)?;
+        let mut sealed = false;
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(now as usize) {
+            match step {
+                Sql(sql) => c.execute_batch(sql).map_err(damaged)?,
+                SealResidentIds => sealed = super::sealing::seal_plain_ids(c, path, ids)?,
+            }
             c.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        Ok(sealed)
+    })
+    .and_then(|sealed| {
+        // The plain ids are gone from the tables; rewrite the file and empty the WAL so no
+        // old page keeps them either.
+        if sealed {
+            conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+                .map_err(damaged)?;
         }
         Ok(())
     })
+}
+
+/// Records which resident-id keys a database belongs to, or refuses other keys.
+pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), StoreError> {
+    let fingerprint = ids.fingerprint();
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT value FROM desk_meta WHERE key = 'resident_id_keys'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match stored {
+        Some(s) if s == fingerprint => Ok(()),
+        Some(_) => Err(StoreError::WrongIdKeys {
+            path: path.to_string(),
+            key: crate::privacy::resident_ids::KEY_FILE.to_string(),
+        }),
+        None => {
+            super::immediate(conn, |c| -> Result<(), StoreError> {
+                c.execute(
+                    "INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('resident_id_keys', ?1)",
+                    [&fingerprint],
+                )?;
+                Ok(())
+            })?;
+            // Another desk may have bound it first with other keys.
+            bind_check(conn, path, &fingerprint)
+        }
+    }
+}
+
+fn bind_check(conn: &Connection, path: &str, fingerprint: &str) -> Result<(), StoreError> {
+    let stored: String = conn.query_row(
+        "SELECT value FROM desk_meta WHERE key = 'resident_id_keys'",
+        [],
+        |r| r.get(0),
+    )?;
+    if stored == fingerprint {
+        Ok(())
+    } else {
+        Err(StoreError::WrongIdKeys {
+            path: path.to_string(),
+            key: crate::privacy::resident_ids::KEY_FILE.to_string(),
+        })
+    }
+}
+
+/// Runs the migrations up to `version` only (tests of a later migration on older data).
+#[cfg(test)]
+pub(crate) fn migrate_until(conn: &Connection, version: usize) -> rusqlite::Result<()> {
+    for (i, step) in MIGRATIONS.iter().enumerate().take(version) {
+        if let Sql(sql) = step {
+            conn.execute_batch(sql)?;
+        }
+        conn.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    Ok(())
 }

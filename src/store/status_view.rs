@@ -12,20 +12,22 @@ pub fn project(conn: &Connection, e: &StoredEvent) -> rusqlite::Result<()> {
     match &e.event {
         Event::CitizenRegistered(c) | Event::CitizenUpdated(c) => {
             conn.prepare_cached(
-                "INSERT INTO view_citizens (citizen_id, resident_id, family_name, given_name,
-                     birth_date, last_change)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (citizen_id) DO UPDATE SET resident_id = excluded.resident_id,
+                "INSERT INTO view_citizens (citizen_id, id_lookup, family_name, given_name,
+                     birth_date, last_change, masked_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (citizen_id) DO UPDATE SET id_lookup = excluded.id_lookup,
+                     masked_id = excluded.masked_id,
                      family_name = excluded.family_name, given_name = excluded.given_name,
                      birth_date = excluded.birth_date, last_change = excluded.last_change",
             )?
             .execute(params![
                 c.citizen,
-                c.resident_id,
+                c.id_lookup,
                 c.family_name,
                 c.given_name,
                 c.birth_date,
-                at
+                at,
+                c.masked_id
             ])?;
         }
         Event::InjectionRecorded(i) | Event::InjectionUpdated(i) => {
@@ -160,7 +162,9 @@ pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ViewCitizen {
     pub citizen_id: i64,
-    pub resident_id: String,
+    /// The keyed hash of the resident id (never the id).
+    pub id_lookup: String,
+    pub masked_id: String,
     pub family_name: String,
     pub given_name: String,
     pub birth_date: String,
@@ -200,7 +204,7 @@ pub struct ViewApplication {
 }
 
 const CITIZEN_SQL: &str =
-    "SELECT citizen_id, resident_id, family_name, given_name, birth_date, last_change
+    "SELECT citizen_id, id_lookup, family_name, given_name, birth_date, last_change, masked_id
      FROM view_citizens";
 const INJECTION_SQL: &str =
     "SELECT injection_id, citizen_id, product, dose, series, given_on, status, last_change
@@ -213,7 +217,8 @@ const APPLICATION_SQL: &str =
 fn citizen(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewCitizen> {
     Ok(ViewCitizen {
         citizen_id: r.get(0)?,
-        resident_id: r.get(1)?,
+        id_lookup: r.get(1)?,
+        masked_id: r.get(6)?,
         family_name: r.get(2)?,
         given_name: r.get(3)?,
         birth_date: r.get(4)?,
@@ -254,16 +259,16 @@ fn application(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewApplication> {
     })
 }
 
-/// The citizen whose id and date of birth both match (the kiosk's sign-in).
+/// The citizen whose id (by its keyed hash) and date of birth both match (the kiosk's sign-in).
 pub fn citizen_signing_in(
     conn: &Connection,
-    resident_id: &str,
+    id_lookup: &str,
     birth_date: &str,
 ) -> rusqlite::Result<Option<ViewCitizen>> {
     conn.prepare_cached(&format!(
-        "{CITIZEN_SQL} WHERE resident_id = ?1 AND birth_date = ?2"
+        "{CITIZEN_SQL} WHERE id_lookup = ?1 AND birth_date = ?2"
     ))?
-    .query_row([resident_id, birth_date], citizen)
+    .query_row([id_lookup, birth_date], citizen)
     .optional()
 }
 
@@ -273,12 +278,12 @@ pub fn citizen_by_id(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Opt
         .optional()
 }
 
-pub fn citizen_by_resident_id(
+pub fn citizen_by_lookup(
     conn: &Connection,
-    resident_id: &str,
+    id_lookup: &str,
 ) -> rusqlite::Result<Option<ViewCitizen>> {
-    conn.prepare_cached(&format!("{CITIZEN_SQL} WHERE resident_id = ?1"))?
-        .query_row([resident_id], citizen)
+    conn.prepare_cached(&format!("{CITIZEN_SQL} WHERE id_lookup = ?1"))?
+        .query_row([id_lookup], citizen)
         .optional()
 }
 

@@ -1,24 +1,33 @@
 //! The vaccination context's tables: citizens and injections.
 
-use crate::domain::{BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, ResidentId};
+use crate::domain::{BirthDate, CitizenDetails, InjectionDetails, InjectionStatus};
+use crate::privacy::resident_ids::SealedId;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+/// A citizen as stored: the resident id only sealed, hashed and masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenRow {
     pub id: i64,
-    pub resident_id: ResidentId,
+    /// `900101-1******`: what screens and messages show.
+    pub masked_id: String,
+    /// The id sealed with the desk's key; opened only to reveal it.
+    pub sealed_id: Vec<u8>,
+    /// The id's keyed hash (hex), carried in events for the kiosk's sign-in.
+    pub id_lookup: String,
     pub details: CitizenDetails,
 }
 
-const CITIZEN_COLS: &str =
-    "id, resident_id, family_name, given_name, family_name_icao, given_name_icao, birth_date";
+const CITIZEN_COLS: &str = "id, masked_id, family_name, given_name, family_name_icao, \
+     given_name_icao, birth_date, resident_id_sealed, id_lookup";
 
 fn citizen_row(r: &Row<'_>) -> rusqlite::Result<CitizenRow> {
     let birth: String = r.get(6)?;
     Ok(CitizenRow {
         id: r.get(0)?,
-        resident_id: ResidentId::from_stored(r.get(1)?),
+        masked_id: r.get(1)?,
+        sealed_id: r.get(7)?,
+        id_lookup: r.get(8)?,
         details: CitizenDetails {
             family_name: r.get(2)?,
             given_name: r.get(3)?,
@@ -48,14 +57,12 @@ pub fn compact_name(text: &str) -> String {
         .collect()
 }
 
-pub fn citizen_by_resident_id(
-    conn: &Connection,
-    id: &ResidentId,
-) -> rusqlite::Result<Option<CitizenRow>> {
+/// The citizen whose id has this keyed hash (an exact match; there is no partial one).
+pub fn citizen_by_lookup(conn: &Connection, lookup: &str) -> rusqlite::Result<Option<CitizenRow>> {
     conn.prepare_cached(&format!(
-        "SELECT {CITIZEN_COLS} FROM citizens WHERE resident_id = ?1"
+        "SELECT {CITIZEN_COLS} FROM citizens WHERE id_lookup = ?1"
     ))?
-    .query_row([id.as_str()], citizen_row)
+    .query_row([lookup], citizen_row)
     .optional()
 }
 
@@ -69,19 +76,19 @@ pub fn citizen(conn: &Connection, id: i64) -> rusqlite::Result<Option<CitizenRow
 
 pub fn insert_citizen(
     conn: &Connection,
-    id: &ResidentId,
+    id: &SealedId,
     d: &CitizenDetails,
     at: &str,
     actor: &str,
 ) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO citizens (resident_id, family_name, given_name, family_name_icao,
+        "INSERT INTO citizens (id_lookup, family_name, given_name, family_name_icao,
              given_name_icao, birth_date, sort_name, compact_name, registered_at, updated_at,
-             updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+             updated_by, resident_id_sealed, masked_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-        id.as_str(),
+        id.lookup,
         d.family_name,
         d.given_name,
         d.family_name_icao,
@@ -90,7 +97,9 @@ pub fn insert_citizen(
         sort_name(d),
         compact_name(&sort_name(d)),
         at,
-        actor
+        actor,
+        id.sealed,
+        id.masked
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -283,10 +292,10 @@ pub fn void_injection(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenListRow {
     pub id: i64,
-    pub resident_id: String,
+    pub masked_id: String,
     pub name: String,
     pub birth_date: String,
-    /// The key the list is ordered by (`sort_name` or `resident_id`).
+    /// The key the list is ordered by (`sort_name`, `compact_name` or `id_lookup`).
     pub key: String,
     /// ADMINISTERED injections.
     pub doses: i64,
@@ -299,8 +308,8 @@ pub struct CitizenListRow {
 pub enum ListOrder {
     /// By name (`sort_name`, lower case); a filter is a name prefix.
     Name,
-    /// By resident id; a filter is an id prefix.
-    ResidentId,
+    /// The one citizen whose id has the keyed hash given as the filter (exact ids only).
+    Lookup,
 }
 
 /// Where a window of the list starts.
@@ -328,7 +337,7 @@ pub fn citizens_window(
     let (col, low) = match order {
         ListOrder::Name if prefix.trim().is_empty() => ("c.sort_name", String::new()),
         ListOrder::Name => ("c.compact_name", compact_name(prefix)),
-        ListOrder::ResidentId => ("c.resident_id", prefix.trim().to_uppercase()),
+        ListOrder::Lookup => ("c.id_lookup", prefix.trim().to_string()),
     };
     // Keys starting with `low` sort below `low` followed by the highest code point.
     let high = format!("{low}\u{10FFFF}");
@@ -342,7 +351,7 @@ pub fn citizens_window(
         Anchor::Before(k, i) => ("<", "DESC", k.clone(), *i),
     };
     let sql = format!(
-        "SELECT c.id, c.resident_id, c.family_name, c.given_name, c.birth_date, {col},
+        "SELECT c.id, c.masked_id, c.family_name, c.given_name, c.birth_date, {col},
              (SELECT COUNT(*) FROM injections i
               WHERE i.citizen_id = c.id AND i.status = 'ADMINISTERED'),
              COALESCE(
@@ -363,7 +372,7 @@ pub fn citizens_window(
             let given: String = r.get(3)?;
             Ok(CitizenListRow {
                 id: r.get(0)?,
-                resident_id: r.get(1)?,
+                masked_id: r.get(1)?,
                 name: crate::domain::citizen::display_name(&family, &given),
                 birth_date: r.get(4)?,
                 key: r.get(5)?,
@@ -387,6 +396,8 @@ pub fn citizen_count(conn: &Connection) -> rusqlite::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ResidentId;
+    use crate::privacy::IdKeys;
 
     fn plan(conn: &Connection, sql: &str) -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
@@ -409,7 +420,7 @@ mod tests {
         );
         assert!(list.contains("INDEX citizens_by_name"), "{list}");
         assert!(!list.contains("TEMP B-TREE"), "{list}");
-        let by_id = plan(&conn, "SELECT id FROM citizens WHERE resident_id = 'x'");
+        let by_id = plan(&conn, "SELECT id FROM citizens WHERE id_lookup = 'x'");
         assert!(by_id.contains("INDEX sqlite_autoindex_citizens"), "{by_id}");
         let inj = plan(
             &conn,
@@ -433,6 +444,7 @@ mod tests {
     fn citizens_window_walks_names_in_order_with_a_keyset() {
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        let keys = IdKeys::generate();
         for (i, (f, g)) in [
             ("김", "민준"),
             ("Kim", "Ann"),
@@ -444,7 +456,7 @@ mod tests {
         {
             let d = CitizenDetails::new(f, g, None, None, BirthDate::Year(1990)).unwrap();
             let id = ResidentId::parse("id", &format!("ID{i:04}")).unwrap();
-            insert_citizen(&conn, &id, &d, "2026-01-01T00:00:00Z", "t").unwrap();
+            insert_citizen(&conn, &keys.at_rest(&id), &d, "2026-01-01T00:00:00Z", "t").unwrap();
         }
         let names = |rows: &[CitizenListRow]| -> Vec<String> {
             rows.iter().map(|r| r.name.clone()).collect()
@@ -465,7 +477,8 @@ mod tests {
         assert_eq!(names(&w(&Anchor::First, "김민준", 10)), ["김 민준"]);
         assert_eq!(names(&w(&Anchor::Last, "김", 10)), ["김 가은", "김 민준"]);
         assert_eq!(names(&w(&Anchor::First, "KI", 10)), ["Kim Ann"]);
-        let by_id = citizens_window(&conn, ListOrder::ResidentId, "id0002", &Anchor::First, 5);
+        let exact = keys.lookup(&ResidentId::parse("id", "ID0002").unwrap());
+        let by_id = citizens_window(&conn, ListOrder::Lookup, &exact, &Anchor::First, 5);
         assert_eq!(names(&by_id.unwrap()), ["김 가은"]);
     }
 }

@@ -79,9 +79,11 @@ pub fn open_desk(
 ) -> Desk {
     let now = clock.now();
     let clock: Arc<dyn Clock> = clock.clone();
-    let mut desk = Desk::open(path, config.clone(), clock, faults.clone()).unwrap();
-    // Every test desk signs with its own key, kept beside its database.
-    let keys = vaxdesk::cert::keys::KeyStore::new(path.with_extension("keys"));
+    // Every test desk has its own keys (signing, resident ids), kept beside its database.
+    let keys_dir = path.with_extension("keys");
+    let ids = vaxdesk::privacy::IdKeys::load_or_create(&keys_dir).unwrap();
+    let mut desk = Desk::open(path, ids, config.clone(), clock, faults.clone()).unwrap();
+    let keys = vaxdesk::cert::keys::KeyStore::new(keys_dir);
     if !keys.has_keys() {
         keys.init(&config.country, now).unwrap();
     }
@@ -333,7 +335,7 @@ pub fn count(desk: &Desk, sql: &str) -> i64 {
 
 /// The citizen's status page (the status view only).
 pub fn status(desk: &Desk, c: &CitizenRow) -> queries::Status {
-    queries::status(desk, &c.resident_id).unwrap()
+    queries::status_of(desk, c.id).unwrap()
 }
 
 /// The status view row of one application.

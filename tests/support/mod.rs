@@ -142,6 +142,17 @@ impl Desk {
         self.dir.path().join(name)
     }
 
+    /// The desk's keys folder (signing keys and the resident-id key).
+    pub fn keys_dir(&self) -> PathBuf {
+        self.path("xdg-data/vaxdesk/keys")
+    }
+
+    /// The keyed hash events and the status view carry for a resident id.
+    pub fn lookup(&self, id: &str) -> String {
+        let keys = vaxdesk::privacy::IdKeys::load_or_create(&self.keys_dir()).expect("id keys");
+        keys.lookup(&vaxdesk::domain::ResidentId::parse("id", id).expect("an id"))
+    }
+
     /// Writes a file under the desk's folder (creating sub-folders); returns its full path.
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let p = self.path(name);
@@ -247,15 +258,16 @@ impl Desk {
     }
 }
 
-/// Resident ids of the `CitizenRegistered` events in a log.
+/// The keyed hashes of the ids of the `CitizenRegistered` events in a log (compare with
+/// [`Desk::lookup`]).
 pub fn registered_ids(events: &[Value]) -> Vec<String> {
     events
         .iter()
         .filter(|e| e["type"] == "CitizenRegistered")
         .map(|e| {
-            e["data"]["resident_id"]
+            e["data"]["id_lookup"]
                 .as_str()
-                .expect("CitizenRegistered has data.resident_id")
+                .expect("CitizenRegistered has data.id_lookup")
                 .to_string()
         })
         .collect()

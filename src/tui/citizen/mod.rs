@@ -3,7 +3,7 @@
 //! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
 
 use crate::app::commands;
-use crate::domain::citizen::{display_name, mask};
+use crate::domain::citizen::display_name;
 use crate::domain::{Catalogue, ResidentId};
 use crate::store::status_view::{self, ViewApplication, ViewCitizen, ViewInjection};
 use crate::tui::app::{Cx, Screen};
@@ -79,7 +79,7 @@ impl CitizenScreen {
             Err(e) => return form.set_error("id", &e.message),
         };
         let birth = form.value("birth_date").trim().to_string();
-        match status_view::citizen_signing_in(cx.desk.conn(), id.as_str(), &birth) {
+        match status_view::citizen_signing_in(cx.desk.conn(), &cx.desk.ids().lookup(&id), &birth) {
             Ok(Some(citizen)) => {
                 tracing::info!("citizen {} signed in at the kiosk", citizen.citizen_id);
                 let mut page = Page {
@@ -233,11 +233,7 @@ impl Page {
                     format!(" {}", display_name(&c.family_name, &c.given_name)),
                     theme.title(),
                 ),
-                Span::raw(format!(
-                    "   {}   born {}",
-                    mask(&c.resident_id),
-                    c.birth_date
-                )),
+                Span::raw(format!("   {}   born {}", c.masked_id, c.birth_date)),
             ])),
             who,
         );

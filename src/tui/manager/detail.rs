@@ -77,7 +77,7 @@ impl Detail {
             Paragraph::new(vec![
                 Line::from(vec![
                     Span::styled(format!(" {}", d.display_name()), theme.title()),
-                    Span::raw(format!("   {}   born {}", c.resident_id, d.birth_date)),
+                    Span::raw(format!("   {}   born {}", c.masked_id, d.birth_date)),
                 ]),
                 Line::from(Span::styled(
                     fit(

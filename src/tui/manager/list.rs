@@ -1,9 +1,10 @@
 //! The manager's citizen list: a window of rows fetched from a keyset, never the whole table,
 //! so moving and paging cost the same with a million citizens. `/` filters as you type: by
-//! name prefix, or by id prefix when the text starts with a digit.
+//! name prefix, or, when the text starts with a digit, the one citizen with exactly that id
+//! (ids are stored sealed and found only whole, never by a part).
 
 use crate::app::Desk;
-use crate::domain::citizen::mask;
+use crate::domain::ResidentId;
 use crate::store::vaccination::{self, Anchor, CitizenListRow, ListOrder};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::cell;
@@ -36,13 +37,23 @@ impl CitizenList {
         }
     }
 
-    fn order(&self) -> (ListOrder, String) {
+    /// A search starting with a digit is an id, found only whole (through its keyed hash);
+    /// anything else is a name prefix.
+    fn order(&self, desk: &Desk) -> Option<(ListOrder, String)> {
         let q = self.search.value().trim().to_string();
-        if q.starts_with(|c: char| c.is_ascii_digit()) {
-            (ListOrder::ResidentId, q)
-        } else {
-            (ListOrder::Name, q)
+        if !self.is_id_search() {
+            return Some((ListOrder::Name, q));
         }
+        let id = ResidentId::parse("id", &q).ok()?;
+        Some((ListOrder::Lookup, desk.ids().lookup(&id)))
+    }
+
+    /// True while the search text is (the start of) a resident id.
+    pub fn is_id_search(&self) -> bool {
+        self.search
+            .value()
+            .trim()
+            .starts_with(|c: char| c.is_ascii_digit())
     }
 
     fn window(
@@ -51,8 +62,12 @@ impl CitizenList {
         anchor: &Anchor,
         n: usize,
     ) -> rusqlite::Result<Vec<CitizenListRow>> {
-        let (order, prefix) = self.order();
-        vaccination::citizens_window(desk.conn(), order, &prefix, anchor, n as i64)
+        match self.order(desk) {
+            Some((order, key)) => {
+                vaccination::citizens_window(desk.conn(), order, &key, anchor, n as i64)
+            }
+            None => Ok(vec![]),
+        }
     }
 
     fn key_of(r: &CitizenListRow) -> (String, i64) {
@@ -217,7 +232,7 @@ impl CitizenList {
                 "{}{}  {}  {}  {}  ",
                 if sel { SELECTED } else { "  " },
                 cell(&r.name, name_w),
-                cell(&mask(&r.resident_id), 14),
+                cell(&r.masked_id, 14),
                 cell(&r.birth_date, 10),
                 cell(&r.doses.to_string(), 5),
             );
