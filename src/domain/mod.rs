@@ -12,6 +12,7 @@ pub mod icao;
 pub mod injection;
 pub mod issuance;
 pub mod refusal;
+pub mod staff;
 pub mod text;
 
 pub use application::ApplicationStatus;
@@ -22,3 +23,4 @@ pub use event::Event;
 pub use injection::{InjectionDetails, InjectionStatus};
 pub use issuance::{RequestStatus, Uvci};
 pub use refusal::{Refusal, Rule};
+pub use staff::{StaffName, StaffRole};

@@ -11,7 +11,9 @@ pub mod outbox;
 pub mod schema;
 pub mod sealing;
 pub mod seed_log;
+pub mod staff;
 pub mod status_view;
+pub mod throttle;
 pub mod vaccination;
 
 use crate::privacy::IdKeys;
