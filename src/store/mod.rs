@@ -6,6 +6,7 @@
 //! foreign keys on, and a busy timeout so several desks can share the file.
 
 pub mod applying;
+pub mod audit;
 pub mod issuance;
 pub mod outbox;
 pub mod schema;
