@@ -5,15 +5,18 @@
 //! rows and appends its events, and commits: all or nothing. Its events are delivered to the
 //! subscribers right after the commit.
 
+pub mod access;
 pub mod commands;
 pub mod queries;
 pub mod seed;
+pub mod staff_admin;
 
 use crate::bus::{DispatchReport, Dispatcher, Faults};
 use crate::cert::keys::Signer;
 use crate::config::Config;
 use crate::domain::{Catalogue, Clock, Refusal};
 use crate::privacy::IdKeys;
+use crate::store::audit::{self, AuditEntry, DeskIdentity};
 use crate::store::{self, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -33,6 +36,10 @@ pub enum AppError {
     Log(#[from] store::outbox::ReadError),
     #[error("{0}")]
     Certificate(String),
+    #[error(transparent)]
+    Privacy(#[from] crate::privacy::IdKeyError),
+    #[error(transparent)]
+    Staff(#[from] crate::store::staff::StaffStoreError),
 }
 
 impl From<rusqlite::Error> for AppError {
@@ -81,6 +88,7 @@ pub struct Desk {
     dispatcher: Dispatcher,
     signer: Option<Signer>,
     ids: IdKeys,
+    identity: DeskIdentity,
 }
 
 impl Desk {
@@ -103,6 +111,7 @@ impl Desk {
             dispatcher,
             signer: None,
             ids,
+            identity: DeskIdentity::current(),
         };
         desk.dispatch()?;
         Ok(desk)
@@ -171,6 +180,88 @@ impl Desk {
         // lock too long) is retried by the next command, tick or start-up.
         let _ = self.dispatch();
         Ok(v)
+    }
+
+    /// Runs a command for `stamp.actor` and records it in the audit log: in the same
+    /// transaction when it succeeds (whose record: `citizen`, or else the citizen of its first
+    /// event), in one of its own when it is refused or fails (nothing else is kept then).
+    pub fn command<T>(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        citizen: Option<i64>,
+        f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let result = store::immediate(&self.conn, |conn| {
+            let before = store::outbox::last_seq(conn)?;
+            let v = f(&self.ctx(conn))?;
+            let whose = match citizen {
+                Some(c) => Some(c),
+                None => store::outbox::first_citizen_after(conn, before)?,
+            };
+            self.audit_in(conn, stamp, action, whose, "ok", None)?;
+            Ok(v)
+        });
+        match result {
+            Ok(v) => {
+                let _ = self.dispatch();
+                Ok(v)
+            }
+            Err(e) => {
+                let outcome = match &e {
+                    AppError::Refused(r) => format!("refused: {} ({})", r.rule.label(), r.field),
+                    _ => "failed".to_string(),
+                };
+                // The refusal is on record even though the command kept nothing.
+                let _ = self.audit(stamp, action, citizen, &outcome, None);
+                Err(e)
+            }
+        }
+    }
+
+    /// Writes one audit row in a transaction of its own.
+    pub fn audit(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        citizen: Option<i64>,
+        result: &str,
+        detail: Option<&str>,
+    ) -> Result<(), AppError> {
+        store::immediate(&self.conn, |conn| {
+            self.audit_in(conn, stamp, action, citizen, result, detail)
+        })
+    }
+
+    /// Writes one audit row inside the caller's transaction.
+    pub fn audit_in(
+        &self,
+        conn: &Connection,
+        stamp: &Stamp,
+        action: &str,
+        citizen: Option<i64>,
+        result: &str,
+        detail: Option<&str>,
+    ) -> Result<(), AppError> {
+        let at = stamp.at_str();
+        audit::append(
+            conn,
+            &self.identity,
+            &AuditEntry {
+                at: &at,
+                actor: &stamp.actor,
+                action,
+                citizen,
+                result,
+                detail,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// This desk: host, terminal and process, as the audit log records them.
+    pub fn identity(&self) -> &DeskIdentity {
+        &self.identity
     }
 
     /// Delivers pending events now, in a transaction of its own.

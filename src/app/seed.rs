@@ -317,7 +317,11 @@ pub fn apply_text(desk: &Desk, name: &str, text_in: &str) -> Result<SeedOutcome,
     let digest = hex(&Sha256::digest(text_in.as_bytes()));
     let steps = parse(text_in).map_err(|(step, m)| err(step, m))?;
     let now = desk.now();
-    store::immediate(desk.conn(), |conn| -> Result<SeedOutcome, AppError> {
+    let stamp = Stamp {
+        actor: format!("seed:{name}"),
+        at: now,
+    };
+    let outcome = store::immediate(desk.conn(), |conn| -> Result<SeedOutcome, AppError> {
         if let Some(at) = seed_log::applied_at(conn, &digest)? {
             return Ok(SeedOutcome::AlreadyApplied { at });
         }
@@ -343,11 +347,19 @@ pub fn apply_text(desk: &Desk, name: &str, text_in: &str) -> Result<SeedOutcome,
             steps.len(),
             &crate::domain::clock::stamp(now),
         )?;
+        // One audit row for the file: it is one unit of work.
+        let detail = format!("{} steps, sha256 {}", steps.len(), &digest[..16]);
+        desk.audit_in(conn, &stamp, "seed", None, "ok", Some(&detail))?;
         Ok(SeedOutcome::Applied {
             steps: steps.len(),
             actions,
         })
-    })
+    });
+    if outcome.is_err() {
+        // Not the message: it may quote what the file says about a person.
+        let _ = desk.audit(&stamp, "seed", None, "refused", None);
+    }
+    outcome
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -32,7 +32,8 @@ impl ResidentId {
         {
             return Err(Refusal::input(
                 field,
-                format!("{field}: '{v}' is not an id (4 to 32 letters, digits or '-')"),
+                // The text is not echoed: it may be a mistyped id, and messages reach logs.
+                format!("{field}: not an id (4 to 32 letters, digits or '-')"),
             ));
         }
         Ok(ResidentId(v))

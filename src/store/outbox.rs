@@ -27,6 +27,17 @@ pub fn last_seq(conn: &Connection) -> rusqlite::Result<i64> {
         .query_row([], |r| r.get(0))
 }
 
+/// The citizen (internal id) of the first event after `after`, if any: whose record a command
+/// that just appended it touched.
+pub fn first_citizen_after(conn: &Connection, after: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT json_extract(data, '$.citizen') FROM events WHERE seq > ?1 ORDER BY seq LIMIT 1",
+    )?
+    .query_row([after], |r| r.get::<_, Option<i64>>(0))
+    .optional()
+    .map(Option::flatten)
+}
+
 /// A raw row of the log, as shown by `vaxdesk events`.
 #[derive(Debug, Clone)]
 pub struct LogRow {

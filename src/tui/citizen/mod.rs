@@ -2,6 +2,7 @@
 //! applications (from the status view only), apply, cancel, and see an issued certificate.
 //! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
 
+use crate::app::access::{self, SignInError};
 use crate::app::commands;
 use crate::domain::citizen::display_name;
 use crate::domain::{Catalogue, ResidentId};
@@ -9,6 +10,7 @@ use crate::store::status_view::{self, ViewApplication, ViewCitizen, ViewInjectio
 use crate::tui::app::{Cx, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{self, centered};
 use crate::tui::widgets::qrview::QrView;
@@ -51,7 +53,10 @@ fn sign_in_form() -> Form {
     birth.placeholder = Some("YYYY-MM-DD".into());
     Form::new(
         "Sign in",
-        vec![FormField::text("id", "Resident id", "", 32), birth],
+        vec![
+            FormField::text("id", "Resident id", "", 32).shown(Shown::ResidentId),
+            birth,
+        ],
     )
 }
 
@@ -79,8 +84,8 @@ impl CitizenScreen {
             Err(e) => return form.set_error("id", &e.message),
         };
         let birth = form.value("birth_date").trim().to_string();
-        match status_view::citizen_signing_in(cx.desk.conn(), &cx.desk.ids().lookup(&id), &birth) {
-            Ok(Some(citizen)) => {
+        match access::sign_in_citizen(cx.desk, &id, &birth) {
+            Ok(citizen) => {
                 tracing::info!("citizen {} signed in at the kiosk", citizen.citizen_id);
                 let mut page = Page {
                     citizen,
@@ -94,9 +99,12 @@ impl CitizenScreen {
                 page.load(cx);
                 self.state = State::Page(Box::new(page));
             }
-            // Never say which of the two did not match.
-            Ok(None) => form.message = Some("No match found for this id and date of birth.".into()),
-            Err(e) => cx.error(&e.into()),
+            // Never say which of the two did not match, nor whether the id exists.
+            Err(SignInError::NoMatch) => {
+                form.message = Some("No match found for this id and date of birth.".into())
+            }
+            Err(SignInError::App(e)) => cx.error(&e),
+            Err(e) => form.message = Some(e.to_string()),
         }
     }
 
@@ -154,7 +162,7 @@ impl Page {
         }
         let (citizen, injection, dose) = (self.citizen.citizen_id, inj.injection_id, inj.dose);
         let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
-        let result = cx.desk.run(|ctx| {
+        let result = cx.desk.command(&stamp, "apply", Some(citizen), |ctx| {
             let c = commands::citizen_by_id(ctx, citizen)?;
             commands::apply(ctx, &stamp, &c, injection)
         });
@@ -201,10 +209,12 @@ impl Page {
     fn cancel(&mut self, cx: &mut Cx<'_>, application: i64) {
         let citizen = self.citizen.citizen_id;
         let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
-        let result = cx.desk.run(|ctx| {
-            let c = commands::citizen_by_id(ctx, citizen)?;
-            commands::cancel(ctx, &stamp, &c, application)
-        });
+        let result = cx
+            .desk
+            .command(&stamp, "cancel application", Some(citizen), |ctx| {
+                let c = commands::citizen_by_id(ctx, citizen)?;
+                commands::cancel(ctx, &stamp, &c, application)
+            });
         match result {
             Ok(()) => cx.ok("Application cancelled."),
             Err(e) => cx.error(&e),

@@ -146,10 +146,9 @@ impl IssuerScreen {
             return;
         };
         let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
-        match cx
-            .desk
-            .run(|ctx| commands::revoke(ctx, &stamp, &r.uvci, reason))
-        {
+        match cx.desk.command(&stamp, "revoke certificate", None, |ctx| {
+            commands::revoke(ctx, &stamp, &r.uvci, reason)
+        }) {
             Ok(()) => {
                 tracing::info!("revoked {}", r.uvci);
                 self.revoke = None;
@@ -173,10 +172,9 @@ impl IssuerScreen {
             return;
         };
         let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
-        match cx
-            .desk
-            .run(|ctx| commands::issue(ctx, &stamp, q.application))
-        {
+        match cx.desk.command(&stamp, "issue certificate", None, |ctx| {
+            commands::issue(ctx, &stamp, q.application)
+        }) {
             Ok(uvci) => {
                 tracing::info!("issued {uvci} for application {}", q.application);
                 cx.ok(format!("Issued {uvci} to {}", q.name));
@@ -193,10 +191,9 @@ impl IssuerScreen {
         form.clear_errors();
         let reason = form.value("reason");
         let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
-        match cx
-            .desk
-            .run(|ctx| commands::reject(ctx, &stamp, q.application, &reason))
-        {
+        match cx.desk.command(&stamp, "reject application", None, |ctx| {
+            commands::reject(ctx, &stamp, q.application, &reason)
+        }) {
             Ok(()) => {
                 self.reject = None;
                 cx.ok(format!("Rejected the application of {}", q.name));

@@ -8,13 +8,14 @@ use crate::domain::{
     icao, injection, text,
 };
 use crate::store::vaccination::{CitizenRow, InjectionRow};
+use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormField};
 
 pub fn register() -> Form {
     let mut birth = FormField::text("birth_date", "Date of birth", "", 10);
     birth.placeholder = Some("YYYY-MM-DD, YYYY-MM or YYYY".into());
-    let mut id = FormField::text("id", "Resident id", "", 32);
-    id.placeholder = Some("e.g. 900101-1234567".into());
+    let mut id = FormField::text("id", "Resident id", "", 32).shown(Shown::ResidentId);
+    id.placeholder = Some("YYMMDD-NNNNNNN or a passport number".into());
     Form::new(
         "Register citizen",
         vec![
@@ -62,7 +63,9 @@ pub fn submit_register(desk: &Desk, form: &Form, actor: &str) -> Result<(i64, St
     let id = ResidentId::parse("id", &form.value("id"))?;
     let details = citizen_details(form, &s)?;
     let name = details.display_name();
-    let citizen = desk.run(|ctx| commands::register_citizen(ctx, &s, &id, details))?;
+    let citizen = desk.command(&s, "register citizen", None, |ctx| {
+        commands::register_citizen(ctx, &s, &id, details)
+    })?;
     Ok((citizen, name))
 }
 
@@ -205,7 +208,9 @@ pub fn submit_record(
     let d = details(form)?;
     let dose = d.dose;
     let s = desk.stamp(actor);
-    desk.run(|ctx| commands::record_injection(ctx, &s, citizen, d))?;
+    desk.command(&s, "record injection", None, |ctx| {
+        commands::record_injection(ctx, &s, citizen, d)
+    })?;
     Ok(dose)
 }
 
@@ -231,7 +236,7 @@ pub fn submit_edit(
     let d = details(form)?;
     let dose = d.dose;
     let s = desk.stamp(actor);
-    desk.run(|ctx| {
+    desk.command(&s, "correct injection", None, |ctx| {
         let current = reread(ctx, row)?;
         commands::update_injection(ctx, &s, &current, Some(row.version), d)
     })?;
@@ -252,7 +257,7 @@ pub fn submit_void(
     actor: &str,
 ) -> Result<(), AppError> {
     let s = desk.stamp(actor);
-    desk.run(|ctx| {
+    desk.command(&s, "void injection", None, |ctx| {
         let current = reread(ctx, row)?;
         commands::void_injection(ctx, &s, &current, Some(row.version), reason)
     })
@@ -285,5 +290,7 @@ pub fn submit_edit_citizen(
 ) -> Result<(), AppError> {
     let s = desk.stamp(actor);
     let details = citizen_details(form, &s)?;
-    desk.run(|ctx| commands::update_citizen(ctx, &s, citizen, details))
+    desk.command(&s, "update citizen", None, |ctx| {
+        commands::update_citizen(ctx, &s, citizen, details)
+    })
 }

@@ -8,7 +8,7 @@ use crate::domain::ResidentId;
 use crate::store::vaccination::{self, Anchor, CitizenListRow, ListOrder};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::cell;
-use crate::tui::widgets::field::TextField;
+use crate::tui::widgets::field::{Shown, TextField};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -196,7 +196,13 @@ impl CitizenList {
     pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
         // Fixed columns take 40 and "Latest" needs 12 (ADMINISTERED); the name gets the rest.
         let name_w = (area.width as usize).saturating_sub(54).clamp(12, 40);
-        let search = self.search.value();
+        // An id being searched shows masked, like every id on screen.
+        self.search.shown = if self.is_id_search() {
+            Shown::ResidentId
+        } else {
+            Shown::Plain
+        };
+        let search = self.search.display();
         let title = if self.searching || !search.is_empty() {
             format!(" Search: {search}")
         } else {

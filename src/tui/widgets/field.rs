@@ -4,12 +4,24 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthChar;
 
+/// How a field shows what was typed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shown {
+    #[default]
+    Plain,
+    /// A resident id: the birth date and the next digit show, the rest is hidden as typed.
+    ResidentId,
+    /// A passphrase: nothing shows.
+    Secret,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextField {
     value: String,
     /// Cursor position in characters.
     cursor: usize,
     max_chars: usize,
+    pub shown: Shown,
 }
 
 impl TextField {
@@ -18,6 +30,30 @@ impl TextField {
             value: value.to_string(),
             cursor: value.chars().count(),
             max_chars,
+            shown: Shown::Plain,
+        }
+    }
+
+    /// What the screen shows: the value, or its masked form.
+    pub fn display(&self) -> String {
+        match self.shown {
+            Shown::Plain => self.value.clone(),
+            Shown::Secret => "•".repeat(self.value.chars().count()),
+            Shown::ResidentId => {
+                let digits_first = self.value.chars().take(6).all(|c| c.is_ascii_digit());
+                let keep = if digits_first { 7 } else { 4 };
+                let mut seen = 0;
+                self.value
+                    .chars()
+                    .map(|c| {
+                        if !c.is_alphanumeric() {
+                            return c;
+                        }
+                        seen += 1;
+                        if seen <= keep { c } else { '•' }
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -96,9 +132,9 @@ impl TextField {
             .map_or(self.value.len(), |(i, _)| i)
     }
 
-    /// Columns from the start of the text to the cursor.
+    /// Columns from the start of the shown text to the cursor.
     pub fn cursor_column(&self) -> u16 {
-        self.value
+        self.display()
             .chars()
             .take(self.cursor)
             .map(|c| c.width().unwrap_or(0))
@@ -112,6 +148,22 @@ mod tests {
 
     fn key(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn ids_and_passphrases_are_masked_as_typed() {
+        let mut f = TextField::new("900101-1234567", 32);
+        f.shown = Shown::ResidentId;
+        assert_eq!(f.display(), "900101-1••••••");
+        assert_eq!(f.value(), "900101-1234567");
+        f.set("9001011234567");
+        assert_eq!(f.display(), "9001011••••••");
+        f.set("M48211199");
+        assert_eq!(f.display(), "M482•••••");
+        f.set("김민준 pass");
+        f.shown = Shown::Secret;
+        assert_eq!(f.display(), "••••••••");
+        assert_eq!(f.cursor_column(), 8);
     }
 
     #[test]

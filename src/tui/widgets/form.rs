@@ -63,6 +63,14 @@ impl FormField {
         }
     }
 
+    /// The same field showing what is typed as `shown` says.
+    pub fn shown(mut self, shown: super::field::Shown) -> Self {
+        if let Input::Text(t) = &mut self.input {
+            t.shown = shown;
+        }
+        self
+    }
+
     pub fn value(&self) -> String {
         match &self.input {
             Input::Text(t) => t.value().to_string(),
@@ -283,7 +291,7 @@ impl Form {
                             spans.push(Span::styled(fit(p, input_width), theme.muted()));
                         }
                     } else {
-                        spans.push(Span::raw(fit(t.value(), input_width)));
+                        spans.push(Span::raw(fit(&t.display(), input_width)));
                     }
                     if focused {
                         let col = (t.cursor_column() as usize).min(input_width) as u16;

@@ -1,0 +1,163 @@
+//! Staff administration: accounts added, disabled, given a new passphrase or unlocked.
+//!
+//! Whoever can open the database file administers staff (the file is its owner's alone), so
+//! these run from the command line; each is audited with the administrator as the actor.
+
+use super::{AppError, Desk};
+use crate::domain::{Refusal, Rule, StaffName, StaffRole};
+use crate::privacy::passphrase;
+use crate::store::{staff, throttle};
+
+/// One account as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaffListing {
+    pub name: String,
+    pub role: String,
+    pub disabled: bool,
+    /// Failed sign-ins in a row.
+    pub failures: u32,
+    /// Set while the account is locked.
+    pub locked_until: Option<String>,
+    pub created_at: String,
+}
+
+fn no_account(name: &StaffName) -> AppError {
+    Refusal::new(
+        Rule::NotFound,
+        "name",
+        format!("there is no staff account named '{name}'"),
+    )
+    .into()
+}
+
+fn strong(text: &str) -> Result<(), AppError> {
+    passphrase::check_strength(text).map_err(|m| Refusal::input("passphrase", m).into())
+}
+
+/// Adds an account. The passphrase is hashed (Argon2id) before the transaction starts.
+pub fn add(
+    desk: &Desk,
+    admin: &str,
+    name: &StaffName,
+    role: StaffRole,
+    text: &str,
+) -> Result<(), AppError> {
+    strong(text)?;
+    let phc = passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
+    let stamp = desk.stamp(admin);
+    desk.command(&stamp, "staff add", None, |ctx| {
+        staff::add(ctx.conn, name, role, &phc, &stamp.at_str())?;
+        Ok(())
+    })
+}
+
+/// Disables (or enables again) an account; a disabled account cannot sign in.
+pub fn set_disabled(
+    desk: &Desk,
+    admin: &str,
+    name: &StaffName,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let stamp = desk.stamp(admin);
+    let action = if disabled {
+        "staff disable"
+    } else {
+        "staff enable"
+    };
+    desk.command(&stamp, action, None, |ctx| {
+        if !staff::set_disabled(ctx.conn, name, disabled, &stamp.at_str())? {
+            return Err(no_account(name));
+        }
+        Ok(())
+    })
+}
+
+/// Gives an account a new passphrase; it also clears the account's failed attempts.
+pub fn set_passphrase(
+    desk: &Desk,
+    admin: &str,
+    name: &StaffName,
+    text: &str,
+) -> Result<(), AppError> {
+    strong(text)?;
+    let phc = passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
+    let stamp = desk.stamp(admin);
+    desk.command(&stamp, "staff passwd", None, |ctx| {
+        if !staff::set_passphrase(ctx.conn, name, &phc, &stamp.at_str())? {
+            return Err(no_account(name));
+        }
+        throttle::unlock(ctx.conn, &throttle::staff_subject(name.as_str()))?;
+        Ok(())
+    })
+}
+
+/// Clears an account's failed attempts and lock; true when there was something to clear.
+pub fn unlock(desk: &Desk, admin: &str, name: &StaffName) -> Result<bool, AppError> {
+    let stamp = desk.stamp(admin);
+    desk.command(&stamp, "staff unlock", None, |ctx| {
+        if staff::by_name(ctx.conn, name)?.is_none() {
+            return Err(no_account(name));
+        }
+        Ok(throttle::unlock(
+            ctx.conn,
+            &throttle::staff_subject(name.as_str()),
+        )?)
+    })
+}
+
+/// Every account, by name, with its sign-in state.
+pub fn list(desk: &Desk) -> Result<Vec<StaffListing>, AppError> {
+    let conn = desk.conn();
+    let now = desk.now();
+    let mut out = vec![];
+    for r in staff::list(conn)? {
+        let state = throttle::state(conn, &throttle::staff_subject(&r.name))?;
+        let (failures, locked_until) = match state {
+            Some(t) => (
+                t.failures,
+                t.locked_until
+                    .filter(|u| *u > now)
+                    .map(crate::domain::clock::stamp),
+            ),
+            None => (0, None),
+        };
+        out.push(StaffListing {
+            name: r.name,
+            role: r.role.as_str().to_string(),
+            disabled: r.disabled,
+            failures,
+            locked_until,
+            created_at: r.created_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The demo clinic's accounts: shown on the sign-in screen in demo mode only.
+pub const DEMO_STAFF: &[(&str, StaffRole, &str)] = &[
+    ("demo.manager", StaffRole::Manager, "manager-demo-pass"),
+    ("demo.issuer", StaffRole::Issuer, "issuer-demo-pass"),
+];
+
+/// Creates the demo accounts that are missing (demo mode only).
+pub fn ensure_demo_staff(desk: &Desk) -> Result<usize, AppError> {
+    let mut created = 0;
+    for (name, role, text) in DEMO_STAFF {
+        let name = StaffName::parse("name", name)?;
+        if staff::by_name(desk.conn(), &name)?.is_some() {
+            continue;
+        }
+        let phc =
+            passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
+        let stamp = desk.stamp("demo");
+        let added = desk.command(&stamp, "staff add", None, |ctx| {
+            match staff::add(ctx.conn, &name, *role, &phc, &stamp.at_str()) {
+                // Another desk made it first.
+                Err(staff::StaffStoreError::Duplicate { .. }) => Ok(false),
+                other => other.map(|_| true).map_err(AppError::from),
+            }
+        })?;
+        created += usize::from(added);
+    }
+    Ok(created)
+}
