@@ -423,6 +423,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         if matches!(outcome, seed::SeedOutcome::Applied { .. }) {
             eprintln!("demo-seed.toml: {}", outcome.describe());
         }
+        let created = vaxdesk::app::staff_admin::ensure_demo_staff(&desk)?;
+        if created > 0 {
+            eprintln!("demo: created {created} staff account(s) (shown on the sign-in screen)");
+        }
     }
     for file in &cli.seeds {
         let outcome = seed::apply_file(&desk, file)?;
@@ -436,7 +440,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             RoleArg::Citizen => Role::Citizen,
         });
         tracing::info!("desk opened on {}", db.display());
-        vaxdesk::tui::run(&desk, role, keymap, theme)
+        vaxdesk::tui::run(&desk, role, keymap, theme, cli.demo)
             .map_err(|e| Failure(format!("terminal: {e}")))?;
         return Ok(ExitCode::SUCCESS);
     };

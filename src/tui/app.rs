@@ -107,6 +107,8 @@ pub struct Shell<'d> {
     toast: Option<(String, bool, DateTime<Utc>)>,
     data_version: i64,
     last_lag_check: DateTime<Utc>,
+    /// Demo mode: the staff sign-in shows the demo accounts.
+    demo: bool,
 }
 
 /// How long a toast stays.
@@ -125,6 +127,7 @@ impl<'d> Shell<'d> {
             toast: None,
             data_version: data_version(desk),
             last_lag_check: desk.now(),
+            demo: false,
         };
         if let Some(role) = role {
             shell.open(role);
@@ -145,6 +148,12 @@ impl<'d> Shell<'d> {
         };
         self.current = Current::Role(role, screen);
         tracing::info!("opened the {} screen", role.title());
+    }
+
+    /// Demo mode: the staff sign-in lists the demo accounts and their passphrases.
+    pub fn demo(mut self, demo: bool) -> Self {
+        self.demo = demo;
+        self
     }
 
     pub fn should_quit(&self) -> bool {

@@ -29,7 +29,14 @@ use theme::Theme;
 const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the desk until the user quits or a signal asks it to stop.
-pub fn run(desk: &Desk, role: Option<Role>, keymap: Keymap, theme: Theme) -> std::io::Result<()> {
+/// `demo`: the staff sign-in shows the demo accounts.
+pub fn run(
+    desk: &Desk,
+    role: Option<Role>,
+    keymap: Keymap,
+    theme: Theme,
+    demo: bool,
+) -> std::io::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
@@ -37,7 +44,7 @@ pub fn run(desk: &Desk, role: Option<Role>, keymap: Keymap, theme: Theme) -> std
     // ratatui::try_init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
     let result = (|| -> std::io::Result<()> {
-        let mut shell = Shell::new(desk, role, keymap, theme);
+        let mut shell = Shell::new(desk, role, keymap, theme).demo(demo);
         let mut dirty = true;
         while !shell.should_quit() && !stop.load(Ordering::Relaxed) {
             if dirty {
