@@ -22,6 +22,8 @@ pub struct Config {
     pub idle_timeout_seconds: u32,
     /// Pending requests above which citizens are told issuance is delayed.
     pub long_queue: u32,
+    /// Seconds without a key before a staff screen locks and asks for the passphrase again.
+    pub staff_lock_seconds: u32,
     pub dispatch: DispatchConfig,
     /// Key bindings: action name = list of keys (`"ctrl+c"`, `"pagedown"`, `"i"`).
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
@@ -69,6 +71,7 @@ impl Default for Config {
             certificate_validity_days: 365,
             idle_timeout_seconds: 120,
             long_queue: 50,
+            staff_lock_seconds: 300,
             dispatch: DispatchConfig::default(),
             keys: Default::default(),
             colours: Colours::default(),
@@ -127,6 +130,9 @@ impl Config {
         if !(10..=3600).contains(&self.idle_timeout_seconds) {
             return Err("idle_timeout_seconds: must be from 10 to 3600".into());
         }
+        if !(10..=86_400).contains(&self.staff_lock_seconds) {
+            return Err("staff_lock_seconds: must be from 10 to 86400".into());
+        }
         if self.dispatch.breaker_failures == 0 {
             return Err("dispatch.breaker_failures: must be at least 1".into());
         }
@@ -150,6 +156,8 @@ impl Config {
              idle_timeout_seconds = {}\n\
              # Pending requests above which citizens are told issuance is delayed.\n\
              long_queue = {}\n\
+             # Seconds without a key before a staff screen locks and asks for the passphrase.\n\
+             staff_lock_seconds = {}\n\
              \n\
              [dispatch]\n\
              # Failures in a row that open a subscriber's circuit breaker.\n\
@@ -176,6 +184,7 @@ impl Config {
             d.certificate_validity_days,
             d.idle_timeout_seconds,
             d.long_queue,
+            d.staff_lock_seconds,
             d.dispatch.breaker_failures,
             d.dispatch.breaker_open_seconds,
             c.accent,

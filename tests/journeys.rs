@@ -41,12 +41,18 @@ fn citizen_signs_in_and_sees_an_issued_certificate() {
     show("citizen", &screen);
     desk.send("q");
     desk.expect_clean_exit();
+    desk.assert_id_nowhere("900101-1234567");
 }
 
 #[test]
 fn manager_searches_opens_and_registers_a_citizen() {
     let mut desk = Desk::demo(&["--role", "manager"]);
-    desk.wait_for_all(&["Citizens (9)", "정 유나"]);
+    desk.staff_sign_in("demo.manager", "manager-demo-pass");
+    desk.wait_for_all(&[
+        "Citizens (9)",
+        "정 유나",
+        "Injection manager · demo.manager",
+    ]);
 
     desk.send("/");
     desk.wait_for("Search:");
@@ -98,11 +104,13 @@ fn manager_searches_opens_and_registers_a_citizen() {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
+    desk.assert_id_nowhere("010203-3456789");
 }
 
 #[test]
 fn issuer_issues_the_oldest_application() {
     let mut desk = Desk::demo(&["--role", "issuer"]);
+    desk.staff_sign_in("demo.issuer", "issuer-demo-pass");
     let queue = desk.wait_for_all(&["Queue 4 pending", "정 유나", "Recently issued"]);
     assert!(
         queue.contains("김 민준"),
@@ -168,6 +176,7 @@ fn sighup_restores_the_terminal() {
 #[test]
 fn issuer_desk_at_120x40_shows_recently_issued() {
     let mut desk = Desk::demo_sized(&["--role", "issuer"], 40, 120);
+    desk.staff_sign_in("demo.issuer", "issuer-demo-pass");
     let screen = desk.wait_for_all(&[
         "Certificate issuer",
         "Queue 4 pending",

@@ -34,6 +34,8 @@ const FILTERS: &[(&str, &str)] = &[
     (r"(Date given\s+)\d{4}-\d{2}-\d{2}", "${1}YYYY-MM-DD"),
     // The random per-database tag in certificate ids, and the check character it changes.
     (r"VXD[0-9A-F]{8}(\d{8})#[A-Z0-9/:]", "VXD[tag-id]$1#?"),
+    // The check character alone, where a popup covers the tag.
+    (r"(\d{7}#)[A-Z0-9/:]", "${1}?"),
 ];
 
 /// For each size (the larger first): draws the screen, runs `$check` on it (the buffer and

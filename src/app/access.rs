@@ -30,7 +30,7 @@ pub enum SignInError {
         "Locked after {LOCK_AFTER} failed attempts, until {until} (or until a manager unlocks it)."
     )]
     Locked { until: String },
-    #[error("{name} is a {role} account; it cannot open this screen.")]
+    #[error("{name} may not open this screen (the account is for the {role} screen).")]
     WrongRole { name: String, role: String },
     #[error(transparent)]
     App(#[from] AppError),
@@ -119,7 +119,10 @@ pub fn sign_in_staff(
             desk.audit_in(c, &stamp, "sign-in", None, "refused: wrong role", None)?;
             return Ok(Err(SignInError::WrongRole {
                 name: shown.clone(),
-                role: account.role.as_str().to_lowercase(),
+                role: match account.role {
+                    StaffRole::Manager => "injection manager".into(),
+                    StaffRole::Issuer => "certificate issuer".into(),
+                },
             }));
         }
         desk.audit_in(

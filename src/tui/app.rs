@@ -6,10 +6,13 @@ use super::issuer::IssuerScreen;
 use super::keymap::{Action, Context, Keymap};
 use super::manager::ManagerScreen;
 use super::picker::Picker;
+use super::staff_gate::{GateEvent, StaffGate};
 use super::theme::Theme;
 use super::widgets::popup;
 use super::widgets::{fit, width};
+use crate::app::access::StaffSession;
 use crate::app::{AppError, Desk};
+use crate::domain::StaffRole;
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -25,6 +28,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// The staff role whose sign-in opens this screen (the kiosk needs none).
+    pub fn staff_role(self) -> Option<StaffRole> {
+        match self {
+            Role::Manager => Some(StaffRole::Manager),
+            Role::Issuer => Some(StaffRole::Issuer),
+            Role::Citizen => None,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Role::Manager => "Injection manager",
@@ -38,6 +50,8 @@ impl Role {
 pub struct Cx<'a> {
     pub desk: &'a Desk,
     pub keymap: &'a Keymap,
+    /// The staff member signed in (manager and issuer screens).
+    pub session: Option<&'a StaffSession>,
     toast: Option<(String, bool)>,
 }
 
@@ -58,13 +72,13 @@ impl Cx<'_> {
         self.fail(e.to_string());
     }
 
-    /// Who is acting, for the record (staff accounts come with sign-in).
+    /// Who is acting, for the record: the staff member signed in.
     pub fn staff(&self, role: Role) -> String {
-        let user = std::env::var("USER").unwrap_or_else(|_| "desk".into());
-        match role {
-            Role::Manager => format!("manager:{user}"),
-            Role::Issuer => format!("issuer:{user}"),
-            Role::Citizen => "citizen".into(),
+        match self.session {
+            Some(s) => s.name.clone(),
+            // Staff screens open only after a sign-in; this names a screen opened without
+            // one (tests of a screen alone).
+            None => format!("{}:unsigned", role.title().to_lowercase()),
         }
     }
 }
@@ -93,6 +107,8 @@ pub trait Screen {
 
 enum Current {
     Picker(Picker),
+    /// The sign-in in front of a staff screen.
+    Gate(Role, StaffGate),
     Role(Role, Box<dyn Screen>),
 }
 
@@ -109,6 +125,10 @@ pub struct Shell<'d> {
     last_lag_check: DateTime<Utc>,
     /// Demo mode: the staff sign-in shows the demo accounts.
     demo: bool,
+    session: Option<StaffSession>,
+    /// The idle lock over a staff screen (the screen keeps its state under it).
+    lock: Option<StaffGate>,
+    last_input: DateTime<Utc>,
 }
 
 /// How long a toast stays.
@@ -128,6 +148,9 @@ impl<'d> Shell<'d> {
             data_version: data_version(desk),
             last_lag_check: desk.now(),
             demo: false,
+            session: None,
+            lock: None,
+            last_input: desk.now(),
         };
         if let Some(role) = role {
             shell.open(role);
@@ -136,9 +159,16 @@ impl<'d> Shell<'d> {
     }
 
     fn open(&mut self, role: Role) {
+        if let Some(staff_role) = role.staff_role()
+            && self.session.is_none()
+        {
+            self.current = Current::Gate(role, StaffGate::sign_in(staff_role));
+            return;
+        }
         let mut cx = Cx {
             desk: self.desk,
             keymap: &self.keymap,
+            session: self.session.as_ref(),
             toast: None,
         };
         let screen: Box<dyn Screen> = match role {
@@ -160,9 +190,23 @@ impl<'d> Shell<'d> {
         self.quit
     }
 
+    /// Who is signed in at this desk, if anyone.
+    pub fn session(&self) -> Option<&StaffSession> {
+        self.session.as_ref()
+    }
+
+    /// True while the idle lock covers the screen.
+    pub fn locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
     fn typing(&self) -> bool {
+        if self.lock.is_some() {
+            return true;
+        }
         match &self.current {
             Current::Picker(_) => false,
+            Current::Gate(..) => true,
             Current::Role(_, s) => s.typing(),
         }
     }
@@ -170,13 +214,18 @@ impl<'d> Shell<'d> {
     fn unsaved(&self) -> bool {
         match &self.current {
             Current::Picker(_) => false,
+            Current::Gate(_, g) => g.dirty(),
             Current::Role(_, s) => s.unsaved(),
         }
     }
 
     fn contexts(&self) -> Vec<Context> {
+        if self.lock.is_some() {
+            return vec![Context::SignIn];
+        }
         let mut c = match &self.current {
             Current::Picker(_) => vec![Context::List],
+            Current::Gate(..) => vec![Context::SignIn],
             Current::Role(_, s) => s.contexts(),
         };
         if !self.typing() {
@@ -218,6 +267,28 @@ impl<'d> Shell<'d> {
         if ctrl_quit {
             return self.ask_quit();
         }
+        self.last_input = self.desk.now();
+        if let Some(lock) = &mut self.lock {
+            if let GateEvent::Open(session) = lock.key(self.desk, &ev) {
+                // The lock opens only for the person it locked out.
+                if self
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.name == session.name)
+                {
+                    self.lock = None;
+                }
+            }
+            return;
+        }
+        if let Current::Gate(role, gate) = &mut self.current {
+            let role = *role;
+            if let GateEvent::Open(session) = gate.key(self.desk, &ev) {
+                self.session = Some(session);
+                self.open(role);
+            }
+            return;
+        }
         let contexts = self.contexts();
         let action = self.keymap.action(&ev, &contexts);
         if !self.typing() {
@@ -233,11 +304,13 @@ impl<'d> Shell<'d> {
         let mut cx = Cx {
             desk: self.desk,
             keymap: &self.keymap,
+            session: self.session.as_ref(),
             toast: None,
         };
         let mut chosen = None;
         match &mut self.current {
             Current::Picker(p) => chosen = p.key(&ev, action),
+            Current::Gate(..) => {}
             Current::Role(_, s) => s.key(&mut cx, &ev, action),
         }
         let toast = cx.toast.take();
@@ -252,8 +325,14 @@ impl<'d> Shell<'d> {
     }
 
     pub fn paste(&mut self, text: &str) {
-        if let Current::Role(_, s) = &mut self.current {
-            s.paste(text);
+        self.last_input = self.desk.now();
+        if let Some(lock) = &mut self.lock {
+            return lock.paste(text);
+        }
+        match &mut self.current {
+            Current::Gate(_, g) => g.paste(text),
+            Current::Role(_, s) => s.paste(text),
+            Current::Picker(_) => {}
         }
     }
 
@@ -279,9 +358,21 @@ impl<'d> Shell<'d> {
         if lagging && let Err(e) = self.desk.dispatch() {
             tracing::warn!("delivery failed: {e}");
         }
+        // A staff screen left alone locks; what it shows stays, hidden, for the same person.
+        let idle = Duration::seconds(i64::from(self.desk.config().staff_lock_seconds));
+        if self.lock.is_none()
+            && let (Some(session), Current::Role(..)) = (&self.session, &self.current)
+            && now - self.last_input >= idle
+        {
+            tracing::info!("{} idle: screen locked", session.name);
+            self.lock = Some(StaffGate::lock(session.clone()));
+            self.help = false;
+            changed = true;
+        }
         let mut cx = Cx {
             desk: self.desk,
             keymap: &self.keymap,
+            session: self.session.as_ref(),
             toast: None,
         };
         if let Current::Role(_, s) = &mut self.current {
@@ -308,9 +399,11 @@ impl<'d> Shell<'d> {
             Constraint::Length(1),
         ])
         .areas(area);
-        let title = match &self.current {
-            Current::Picker(_) => "choose a role".to_string(),
-            Current::Role(role, _) => role.title().to_string(),
+        let title = match (&self.current, &self.session) {
+            (Current::Picker(_), _) => "choose a role".to_string(),
+            (Current::Gate(role, _), _) => format!("{} · sign in", role.title()),
+            (Current::Role(role, _), Some(s)) => format!("{} · {}", role.title(), s.name),
+            (Current::Role(role, _), None) => role.title().to_string(),
         };
         let theme = &self.theme;
         frame.render_widget(
@@ -321,12 +414,15 @@ impl<'d> Shell<'d> {
             ])),
             header,
         );
-        let cursor = match &mut self.current {
-            Current::Picker(p) => {
+        let cursor = match (&mut self.current, &self.lock) {
+            // Locked: nothing of the screen shows until the passphrase is typed again.
+            (_, Some(lock)) => lock.render(frame, body, theme, self.demo),
+            (Current::Picker(p), None) => {
                 p.render(frame, body, theme);
                 None
             }
-            Current::Role(_, s) => s.render(frame, body, theme),
+            (Current::Gate(_, g), None) => g.render(frame, body, theme, self.demo),
+            (Current::Role(_, s), None) => s.render(frame, body, theme),
         };
         // The screen's own bindings, as many as fit, then the global ones (help and quit),
         // which always show; one key each.

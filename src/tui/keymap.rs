@@ -40,6 +40,9 @@ pub enum Action {
     Show,
     Toggle,
     EditCitizen,
+    RevealId,
+    AuditLog,
+    Filter,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -55,6 +58,8 @@ pub enum Context {
     ManagerList,
     /// The injection manager's citizen detail.
     ManagerDetail,
+    /// The manager's audit log.
+    Audit,
     /// The issuer's queue.
     Issuer,
     /// The citizen's own page.
@@ -181,7 +186,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         Action::Back,
         "back",
         "back",
-        &[Form, ManagerDetail, Citizen, Certificate],
+        &[Form, ManagerDetail, Citizen, Certificate, Audit],
         &["esc"],
     ),
     (Action::Up, "up", "up", &[List, Form], &["up", "k"]),
@@ -295,6 +300,21 @@ const DEFAULTS: &[DefaultBinding] = &[
         &[Issuer],
         &["x"],
     ),
+    (
+        Action::RevealId,
+        "reveal_id",
+        "show whole id",
+        &[ManagerDetail],
+        &["i"],
+    ),
+    (
+        Action::AuditLog,
+        "audit_log",
+        "audit log",
+        &[ManagerList],
+        &["L"],
+    ),
+    (Action::Filter, "filter", "filter", &[Audit], &["/", "f"]),
     (Action::Yes, "yes", "yes", &[Confirm], &["y", "enter"]),
     (Action::No, "no", "no", &[Confirm], &["n", "esc"]),
 ];

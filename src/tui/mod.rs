@@ -11,6 +11,7 @@ pub mod issuer;
 pub mod keymap;
 pub mod manager;
 pub mod picker;
+pub mod staff_gate;
 pub mod theme;
 pub mod widgets;
 

@@ -175,6 +175,34 @@ impl Desk {
     }
 
     /// The temporary home (database, log, config).
+    /// Signs in at the staff sign-in with a demo account (the screen lists them in demo mode).
+    pub fn staff_sign_in(&mut self, name: &str, passphrase: &str) {
+        self.wait_for_all(&["Staff sign-in", "Demo accounts", name]);
+        self.type_text(name);
+        self.send("\t");
+        self.type_text(passphrase);
+        self.send("\r");
+    }
+
+    /// Asserts that a resident id (with or without its hyphen) appears nowhere in the bytes of
+    /// the database, its WAL or the desk's log file, and that the log was written.
+    pub fn assert_id_nowhere(&self, id: &str) {
+        let plain = id.replace('-', "");
+        let log = self.dir().join("data/vaxdesk/vaxdesk.log");
+        assert!(log.exists(), "the desk writes its log at {}", log.display());
+        let mut wal = self.db().as_os_str().to_owned();
+        wal.push("-wal");
+        for file in [log, self.db().to_path_buf(), PathBuf::from(wal)] {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(id) && !text.contains(&plain),
+                "{} holds the resident id {id}",
+                file.display()
+            );
+        }
+    }
+
     pub fn dir(&self) -> &Path {
         self.dir.as_ref().expect("the temporary home").path()
     }

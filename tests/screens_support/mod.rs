@@ -10,7 +10,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use vaxdesk::app::Desk;
+use vaxdesk::app::{Desk, staff_admin};
+use vaxdesk::domain::{StaffName, StaffRole};
 use vaxdesk::tui::app::{Role, Shell};
 use vaxdesk::tui::keymap::Keymap;
 use vaxdesk::tui::theme::Theme;
@@ -40,14 +41,59 @@ pub fn second_desk(td: &TestDesk) -> Desk {
     open_desk(&td.path, &td.config, &td.clock, &td.faults)
 }
 
-/// The real shell with the default keymap and the colourless theme.
-pub fn shell(desk: &Desk, role: Option<Role>) -> Shell<'_> {
+/// The staff accounts every screen test signs in with: (name, role, passphrase).
+pub const MANAGER: (&str, StaffRole, &str) =
+    ("nurse.kim", StaffRole::Manager, "jongno clinic 2026");
+pub const ISSUER: (&str, StaffRole, &str) = ("issuer.lee", StaffRole::Issuer, "certificates 4 all");
+
+/// Creates the test staff accounts on this desk's database (once).
+pub fn ensure_staff(desk: &Desk) {
+    for (name, role, pass) in [MANAGER, ISSUER] {
+        let name = StaffName::parse("name", name).unwrap();
+        if vaxdesk::store::staff::by_name(desk.conn(), &name)
+            .unwrap()
+            .is_none()
+        {
+            staff_admin::add(desk, "admin:test", &name, role, pass).unwrap();
+        }
+    }
+}
+
+/// The real shell at its first screen (a staff screen's sign-in, the kiosk, the picker).
+pub fn bare_shell(desk: &Desk, role: Option<Role>) -> Shell<'_> {
     Shell::new(
         desk,
         role,
         Keymap::new(&Default::default()).unwrap(),
         Theme::plain(),
     )
+}
+
+/// Types a staff name and passphrase into the sign-in and presses Enter.
+pub fn staff_sign_in(shell: &mut Shell<'_>, name: &str, passphrase: &str) {
+    type_text(shell, name);
+    tab(shell);
+    type_text(shell, passphrase);
+    enter(shell);
+}
+
+/// The real shell with the default keymap and the colourless theme; a staff screen is signed
+/// in through its sign-in as the test manager or issuer.
+pub fn shell(desk: &Desk, role: Option<Role>) -> Shell<'_> {
+    let mut s = bare_shell(desk, role);
+    let account = match role {
+        Some(Role::Manager) => MANAGER,
+        Some(Role::Issuer) => ISSUER,
+        _ => return s,
+    };
+    ensure_staff(desk);
+    staff_sign_in(&mut s, account.0, account.2);
+    assert_eq!(
+        s.session().map(|s| s.name.as_str()),
+        Some(account.0),
+        "the test staff member signs in"
+    );
+    s
 }
 
 pub fn key(shell: &mut Shell<'_>, code: KeyCode) {

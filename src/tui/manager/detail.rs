@@ -1,8 +1,9 @@
-//! One citizen as the manager sees them: identity (the id in full, since staff opened it),
-//! injections with product, dose, date, lot and status, and the applications.
+//! One citizen as the manager sees them: identity (the id masked until the manager reveals it,
+//! which is recorded), injections with product, dose, date, lot and status, and the
+//! applications.
 
 use crate::app::Desk;
-use crate::domain::Catalogue;
+use crate::domain::{Catalogue, ResidentId};
 use crate::store::applying::{self, ApplicationRow};
 use crate::store::vaccination::{self, CitizenRow, InjectionRow};
 use crate::tui::theme::{SELECTED, Theme};
@@ -18,6 +19,8 @@ pub struct Detail {
     pub injections: Vec<InjectionRow>,
     pub applications: Vec<ApplicationRow>,
     pub selected: usize,
+    /// The whole id, once the manager asked to see it (kept until the detail closes).
+    pub revealed: Option<ResidentId>,
 }
 
 impl Detail {
@@ -31,6 +34,7 @@ impl Detail {
             applications: applying::of_citizen(conn, citizen_id)?,
             citizen,
             selected: 0,
+            revealed: None,
         }))
     }
 
@@ -42,6 +46,7 @@ impl Detail {
                 .and_then(|id| fresh.injections.iter().position(|i| i.id == id))
                 .unwrap_or(self.selected)
                 .min(fresh.injections.len().saturating_sub(1));
+            fresh.revealed = self.revealed.take();
             *self = fresh;
         }
         Ok(())
@@ -77,7 +82,13 @@ impl Detail {
             Paragraph::new(vec![
                 Line::from(vec![
                     Span::styled(format!(" {}", d.display_name()), theme.title()),
-                    Span::raw(format!("   {}   born {}", c.masked_id, d.birth_date)),
+                    Span::raw(format!(
+                        "   {}   born {}",
+                        self.revealed
+                            .as_ref()
+                            .map_or(c.masked_id.as_str(), |id| id.as_str()),
+                        d.birth_date
+                    )),
                 ]),
                 Line::from(Span::styled(
                     fit(

@@ -1,11 +1,12 @@
 //! The injection manager's desk: the citizen list, a citizen's detail, and the forms that
 //! register citizens and record, correct or void injections.
 
+mod audit_view;
 mod detail;
 mod forms;
 mod list;
 
-use crate::app::AppError;
+use crate::app::{AppError, access};
 use crate::domain::Catalogue;
 use crate::domain::InjectionStatus;
 use crate::store::vaccination::InjectionRow;
@@ -14,6 +15,7 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormEvent};
 use crate::tui::widgets::popup::{self, centered};
+use audit_view::AuditView;
 use detail::Detail;
 use list::CitizenList;
 use ratatui::Frame;
@@ -30,6 +32,8 @@ enum FormKind {
 
 pub struct ManagerScreen {
     list: CitizenList,
+    /// The audit log, over the list while open.
+    audit: Option<AuditView>,
     detail: Option<Detail>,
     form: Option<(FormKind, Form)>,
     /// The void reason typed, waiting for "are you sure?".
@@ -42,6 +46,7 @@ impl ManagerScreen {
     pub fn new(cx: &mut Cx<'_>) -> Self {
         let mut s = ManagerScreen {
             list: CitizenList::new(),
+            audit: None,
             detail: None,
             form: None,
             confirm_void: None,
@@ -70,6 +75,12 @@ impl ManagerScreen {
     }
 
     fn open_detail(&mut self, cx: &mut Cx<'_>, citizen: i64) {
+        // Opening a record is recorded, in the same transaction as its read.
+        match access::view_citizen(cx.desk, &Self::actor(cx), citizen) {
+            Ok(Some(_)) => {}
+            Ok(None) => return cx.fail("This citizen is no longer registered."),
+            Err(e) => return cx.error(&e),
+        }
         match Detail::load(cx.desk, citizen) {
             Ok(Some(d)) => {
                 tracing::info!("manager opened citizen {citizen}");
@@ -233,6 +244,40 @@ impl ManagerScreen {
                     }
                     Ok(())
                 }
+                Some(Action::AuditLog) => AuditView::new(desk).map(|v| self.audit = Some(v)),
+                _ => Ok(()),
+            }
+        };
+        if let Err(e) = result {
+            cx.error(&e.into());
+        }
+    }
+
+    fn audit_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        let Some(view) = &mut self.audit else { return };
+        let desk = cx.desk;
+        let result = if view.form.is_some() {
+            view.form_key(desk, ev)
+        } else {
+            match action {
+                Some(Action::Back) => {
+                    self.audit = None;
+                    Ok(())
+                }
+                Some(Action::Filter) => {
+                    view.open_filter();
+                    Ok(())
+                }
+                Some(Action::Up) => {
+                    view.up();
+                    Ok(())
+                }
+                Some(Action::Down) => {
+                    view.down();
+                    Ok(())
+                }
+                Some(Action::PageDown) => view.page_down(desk),
+                Some(Action::PageUp) => view.page_up(desk),
                 _ => Ok(()),
             }
         };
@@ -257,6 +302,15 @@ impl ManagerScreen {
             Some(Action::Bottom) => d.selected = last,
             Some(Action::EditCitizen) => {
                 self.form = Some((FormKind::EditCitizen, forms::edit_citizen(&d.citizen)));
+            }
+            Some(Action::RevealId) if d.revealed.is_none() => {
+                match access::reveal_id(cx.desk, &Self::actor(cx), d.citizen.id) {
+                    Ok(id) => {
+                        d.revealed = Some(id);
+                        cx.ok("Whole id shown; this is recorded in the audit log.");
+                    }
+                    Err(e) => cx.error(&e),
+                }
             }
             Some(Action::Record) => {
                 self.series_typed = false;
@@ -296,6 +350,12 @@ impl Screen for ManagerScreen {
             vec![Context::Confirm]
         } else if self.form.is_some() {
             vec![Context::Form]
+        } else if let Some(a) = &self.audit {
+            if a.form.is_some() {
+                vec![Context::Form]
+            } else {
+                vec![Context::Audit, Context::List]
+            }
         } else if self.list.searching {
             vec![Context::Search]
         } else if self.detail.is_some() {
@@ -306,7 +366,8 @@ impl Screen for ManagerScreen {
     }
 
     fn typing(&self) -> bool {
-        self.confirm_void.is_none() && (self.form.is_some() || self.list.searching)
+        let audit_form = self.audit.as_ref().is_some_and(|a| a.form.is_some());
+        self.confirm_void.is_none() && (self.form.is_some() || self.list.searching || audit_form)
     }
 
     fn unsaved(&self) -> bool {
@@ -325,6 +386,8 @@ impl Screen for ManagerScreen {
             }
         } else if self.form.is_some() {
             self.form_key(cx, ev);
+        } else if self.audit.is_some() {
+            self.audit_key(cx, ev, action);
         } else if self.detail.is_some() {
             self.detail_key(cx, action);
         } else {
@@ -334,6 +397,11 @@ impl Screen for ManagerScreen {
 
     fn refresh(&mut self, cx: &mut Cx<'_>) {
         self.reload(cx);
+        if let Some(a) = &mut self.audit
+            && let Err(e) = a.reload(cx.desk)
+        {
+            cx.error(&e.into());
+        }
     }
 
     fn paste(&mut self, text: &str) {
@@ -345,6 +413,9 @@ impl Screen for ManagerScreen {
     }
 
     fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        if let Some(a) = &mut self.audit {
+            return a.render(frame, area, theme);
+        }
         let mut cursor = match &self.detail {
             Some(d) => {
                 d.render(frame, area, theme, &self.catalogue);

@@ -1,0 +1,188 @@
+//! The staff gate: the sign-in in front of the manager and issuer screens, and the idle lock
+//! that hides a screen (keeping its state) until the same person types their passphrase again.
+//!
+//! Only in demo mode does it list the demo accounts; a refused sign-in never says whether the
+//! name exists.
+
+use crate::app::Desk;
+use crate::app::access::{self, SignInError, StaffSession};
+use crate::app::staff_admin::DEMO_STAFF;
+use crate::domain::StaffRole;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::field::Shown;
+use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::popup::centered;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// What a key did at the gate.
+pub enum GateEvent {
+    /// Signed in (or unlocked).
+    Open(StaffSession),
+    Stay,
+}
+
+pub struct StaffGate {
+    role: StaffRole,
+    /// Set when the gate is an idle lock: only this person can open it.
+    locked_for: Option<StaffSession>,
+    form: Form,
+}
+
+fn passphrase_field() -> FormField {
+    FormField::text("passphrase", "Passphrase", "", 1024).shown(Shown::Secret)
+}
+
+impl StaffGate {
+    /// The sign-in in front of a role's screen.
+    pub fn sign_in(role: StaffRole) -> Self {
+        StaffGate {
+            role,
+            locked_for: None,
+            form: Form::new(
+                "Staff sign-in",
+                vec![FormField::text("name", "Name", "", 40), passphrase_field()],
+            ),
+        }
+    }
+
+    /// The idle lock for the person signed in.
+    pub fn lock(session: StaffSession) -> Self {
+        StaffGate {
+            role: session.role,
+            locked_for: Some(session),
+            form: Form::new("Locked", vec![passphrase_field()]),
+        }
+    }
+
+    pub fn is_lock(&self) -> bool {
+        self.locked_for.is_some()
+    }
+
+    /// True when something was typed (leaving would lose it).
+    pub fn dirty(&self) -> bool {
+        self.form.is_dirty()
+    }
+
+    pub fn key(&mut self, desk: &Desk, ev: &KeyEvent) -> GateEvent {
+        match self.form.handle(ev) {
+            FormEvent::Submit => self.submit(desk),
+            FormEvent::Cancel => {
+                // Esc clears what was typed (a lock keeps its owner).
+                *self = match self.locked_for.take() {
+                    Some(s) => StaffGate::lock(s),
+                    None => StaffGate::sign_in(self.role),
+                };
+                GateEvent::Stay
+            }
+            FormEvent::Changed(_) => {
+                self.form.message = None;
+                GateEvent::Stay
+            }
+            _ => GateEvent::Stay,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some(crate::tui::widgets::form::Input::Text(t)) = self
+            .form
+            .fields
+            .get_mut(self.form.focus)
+            .map(|f| &mut f.input)
+        {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                let ev = KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c));
+                t.handle(&ev);
+            }
+        }
+    }
+
+    fn submit(&mut self, desk: &Desk) -> GateEvent {
+        self.form.clear_errors();
+        let passphrase = self.form.value("passphrase");
+        let name = match &self.locked_for {
+            Some(s) => s.name.clone(),
+            None => self.form.value("name").trim().to_string(),
+        };
+        if name.is_empty() {
+            self.form.set_error("name", "name: type your staff name");
+            return GateEvent::Stay;
+        }
+        let result = access::sign_in_staff(desk, &name, &passphrase, self.role);
+        // The passphrase never stays on screen or in memory after an attempt.
+        if let Some(f) = self.form.field_mut("passphrase")
+            && let crate::tui::widgets::form::Input::Text(t) = &mut f.input
+        {
+            t.clear();
+        }
+        match result {
+            Ok(session) => {
+                tracing::info!("{} signed in as {}", session.name, session.role);
+                GateEvent::Open(session)
+            }
+            Err(SignInError::NoMatch) => {
+                self.form.message = Some("Wrong name or passphrase.".into());
+                GateEvent::Stay
+            }
+            Err(e) => {
+                self.form.message = Some(e.to_string());
+                GateEvent::Stay
+            }
+        }
+    }
+
+    pub fn render(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: &Theme,
+        demo: bool,
+    ) -> Option<Position> {
+        let w = 64.min(area.width);
+        let box_area = centered(area, w, self.form.height(w) + 2);
+        let intro = match &self.locked_for {
+            Some(s) => format!("Locked while away. {}, type your passphrase.", s.name),
+            None => format!(
+                "Sign in to open the {} screen.",
+                match self.role {
+                    StaffRole::Manager => "injection manager",
+                    StaffRole::Issuer => "certificate issuer",
+                }
+            ),
+        };
+        // Two lines above the box: a long name wraps instead of being cut.
+        let top = box_area.y.saturating_sub(3).max(area.y);
+        let above = Rect::new(box_area.x, top, w, box_area.y.saturating_sub(top + 1));
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(intro, theme.header())))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            above,
+        );
+        if demo && self.locked_for.is_none() {
+            let below_y = box_area.y + box_area.height + 1;
+            let mut lines = vec![Line::from(Span::styled(
+                "Demo accounts (demo mode only):",
+                theme.muted(),
+            ))];
+            for (name, role, pass) in DEMO_STAFF {
+                lines.push(Line::from(Span::styled(
+                    format!("  {name:<14} {:<8} passphrase {pass}", role.as_str()),
+                    theme.muted(),
+                )));
+            }
+            let h = (lines.len() as u16).min(area.bottom().saturating_sub(below_y));
+            if h > 0 {
+                frame.render_widget(Paragraph::new(lines), Rect::new(box_area.x, below_y, w, h));
+            }
+        }
+        let hint = if self.locked_for.is_some() {
+            "Enter unlock · Esc clear · Ctrl-Q quit"
+        } else {
+            "Tab next field · Enter sign in · Esc clear"
+        };
+        self.form.render(frame, box_area, theme, hint)
+    }
+}

@@ -1,0 +1,288 @@
+//! Staff at the desk: the sign-in in front of the manager and issuer screens, its throttling
+//! and lockout (shared by every desk through the database), the idle lock that hides a screen
+//! and gives it back as it was, demo accounts shown in demo mode only, and the audit rows all
+//! of it leaves.
+
+mod common;
+mod screens_support;
+
+use chrono::Duration;
+use screens_support::*;
+use vaxdesk::app::staff_admin;
+use vaxdesk::domain::StaffName;
+use vaxdesk::store::audit::{self, AuditFilter};
+use vaxdesk::tui::app::Role;
+
+/// The audit rows (newest first) with this action.
+fn audit_rows(desk: &vaxdesk::app::Desk, action: &str) -> Vec<audit::AuditRow> {
+    let all = audit::page(
+        desk.conn(),
+        &AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    all.into_iter().filter(|r| r.action == action).collect()
+}
+
+fn snapshot(name: &str, screen: &str) {
+    insta::assert_snapshot!(name, screen);
+}
+
+#[test]
+fn a_staff_screen_opens_only_after_a_sign_in() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut m = bare_shell(&td.desk, Some(Role::Manager));
+    for (w, h) in SIZES {
+        let s = screen(&mut m, w, h);
+        assert_shows(&s, "Sign in to open the injection manager screen.");
+        assert_shows(&s, "Staff sign-in");
+        assert_shows(&s, "Name");
+        assert_shows(&s, "Passphrase");
+        // Nothing of the clinic shows, and no account is offered outside demo mode.
+        assert_hides(&s, "김 민준");
+        assert_hides(&s, "Demo accounts");
+        assert_hides(&s, "demo.manager");
+        snapshot(&format!("staff_sign_in_{w}x{h}"), &s);
+    }
+    // A wrong passphrase: the same message as an unknown name.
+    staff_sign_in(&mut m, MANAGER.0, "not the passphrase");
+    let s = seen(&mut m);
+    assert_shows(&s, "Wrong name or passphrase.");
+    assert_hides(&s, "not the passphrase");
+    assert!(m.session().is_none());
+    td.advance(Duration::seconds(1));
+    esc(&mut m);
+    staff_sign_in(&mut m, "nobody.here", "whatever it is");
+    assert_shows(&seen(&mut m), "Wrong name or passphrase.");
+
+    // The right one opens the list, with the name in the header.
+    esc(&mut m);
+    staff_sign_in(&mut m, MANAGER.0, MANAGER.2);
+    let s = seen(&mut m);
+    assert_shows(&s, "Injection manager · nurse.kim");
+    assert_shows(&s, "김 민준");
+    let rows = audit_rows(&td.desk, "sign-in");
+    let results: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.actor.as_str(), r.result.as_str()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("nurse.kim", "ok"),
+            ("nobody.here", "refused"),
+            ("nurse.kim", "refused")
+        ],
+        "every sign-in, newest first"
+    );
+}
+
+#[test]
+fn the_passphrase_is_never_shown_and_an_account_of_the_other_role_is_refused() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut m = bare_shell(&td.desk, Some(Role::Manager));
+    type_text(&mut m, ISSUER.0);
+    tab(&mut m);
+    type_text(&mut m, ISSUER.2);
+    let s = seen(&mut m);
+    assert_hides(&s, ISSUER.2);
+    assert_shows(&s, &"•".repeat(ISSUER.2.chars().count()));
+    enter(&mut m);
+    let s = seen(&mut m);
+    assert_shows(&s, "issuer.lee may not open this screen");
+    assert_hides(&s, "김 민준");
+    assert!(m.session().is_none());
+}
+
+#[test]
+fn failed_sign_ins_wait_longer_each_time_then_lock_until_a_manager_unlocks() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut m = bare_shell(&td.desk, Some(Role::Issuer));
+    staff_sign_in(&mut m, ISSUER.0, "wrong 1 wrong 1");
+    // At once again: refused without checking, and told how long to wait.
+    esc(&mut m);
+    staff_sign_in(&mut m, ISSUER.0, ISSUER.2);
+    assert_shows(&seen(&mut m), "wait 1 s before trying again");
+    assert!(m.session().is_none(), "the right passphrase waits too");
+    // The waits double: 1, 2, 4, ... seconds.
+    for (failures, wait) in [(2, 2), (3, 4), (4, 8)] {
+        td.advance(Duration::seconds(wait / 2));
+        esc(&mut m);
+        staff_sign_in(&mut m, ISSUER.0, "still wrong, sorry");
+        assert!(m.session().is_none());
+        esc(&mut m);
+        staff_sign_in(&mut m, ISSUER.0, ISSUER.2);
+        assert_shows(&seen(&mut m), &format!("wait {wait} s before trying again"));
+        let _ = failures;
+    }
+    // Up to ten failures in a row: locked.
+    for _ in 5..=10 {
+        td.advance(Duration::seconds(600));
+        esc(&mut m);
+        staff_sign_in(&mut m, ISSUER.0, "still wrong, sorry");
+    }
+    let s = seen(&mut m);
+    assert_shows(&s, "Locked after 10 failed attempts");
+    assert_eq!(audit_rows(&td.desk, "sign-in")[0].result, "lockout");
+    // Still locked 14 minutes later, even with the right passphrase; another desk agrees.
+    td.advance(Duration::minutes(14));
+    let other = second_desk(&td);
+    let mut m2 = bare_shell(&other, Some(Role::Issuer));
+    staff_sign_in(&mut m2, ISSUER.0, ISSUER.2);
+    assert_shows(&seen(&mut m2), "Locked after 10 failed attempts");
+    assert_eq!(audit_rows(&td.desk, "sign-in")[0].result, "locked");
+    // A manager unlocks it: the right passphrase opens the queue.
+    let name = StaffName::parse("name", ISSUER.0).unwrap();
+    assert!(staff_admin::unlock(&td.desk, MANAGER.0, &name).unwrap());
+    esc(&mut m2);
+    staff_sign_in(&mut m2, ISSUER.0, ISSUER.2);
+    assert_shows(&seen(&mut m2), "Certificate issuer · issuer.lee");
+}
+
+#[test]
+fn a_lock_lasts_fifteen_minutes() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut m = bare_shell(&td.desk, Some(Role::Manager));
+    for _ in 0..10 {
+        td.advance(Duration::seconds(600));
+        esc(&mut m);
+        staff_sign_in(&mut m, MANAGER.0, "a wrong passphrase");
+    }
+    assert_shows(&seen(&mut m), "Locked after 10 failed attempts");
+    td.advance(Duration::minutes(15) + Duration::seconds(1));
+    esc(&mut m);
+    staff_sign_in(&mut m, MANAGER.0, MANAGER.2);
+    assert_shows(&seen(&mut m), "Injection manager · nurse.kim");
+}
+
+#[test]
+fn an_idle_staff_screen_locks_and_comes_back_as_it_was() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '/');
+    type_text(&mut m, "김");
+    enter(&mut m);
+    enter(&mut m);
+    let before = seen(&mut m);
+    assert_shows(&before, "machine-readable: KIM / MINJUN");
+
+    // Just under five minutes: nothing happens.
+    td.advance(Duration::seconds(299));
+    m.tick();
+    assert!(!m.locked());
+    td.advance(Duration::seconds(1));
+    assert!(m.tick(), "the lock is a change to draw");
+    assert!(m.locked());
+    for (w, h) in SIZES {
+        let s = screen(&mut m, w, h);
+        assert_shows(&s, "Locked while away. nurse.kim, type your passphrase.");
+        // Nothing of the record shows while locked.
+        assert_hides(&s, "김 민준");
+        assert_hides(&s, "900101");
+        snapshot(&format!("staff_idle_lock_{w}x{h}"), &s);
+    }
+    // Keys are the lock's: 'q' is typed, not a quit; a wrong passphrase keeps it locked.
+    type_text(&mut m, "q wrong one");
+    enter(&mut m);
+    assert!(m.locked() && !m.should_quit());
+    assert_shows(&seen(&mut m), "Wrong name or passphrase.");
+    td.advance(Duration::seconds(1));
+    type_text(&mut m, MANAGER.2);
+    enter(&mut m);
+    assert!(!m.locked());
+    assert_eq!(seen(&mut m), before, "the same screen, as it was");
+}
+
+#[test]
+fn demo_mode_shows_the_demo_accounts_on_the_sign_in() {
+    let td = demo();
+    staff_admin::ensure_demo_staff(&td.desk).unwrap();
+    let mut m = bare_shell(&td.desk, Some(Role::Issuer)).demo(true);
+    let s = screen(&mut m, 80, 24);
+    assert_shows(&s, "Demo accounts (demo mode only):");
+    let (name, _, pass) = staff_admin::DEMO_STAFF[1];
+    assert_shows(&s, name);
+    assert_shows(&s, pass);
+    staff_sign_in(&mut m, name, pass);
+    assert_shows(&seen(&mut m), "Certificate issuer · demo.issuer");
+    // The same database without demo mode offers nothing.
+    let mut plain = bare_shell(&td.desk, Some(Role::Issuer));
+    assert_hides(&screen(&mut plain, 80, 24), "Demo accounts");
+}
+
+#[test]
+fn commands_and_detail_views_are_audited_with_the_staff_name() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '/');
+    type_text(&mut m, "김");
+    enter(&mut m);
+    enter(&mut m);
+    assert_shows(&seen(&mut m), "machine-readable: KIM / MINJUN");
+    let views = audit_rows(&td.desk, "view citizen");
+    assert_eq!(views.len(), 1, "one row for opening the detail");
+    assert_eq!(views[0].actor, "nurse.kim");
+    let kim = views[0].citizen.expect("whose record");
+
+    // A refused command is on record too.
+    char_key(&mut m, 'a');
+    // The record form opens with a date; an empty lot for ADMINISTERED is refused.
+    enter(&mut m);
+    let refused = audit_rows(&td.desk, "record injection");
+    assert!(
+        refused
+            .first()
+            .is_some_and(|r| r.actor == "nurse.kim" && r.result.starts_with("refused")),
+        "{refused:?}"
+    );
+    assert!(
+        audit::verify_chain(td.desk.conn())
+            .unwrap()
+            .broken
+            .is_none()
+    );
+    let _ = kim;
+}
+
+/// Every resident id the demo clinic registers, and the ids the screen tests type.
+fn seeded_ids() -> Vec<String> {
+    let seed = include_str!("../assets/demo-seed.toml");
+    let mut ids: Vec<String> = seed
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .map(str::to_string)
+        .collect();
+    ids.push("030303-3456789".into());
+    ids
+}
+
+#[test]
+fn no_screen_snapshot_shows_a_whole_resident_id() {
+    let ids = seeded_ids();
+    assert!(ids.len() >= 9, "the demo registers nine citizens: {ids:?}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "snap") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for id in &ids {
+            assert!(
+                !text.contains(id.as_str()) && !text.contains(&id.replace('-', "")),
+                "{} shows the whole id {id}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 36, "every screen snapshot is read ({checked})");
+}
