@@ -286,3 +286,161 @@ fn no_screen_snapshot_shows_a_whole_resident_id() {
     }
     assert!(checked >= 36, "every screen snapshot is read ({checked})");
 }
+
+#[test]
+fn a_manager_reveals_a_whole_id_and_it_is_recorded() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '/');
+    type_text(&mut m, "김");
+    enter(&mut m);
+    enter(&mut m);
+    let s = screen(&mut m, 120, 40);
+    assert_shows(&s, "900101-1******");
+    assert_shows(&s, "i show whole id");
+    assert!(audit_rows(&td.desk, "reveal id").is_empty());
+    char_key(&mut m, 'i');
+    let s = seen(&mut m);
+    assert_shows(&s, "김 민준   900101-1234567   born 1990-01-01");
+    assert_shows(&s, "Whole id shown; this is recorded in the audit log.");
+    let rows = audit_rows(&td.desk, "reveal id");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor, "nurse.kim");
+    assert_eq!(
+        rows[0].citizen,
+        audit_rows(&td.desk, "view citizen")[0].citizen
+    );
+    // Leaving the detail hides it again.
+    esc(&mut m);
+    enter(&mut m);
+    assert_shows(&seen(&mut m), "900101-1******");
+}
+
+#[test]
+fn the_audit_screen_filters_by_whole_id_actor_and_time_and_pages() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    // Open 김 민준 and 이 서연: two views.
+    for name in ["김", "이"] {
+        char_key(&mut m, '/');
+        type_text(&mut m, name);
+        enter(&mut m);
+        enter(&mut m);
+        esc(&mut m);
+        esc(&mut m);
+    }
+    char_key(&mut m, 'L');
+    let s = screen(&mut m, 120, 40);
+    assert_shows(&s, "Audit log · all rows");
+    assert_shows(&s, "view citizen");
+    assert_shows(&s, "nurse.kim");
+    assert_shows(&s, "sign-in");
+    assert_shows(&s, "seed");
+    // Whose record shows masked.
+    assert_shows(&s, "900101-1******");
+    assert_shows(&s, "850315-2******");
+    assert_hides(&s, "1234567");
+
+    // By whole id: only 김 민준's rows (their seed steps are one seed row, without a citizen).
+    char_key(&mut m, 'f');
+    type_text(&mut m, "900101-1234567");
+    enter(&mut m);
+    let s = screen(&mut m, 120, 40);
+    assert_shows(&s, "Audit log · citizen 900101-1******");
+    assert_shows(&s, "view citizen");
+    assert_hides(&s, "850315-2******");
+    assert_hides(&s, "sign-in");
+
+    // A partial id finds nothing: ids are matched whole.
+    char_key(&mut m, 'f');
+    type_text(&mut m, "900101");
+    enter(&mut m);
+    assert_shows(&screen(&mut m, 120, 40), "No audit rows match.");
+
+    // By actor, and by time.
+    char_key(&mut m, 'f');
+    tab(&mut m);
+    type_text(&mut m, "nurse.kim");
+    enter(&mut m);
+    let s = screen(&mut m, 120, 40);
+    assert_shows(&s, "actor nurse.kim");
+    assert_hides(&s, "seed:");
+    char_key(&mut m, 'f');
+    tab(&mut m);
+    tab(&mut m);
+    type_text(&mut m, "2030-01-01");
+    enter(&mut m);
+    assert_shows(&screen(&mut m, 120, 40), "No audit rows match.");
+    char_key(&mut m, 'f');
+    tab(&mut m);
+    tab(&mut m);
+    type_text(&mut m, "yesterday");
+    enter(&mut m);
+    assert_shows(&seen(&mut m), "since: 'yesterday' is not a date");
+    esc(&mut m);
+    // An empty filter shows every row again.
+    char_key(&mut m, 'f');
+    enter(&mut m);
+    assert_shows(&seen(&mut m), "Audit log · all rows");
+
+    // Paging: at 80x24 a page holds 19 rows; PageDown shows older ones, PageUp comes back.
+    let first = screen(&mut m, 80, 24);
+    key(&mut m, ratatui::crossterm::event::KeyCode::PageDown);
+    let older = screen(&mut m, 80, 24);
+    assert_ne!(first, older);
+    key(&mut m, ratatui::crossterm::event::KeyCode::PageUp);
+    assert_eq!(screen(&mut m, 80, 24), first);
+    esc(&mut m);
+    assert_shows(&seen(&mut m), "Citizens (9)");
+}
+
+#[test]
+fn a_manager_unlocks_a_locked_account_from_the_desk() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut i = bare_shell(&td.desk, Some(Role::Issuer));
+    for _ in 0..10 {
+        td.advance(Duration::seconds(600));
+        esc(&mut i);
+        staff_sign_in(&mut i, ISSUER.0, "a wrong passphrase");
+    }
+    assert_shows(&seen(&mut i), "Locked after 10 failed attempts");
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, 'U');
+    assert_shows(&seen(&mut m), "Unlock a staff account");
+    type_text(&mut m, "issuer.lee");
+    enter(&mut m);
+    assert_shows(
+        &seen(&mut m),
+        "Unlocked issuer.lee: they can sign in again.",
+    );
+    let rows = audit_rows(&td.desk, "staff unlock");
+    assert_eq!(
+        (rows[0].actor.as_str(), rows[0].result.as_str()),
+        ("nurse.kim", "ok")
+    );
+    esc(&mut i);
+    staff_sign_in(&mut i, ISSUER.0, ISSUER.2);
+    assert_shows(&seen(&mut i), "Certificate issuer · issuer.lee");
+}
+
+#[test]
+fn showing_a_certificate_is_recorded_as_an_export() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    char_key(&mut i, 'v');
+    assert_shows(&screen(&mut i, 120, 40), "URN:UVCI:01:KR:");
+    let rows = audit_rows(&td.desk, "export certificate");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor, "issuer.lee");
+    assert!(
+        rows[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("URN:UVCI:01:KR:") && d.ends_with("shown as a QR code")),
+        "{:?}",
+        rows[0].detail
+    );
+    assert!(rows[0].citizen.is_some());
+}

@@ -43,6 +43,7 @@ pub enum Action {
     RevealId,
     AuditLog,
     Filter,
+    UnlockStaff,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -315,6 +316,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         &["L"],
     ),
     (Action::Filter, "filter", "filter", &[Audit], &["/", "f"]),
+    (
+        Action::UnlockStaff,
+        "unlock_staff",
+        "unlock a staff account",
+        &[ManagerList],
+        &["U"],
+    ),
     (Action::Yes, "yes", "yes", &[Confirm], &["y", "enter"]),
     (Action::No, "no", "no", &[Confirm], &["n", "esc"]),
 ];

@@ -203,6 +203,16 @@ impl Page {
         if a.status == "REVOKED" {
             about.push(" REVOKED: this certificate is no longer valid.".into());
         }
+        let citizen = self.citizen.citizen_id;
+        if let Err(e) = access::record_export(
+            cx.desk,
+            &format!("citizen#{citizen}"),
+            citizen,
+            a.certificate_id.as_deref().unwrap_or_default(),
+            "shown as a QR code",
+        ) {
+            return cx.error(&e);
+        }
         self.qr = Some(QrView::new(about, hc1.clone()));
     }
 

@@ -132,6 +132,17 @@ impl IssuerScreen {
                             c.revocation_reason.unwrap_or_default()
                         ));
                     }
+                    // A certificate on screen can be photographed: it is recorded as shown.
+                    let actor = cx.staff(Role::Issuer);
+                    if let Err(e) = crate::app::access::record_export(
+                        cx.desk,
+                        &actor,
+                        c.citizen_id,
+                        &c.uvci,
+                        "shown as a QR code",
+                    ) {
+                        return cx.error(&e);
+                    }
                     self.qr = Some(QrView::new(about, hc1));
                 }
                 None => cx.fail("This certificate was issued before signing; it has no QR code."),

@@ -11,6 +11,14 @@ use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormField};
 
+/// The name of a staff account to unlock.
+pub fn unlock_staff() -> Form {
+    Form::new(
+        "Unlock a staff account",
+        vec![FormField::text("name", "Staff name", "", 40)],
+    )
+}
+
 pub fn register() -> Form {
     let mut birth = FormField::text("birth_date", "Date of birth", "", 10);
     birth.placeholder = Some("YYYY-MM-DD, YYYY-MM or YYYY".into());

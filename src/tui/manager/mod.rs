@@ -6,9 +6,10 @@ mod detail;
 mod forms;
 mod list;
 
-use crate::app::{AppError, access};
+use crate::app::{AppError, access, staff_admin};
 use crate::domain::Catalogue;
 use crate::domain::InjectionStatus;
+use crate::domain::StaffName;
 use crate::store::vaccination::InjectionRow;
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
@@ -28,6 +29,8 @@ enum FormKind {
     Record,
     Edit(InjectionRow),
     Void(InjectionRow),
+    /// A staff account locked after failed sign-ins, to open again.
+    UnlockStaff,
 }
 
 pub struct ManagerScreen {
@@ -151,6 +154,23 @@ impl ManagerScreen {
                 }
                 Err(e) => Self::show_error(form, cx, e),
             },
+            FormKind::UnlockStaff => {
+                let name = match StaffName::parse("name", &form.value("name")) {
+                    Ok(n) => n,
+                    Err(r) => return form.set_error("name", &r.message),
+                };
+                match staff_admin::unlock(cx.desk, &actor, &name) {
+                    Ok(true) => {
+                        cx.ok(format!("Unlocked {name}: they can sign in again."));
+                        self.form = None;
+                    }
+                    Ok(false) => {
+                        cx.ok(format!("{name} was not locked."));
+                        self.form = None;
+                    }
+                    Err(e) => Self::show_error(form, cx, e),
+                }
+            }
             FormKind::Void(_) => {
                 let reason = form.value("reason");
                 if reason.trim().is_empty() {
@@ -245,6 +265,10 @@ impl ManagerScreen {
                     Ok(())
                 }
                 Some(Action::AuditLog) => AuditView::new(desk).map(|v| self.audit = Some(v)),
+                Some(Action::UnlockStaff) => {
+                    self.form = Some((FormKind::UnlockStaff, forms::unlock_staff()));
+                    Ok(())
+                }
                 _ => Ok(()),
             }
         };
