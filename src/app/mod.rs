@@ -192,6 +192,19 @@ impl Desk {
         citizen: Option<i64>,
         f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
+        self.command_with(stamp, action, citizen, None, f)
+    }
+
+    /// [`Desk::command`] with a detail for the audit row (what it was about, never a
+    /// resident id).
+    pub fn command_with<T>(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        citizen: Option<i64>,
+        detail: Option<&str>,
+        f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
         let result = store::immediate(&self.conn, |conn| {
             let before = store::outbox::last_seq(conn)?;
             let v = f(&self.ctx(conn))?;
@@ -199,7 +212,7 @@ impl Desk {
                 Some(c) => Some(c),
                 None => store::outbox::first_citizen_after(conn, before)?,
             };
-            self.audit_in(conn, stamp, action, whose, "ok", None)?;
+            self.audit_in(conn, stamp, action, whose, "ok", detail)?;
             Ok(v)
         });
         match result {
@@ -213,7 +226,7 @@ impl Desk {
                     _ => "failed".to_string(),
                 };
                 // The refusal is on record even though the command kept nothing.
-                let _ = self.audit(stamp, action, citizen, &outcome, None);
+                let _ = self.audit(stamp, action, citizen, &outcome, detail);
                 Err(e)
             }
         }

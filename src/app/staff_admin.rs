@@ -45,7 +45,8 @@ pub fn add(
     strong(text)?;
     let phc = passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
     let stamp = desk.stamp(admin);
-    desk.command(&stamp, "staff add", None, |ctx| {
+    let detail = format!("{name} ({role})");
+    desk.command_with(&stamp, "staff add", None, Some(&detail), |ctx| {
         staff::add(ctx.conn, name, role, &phc, &stamp.at_str())?;
         Ok(())
     })
@@ -64,7 +65,7 @@ pub fn set_disabled(
     } else {
         "staff enable"
     };
-    desk.command(&stamp, action, None, |ctx| {
+    desk.command_with(&stamp, action, None, Some(name.as_str()), |ctx| {
         if !staff::set_disabled(ctx.conn, name, disabled, &stamp.at_str())? {
             return Err(no_account(name));
         }
@@ -82,7 +83,7 @@ pub fn set_passphrase(
     strong(text)?;
     let phc = passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
     let stamp = desk.stamp(admin);
-    desk.command(&stamp, "staff passwd", None, |ctx| {
+    desk.command_with(&stamp, "staff passwd", None, Some(name.as_str()), |ctx| {
         if !staff::set_passphrase(ctx.conn, name, &phc, &stamp.at_str())? {
             return Err(no_account(name));
         }
@@ -94,7 +95,7 @@ pub fn set_passphrase(
 /// Clears an account's failed attempts and lock; true when there was something to clear.
 pub fn unlock(desk: &Desk, admin: &str, name: &StaffName) -> Result<bool, AppError> {
     let stamp = desk.stamp(admin);
-    desk.command(&stamp, "staff unlock", None, |ctx| {
+    desk.command_with(&stamp, "staff unlock", None, Some(name.as_str()), |ctx| {
         if staff::by_name(ctx.conn, name)?.is_none() {
             return Err(no_account(name));
         }
@@ -150,7 +151,8 @@ pub fn ensure_demo_staff(desk: &Desk) -> Result<usize, AppError> {
         let phc =
             passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
         let stamp = desk.stamp("demo");
-        let added = desk.command(&stamp, "staff add", None, |ctx| {
+        let detail = format!("{name} ({role})");
+        let added = desk.command_with(&stamp, "staff add", None, Some(&detail), |ctx| {
             match staff::add(ctx.conn, &name, *role, &phc, &stamp.at_str()) {
                 // Another desk made it first.
                 Err(staff::StaffStoreError::Duplicate { .. }) => Ok(false),

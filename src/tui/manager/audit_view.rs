@@ -266,7 +266,7 @@ impl AuditView {
         frame.render_widget(Paragraph::new(lines), area);
         if let Some((r, _)) = self.rows.get(self.selected) {
             let desk_line = format!(
-                " row {} · desk {}/{}/{}{}",
+                " row {} · desk {}, {}, pid {}{}",
                 r.seq,
                 r.host,
                 r.terminal,

@@ -227,6 +227,8 @@ impl CitizenList {
         if self.rows.is_empty() {
             let text = if search.is_empty() {
                 "   No citizens registered yet. Press n to register one."
+            } else if self.is_id_search() {
+                "   No citizen has this id. Ids are found whole: type all of it."
             } else {
                 "   No citizen matches this search."
             };
