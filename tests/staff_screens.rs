@@ -444,3 +444,45 @@ fn showing_a_certificate_is_recorded_as_an_export() {
     );
     assert!(rows[0].citizen.is_some());
 }
+
+#[test]
+fn the_kiosk_throttles_per_id_and_never_says_whether_the_id_exists() {
+    let td = demo();
+    let mut k = bare_shell(&td.desk, Some(Role::Citizen));
+    let mut answers = vec![];
+    // A registered id with a wrong birth date, and an id nobody has: the same answers.
+    for id in ["900101-1234567", "990101-1999999"] {
+        sign_in(&mut k, id, "1980-01-01");
+        let first = seen(&mut k);
+        esc(&mut k);
+        sign_in(&mut k, id, "1980-01-01");
+        let second = seen(&mut k);
+        esc(&mut k);
+        answers.push((first.replace(id, "ID"), second.replace(id, "ID")));
+    }
+    assert_shows(
+        &answers[0].0,
+        "No match found for this id and date of birth.",
+    );
+    assert_shows(&answers[0].1, "wait 1 s before trying again");
+    let masked = |s: &str| {
+        s.replace("900101-1••••••", "ID")
+            .replace("990101-1••••••", "ID")
+    };
+    assert_eq!(
+        (masked(&answers[0].0), masked(&answers[0].1)),
+        (masked(&answers[1].0), masked(&answers[1].1)),
+        "a registered id and an unknown one get the same screens"
+    );
+    // Throttling is per id: another id is not held up.
+    sign_in(&mut k, "850315-2345678", "1985-03-15");
+    assert_shows(&seen(&mut k), "이 서연");
+    // Every attempt is on record; the registered id's attempts name whose record it was.
+    let rows = audit_rows(&td.desk, "kiosk sign-in");
+    let results: Vec<&str> = rows.iter().map(|r| r.result.as_str()).collect();
+    assert_eq!(
+        results,
+        ["ok", "throttled", "refused", "throttled", "refused"]
+    );
+    assert!(rows[2].citizen.is_none() && rows[4].citizen.is_some());
+}

@@ -170,7 +170,9 @@ impl Desk {
         }
     }
 
-    /// Runs a command in one immediate transaction, then delivers its events.
+    /// Runs a command in one immediate transaction, then delivers its events, without an
+    /// audit row: the primitive under [`Desk::command`], which every desk and the command line
+    /// use; tests and benchmarks call it to exercise a rule alone.
     ///
     /// Delivery happens after commit, in a transaction of its own: a failing subscriber never
     /// undoes an acknowledged command, and whatever is not delivered now is caught up later.
