@@ -15,6 +15,8 @@ Examples:
   vaxdesk --db clinic.db doctor
   vaxdesk --db clinic.db cert export --citizen 900101-1234567 --dose 2 --format png --out cert.png
   vaxdesk verify --trust signer.pem certificate.png
+  vaxdesk --db clinic.db staff add kim.nurse --role manager
+  vaxdesk --db clinic.db audit --citizen 900101-1234567 --since 2026-11-01
 
 Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage error.";
 
@@ -120,7 +122,8 @@ pub enum Command {
         check: bool,
     },
 
-    /// Check the database: integrity, schema version, subscriber lag, breaker state
+    /// Check the database: integrity, schema version, subscriber lag, breaker state, the audit
+    /// log's hash chain, and files readable by others than their owner
     Doctor,
 
     /// Deliver pending events to the subscribers now
@@ -161,6 +164,30 @@ pub enum Command {
         action: CertCommand,
     },
 
+    /// Staff accounts that sign in at the desk (whoever can open the database administers them)
+    #[command(after_help = STAFF_HELP)]
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+
+    /// Show the audit log: who did what, from which desk, to whose record, with what result
+    #[command(after_help = AUDIT_HELP)]
+    Audit {
+        /// Only rows about this citizen (resident id, with or without the hyphen)
+        #[arg(long, value_name = "ID")]
+        citizen: Option<String>,
+        /// Only rows by this actor, as recorded (a staff name, admin:USER, seed:FILE, kiosk, ...)
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
+        /// Only rows at or after this time: RFC 3339, or a date YYYY-MM-DD (midnight UTC)
+        #[arg(long, value_name = "TIME", value_parser = parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+
     /// The desk's signing keys: a country CA and document signers
     #[command(
         after_help = "Examples:\n  vaxdesk keys init\n  vaxdesk keys export-cert > signer.pem\n  \
@@ -170,6 +197,87 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysCommand,
     },
+}
+
+const STAFF_HELP: &str = "\
+Passphrases are asked twice on the terminal without echo, or read as one line from standard
+input with --passphrase-stdin; only their Argon2id hash is stored. After 10 failed sign-ins in a
+row an account locks for 15 minutes, or until `staff unlock`. Every change is written to the
+audit log with admin:$USER as the actor.
+
+Examples:
+  vaxdesk staff add kim.nurse --role manager
+  printf '%s\\n' \"$PASS\" | vaxdesk staff add park --role issuer --passphrase-stdin
+  vaxdesk staff list --json
+  vaxdesk staff disable park
+  vaxdesk staff passwd kim.nurse
+  vaxdesk staff unlock kim.nurse
+
+Exit status: 0 done, 1 refused or bad input (message on stderr), 2 usage.";
+
+const AUDIT_HELP: &str = "\
+Rows are printed oldest first. Citizens are shown by their internal number and masked id, never
+by the full resident id.
+
+Examples:
+  vaxdesk audit --citizen 900101-1234567
+  vaxdesk audit --actor kim.nurse --since 2026-11-01
+  vaxdesk audit --since 2026-11-25T09:00:00+09:00 --json
+
+Exit status: 0 (also when no row matches), 1 bad input, 2 usage.";
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add an account; asks for its passphrase twice
+    Add {
+        /// The account name: letters, digits, '.', '-', '_' or Hangul, no spaces
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// What the account may do
+        #[arg(long, value_enum, value_name = "ROLE")]
+        role: StaffRoleArg,
+        /// Read the passphrase as one line from standard input (for scripts)
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    /// List the accounts with their role and state
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account: it can no longer sign in
+    Disable {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Enable a disabled account again
+    Enable {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Give an account a new passphrase (also clears its failed attempts)
+    Passwd {
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Read the passphrase as one line from standard input (for scripts)
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    /// Clear an account's failed sign-ins and lift its lock
+    Unlock {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+/// The role of a staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StaffRoleArg {
+    /// Runs the desk: registers citizens, records and corrects injections
+    Manager,
+    /// Works the queue: issues or rejects certificates
+    Issuer,
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,4 +350,18 @@ fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|e| format!("not an RFC 3339 time such as 2021-06-01T12:00:00Z ({e})"))
+}
+
+/// `--since`: RFC 3339, or a calendar date meaning midnight UTC.
+fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let s = s.trim();
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            "not a time: give RFC 3339 (2026-11-25T09:00:00+09:00) or a date (2026-11-25)"
+                .to_string()
+        })
 }

@@ -5,12 +5,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 use vaxdesk::app::queries::{Doctor, QueueItem, Status, ViewCheck};
+use vaxdesk::app::staff_admin::StaffListing;
 use vaxdesk::app::{AppError, Desk, queries};
 use vaxdesk::bus::DispatchReport;
 use vaxdesk::cert::verify::{kid_text, time_text};
 use vaxdesk::cert::{Step, Verification};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::domain::citizen::display_name;
+use vaxdesk::store::audit::AuditRow;
 use vaxdesk::store::issuance::CertificateRow;
 
 /// Pads to a display width (Korean characters are two columns wide).
@@ -21,25 +23,32 @@ fn pad(s: &str, width: usize) -> String {
 
 /// Prints rows as columns aligned by display width.
 fn table(header: &[&str], rows: &[Vec<String>]) {
+    // A closed pipe (`| head`) ends the table quietly.
+    let _ = write_table(&mut std::io::stdout().lock(), header, rows);
+}
+
+/// Writes rows as columns aligned by display width.
+fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.width());
         }
     }
-    let line = |cells: Vec<String>| {
+    let mut line = |cells: Vec<String>| {
         let n = cells.len();
-        let out: Vec<String> = cells
+        let out_cells: Vec<String> = cells
             .into_iter()
             .enumerate()
             .map(|(i, c)| if i + 1 == n { c } else { pad(&c, widths[i]) })
             .collect();
-        println!("  {}", out.join("  ").trim_end());
+        writeln!(out, "  {}", out_cells.join("  ").trim_end())
     };
-    line(header.iter().map(|s| s.to_string()).collect());
+    line(header.iter().map(|s| s.to_string()).collect())?;
     for r in rows {
-        line(r.clone());
+        line(r.clone())?;
     }
+    out.flush()
 }
 
 pub fn json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
@@ -256,7 +265,9 @@ pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
     }
 }
 
-pub fn doctor(d: &Doctor, db: &Path) -> ExitCode {
+/// `doctor`: the health report. `warnings` (files readable by others) are printed but alone do
+/// not fail it.
+pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
     println!("database     {}", db.display());
     println!("integrity    {}", d.integrity.join("; "));
     println!(
@@ -270,6 +281,14 @@ pub fn doctor(d: &Doctor, db: &Path) -> ExitCode {
     );
     println!("events       {}", d.events);
     println!("queue        {} pending request(s)", d.pending_requests);
+    println!(
+        "audit log    {} row(s), {}",
+        d.audit.rows,
+        match &d.audit.broken {
+            None => "hash chain OK".to_string(),
+            Some(b) => format!("hash chain broken at row {}", b.seq),
+        }
+    );
     println!("subscribers");
     let rows: Vec<Vec<String>> = d
         .subscribers
@@ -288,9 +307,16 @@ pub fn doctor(d: &Doctor, db: &Path) -> ExitCode {
         &["name", "checkpoint", "lag", "breaker", "last error"],
         &rows,
     );
+    for w in warnings {
+        println!("warning: {w}");
+    }
     let problems = d.problems();
     if problems.is_empty() {
-        println!("All well.");
+        match warnings.len() {
+            0 => println!("All well."),
+            1 => println!("All well, apart from the warning above."),
+            n => println!("All well, apart from the {n} warnings above."),
+        }
         ExitCode::SUCCESS
     } else {
         println!("{} problem(s):", problems.len());
@@ -446,4 +472,130 @@ pub fn certificate_warnings(row: &CertificateRow, check: &Verification) -> Vec<S
         ));
     }
     out
+}
+
+/// A stored stamp in the desk's local time (`2026-11-25 21:00`), or as stored if it does not
+/// read.
+fn local(at: &str, format: &str) -> String {
+    vaxdesk::domain::clock::parse_stamp(at)
+        .map(|t| t.with_timezone(&chrono::Local).format(format).to_string())
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// `staff list`: name, role and whether the account can sign in now.
+pub fn staff_text(accounts: &[StaffListing]) {
+    if accounts.is_empty() {
+        println!(
+            "There are no staff accounts yet; add one with: vaxdesk staff add NAME --role manager"
+        );
+        return;
+    }
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .map(|a| {
+            let state = match (&a.locked_until, a.failures) {
+                _ if a.disabled => "disabled".to_string(),
+                (Some(until), _) => format!("locked until {}", local(until, "%H:%M")),
+                (None, 0) => "active".to_string(),
+                (None, 1) => "1 failed attempt".to_string(),
+                (None, n) => format!("{n} failed attempts"),
+            };
+            vec![a.name.clone(), a.role.to_lowercase(), state]
+        })
+        .collect();
+    table(&["name", "role", "state"], &rows);
+}
+
+/// One audit row with the masked id of its citizen (when the citizen is known).
+pub struct AuditLine {
+    pub row: AuditRow,
+    pub masked_id: Option<String>,
+}
+
+/// `audit --json`: every row as an object, oldest first.
+pub fn audit_json(lines: &[AuditLine]) -> Result<(), AppError> {
+    let items: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            let r = &l.row;
+            serde_json::json!({
+                "seq": r.seq,
+                "at": r.at,
+                "actor": r.actor,
+                "host": r.host,
+                "terminal": r.terminal,
+                "process": r.process,
+                "action": r.action,
+                "citizen": r.citizen,
+                "citizen_masked_id": l.masked_id,
+                "result": r.result,
+                "detail": r.detail,
+                "hash": r.hash,
+                "prev_hash": r.prev_hash,
+            })
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "null".into());
+    // A closed pipe (`| head`) ends the output quietly.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+    Ok(())
+}
+
+/// Text recorded by someone else, made safe for a terminal: control characters escaped.
+fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
+/// `audit`: one row per line, oldest first; citizens by number and masked id only.
+pub fn audit_text(lines: &[AuditLine]) {
+    if lines.is_empty() {
+        println!("There are no audit rows that match.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            let r = &l.row;
+            let citizen = match (r.citizen, &l.masked_id) {
+                (Some(c), Some(m)) => format!("#{c} {m}"),
+                (Some(c), None) => format!("#{c}"),
+                (None, _) => "-".to_string(),
+            };
+            [
+                r.seq.to_string(),
+                local(&r.at, "%Y-%m-%d %H:%M:%S"),
+                r.actor.clone(),
+                r.action.clone(),
+                citizen,
+                r.result.clone(),
+                // The terminal as `who` shows it (pts/3); the JSON keeps the whole path.
+                format!(
+                    "{}/{}/{}",
+                    r.host,
+                    r.terminal.strip_prefix("/dev/").unwrap_or(&r.terminal),
+                    r.process
+                ),
+                r.detail.clone().unwrap_or_default(),
+            ]
+            .iter()
+            .map(|c| printable(c))
+            .collect::<Vec<String>>()
+        })
+        .collect();
+    table(
+        &[
+            "seq", "time", "actor", "action", "citizen", "result", "desk", "detail",
+        ],
+        &rows,
+    );
 }

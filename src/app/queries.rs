@@ -253,6 +253,8 @@ pub struct Doctor {
     pub subscribers: Vec<SubscriberStatus>,
     pub pending_requests: i64,
     pub undecodable_event: Option<String>,
+    /// The audit log's hash chain: rows checked and the first broken row, if any.
+    pub audit: crate::store::audit::ChainCheck,
 }
 
 impl Doctor {
@@ -287,6 +289,9 @@ impl Doctor {
         if let Some(e) = &self.undecodable_event {
             p.push(e.clone());
         }
+        if let Some(b) = &self.audit.broken {
+            p.push(format!("audit log: row {}: {}", b.seq, b.reason));
+        }
         p
     }
 }
@@ -316,5 +321,6 @@ pub fn doctor(desk: &Desk) -> Result<Doctor, AppError> {
         subscribers: desk.dispatcher().status(conn)?,
         pending_requests: store::issuance::pending_count(conn)?,
         undecodable_event,
+        audit: store::audit::verify_chain(conn)?,
     })
 }

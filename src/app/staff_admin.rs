@@ -34,6 +34,18 @@ fn strong(text: &str) -> Result<(), AppError> {
     passphrase::check_strength(text).map_err(|m| Refusal::input("passphrase", m).into())
 }
 
+/// A passphrase checked and hashed (Argon2id, slow: before any transaction starts). A weak one
+/// is refused through `desk.command`, so the refusal is on record like any other.
+fn hashed(desk: &Desk, stamp: &super::Stamp, action: &str, text: &str) -> Result<String, AppError> {
+    let phc = strong(text).and_then(|()| {
+        passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()).into())
+    });
+    match phc {
+        Ok(phc) => Ok(phc),
+        Err(e) => desk.command(stamp, action, None, |_| Err(e)),
+    }
+}
+
 /// Adds an account. The passphrase is hashed (Argon2id) before the transaction starts.
 pub fn add(
     desk: &Desk,
@@ -42,14 +54,24 @@ pub fn add(
     role: StaffRole,
     text: &str,
 ) -> Result<(), AppError> {
-    strong(text)?;
-    let phc = passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
     let stamp = desk.stamp(admin);
+    let phc = hashed(desk, &stamp, "staff add", text)?;
     let detail = format!("{name} ({role})");
-    desk.command_with(&stamp, "staff add", None, Some(&detail), |ctx| {
-        staff::add(ctx.conn, name, role, &phc, &stamp.at_str())?;
-        Ok(())
-    })
+    desk.command_with(
+        &stamp,
+        "staff add",
+        None,
+        Some(&detail),
+        |ctx| match staff::add(ctx.conn, name, role, &phc, &stamp.at_str()) {
+            Err(staff::StaffStoreError::Duplicate { name }) => Err(Refusal::new(
+                Rule::AlreadyExists,
+                "name",
+                format!("there is already an account named '{name}'"),
+            )
+            .into()),
+            other => other.map(|_| ()).map_err(AppError::from),
+        },
+    )
 }
 
 /// Disables (or enables again) an account; a disabled account cannot sign in.
@@ -80,9 +102,8 @@ pub fn set_passphrase(
     name: &StaffName,
     text: &str,
 ) -> Result<(), AppError> {
-    strong(text)?;
-    let phc = passphrase::hash(text).map_err(|e| Refusal::input("passphrase", e.to_string()))?;
     let stamp = desk.stamp(admin);
+    let phc = hashed(desk, &stamp, "staff passwd", text)?;
     desk.command_with(&stamp, "staff passwd", None, Some(name.as_str()), |ctx| {
         if !staff::set_passphrase(ctx.conn, name, &phc, &stamp.at_str())? {
             return Err(no_account(name));
@@ -94,15 +115,41 @@ pub fn set_passphrase(
 
 /// Clears an account's failed attempts and lock; true when there was something to clear.
 pub fn unlock(desk: &Desk, admin: &str, name: &StaffName) -> Result<bool, AppError> {
+    Ok(unlock_account(desk, admin, name)? != Unlocked::Clear)
+}
+
+/// What [`unlock_account`] found before it cleared the account's sign-in state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unlocked {
+    /// The account was locked until this time (a stamp), after `failures` failures in a row.
+    WasLocked { until: String, failures: u32 },
+    /// Not locked, but it had this many failures in a row.
+    HadFailures(u32),
+    /// Nothing to clear.
+    Clear,
+}
+
+/// Clears an account's failed attempts and lock, and says what there was to clear.
+pub fn unlock_account(desk: &Desk, admin: &str, name: &StaffName) -> Result<Unlocked, AppError> {
     let stamp = desk.stamp(admin);
     desk.command_with(&stamp, "staff unlock", None, Some(name.as_str()), |ctx| {
         if staff::by_name(ctx.conn, name)?.is_none() {
             return Err(no_account(name));
         }
-        Ok(throttle::unlock(
-            ctx.conn,
-            &throttle::staff_subject(name.as_str()),
-        )?)
+        let subject = throttle::staff_subject(name.as_str());
+        let before = throttle::state(ctx.conn, &subject)?;
+        throttle::unlock(ctx.conn, &subject)?;
+        Ok(match before {
+            Some(t) => match t.locked_until.filter(|u| *u > stamp.at) {
+                Some(until) => Unlocked::WasLocked {
+                    until: crate::domain::clock::stamp(until),
+                    failures: t.failures,
+                },
+                None if t.failures > 0 => Unlocked::HadFailures(t.failures),
+                None => Unlocked::Clear,
+            },
+            None => Unlocked::Clear,
+        })
     })
 }
 

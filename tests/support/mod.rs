@@ -99,6 +99,26 @@ pub fn run(cmd: &mut Command) -> Run {
     Run::from_output(what, out)
 }
 
+/// Runs a prepared command to completion with `input` on its standard input.
+pub fn run_input(cmd: &mut Command, input: &str) -> Run {
+    use std::io::Write;
+    let what = describe(cmd);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `{what}`: {e}"));
+    let mut stdin = child.stdin.take().expect("a piped stdin");
+    // The child may exit without reading (a usage error): a closed pipe is not a failure.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("cannot wait for `{what}`: {e}"));
+    Run::from_output(what, out)
+}
+
 fn describe(cmd: &Command) -> String {
     let mut s = String::from("vaxdesk");
     for a in cmd.get_args() {
@@ -196,6 +216,11 @@ impl Desk {
             c.env(k, v);
         }
         run(c.args(args))
+    }
+
+    /// Runs `vaxdesk --db DB ARGS...` with `input` on standard input.
+    pub fn run_input(&self, input: &str, args: &[&str]) -> Run {
+        run_input(self.command().args(args), input)
     }
 
     /// Writes `text` to `name` (relative to the desk's folder) and runs `seed name`.
