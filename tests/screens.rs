@@ -85,6 +85,22 @@ fn lookup(td: &common::TestDesk, id: &str) -> String {
     td.desk.ids().lookup(&ResidentId::parse("id", id).unwrap())
 }
 
+/// The newest audit rows with this action: (actor, whose record, result).
+fn audited(desk: &Desk, action: &str) -> Vec<(String, Option<i64>, String)> {
+    let rows = vaxdesk::store::audit::page(
+        desk.conn(),
+        &vaxdesk::store::audit::AuditFilter {
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    rows.into_iter()
+        .filter(|r| r.action == action)
+        .map(|r| (r.actor, r.citizen, r.result))
+        .collect()
+}
+
 fn queue(desk: &Desk) -> Vec<queries::QueueItem> {
     queries::queue(desk, 100).unwrap()
 }
@@ -446,6 +462,11 @@ fn screen_manager_void_confirm() {
     assert!(line_with(&s, "FA4598").contains("VOIDED"));
     assert_shows(&s, "voided: wrong patient");
     assert_eq!(application_status(&td.desk, KIM, 1).unwrap().0, "REJECTED");
+    let kim = status(&td.desk, KIM).citizen.citizen_id;
+    assert_eq!(
+        audited(&td.desk, "void injection")[0],
+        ("nurse.kim".to_string(), Some(kim), "ok".to_string())
+    );
 }
 
 #[test]
@@ -536,6 +557,11 @@ fn screen_issuer_reject_form() {
     assert_shows(&s, "Rejected the application of 김 민준");
     assert_eq!(application_status(&td.desk, KIM, 1).unwrap().0, "REJECTED");
     assert_eq!(queue(&td.desk).len(), 3);
+    let kim = status(&td.desk, KIM).citizen.citizen_id;
+    assert_eq!(
+        audited(&td.desk, "reject application")[0],
+        ("issuer.lee".to_string(), Some(kim), "ok".to_string())
+    );
 }
 
 #[test]
@@ -665,6 +691,13 @@ fn flow_manager_registers_a_korean_name_and_records_an_injection() {
     assert_shows(&s, "강남구 보건소, KR");
     let st = status(&td.desk, "030303-3456789");
     assert_eq!(st.injections.len(), 1);
+    // Both commands are on record with the manager's name and whose record they changed.
+    let whose = Some(st.citizen.citizen_id);
+    let ok = |action| audited(&td.desk, action)[0].clone();
+    let me = "nurse.kim".to_string();
+    assert_eq!(ok("register citizen"), (me.clone(), whose, "ok".into()));
+    assert_eq!(ok("record injection"), (me.clone(), whose, "ok".into()));
+    assert_eq!(ok("view citizen"), (me, whose, "ok".into()));
     let inj = &st.injections[0];
     assert_eq!(
         (inj.dose, inj.series, inj.date.as_str(), inj.status.as_str()),
@@ -737,6 +770,15 @@ fn flow_citizen_applies_then_cancels() {
     assert_shows(&s, "Last application CANCELLED");
     assert_eq!(application_status(&td.desk, LEE, 1).unwrap().0, "CANCELLED");
     assert!(!queue(&td.desk).iter().any(|q| q.citizen == mask(LEE)));
+    let lee = status(&td.desk, LEE).citizen.citizen_id;
+    let me = format!("citizen#{lee}");
+    for action in ["kiosk sign-in", "apply", "cancel application"] {
+        assert_eq!(
+            audited(&td.desk, action)[0],
+            (me.clone(), Some(lee), "ok".to_string()),
+            "{action}"
+        );
+    }
 }
 
 #[test]
@@ -769,6 +811,11 @@ fn flow_issuer_issues_and_the_citizen_sees_the_certificate() {
         "{s}"
     );
     assert_eq!(queue(&td.desk).len(), 3);
+    let kim = status(&td.desk, KIM).citizen.citizen_id;
+    assert_eq!(
+        audited(&td.desk, "issue certificate")[0],
+        ("issuer.lee".to_string(), Some(kim), "ok".to_string())
+    );
 
     // The kiosk picks it up on its next tick.
     td.advance(Duration::seconds(2));
@@ -1037,6 +1084,11 @@ fn flow_issuer_revokes_a_certificate_and_the_citizen_sees_it() {
     // Revoking it again is refused.
     char_key(&mut i, 'x');
     assert_shows(&seen(&mut i), "This certificate is already revoked.");
+    let park = status(&td.desk, "720704-1456789").citizen.citizen_id;
+    assert_eq!(
+        audited(&td.desk, "revoke certificate")[0],
+        ("issuer.lee".to_string(), Some(park), "ok".to_string())
+    );
 }
 
 /// Reads the half-block QR code drawn on screen back into modules and decodes it with rqrr.

@@ -171,11 +171,12 @@ impl KeyStore {
         set_mode(&self.dir, 0o700)
     }
 
-    /// Writes a file readable by its owner only (`private`) or by anyone.
-    fn write(&self, name: &str, text: &str, private: bool) -> Result<(), KeyError> {
+    /// Writes a file readable by its owner only: certificates too, since every file in the
+    /// keys folder is the desk's own (`keys export-cert` prints one to share).
+    fn write(&self, name: &str, text: &str) -> Result<(), KeyError> {
         let path = self.path(name);
         let tmp = self.path(&format!(".{name}.tmp"));
-        let mut f = open_new(&tmp, if private { 0o600 } else { 0o644 })?;
+        let mut f = open_new(&tmp, 0o600)?;
         f.write_all(text.as_bytes())
             .and_then(|()| f.sync_all())
             .map_err(|e| file_error(&tmp, e))?;
@@ -211,8 +212,8 @@ impl KeyStore {
             .map_err(x509)?;
         let ca_pem = ca.to_pem(LineEnding::LF).map_err(x509)?;
         let ca_key_pem = ca_key.to_pkcs8_pem(LineEnding::LF).map_err(x509)?;
-        self.write("csca.key.pem", &ca_key_pem, true)?;
-        self.write("csca.pem", &ca_pem, false)?;
+        self.write("csca.key.pem", &ca_key_pem)?;
+        self.write("csca.pem", &ca_pem)?;
         self.new_signer(country, now)
     }
 
@@ -276,9 +277,9 @@ impl KeyStore {
         let signer = Signer::new(key, der)?;
         let id = signer.kid_hex();
         let key_pem = signer.key.to_pkcs8_pem(LineEnding::LF).map_err(x509)?;
-        self.write(&format!("private-signer-{id}.key.pem"), &key_pem, true)?;
-        self.write(&format!("signer-{id}.pem"), &signer.cert_pem(), false)?;
-        self.write("current", &format!("{id}\n"), false)?;
+        self.write(&format!("private-signer-{id}.key.pem"), &key_pem)?;
+        self.write(&format!("signer-{id}.pem"), &signer.cert_pem())?;
+        self.write("current", &format!("{id}\n"))?;
         Ok(signer)
     }
 
@@ -382,6 +383,10 @@ mod tests {
             assert_eq!(mode(store.path("csca.key.pem")), 0o600);
             let key = format!("private-signer-{}.key.pem", second.kid_hex());
             assert_eq!(mode(store.path(&key)), 0o600);
+            // Certificates and the pointer too: every file of the folder is the owner's.
+            for entry in fs::read_dir(store.dir()).unwrap() {
+                assert_eq!(mode(entry.unwrap().path()), 0o600);
+            }
         }
         let cert = Certificate::from_der(second.cert_der()).unwrap();
         let ext = cert.tbs_certificate.extensions.unwrap();
