@@ -1,0 +1,176 @@
+//! `vaxdesk cert export`: an issued certificate as text, QR picture or decoded JSON, written
+//! whole or not at all, and recorded in the audit log once it left the desk.
+
+use crate::Failure;
+use crate::admin::admin_actor;
+use crate::cli::ExportFormat;
+use crate::report;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use vaxdesk::app::{Desk, access, commands};
+use vaxdesk::cert::TrustStore;
+use vaxdesk::domain::ResidentId;
+use vaxdesk::store::issuance;
+
+/// Pixels per module of an exported PNG (a typical certificate is about 700 pixels wide).
+const PNG_SCALE: usize = 8;
+
+/// What `cert export` was asked for.
+pub struct Export<'a> {
+    pub citizen: &'a str,
+    pub dose: u32,
+    pub format: ExportFormat,
+    pub out: Option<&'a Path>,
+}
+
+/// `vaxdesk cert export`: the latest certificate issued for a citizen's dose, as signed.
+pub fn cert_export(
+    desk: &Desk,
+    keys_dir: Option<&Path>,
+    request: &Export<'_>,
+) -> Result<(), Failure> {
+    let id = ResidentId::parse("--citizen", request.citizen)?;
+    let ctx = desk.ctx(desk.conn());
+    let citizen = commands::find_citizen(&ctx, &id)?;
+    let injection = commands::find_injection(&ctx, &citizen, request.dose)?;
+    let dose = request.dose;
+    let row = issuance::certificate_for_injection(desk.conn(), injection.id)?.ok_or_else(|| {
+        Failure(format!(
+            "no certificate has been issued for dose {dose} of {}",
+            citizen.masked_id
+        ))
+    })?;
+    let hc1 = row.payload.clone().ok_or_else(|| {
+        Failure(format!(
+            "certificate {} has no signed text stored (it was issued before this desk signed \
+             certificates)",
+            row.uvci
+        ))
+    })?;
+    // Decoding needs no trust; checking against this desk's own signers and revocations now
+    // tells the JSON (and the warnings) whether a verifier here would accept it today.
+    let trust = keys_dir
+        .and_then(|dir| TrustStore::desk_signers(dir).ok())
+        .unwrap_or_default();
+    let revoked = issuance::revoked_uvcis(desk.conn())?;
+    let check = vaxdesk::cert::verify(
+        &hc1,
+        &vaxdesk::cert::Options {
+            trust: &trust,
+            at: desk.now(),
+            revoked: Some(&revoked),
+        },
+    );
+    let bytes = match request.format {
+        ExportFormat::Hc1 => format!("{hc1}\n").into_bytes(),
+        ExportFormat::Json => {
+            if check.certificate.is_none() {
+                let why = check
+                    .failure()
+                    .map(|f| format!("{}: {}", f.step.name(), f.detail))
+                    .unwrap_or_default();
+                return Err(Failure(format!(
+                    "the stored certificate {} does not decode ({why})",
+                    row.uvci
+                )));
+            }
+            let value = report::certificate_json(id.as_str(), dose, &row, &check);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into());
+            format!("{text}\n").into_bytes()
+        }
+        ExportFormat::Png | ExportFormat::Svg => {
+            let qr = vaxdesk::cert::qr::encode(&hc1)
+                .map_err(|e| Failure(format!("certificate {}: {e}", row.uvci)))?;
+            if request.format == ExportFormat::Png {
+                qr.png(PNG_SCALE)
+            } else {
+                format!("{}\n", qr.svg()).into_bytes()
+            }
+        }
+    };
+    let picture = match request.format {
+        ExportFormat::Png => Some("PNG"),
+        ExportFormat::Svg => Some("SVG"),
+        _ => None,
+    };
+    if let (None, Some(kind)) = (request.out, picture)
+        && std::io::stdout().is_terminal()
+    {
+        return Err(Failure(format!(
+            "refusing to write a {kind} picture to the terminal; give --out FILE or redirect \
+             standard output (> certificate.{})",
+            kind.to_lowercase()
+        )));
+    }
+    for warning in report::certificate_warnings(&row, &check) {
+        eprintln!("vaxdesk: warning: {warning}");
+    }
+    let written = match request.out {
+        Some(path) => {
+            write_atomically(path, &bytes)?;
+            eprintln!(
+                "Wrote certificate {} (dose {dose} of {}) to {}.",
+                row.uvci,
+                citizen.masked_id,
+                path.display()
+            );
+            true
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
+                Ok(()) => true,
+                // A closed pipe (`| head -c 10`) ends the output quietly.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+                Err(e) => return Err(Failure(format!("standard output: {e}"))),
+            }
+        }
+    };
+    // Recorded once the whole certificate has left the desk.
+    if written {
+        let how = match request.format {
+            ExportFormat::Hc1 => "as hc1",
+            ExportFormat::Png => "as png",
+            ExportFormat::Svg => "as svg",
+            ExportFormat::Json => "as json",
+        };
+        access::record_export(desk, &admin_actor(), citizen.id, &row.uvci, how).map_err(|e| {
+            Failure(format!(
+                "certificate {} was exported but the audit log could not record it: {e}",
+                row.uvci
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, synced, then renamed over it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure(format!("--out {}: {e}", path.display()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| fail(&"not a file name"))?
+        .to_string_lossy()
+        .into_owned();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(&e));
+    }
+    // The rename itself survives a crash once the folder is synced (best effort).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
