@@ -486,3 +486,15 @@ fn the_kiosk_throttles_per_id_and_never_says_whether_the_id_exists() {
     );
     assert!(rows[2].citizen.is_none() && rows[4].citizen.is_some());
 }
+
+#[test]
+fn a_desk_without_staff_accounts_says_how_to_add_one() {
+    let td = demo();
+    let mut m = bare_shell(&td.desk, Some(Role::Issuer));
+    let s = screen(&mut m, 80, 24);
+    assert_shows(&s, "No staff accounts yet. The database's owner adds one:");
+    assert_shows(&s, "vaxdesk staff add NAME --role issuer");
+    ensure_staff(&td.desk);
+    let mut m = bare_shell(&td.desk, Some(Role::Issuer));
+    assert_hides(&screen(&mut m, 80, 24), "No staff accounts yet");
+}

@@ -162,7 +162,7 @@ impl<'d> Shell<'d> {
         if let Some(staff_role) = role.staff_role()
             && self.session.is_none()
         {
-            self.current = Current::Gate(role, StaffGate::sign_in(staff_role));
+            self.current = Current::Gate(role, StaffGate::sign_in(staff_role, self.desk));
             return;
         }
         let mut cx = Cx {

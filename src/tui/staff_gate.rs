@@ -27,6 +27,8 @@ pub enum GateEvent {
 
 pub struct StaffGate {
     role: StaffRole,
+    /// No account exists yet: the sign-in says how to make one.
+    no_accounts: bool,
     /// Set when the gate is an idle lock: only this person can open it.
     locked_for: Option<StaffSession>,
     form: Form,
@@ -38,9 +40,10 @@ fn passphrase_field() -> FormField {
 
 impl StaffGate {
     /// The sign-in in front of a role's screen.
-    pub fn sign_in(role: StaffRole) -> Self {
+    pub fn sign_in(role: StaffRole, desk: &Desk) -> Self {
         StaffGate {
             role,
+            no_accounts: crate::store::staff::count(desk.conn()).is_ok_and(|n| n == 0),
             locked_for: None,
             form: Form::new(
                 "Staff sign-in",
@@ -53,6 +56,7 @@ impl StaffGate {
     pub fn lock(session: StaffSession) -> Self {
         StaffGate {
             role: session.role,
+            no_accounts: false,
             locked_for: Some(session),
             form: Form::new("Locked", vec![passphrase_field()]),
         }
@@ -74,7 +78,7 @@ impl StaffGate {
                 // Esc clears what was typed (a lock keeps its owner).
                 *self = match self.locked_for.take() {
                     Some(s) => StaffGate::lock(s),
-                    None => StaffGate::sign_in(self.role),
+                    None => StaffGate::sign_in(self.role, desk),
                 };
                 GateEvent::Stay
             }
@@ -161,18 +165,33 @@ impl StaffGate {
                 .wrap(ratatui::widgets::Wrap { trim: true }),
             above,
         );
+        let mut lines = vec![];
         if demo && self.locked_for.is_none() {
-            let below_y = box_area.y + box_area.height + 1;
-            let mut lines = vec![Line::from(Span::styled(
+            lines.push(Line::from(Span::styled(
                 "Demo accounts (demo mode only):",
                 theme.muted(),
-            ))];
+            )));
             for (name, role, pass) in DEMO_STAFF {
                 lines.push(Line::from(Span::styled(
                     format!("  {name:<14} {:<8} passphrase {pass}", role.as_str()),
                     theme.muted(),
                 )));
             }
+        } else if self.no_accounts {
+            lines.push(Line::from(Span::styled(
+                "No staff accounts yet. The database's owner adds one:",
+                theme.muted(),
+            )));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  vaxdesk staff add NAME --role {}",
+                    self.role.as_str().to_lowercase()
+                ),
+                theme.muted(),
+            )));
+        }
+        if !lines.is_empty() {
+            let below_y = box_area.y + box_area.height + 1;
             let h = (lines.len() as u16).min(area.bottom().saturating_sub(below_y));
             if h > 0 {
                 frame.render_widget(Paragraph::new(lines), Rect::new(box_area.x, below_y, w, h));
@@ -181,7 +200,7 @@ impl StaffGate {
         let hint = if self.locked_for.is_some() {
             "Enter unlock · Esc clear · Ctrl-Q quit"
         } else {
-            "Tab next field · Enter sign in · Esc clear"
+            "Tab next field · Enter sign in · Esc clear · Ctrl-Q quit"
         };
         self.form.render(frame, box_area, theme, hint)
     }
