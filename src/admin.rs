@@ -15,6 +15,8 @@ use vaxdesk::privacy::{files, passphrase};
 use vaxdesk::store::audit::{self, AuditFilter};
 
 /// Who administers from the command line, as the audit log records it: `admin:$USER`.
+/// `$USER` names the administrator: only the file's owner can open the database (0600), so
+/// the name is for reading the log, not a credential.
 pub fn admin_actor() -> String {
     let user = std::env::var("USER")
         .ok()
@@ -53,7 +55,7 @@ pub fn new_passphrase(name: &StaffName, from_stdin: bool) -> Result<String, Fail
         ));
     }
     let ask = |prompt: String| {
-        rpassword::prompt_password(prompt)
+        echo_restored_on_interrupt(|| rpassword::prompt_password(prompt))
             .map_err(|e| Failure(format!("cannot read the passphrase from the terminal: {e}")))
     };
     let first = ask(format!("Passphrase for {name}: "))?;
@@ -66,6 +68,40 @@ pub fn new_passphrase(name: &StaffName, from_stdin: bool) -> Result<String, Fail
         ));
     }
     Ok(first)
+}
+
+/// Runs a prompt that turns echo off, so that Ctrl-C during it leaves the terminal as it was:
+/// rpassword restores echo only when it returns, and SIGINT would end the process first.
+#[cfg(unix)]
+fn echo_restored_on_interrupt<T>(prompt: impl FnOnce() -> T) -> T {
+    // SAFETY: a zeroed termios is a valid value for tcgetattr to fill in.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: tcgetattr only writes the struct it is given; fd 0 is the terminal (checked).
+    let read = unsafe { libc::tcgetattr(0, &mut saved) } == 0;
+    let handler = read
+        .then(|| {
+            // SAFETY: the handler calls only async-signal-safe functions (tcsetattr, write,
+            // _exit) on values it owns.
+            unsafe {
+                signal_hook::low_level::register(signal_hook::consts::SIGINT, move || {
+                    libc::tcsetattr(0, libc::TCSANOW, &saved);
+                    libc::write(2, b"\n".as_ptr().cast(), 1);
+                    libc::_exit(130);
+                })
+            }
+            .ok()
+        })
+        .flatten();
+    let value = prompt();
+    if let Some(id) = handler {
+        signal_hook::low_level::unregister(id);
+    }
+    value
+}
+
+#[cfg(not(unix))]
+fn echo_restored_on_interrupt<T>(prompt: impl FnOnce() -> T) -> T {
+    prompt()
 }
 
 /// `vaxdesk staff ...`. `text` is the new passphrase of `add` and `passwd`, read beforehand.

@@ -156,7 +156,12 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
             db.display()
         ))
     };
-    let conn = vaxdesk::store::open(db).map_err(|e| unreadable(&e))?;
+    // Read only, never migrated: verifying changes nothing, whatever version wrote the file.
+    let conn = vaxdesk::store::open_read_only(db).map_err(|e| unreadable(&e))?;
+    if vaxdesk::store::schema::version(&conn).map_err(|e| unreadable(&e))? < 6 {
+        // Written before revocation existed: nothing was revoked.
+        return Ok(Some(vec![]));
+    }
     let revoked = issuance::revoked_uvcis(&conn).map_err(|e| unreadable(&e))?;
     Ok(Some(revoked))
 }
@@ -294,7 +299,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         .ok_or_else(|| {
             Failure("cannot find a folder for the keys; give one with --keys DIR".into())
         })?;
-    let ids = IdKeys::load_or_create(&ids_dir)?;
+    let (ids, created) = IdKeys::load_or_create_noting(&ids_dir)?;
+    if created {
+        let key = ids_dir.join(vaxdesk::privacy::resident_ids::KEY_FILE);
+        eprintln!(
+            "vaxdesk: created the resident-id key {}; keep it (and back it up) with the \
+             database: without it the ids in the database cannot be read",
+            key.display()
+        );
+        tracing::info!("created the resident-id key {}", key.display());
+    }
     let mut desk = Desk::open(&db, ids, config, clock()?, Faults::from_env())?;
     if let Some(keys) = &keys {
         if cli.demo && !keys.has_keys() {
@@ -340,6 +354,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Status { citizen, json } => {
             let id = ResidentId::parse("--citizen", &citizen)?;
             let status = queries::status(&desk, &id)?;
+            // A look at a citizen's record from the command line is on record too.
+            let stamp = desk.stamp(&admin::admin_actor());
+            let whose = Some(status.citizen.citizen_id);
+            desk.audit(&stamp, "view status", whose, "ok", None)?;
             if json {
                 report::status_json(&id, &status)?;
             } else {

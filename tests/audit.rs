@@ -241,6 +241,11 @@ fn citizen_and_actor_filters() {
     assert!(audit(&desk, &["--actor", "nobody"]).is_empty());
     let r = desk.run(&["audit", "--actor", " "]).refused();
     assert!(r.stderr.contains("--actor"), "{}", r.stderr);
+
+    // A look at the record from the command line is on record as well.
+    as_user(&desk, "clerk", &["status", "--citizen", KIM]).ok();
+    let views = audit(&desk, &["--citizen", KIM, "--actor", "admin:clerk"]);
+    assert_eq!(actions(&views), ["export certificate", "view status"]);
 }
 
 #[test]

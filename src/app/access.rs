@@ -78,24 +78,30 @@ pub fn sign_in_staff(
 ) -> Result<StaffSession, SignInError> {
     let now = desk.now();
     let name = StaffName::parse("name", raw_name).ok();
-    let shown = match &name {
-        Some(n) => n.as_str().to_string(),
-        None => crate::domain::text::clean(raw_name).to_lowercase(),
-    };
-    let subject = throttle::staff_subject(&shown);
-    let stamp = Stamp {
-        actor: shown.clone(),
-        at: now,
-    };
     store::immediate(desk.conn(), |c| -> Result<_, SignInError> {
-        if let Some(e) = blocked(throttle::gate(c, &subject, now)?, now) {
-            desk.audit_in(c, &stamp, "sign-in", None, blocked_result(&e), None)?;
-            return Ok(Err(e));
-        }
         let row = match &name {
             Some(n) => staff::by_name(c, n)?,
             None => None,
         };
+        // A name that is no account is kept only as a keyed pseudonym: it may be an id or a
+        // passphrase typed in the wrong field, and the audit log keeps what it is given.
+        let shown = match (&row, &name) {
+            (Some(_), Some(n)) => n.as_str().to_string(),
+            _ => format!(
+                "unknown:{}",
+                desk.ids()
+                    .pseudonym(&crate::domain::text::clean(raw_name).to_lowercase())
+            ),
+        };
+        let subject = throttle::staff_subject(&shown);
+        let stamp = Stamp {
+            actor: shown.clone(),
+            at: now,
+        };
+        if let Some(e) = blocked(throttle::gate(c, &subject, now)?, now) {
+            desk.audit_in(c, &stamp, "sign-in", None, blocked_result(&e), None)?;
+            return Ok(Err(e));
+        }
         let account = row.filter(|r| !r.disabled);
         let right = match &account {
             Some(r) => passphrase::verify(passphrase_text, &r.passphrase),
@@ -221,6 +227,10 @@ pub fn reveal_id(desk: &Desk, actor: &str, citizen: i64) -> Result<ResidentId, A
             ))
         })?;
         let id = desk.ids().open(&row.sealed_id)?;
+        // A sealed id copied onto another citizen's row would open; its hash tells.
+        if desk.ids().lookup(&id) != row.id_lookup {
+            return Err(crate::privacy::IdKeyError::Unsealable.into());
+        }
         desk.audit_in(c, &stamp, "reveal id", Some(citizen), "ok", None)?;
         Ok(id)
     })

@@ -4,7 +4,7 @@
 //! these run from the command line; each is audited with the administrator as the actor.
 
 use super::{AppError, Desk};
-use crate::domain::{Refusal, Rule, StaffName, StaffRole};
+use crate::domain::{Refusal, ResidentId, Rule, StaffName, StaffRole};
 use crate::privacy::passphrase;
 use crate::store::{staff, throttle};
 
@@ -150,6 +150,21 @@ pub fn unlock_account(desk: &Desk, admin: &str, name: &StaffName) -> Result<Unlo
             },
             None => Unlocked::Clear,
         })
+    })
+}
+
+/// Lets a citizen's id sign in at the kiosk again after failed attempts locked it; true when
+/// there was something to clear. Works the same for an id nobody has (the kiosk throttles
+/// those too), so it reveals nothing either.
+pub fn unlock_kiosk(desk: &Desk, admin: &str, id: &ResidentId) -> Result<bool, AppError> {
+    let stamp = desk.stamp(admin);
+    let lookup = desk.ids().lookup(id);
+    let whose = crate::store::vaccination::citizen_by_lookup(desk.conn(), &lookup)?.map(|c| c.id);
+    desk.command(&stamp, "kiosk unlock", whose, |ctx| {
+        Ok(throttle::unlock(
+            ctx.conn,
+            &throttle::kiosk_subject(&lookup),
+        )?)
     })
 }
 

@@ -76,10 +76,14 @@ impl IdKeys {
     /// Reads the key file in `dir`, creating it (0600, in a 0700 folder) when there is none.
     /// Two desks starting at once agree on one file: it appears whole or not at all.
     pub fn load_or_create(dir: &Path) -> Result<IdKeys, IdKeyError> {
+        Self::load_or_create_noting(dir).map(|(keys, _)| keys)
+    }
+
+    /// [`IdKeys::load_or_create`], also telling whether this call created the file (the
+    /// caller says so: it must be kept, and backed up, with the database).
+    pub fn load_or_create_noting(dir: &Path) -> Result<(IdKeys, bool), IdKeyError> {
         let path = dir.join(KEY_FILE);
-        if !path.exists() {
-            create(dir, &path)?;
-        }
+        let created = !path.exists() && create(dir, &path)?;
         let fail = |reason: String| IdKeyError::File {
             path: path.display().to_string(),
             reason,
@@ -92,7 +96,7 @@ impl IdKeys {
         let bytes: [u8; 64] = decode_hex(hex)
             .and_then(|v| v.try_into().ok())
             .ok_or_else(|| fail("damaged (expected 64 bytes in hex)".into()))?;
-        Ok(IdKeys::from_bytes(&bytes))
+        Ok((IdKeys::from_bytes(&bytes), created))
     }
 
     /// Everything the database keeps of `id`.
@@ -147,6 +151,12 @@ impl IdKeys {
         self.mac(&[b"id:", id.as_str().as_bytes()])
     }
 
+    /// A stable stand-in for text that must not be stored as typed (a sign-in name that is no
+    /// account may be an id or a passphrase typed in the wrong field): 16 hex characters.
+    pub fn pseudonym(&self, text: &str) -> String {
+        self.mac(&[b"pseudonym:", text.as_bytes()])[..16].to_string()
+    }
+
     /// A short value that tells whether a database was written with these keys.
     pub fn fingerprint(&self) -> String {
         self.mac(&[b"vaxdesk key check"])[..16].to_string()
@@ -162,7 +172,8 @@ impl IdKeys {
     }
 }
 
-fn create(dir: &Path, path: &PathBuf) -> Result<(), IdKeyError> {
+/// Creates the key file; false when another desk made it first.
+fn create(dir: &Path, path: &PathBuf) -> Result<bool, IdKeyError> {
     let fail = |reason: String| IdKeyError::File {
         path: path.display().to_string(),
         reason,
@@ -177,8 +188,14 @@ fn create(dir: &Path, path: &PathBuf) -> Result<(), IdKeyError> {
     let linked = std::fs::hard_link(&tmp, path);
     let _ = std::fs::remove_file(&tmp);
     match linked {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Ok(()) => {
+            // The new name survives a power cut once the folder is synced.
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(fail(e.to_string())),
     }
 }

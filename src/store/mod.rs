@@ -93,6 +93,20 @@ pub fn open_with(path: &Path, ids: Option<&IdKeys>) -> Result<Connection, StoreE
     Ok(conn)
 }
 
+/// Opens an existing database to read only: no schema change, no journal-mode change.
+pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        })?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| classify(&shown, e))?;
+    schema::check_ownership(&conn, &shown)?;
+    Ok(conn)
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {

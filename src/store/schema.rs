@@ -350,7 +350,7 @@ pub fn migrate(conn: &Connection, path: &str, ids: Option<&IdKeys>) -> Result<()
         });
     }
     if found == VERSION {
-        return Ok(());
+        return finish_sealing(conn, path);
     }
     super::immediate(conn, |c| -> Result<bool, StoreError> {
         // Another desk may have migrated while we waited for the lock.
@@ -363,17 +363,57 @@ pub fn migrate(conn: &Connection, path: &str, ids: Option<&IdKeys>) -> Result<()
             }
             c.pragma_update(None, "user_version", i as i64 + 1)?;
         }
-        Ok(sealed)
-    })
-    .and_then(|sealed| {
-        // The plain ids are gone from the tables; rewrite the file and empty the WAL so no
-        // old page keeps them either.
         if sealed {
-            conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
-                .map_err(damaged)?;
+            // Until the file is rewritten, old pages may still hold plain ids.
+            c.execute(
+                "INSERT OR REPLACE INTO desk_meta (key, value) VALUES ('vacuum_pending', '1')",
+                [],
+            )?;
         }
-        Ok(())
-    })
+        // A new database belongs to the keys that created it, from its first commit: a
+        // second desk with other keys is refused, not bound.
+        if let Some(ids) = ids {
+            c.execute(
+                "INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('resident_id_keys', ?1)",
+                [ids.fingerprint()],
+            )?;
+        }
+        Ok(sealed)
+    })?;
+    finish_sealing(conn, path)
+}
+
+/// After ids were sealed: rewrites the file (VACUUM) and empties the WAL so that no old page
+/// keeps a plain id, then clears the mark. Retried on every open until it succeeds.
+fn finish_sealing(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    let pending: Option<String> = conn
+        .query_row(
+            "SELECT value FROM desk_meta WHERE key = 'vacuum_pending'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if pending.is_none() {
+        return Ok(());
+    }
+    let damaged = |e: rusqlite::Error| StoreError::Damaged {
+        path: path.to_string(),
+        reason: format!("rewriting the file after sealing ids: {}", short(&e)),
+    };
+    // The mark goes only after the rewrite succeeded (a failed VACUUM keeps it for next time).
+    conn.execute_batch("VACUUM; DELETE FROM desk_meta WHERE key = 'vacuum_pending';")
+        .map_err(damaged)?;
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .map_err(damaged)?;
+    if busy != 0 {
+        // Another desk is reading: the WAL could not be emptied; try again next time.
+        conn.execute(
+            "INSERT OR REPLACE INTO desk_meta (key, value) VALUES ('vacuum_pending', '1')",
+            [],
+        )?;
+    }
+    Ok(())
 }
 
 /// Records which resident-id keys a database belongs to, or refuses other keys.

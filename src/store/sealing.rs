@@ -62,6 +62,8 @@ pub fn seal_plain_ids(
              id_lookup = (SELECT c.id_lookup FROM citizens c WHERE c.id = citizen_id),
              masked_id = (SELECT c.masked_id FROM citizens c WHERE c.id = citizen_id)
          WHERE citizen_id IN (SELECT id FROM citizens);
+         -- A view row without its citizen can only be stale; it is rebuilt from the log.
+         DELETE FROM view_citizens WHERE citizen_id NOT IN (SELECT id FROM citizens);
          DROP TRIGGER events_no_update;",
     )?;
     let rows: Vec<(i64, String)> = conn
@@ -72,9 +74,17 @@ pub fn seal_plain_ids(
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (seq, data) in rows {
-        // Events already in the new shape (a database both versions wrote) stay as they are.
-        let Ok(old) = serde_json::from_str::<LegacyFacts>(&data) else {
-            continue;
+        // Events already in the new shape (a database both versions wrote) stay as they are;
+        // anything else still holding an id stops the migration rather than keep it.
+        let old = match serde_json::from_str::<LegacyFacts>(&data) {
+            Ok(old) => old,
+            Err(_) if serde_json::from_str::<CitizenFacts>(&data).is_ok() => continue,
+            Err(e) => {
+                return Err(StoreError::Damaged {
+                    path: path.to_string(),
+                    reason: format!("event {seq} cannot be sealed: {e}"),
+                });
+            }
         };
         let resident = ResidentId::from_stored(old.resident_id);
         let facts = CitizenFacts {

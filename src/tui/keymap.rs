@@ -319,7 +319,7 @@ const DEFAULTS: &[DefaultBinding] = &[
     (
         Action::UnlockStaff,
         "unlock_staff",
-        "unlock a staff account",
+        "unlock an account or kiosk id",
         &[ManagerList],
         &["U"],
     ),

@@ -11,11 +11,11 @@ use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormField};
 
-/// The name of a staff account to unlock.
+/// The staff account, or the citizen's id at the kiosk, to unlock.
 pub fn unlock_staff() -> Form {
     Form::new(
-        "Unlock a staff account",
-        vec![FormField::text("name", "Staff name", "", 40)],
+        "Unlock a staff account or a kiosk id",
+        vec![FormField::text("name", "Name or id", "", 40)],
     )
 }
 

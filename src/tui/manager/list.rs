@@ -1,6 +1,6 @@
 //! The manager's citizen list: a window of rows fetched from a keyset, never the whole table,
 //! so moving and paging cost the same with a million citizens. `/` filters as you type: by
-//! name prefix, or, when the text starts with a digit, the one citizen with exactly that id
+//! name prefix, or, when the text is an id (it has digits), the one citizen with exactly that id
 //! (ids are stored sealed and found only whole, never by a part).
 
 use crate::app::Desk;
@@ -48,12 +48,13 @@ impl CitizenList {
         Some((ListOrder::Lookup, desk.ids().lookup(&id)))
     }
 
-    /// True while the search text is (the start of) a resident id.
+    /// True while the search text is (the start of) an id: it starts with a digit (a resident
+    /// registration number), or it holds a digit and reads as an id (a passport number such as
+    /// `M48213907`; names carry no digits).
     pub fn is_id_search(&self) -> bool {
-        self.search
-            .value()
-            .trim()
-            .starts_with(|c: char| c.is_ascii_digit())
+        let q = self.search.value().trim();
+        q.starts_with(|c: char| c.is_ascii_digit())
+            || (q.contains(|c: char| c.is_ascii_digit()) && ResidentId::parse("id", q).is_ok())
     }
 
     fn window(

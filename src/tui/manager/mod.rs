@@ -9,7 +9,7 @@ mod list;
 use crate::app::{AppError, access, staff_admin};
 use crate::domain::Catalogue;
 use crate::domain::InjectionStatus;
-use crate::domain::StaffName;
+use crate::domain::{ResidentId, StaffName};
 use crate::store::vaccination::InjectionRow;
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
@@ -155,9 +155,29 @@ impl ManagerScreen {
                 Err(e) => Self::show_error(form, cx, e),
             },
             FormKind::UnlockStaff => {
-                let name = match StaffName::parse("name", &form.value("name")) {
-                    Ok(n) => n,
-                    Err(r) => return form.set_error("name", &r.message),
+                let text = form.value("name");
+                // A staff account by that name, or else a citizen's id at the kiosk.
+                let account = StaffName::parse("name", &text).ok().filter(|n| {
+                    crate::store::staff::by_name(cx.desk.conn(), n)
+                        .ok()
+                        .flatten()
+                        .is_some()
+                });
+                let Some(name) = account else {
+                    let Ok(id) = ResidentId::parse("name", &text) else {
+                        return form.set_error(
+                            "name",
+                            "name: no staff account has this name, and it is not an id",
+                        );
+                    };
+                    match staff_admin::unlock_kiosk(cx.desk, &actor, &id) {
+                        Ok(_) => {
+                            cx.ok(format!("The kiosk takes {} again.", id.masked()));
+                            self.form = None;
+                        }
+                        Err(e) => Self::show_error(form, cx, e),
+                    }
+                    return self.reload(cx);
                 };
                 match staff_admin::unlock(cx.desk, &actor, &name) {
                     Ok(true) => {
