@@ -290,12 +290,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         init_log(log_dir.as_deref().unwrap_or_else(|| Path::new(".")));
     }
     let now = clock()?.now();
-    // One resident-id key per keys folder, demo or not: a database is bound to the key that
-    // sealed its ids, whichever flags later open it.
+    // The resident-id key follows the database, since a database is bound to the key that
+    // sealed its ids: the demo's own demo.db keeps it beside the demo signing keys; a database
+    // named with --db keeps it in the keys folder, whether or not --demo is given.
     let ids_dir = cli
         .keys
         .clone()
-        .or_else(|| paths.as_ref().map(|p| p.keys_dir(false)))
+        .or_else(|| {
+            paths
+                .as_ref()
+                .map(|p| p.keys_dir(cli.demo && cli.db.is_none()))
+        })
         .ok_or_else(|| {
             Failure("cannot find a folder for the keys; give one with --keys DIR".into())
         })?;
