@@ -166,6 +166,29 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
     Ok(Some(revoked))
 }
 
+/// A database bound to a resident-id key, opened where that key file is missing: a new key
+/// would only be refused (and left behind), so say what is wrong before anything is created.
+fn refuse_a_lost_id_key(db: &Path, ids_dir: &Path) -> Result<(), Failure> {
+    let key = ids_dir.join(vaxdesk::privacy::resident_ids::KEY_FILE);
+    if key.exists() || !db.exists() {
+        return Ok(());
+    }
+    let Ok(conn) = vaxdesk::store::open_read_only(db) else {
+        // Whatever is wrong with the file, opening it says so.
+        return Ok(());
+    };
+    if vaxdesk::store::schema::id_keys_bound(&conn) {
+        return Err(Failure(format!(
+            "the resident-id key {} is missing, and the ids in {} cannot be read or found \
+             without it; restore it from the backup kept with the database (or give its \
+             folder with --keys DIR)",
+            key.display(),
+            db.display()
+        )));
+    }
+    Ok(())
+}
+
 /// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
 fn verify(
     keys_dir: Option<&Path>,
@@ -304,6 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         .ok_or_else(|| {
             Failure("cannot find a folder for the keys; give one with --keys DIR".into())
         })?;
+    refuse_a_lost_id_key(&db, &ids_dir)?;
     let (ids, created) = IdKeys::load_or_create_noting(&ids_dir)?;
     if created {
         let key = ids_dir.join(vaxdesk::privacy::resident_ids::KEY_FILE);

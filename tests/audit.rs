@@ -304,6 +304,15 @@ fn plain_sql_cannot_update_or_delete_audit_rows() {
     assert_eq!(desk.run(&["audit", "--json"]).ok().stdout, before);
     let r = desk.run(&["doctor"]).ok();
     assert!(r.stdout.contains("hash chain OK"), "{}", r.stdout);
+    // The head: the last row and the start of its hash, to note down elsewhere.
+    let rows = audit(&desk, &[]);
+    let last = rows.last().expect("rows");
+    let head = format!(
+        "head row {} {}",
+        last["seq"],
+        &last["hash"].as_str().expect("hash")[..16]
+    );
+    assert!(r.stdout.contains(&head), "{head}\n{}", r.stdout);
 }
 
 #[test]

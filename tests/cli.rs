@@ -626,3 +626,27 @@ fn issuance_failures_delay_but_lose_nothing() {
     desk.run(&["--config", "config.toml", "doctor"]).ok();
     desk.run(&["rebuild-views", "--check"]).ok();
 }
+
+#[test]
+fn a_database_without_its_resident_id_key_is_refused_and_no_new_key_is_made() {
+    let desk = Desk::new();
+    desk.seed_ok("kim.toml", &kim_history());
+    let moved = desk.path("keys-elsewhere");
+    std::fs::rename(desk.keys_dir(), &moved).expect("move the keys folder");
+    let r = desk.run(&["status", "--citizen", KIM]).refused();
+    assert!(
+        r.stderr.contains("resident-ids.key is missing") && r.stderr.contains("restore it"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !desk.keys_dir().join("resident-ids.key").exists(),
+        "no stray key is created"
+    );
+    // Given its folder, the database reads as before.
+    let keys = moved.display().to_string();
+    let s = desk
+        .run(&["--keys", &keys, "status", "--citizen", KIM, "--json"])
+        .ok();
+    assert_eq!(s.json()["citizen"]["family_name"], "김");
+}

@@ -238,6 +238,9 @@ pub struct ChainCheck {
     pub rows: u64,
     /// The first row where the chain does not hold.
     pub broken: Option<BrokenLink>,
+    /// The last row's seq and hash when the chain holds: noted down elsewhere, it shows rows
+    /// later cut from the end, which a chain alone cannot.
+    pub head: Option<(i64, String)>,
 }
 
 /// The first broken row and, in plain words, what is wrong with it.
@@ -277,9 +280,11 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<ChainCheck> {
     while rows.next()?.is_some() {
         count += 1;
     }
+    let head = (broken.is_none() && prev_seq > 0).then_some((prev_seq, prev_hash));
     Ok(ChainCheck {
         rows: count,
         broken,
+        head,
     })
 }
 
@@ -448,7 +453,13 @@ mod tests {
             verify_chain(&conn).unwrap(),
             ChainCheck {
                 rows: 3,
-                broken: None
+                broken: None,
+                head: Some((
+                    3,
+                    page(&conn, &AuditFilter::default()).unwrap()[0]
+                        .hash
+                        .clone()
+                )),
             }
         );
         let rows = page(&conn, &AuditFilter::default()).unwrap();
@@ -466,7 +477,8 @@ mod tests {
             verify_chain(&conn).unwrap(),
             ChainCheck {
                 rows: 0,
-                broken: None
+                broken: None,
+                head: None,
             }
         );
     }

@@ -416,6 +416,16 @@ fn finish_sealing(conn: &Connection, path: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// True when the database already belongs to a resident-id key.
+pub fn id_keys_bound(conn: &Connection) -> bool {
+    conn.query_row(
+        "SELECT 1 FROM desk_meta WHERE key = 'resident_id_keys'",
+        [],
+        |_| Ok(()),
+    )
+    .is_ok()
+}
+
 /// Records which resident-id keys a database belongs to, or refuses other keys.
 pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), StoreError> {
     let fingerprint = ids.fingerprint();
