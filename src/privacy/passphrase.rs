@@ -12,8 +12,9 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use unicode_normalization::UnicodeNormalization;
 
-/// Fewest characters a passphrase may have.
-pub const MIN_CHARS: usize = 10;
+/// Fewest characters a passphrase may have (NIST SP 800-63B's minimum for chosen secrets;
+/// throttling and lockout bound online guessing, Argon2id offline guessing).
+pub const MIN_CHARS: usize = 8;
 /// Most characters a passphrase may have (a pasted file is not a passphrase).
 pub const MAX_CHARS: usize = 1024;
 
@@ -135,8 +136,13 @@ mod tests {
 
     #[test]
     fn strength_names_the_reason() {
-        assert!(check_strength("0123456789").is_ok());
-        assert!(check_strength("김치찌개된장찌개비빔").is_ok()); // 10 characters, 30 bytes
+        assert!(check_strength("01234567").is_ok());
+        assert!(check_strength("김치찌개된장찌개").is_ok()); // 8 characters, 24 bytes
+        assert!(
+            check_strength("0123456")
+                .unwrap_err()
+                .contains("7 characters, at least 8")
+        );
         assert!(check_strength("short").unwrap_err().contains("too short"));
         assert!(check_strength("").unwrap_err().contains("too short"));
         assert!(
