@@ -561,3 +561,16 @@ fn a_kiosk_id_locked_by_failed_attempts_is_unlocked_by_a_manager() {
     sign_in(&mut k, "900101-1234567", "1990-01-01");
     assert_shows(&seen(&mut k), "김 민준");
 }
+
+#[test]
+fn the_role_picker_leads_to_the_staff_sign_in() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut p = bare_shell(&td.desk, None);
+    char_key(&mut p, '2');
+    let s = seen(&mut p);
+    assert_shows(&s, "Certificate issuer · sign in");
+    assert_hides(&s, "Queue");
+    staff_sign_in(&mut p, ISSUER.0, ISSUER.2);
+    assert_shows(&seen(&mut p), "Queue 4 pending");
+}
