@@ -199,19 +199,21 @@ pub fn unlock_session(
     sign_in_staff(desk, &session.name, passphrase_text, session.role).map(|_| ())
 }
 
-/// A staff member opens a citizen's detail: read and recorded in one transaction.
-pub fn view_citizen(
+/// A staff member opens a citizen's detail: `read` loads what is shown, and the view is
+/// recorded in the same transaction (when there was something to show).
+pub fn view_citizen<T>(
     desk: &Desk,
     actor: &str,
     citizen: i64,
-) -> Result<Option<vaccination::CitizenRow>, AppError> {
+    read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<Option<T>>,
+) -> Result<Option<T>, AppError> {
     let stamp = desk.stamp(actor);
     store::immediate(desk.conn(), |c| {
-        let row = vaccination::citizen(c, citizen)?;
-        if row.is_some() {
+        let shown = read(c)?;
+        if shown.is_some() {
             desk.audit_in(c, &stamp, "view citizen", Some(citizen), "ok", None)?;
         }
-        Ok(row)
+        Ok(shown)
     })
 }
 

@@ -13,6 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use rusqlite::Connection;
 
 pub struct Detail {
     pub citizen: CitizenRow,
@@ -24,8 +25,7 @@ pub struct Detail {
 }
 
 impl Detail {
-    pub fn load(desk: &Desk, citizen_id: i64) -> rusqlite::Result<Option<Detail>> {
-        let conn = desk.conn();
+    pub fn load(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Option<Detail>> {
         let Some(citizen) = vaccination::citizen(conn, citizen_id)? else {
             return Ok(None);
         };
@@ -41,7 +41,7 @@ impl Detail {
     /// Reloads in place, keeping the selected injection.
     pub fn reload(&mut self, desk: &Desk) -> rusqlite::Result<()> {
         let keep = self.current().map(|i| i.id);
-        if let Some(mut fresh) = Detail::load(desk, self.citizen.id)? {
+        if let Some(mut fresh) = Detail::load(desk.conn(), self.citizen.id)? {
             fresh.selected = keep
                 .and_then(|id| fresh.injections.iter().position(|i| i.id == id))
                 .unwrap_or(self.selected)

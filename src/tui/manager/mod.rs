@@ -79,18 +79,14 @@ impl ManagerScreen {
 
     fn open_detail(&mut self, cx: &mut Cx<'_>, citizen: i64) {
         // Opening a record is recorded, in the same transaction as its read.
-        match access::view_citizen(cx.desk, &Self::actor(cx), citizen) {
-            Ok(Some(_)) => {}
-            Ok(None) => return cx.fail("This citizen is no longer registered."),
-            Err(e) => return cx.error(&e),
-        }
-        match Detail::load(cx.desk, citizen) {
+        let actor = Self::actor(cx);
+        match access::view_citizen(cx.desk, &actor, citizen, |c| Detail::load(c, citizen)) {
             Ok(Some(d)) => {
                 tracing::info!("manager opened citizen {citizen}");
                 self.detail = Some(d);
             }
             Ok(None) => cx.fail("This citizen is no longer registered."),
-            Err(e) => cx.error(&e.into()),
+            Err(e) => cx.error(&e),
         }
     }
 
