@@ -592,32 +592,13 @@ fn no_plain_resident_id_in_the_database_or_its_wal() {
 #[cfg(unix)]
 #[test]
 fn the_log_file_is_private_and_holds_no_plain_id() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     use std::io::Read;
     use std::time::{Duration, Instant};
 
     let desk = Desk::new();
     desk.seed_ok("kim.toml", &history());
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.args(["--db", &desk.db.to_string_lossy(), "--role", "citizen"]);
-    for k in ["VAXDESK_DB", "VAXDESK_FAULTS", "VAXDESK_CONFIG"] {
-        cmd.env_remove(k);
-    }
-    cmd.env("VAXDESK_NOW", &desk.now);
-    cmd.env("XDG_CONFIG_HOME", desk.path("xdg-config"));
-    cmd.env("XDG_DATA_HOME", desk.path("xdg-data"));
-    cmd.cwd(desk.dir.path());
-    let mut child = pair.slave.spawn_command(cmd).expect("the desk starts");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("a PTY reader");
+    let (master, mut child) = desk.spawn_in_pty(&["--role", "citizen"], &[], 80);
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}

@@ -323,21 +323,10 @@ fn verify_never_creates_a_database() {
 
 #[test]
 fn pictures_are_not_written_to_a_terminal() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     use std::io::Read;
     let desk = issued_desk();
     for format in ["png", "svg"] {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 200,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(support::BIN);
-        cmd.args(["--db", &desk.db.to_string_lossy()]);
-        cmd.args([
+        let args = [
             "cert",
             "export",
             "--citizen",
@@ -346,17 +335,9 @@ fn pictures_are_not_written_to_a_terminal() {
             "1",
             "--format",
             format,
-        ]);
-        for k in ["VAXDESK_DB", "VAXDESK_FAULTS", "VAXDESK_CONFIG"] {
-            cmd.env_remove(k);
-        }
-        cmd.env("VAXDESK_NOW", &desk.now);
-        cmd.env("XDG_CONFIG_HOME", desk.path("xdg-config"));
-        cmd.env("XDG_DATA_HOME", desk.path("xdg-data"));
-        cmd.cwd(desk.dir.path());
-        let mut child = pair.slave.spawn_command(cmd).expect("the binary starts");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("a PTY reader");
+        ];
+        let (master, mut child) = desk.spawn_in_pty(&args, &[], 200);
+        let mut reader = master.try_clone_reader().expect("a PTY reader");
         let mut out = Vec::new();
         // The terminal side closes when the child exits (EIO on Linux ends the read).
         let _ = reader.read_to_end(&mut out);

@@ -445,34 +445,13 @@ fn every_administration_is_audited_as_admin_user() {
 /// Runs `args` on a pseudo-terminal, answering each prompt in turn; returns the exit code and
 /// everything the terminal showed.
 fn on_terminal(desk: &Desk, args: &[&str], answers: &[(&str, &str)]) -> (u32, String) {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     use std::io::{Read, Write};
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
 
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(support::BIN);
-    cmd.args(["--db", &desk.db.to_string_lossy()]);
-    cmd.args(args);
-    for k in ["VAXDESK_DB", "VAXDESK_FAULTS", "VAXDESK_CONFIG"] {
-        cmd.env_remove(k);
-    }
-    cmd.env("USER", ADMIN);
-    cmd.env("VAXDESK_NOW", &desk.now);
-    cmd.env("XDG_CONFIG_HOME", desk.path("xdg-config"));
-    cmd.env("XDG_DATA_HOME", desk.path("xdg-data"));
-    cmd.cwd(desk.dir.path());
-    let mut child = pair.slave.spawn_command(cmd).expect("the binary starts");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("a PTY reader");
-    let mut writer = pair.master.take_writer().expect("a PTY writer");
+    let (master, mut child) = desk.spawn_in_pty(args, &[("USER", ADMIN)], 120);
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
+    let mut writer = master.take_writer().expect("a PTY writer");
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
     let reading = std::thread::spawn(move || {
         let mut buf = [0u8; 1024];
@@ -501,7 +480,7 @@ fn on_terminal(desk: &Desk, args: &[&str], answers: &[(&str, &str)]) -> (u32, St
             .to_string();
         // The prompt is written before echo is turned off: a person cannot type in between,
         // but a test can. Wait until the terminal no longer echoes.
-        while echoes(pair.master.as_raw_fd()) {
+        while echoes(master.as_raw_fd()) {
             assert!(Instant::now() < deadline, "echo never went off:\n{seen}");
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -512,7 +491,7 @@ fn on_terminal(desk: &Desk, args: &[&str], answers: &[(&str, &str)]) -> (u32, St
     }
     let status = child.wait().expect("the binary ends");
     drop(writer);
-    drop(pair.master);
+    drop(master);
     while let Ok(bytes) = rx.recv_timeout(Duration::from_secs(5)) {
         seen.push_str(&String::from_utf8_lossy(&bytes));
     }

@@ -26,6 +26,22 @@ fn audit_rows(desk: &vaxdesk::app::Desk, action: &str) -> Vec<audit::AuditRow> {
     all.into_iter().filter(|r| r.action == action).collect()
 }
 
+/// Opens 김 민준's detail from the manager's list (search, then Enter).
+fn open_kim(m: &mut vaxdesk::tui::app::Shell<'_>) {
+    char_key(m, '/');
+    type_text(m, "김");
+    enter(m);
+    enter(m);
+}
+
+/// Ten failed sign-ins in a row, far enough apart that none is held up by the wait: a lock.
+fn fail_ten_times(td: &common::TestDesk, mut attempt: impl FnMut()) {
+    for _ in 0..10 {
+        td.advance(Duration::seconds(600));
+        attempt();
+    }
+}
+
 fn snapshot(name: &str, screen: &str) {
     insta::assert_snapshot!(name, screen);
 }
@@ -170,11 +186,10 @@ fn a_lock_lasts_fifteen_minutes() {
     let td = demo();
     ensure_staff(&td.desk);
     let mut m = bare_shell(&td.desk, Some(Role::Manager));
-    for _ in 0..10 {
-        td.advance(Duration::seconds(600));
+    fail_ten_times(&td, || {
         esc(&mut m);
         staff_sign_in(&mut m, MANAGER.0, "a wrong passphrase");
-    }
+    });
     assert_shows(&seen(&mut m), "Locked after 10 failed attempts");
     td.advance(Duration::minutes(15) + Duration::seconds(1));
     esc(&mut m);
@@ -186,10 +201,7 @@ fn a_lock_lasts_fifteen_minutes() {
 fn an_idle_staff_screen_locks_and_comes_back_as_it_was() {
     let td = demo();
     let mut m = shell(&td.desk, Some(Role::Manager));
-    char_key(&mut m, '/');
-    type_text(&mut m, "김");
-    enter(&mut m);
-    enter(&mut m);
+    open_kim(&mut m);
     let before = seen(&mut m);
     assert_shows(&before, "machine-readable: KIM / MINJUN");
 
@@ -241,10 +253,7 @@ fn demo_mode_shows_the_demo_accounts_on_the_sign_in() {
 fn commands_and_detail_views_are_audited_with_the_staff_name() {
     let td = demo();
     let mut m = shell(&td.desk, Some(Role::Manager));
-    char_key(&mut m, '/');
-    type_text(&mut m, "김");
-    enter(&mut m);
-    enter(&mut m);
+    open_kim(&mut m);
     assert_shows(&seen(&mut m), "machine-readable: KIM / MINJUN");
     let views = audit_rows(&td.desk, "view citizen");
     assert_eq!(views.len(), 1, "one row for opening the detail");
@@ -312,10 +321,7 @@ fn no_screen_snapshot_shows_a_whole_resident_id() {
 fn a_manager_reveals_a_whole_id_and_it_is_recorded() {
     let td = demo();
     let mut m = shell(&td.desk, Some(Role::Manager));
-    char_key(&mut m, '/');
-    type_text(&mut m, "김");
-    enter(&mut m);
-    enter(&mut m);
+    open_kim(&mut m);
     let s = screen(&mut m, 120, 40);
     assert_shows(&s, "900101-1******");
     assert_shows(&s, "i show whole id");
@@ -420,11 +426,10 @@ fn a_manager_unlocks_a_locked_account_from_the_desk() {
     let td = demo();
     ensure_staff(&td.desk);
     let mut i = bare_shell(&td.desk, Some(Role::Issuer));
-    for _ in 0..10 {
-        td.advance(Duration::seconds(600));
+    fail_ten_times(&td, || {
         esc(&mut i);
         staff_sign_in(&mut i, ISSUER.0, "a wrong passphrase");
-    }
+    });
     assert_shows(&seen(&mut i), "Locked after 10 failed attempts");
     let mut m = shell(&td.desk, Some(Role::Manager));
     char_key(&mut m, 'U');
@@ -539,11 +544,10 @@ fn a_passport_number_finds_its_citizen_whole_and_shows_masked() {
 fn a_kiosk_id_locked_by_failed_attempts_is_unlocked_by_a_manager() {
     let td = demo();
     let mut k = bare_shell(&td.desk, Some(Role::Citizen));
-    for _ in 0..10 {
-        td.advance(Duration::seconds(600));
+    fail_ten_times(&td, || {
         esc(&mut k);
         sign_in(&mut k, "900101-1234567", "1980-01-01");
-    }
+    });
     let s = seen(&mut k);
     assert_shows(&s, "Locked after 10 failed attempts");
     esc(&mut k);

@@ -68,6 +68,26 @@ fn blocked_result(e: &SignInError) -> &'static str {
     }
 }
 
+/// Counts a failed attempt and records it (a lockout when this one locked the subject);
+/// returns what the screen says: "no match", or the lock.
+fn failed(
+    desk: &Desk,
+    c: &rusqlite::Connection,
+    subject: &str,
+    stamp: &Stamp,
+    action: &str,
+    whose: Option<i64>,
+) -> Result<SignInError, AppError> {
+    let gate = throttle::record_failure(c, subject, stamp.at)?;
+    let locked = matches!(gate, Gate::Locked { .. });
+    let result = if locked { "lockout" } else { "refused" };
+    desk.audit_in(c, stamp, action, whose, result, None)?;
+    Ok(match blocked(gate, stamp.at) {
+        Some(e @ SignInError::Locked { .. }) => e,
+        _ => SignInError::NoMatch,
+    })
+}
+
 /// Signs a staff member in for `role`'s screen. An unknown or disabled name costs the same
 /// time and counts the same failures as a wrong passphrase.
 pub fn sign_in_staff(
@@ -109,16 +129,7 @@ pub fn sign_in_staff(
         };
         let account = match account {
             Some(a) if right => a,
-            _ => {
-                let gate = throttle::record_failure(c, &subject, now)?;
-                let locked = matches!(gate, Gate::Locked { .. });
-                let result = if locked { "lockout" } else { "refused" };
-                desk.audit_in(c, &stamp, "sign-in", None, result, None)?;
-                return Ok(Err(match blocked(gate, now) {
-                    Some(e @ SignInError::Locked { .. }) => e,
-                    _ => SignInError::NoMatch,
-                }));
-            }
+            _ => return Ok(Err(failed(desk, c, &subject, &stamp, "sign-in", None)?)),
         };
         throttle::record_success(c, &subject)?;
         if account.role != role {
@@ -176,27 +187,16 @@ pub fn sign_in_citizen(
                 desk.audit_in(c, &actor, "kiosk sign-in", whose, "ok", None)?;
                 Ok(Ok(citizen))
             }
-            None => {
-                let gate = throttle::record_failure(c, &subject, now)?;
-                let locked = matches!(gate, Gate::Locked { .. });
-                let result = if locked { "lockout" } else { "refused" };
-                desk.audit_in(c, &stamp, "kiosk sign-in", whose, result, None)?;
-                Ok(Err(match blocked(gate, now) {
-                    Some(e @ SignInError::Locked { .. }) => e,
-                    _ => SignInError::NoMatch,
-                }))
-            }
+            None => Ok(Err(failed(
+                desk,
+                c,
+                &subject,
+                &stamp,
+                "kiosk sign-in",
+                whose,
+            )?)),
         }
     })?
-}
-
-/// Re-checks a signed-in staff member's passphrase (the idle lock), throttled like a sign-in.
-pub fn unlock_session(
-    desk: &Desk,
-    session: &StaffSession,
-    passphrase_text: &str,
-) -> Result<(), SignInError> {
-    sign_in_staff(desk, &session.name, passphrase_text, session.role).map(|_| ())
 }
 
 /// A staff member opens a citizen's detail: `read` loads what is shown, and the view is

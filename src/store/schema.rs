@@ -429,40 +429,24 @@ pub fn id_keys_bound(conn: &Connection) -> bool {
 /// Records which resident-id keys a database belongs to, or refuses other keys.
 pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), StoreError> {
     let fingerprint = ids.fingerprint();
-    let stored: Option<String> = conn
-        .query_row(
+    let stored = || -> rusqlite::Result<Option<String>> {
+        conn.query_row(
             "SELECT value FROM desk_meta WHERE key = 'resident_id_keys'",
             [],
             |r| r.get(0),
         )
-        .optional()?;
-    match stored {
-        Some(s) if s == fingerprint => Ok(()),
-        Some(_) => Err(StoreError::WrongIdKeys {
-            path: path.to_string(),
-            key: crate::privacy::resident_ids::KEY_FILE.to_string(),
-        }),
-        None => {
-            super::immediate(conn, |c| -> Result<(), StoreError> {
-                c.execute(
-                    "INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('resident_id_keys', ?1)",
-                    [&fingerprint],
-                )?;
-                Ok(())
-            })?;
-            // Another desk may have bound it first with other keys.
-            bind_check(conn, path, &fingerprint)
-        }
+        .optional()
+    };
+    if stored()?.is_none() {
+        super::immediate(conn, |c| {
+            c.execute(
+                "INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('resident_id_keys', ?1)",
+                [&fingerprint],
+            )
+        })?;
     }
-}
-
-fn bind_check(conn: &Connection, path: &str, fingerprint: &str) -> Result<(), StoreError> {
-    let stored: String = conn.query_row(
-        "SELECT value FROM desk_meta WHERE key = 'resident_id_keys'",
-        [],
-        |r| r.get(0),
-    )?;
-    if stored == fingerprint {
+    // Read again: another desk may have bound it first, with other keys.
+    if stored()?.as_deref() == Some(fingerprint.as_str()) {
         Ok(())
     } else {
         Err(StoreError::WrongIdKeys {

@@ -204,6 +204,44 @@ impl Desk {
         c
     }
 
+    /// `vaxdesk --db DB ARGS...` in a pseudo-terminal of 24 rows and `cols` columns, with the
+    /// same environment as [`Desk::command`] plus `env`; returns the terminal's master side
+    /// (read it, write to it) and the child.
+    pub fn spawn_in_pty(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+    ) -> (
+        Box<dyn portable_pty::MasterPty + Send>,
+        Box<dyn portable_pty::Child + Send + Sync>,
+    ) {
+        let pair = portable_pty::native_pty_system()
+            .openpty(portable_pty::PtySize {
+                rows: 24,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = portable_pty::CommandBuilder::new(BIN);
+        cmd.args(["--db", &self.db.to_string_lossy()]);
+        cmd.args(args);
+        for k in ["VAXDESK_DB", "VAXDESK_FAULTS", "VAXDESK_CONFIG"] {
+            cmd.env_remove(k);
+        }
+        cmd.env("VAXDESK_NOW", &self.now);
+        cmd.env("XDG_CONFIG_HOME", self.path("xdg-config"));
+        cmd.env("XDG_DATA_HOME", self.path("xdg-data"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(self.dir.path());
+        let child = pair.slave.spawn_command(cmd).expect("the binary starts");
+        drop(pair.slave);
+        (pair.master, child)
+    }
+
     /// Runs `vaxdesk --db DB ARGS...`.
     pub fn run(&self, args: &[&str]) -> Run {
         run(self.command().args(args))
