@@ -201,16 +201,7 @@ pub fn audit_command(
         Some("") => return Err(Failure("--actor: must not be empty".to_string())),
         other => other.map(str::to_string),
     };
-    // Stored stamps keep whole seconds: round a fraction up so nothing earlier slips in.
-    let since = since.map(|t| {
-        let whole = chrono::DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t);
-        let t = if whole < t {
-            whole + chrono::Duration::seconds(1)
-        } else {
-            whole
-        };
-        vaxdesk::domain::clock::stamp(t)
-    });
+    let since = since.map(vaxdesk::domain::clock::since_stamp);
     let mut rows = Vec::new();
     if citizen != Some(None) {
         let mut filter = AuditFilter {

@@ -181,7 +181,7 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         actor: Option<String>,
         /// Only rows at or after this time: RFC 3339, or a date YYYY-MM-DD (midnight UTC)
-        #[arg(long, value_name = "TIME", value_parser = parse_since)]
+        #[arg(long, value_name = "TIME", value_parser = vaxdesk::domain::clock::parse_since)]
         since: Option<chrono::DateTime<chrono::Utc>>,
         /// Print JSON instead of a table
         #[arg(long)]
@@ -350,18 +350,4 @@ fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|e| format!("not an RFC 3339 time such as 2021-06-01T12:00:00Z ({e})"))
-}
-
-/// `--since`: RFC 3339, or a calendar date meaning midnight UTC.
-fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    let s = s.trim();
-    if let Ok(date) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc());
-    }
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| {
-            "not a time: give RFC 3339 (2026-11-25T09:00:00+09:00) or a date (2026-11-25)"
-                .to_string()
-        })
 }

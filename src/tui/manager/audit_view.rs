@@ -11,7 +11,6 @@ use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::centered;
 use crate::tui::widgets::{cell, fit, local_time};
-use chrono::{NaiveDate, TimeZone, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
@@ -44,19 +43,15 @@ fn filter_form() -> Form {
     )
 }
 
-/// Parses the "since" field: a date (midnight UTC) or an RFC 3339 time, as a stored stamp.
-pub fn parse_since(raw: &str) -> Result<Option<String>, String> {
+/// Parses the "since" field: empty, or a bound as `audit --since` takes it.
+fn parse_since(raw: &str) -> Result<Option<String>, String> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let t = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
-        return Ok(Some(crate::domain::clock::stamp(t)));
-    }
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| Some(crate::domain::clock::stamp(t.with_timezone(&Utc))))
-        .map_err(|_| format!("since: '{s}' is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+    crate::domain::clock::parse_since(s)
+        .map(|t| Some(crate::domain::clock::since_stamp(t)))
+        .map_err(|why| format!("since: '{s}' {why}"))
 }
 
 impl AuditView {
