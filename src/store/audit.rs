@@ -338,7 +338,26 @@ pub struct AuditFilter {
 /// scanning to the start of the log: clocks of different desks are not in seq order, so the
 /// bound is the smallest seq of any row at or after `since` (a scan of `audit_by_time`).
 pub fn page(conn: &Connection, filter: &AuditFilter) -> rusqlite::Result<Vec<AuditRow>> {
-    let sql = page_sql(filter);
+    run_page(conn, filter, None)
+}
+
+/// The rows matching `filter` just newer than `after` (the oldest rows when `None`), oldest
+/// first, at most `filter.limit`: the page above a shown page, or the last page of the log.
+/// Walks the same indexes as [`page`], the other way.
+pub fn page_newer(
+    conn: &Connection,
+    filter: &AuditFilter,
+    after: Option<i64>,
+) -> rusqlite::Result<Vec<AuditRow>> {
+    run_page(conn, filter, Some(after.unwrap_or(0)))
+}
+
+fn run_page(
+    conn: &Connection,
+    filter: &AuditFilter,
+    after: Option<i64>,
+) -> rusqlite::Result<Vec<AuditRow>> {
+    let sql = page_sql(filter, after.is_some());
     let limit = match filter.limit {
         0 => -1,
         n => i64::try_from(n).unwrap_or(i64::MAX),
@@ -357,6 +376,9 @@ pub fn page(conn: &Connection, filter: &AuditFilter) -> rusqlite::Result<Vec<Aud
         bind(4, s)?;
     }
     bind(5, &limit)?;
+    if let Some(a) = after {
+        bind(6, &a)?;
+    }
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -366,8 +388,11 @@ pub fn page(conn: &Connection, filter: &AuditFilter) -> rusqlite::Result<Vec<Aud
 }
 
 /// The SQL of [`page`] for the filters present (one cached statement per combination).
-fn page_sql(filter: &AuditFilter) -> String {
+fn page_sql(filter: &AuditFilter, newer: bool) -> String {
     let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq < ?1");
+    if newer {
+        sql.push_str(" AND seq > ?6");
+    }
     if filter.citizen.is_some() {
         sql.push_str(" AND citizen = ?2");
     }
@@ -385,7 +410,11 @@ fn page_sql(filter: &AuditFilter) -> String {
         }
         sql.push_str(" AND +at >= ?4");
     }
-    sql.push_str(" ORDER BY seq DESC LIMIT ?5");
+    sql.push_str(if newer {
+        " ORDER BY seq ASC LIMIT ?5"
+    } else {
+        " ORDER BY seq DESC LIMIT ?5"
+    });
     sql
 }
 
@@ -668,6 +697,32 @@ mod tests {
     }
 
     #[test]
+    fn newer_pages_walk_forward_from_the_oldest_row() {
+        let (_d, conn) = db_with(12);
+        let newer = |filter: &AuditFilter, after| -> Vec<i64> {
+            page_newer(&conn, filter, after)
+                .unwrap()
+                .iter()
+                .map(|r| r.seq)
+                .collect()
+        };
+        let kim = AuditFilter {
+            actor: Some("kim".into()),
+            limit: 4,
+            ..Default::default()
+        };
+        assert_eq!(newer(&kim, None), [1, 3, 5, 7]);
+        assert_eq!(newer(&kim, Some(7)), [9, 11]);
+        assert!(newer(&kim, Some(11)).is_empty());
+        let since = AuditFilter {
+            since: Some("2026-11-25T09:09:00.000Z".into()),
+            limit: 3,
+            ..Default::default()
+        };
+        assert_eq!(newer(&since, None), [9, 10, 11]);
+    }
+
+    #[test]
     fn since_is_exact_when_desk_clocks_disagree() {
         let (_d, conn) = db();
         crate::store::immediate(&conn, |c| {
@@ -746,15 +801,17 @@ mod tests {
             ),
         ];
         for (filter, index) in expect {
-            let p = plan(&conn, &page_sql(&filter));
-            assert!(p.contains(index), "{filter:?}: {p}");
-            assert!(!p.contains("TEMP B-TREE"), "{filter:?}: {p}");
+            for newer in [false, true] {
+                let p = plan(&conn, &page_sql(&filter, newer));
+                assert!(p.contains(index), "{filter:?}: {p}");
+                assert!(!p.contains("TEMP B-TREE"), "{filter:?}: {p}");
+            }
         }
         let since = AuditFilter {
             since: Some("x".into()),
             ..Default::default()
         };
-        let p = plan(&conn, &page_sql(&since));
+        let p = plan(&conn, &page_sql(&since, false));
         assert!(p.contains("PRIMARY KEY (rowid>? AND rowid<?)"), "{p}");
     }
 

@@ -22,11 +22,15 @@ pub struct AuditView {
     /// What the filter line shows (the id masked).
     described: String,
     rows: Vec<(AuditRow, Option<String>)>,
-    /// The first row of each page before this one (PageUp goes back).
-    pages: Vec<Option<i64>>,
+    /// The page shows rows older than this (`None`: from the newest row).
     before: Option<i64>,
+    /// Rows older than the page exist.
+    has_older: bool,
     selected: usize,
+    /// Rows that fit on screen (set at each draw).
     height: usize,
+    /// The page size the rows were loaded with; a draw at another height reloads.
+    loaded: usize,
     pub form: Option<Form>,
 }
 
@@ -60,24 +64,19 @@ impl AuditView {
             filter: AuditFilter::default(),
             described: "all rows".into(),
             rows: vec![],
-            pages: vec![],
             before: None,
+            has_older: false,
             selected: 0,
             height: 20,
+            loaded: 0,
             form: None,
         };
         v.load(desk)?;
         Ok(v)
     }
 
-    fn load(&mut self, desk: &Desk) -> rusqlite::Result<()> {
-        let filter = AuditFilter {
-            before: self.before,
-            limit: self.height.max(1),
-            ..self.filter.clone()
-        };
-        self.rows = audit::page(desk.conn(), &filter)?
-            .into_iter()
+    fn with_whose(desk: &Desk, rows: Vec<AuditRow>) -> Vec<(AuditRow, Option<String>)> {
+        rows.into_iter()
             .map(|r| {
                 let masked = r
                     .citizen
@@ -85,9 +84,60 @@ impl AuditView {
                     .map(|c| c.masked_id);
                 (r, masked)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Loads the page of `height` rows older than `before`, and one more to know whether
+    /// there are older rows.
+    fn load(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        let n = self.height.max(1);
+        let filter = AuditFilter {
+            before: self.before,
+            limit: n + 1,
+            ..self.filter.clone()
+        };
+        let mut rows = audit::page(desk.conn(), &filter)?;
+        self.has_older = rows.len() > n;
+        rows.truncate(n);
+        self.rows = Self::with_whose(desk, rows);
+        self.loaded = n;
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         Ok(())
+    }
+
+    /// The terminal changed size since the page was loaded: load it again at the new size.
+    fn fit_height(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        if self.loaded != self.height.max(1) {
+            self.load(desk)?;
+        }
+        Ok(())
+    }
+
+    /// True when the page was loaded for another height than the screen now shows.
+    pub fn stale(&self) -> bool {
+        self.loaded != self.height.max(1)
+    }
+
+    /// Shows the `n` rows newer than `seq` (or the oldest when `None`) as the page, or the
+    /// first page when fewer than a page are newer. Returns how many newer rows there were.
+    fn show_newer(&mut self, desk: &Desk, seq: Option<i64>, n: usize) -> rusqlite::Result<usize> {
+        let filter = AuditFilter {
+            limit: n,
+            ..self.filter.clone()
+        };
+        let newer = audit::page_newer(desk.conn(), &filter, seq)?;
+        let found = newer.len();
+        if found == 0 {
+            return Ok(0);
+        }
+        // The page then starts at the newest of them (or at the top of the log).
+        self.before = if seq.is_some() && found < n {
+            None
+        } else {
+            newer.last().map(|r| r.seq + 1)
+        };
+        self.load(desk)?;
+        Ok(found)
     }
 
     /// Reloads the page shown (new rows appear on the first page).
@@ -150,7 +200,6 @@ impl AuditView {
                 };
                 self.filter = filter;
                 self.form = None;
-                self.pages.clear();
                 self.before = None;
                 self.selected = 0;
                 self.load(desk)?;
@@ -160,48 +209,99 @@ impl AuditView {
         Ok(())
     }
 
-    pub fn up(&mut self) {
-        self.selected = self.selected.saturating_sub(1);
-    }
-
-    pub fn down(&mut self) {
-        self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
-    }
-
-    /// Older rows.
-    pub fn page_down(&mut self, desk: &Desk) -> rusqlite::Result<()> {
-        let Some((last, _)) = self.rows.last() else {
-            return Ok(());
-        };
-        if self.rows.len() < self.height {
-            self.selected = self.rows.len() - 1;
+    /// One row up; at the top of a page the page moves up by one row.
+    pub fn up(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.fit_height(desk)?;
+        if self.selected > 0 {
+            self.selected -= 1;
             return Ok(());
         }
-        self.pages.push(self.before);
-        self.before = Some(last.seq);
-        self.selected = 0;
-        self.load(desk)?;
-        if self.rows.is_empty() {
-            // There was nothing older: stay on the last page.
-            self.before = self.pages.pop().flatten();
-            self.load(desk)?;
+        let first = self.rows.first().map(|(r, _)| r.seq);
+        if self.before.is_some() && first.is_some() {
+            let height = self.height.max(1);
+            let filter = AuditFilter {
+                limit: 1,
+                ..self.filter.clone()
+            };
+            if let Some(r) = audit::page_newer(desk.conn(), &filter, first)?.pop() {
+                self.before = Some(r.seq + 1);
+                self.load(desk)?;
+                self.selected = 0;
+                // The log may have fewer rows than a page above this one: start at the top.
+                if self.rows.len() < height {
+                    self.before = None;
+                    self.load(desk)?;
+                }
+            }
         }
         Ok(())
     }
 
-    /// Newer rows.
-    pub fn page_up(&mut self, desk: &Desk) -> rusqlite::Result<()> {
-        match self.pages.pop() {
-            Some(before) => {
-                self.before = before;
-                self.selected = 0;
-                self.load(desk)
-            }
-            None => {
-                self.selected = 0;
-                Ok(())
-            }
+    /// One row down; at the bottom of a page the page moves down by one row.
+    pub fn down(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.fit_height(desk)?;
+        if self.selected + 1 < self.rows.len() {
+            self.selected += 1;
+            return Ok(());
         }
+        if self.has_older
+            && let Some((first, _)) = self.rows.first()
+        {
+            self.before = Some(first.seq);
+            self.load(desk)?;
+            self.selected = self.rows.len().saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// Older rows: the next page, as many rows as the screen shows.
+    pub fn page_down(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.fit_height(desk)?;
+        let Some((last, _)) = self.rows.last() else {
+            return Ok(());
+        };
+        if !self.has_older {
+            self.selected = self.rows.len() - 1;
+            return Ok(());
+        }
+        self.before = Some(last.seq);
+        self.selected = 0;
+        self.load(desk)
+    }
+
+    /// Newer rows: the page above, or the first page.
+    pub fn page_up(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.fit_height(desk)?;
+        let first = self.rows.first().map(|(r, _)| r.seq);
+        if self.before.is_none() || first.is_none() {
+            self.selected = 0;
+            return Ok(());
+        }
+        let n = self.height.max(1);
+        if self.show_newer(desk, first, n)? == 0 {
+            self.before = None;
+            self.load(desk)?;
+        }
+        self.selected = 0;
+        Ok(())
+    }
+
+    /// The newest row.
+    pub fn top(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.before = None;
+        self.selected = 0;
+        self.load(desk)
+    }
+
+    /// The oldest row: the last page, read from the oldest end (never by walking every page).
+    pub fn bottom(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+        self.fit_height(desk)?;
+        if self.has_older {
+            let n = self.height.max(1);
+            self.show_newer(desk, None, n)?;
+        }
+        self.selected = self.rows.len().saturating_sub(1);
+        Ok(())
     }
 
     pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
@@ -253,8 +353,9 @@ impl AuditView {
             } else {
                 ("  ", ratatui::style::Style::default())
             };
+            // Padded to the full width, so the highlight spans the whole row.
             lines.push(Line::from(Span::styled(
-                fit(&format!(" {mark}{text}"), w),
+                cell(&format!(" {mark}{text}"), w),
                 style,
             )));
         }

@@ -308,16 +308,12 @@ impl ManagerScreen {
                     view.open_filter();
                     Ok(())
                 }
-                Some(Action::Up) => {
-                    view.up();
-                    Ok(())
-                }
-                Some(Action::Down) => {
-                    view.down();
-                    Ok(())
-                }
+                Some(Action::Up) => view.up(desk),
+                Some(Action::Down) => view.down(desk),
                 Some(Action::PageDown) => view.page_down(desk),
                 Some(Action::PageUp) => view.page_up(desk),
+                Some(Action::Top) => view.top(desk),
+                Some(Action::Bottom) => view.bottom(desk),
                 _ => Ok(()),
             }
         };
@@ -441,6 +437,19 @@ impl Screen for ManagerScreen {
             && let Err(e) = a.reload(cx.desk)
         {
             cx.error(&e.into());
+        }
+    }
+
+    fn tick(&mut self, cx: &mut Cx<'_>) -> bool {
+        // The audit log drawn at a new size loads a page of that size.
+        match &mut self.audit {
+            Some(a) if a.stale() => {
+                if let Err(e) = a.reload(cx.desk) {
+                    cx.error(&e.into());
+                }
+                true
+            }
+            _ => false,
         }
     }
 
