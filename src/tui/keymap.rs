@@ -44,6 +44,7 @@ pub enum Action {
     AuditLog,
     Filter,
     UnlockStaff,
+    Copy,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -293,6 +294,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         "text / QR code",
         &[Certificate],
         &["t"],
+    ),
+    (
+        Action::Copy,
+        "copy",
+        "copy certificate text",
+        &[Certificate],
+        &["c"],
     ),
     (
         Action::Revoke,

@@ -407,6 +407,10 @@ impl Screen for CitizenScreen {
                     match action {
                         Some(Action::Back) => page.qr = None,
                         Some(Action::Toggle) => view.as_text = !view.as_text,
+                        Some(Action::Copy) => match view.copy() {
+                            Ok(said) => cx.ok(said),
+                            Err(why) => cx.fail(why),
+                        },
                         _ => {}
                     }
                     return;

@@ -249,6 +249,10 @@ impl Screen for IssuerScreen {
             match action {
                 Some(Action::Back) => self.qr = None,
                 Some(Action::Toggle) => view.as_text = !view.as_text,
+                Some(Action::Copy) => match view.copy() {
+                    Ok(said) => cx.ok(said),
+                    Err(why) => cx.fail(why),
+                },
                 _ => {}
             }
             return;

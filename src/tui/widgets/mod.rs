@@ -1,5 +1,6 @@
 //! Small widgets shared by every screen: text fields, forms, popups, toasts.
 
+pub mod clipboard;
 pub mod field;
 pub mod form;
 pub mod popup;

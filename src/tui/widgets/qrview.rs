@@ -1,7 +1,10 @@
 //! A certificate shown as its QR code, with the holder, dose and validity beside it. When the
 //! terminal is too small for the code it says what size it needs and offers the text form.
+//!
+//! The text form is the exact `HC1:` string: Base45 has a space in its alphabet, so it is cut
+//! at a fixed width and never at spaces, and nothing is dropped; `c` copies it (OSC 52).
 
-use super::{fit, wrap};
+use super::{chunks, fit, wrap};
 use crate::cert::qr;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -68,14 +71,33 @@ impl QrView {
                     lines.push(Line::from(Span::styled(l, theme.accent())));
                 }
             } else {
-                lines.push(Line::raw(""));
-                for l in wrap(&self.hc1, inner.width as usize) {
-                    lines.push(Line::raw(l));
+                // Fixed-width rows that join back to the stored string, spaces included.
+                let text = chunks(&self.hc1, inner.width as usize);
+                let room = inner.height as usize;
+                if lines.len() + text.len() + 3 > room {
+                    // The certificate's text matters more than the lines about it.
+                    lines.clear();
+                }
+                if text.len() + 2 > room {
+                    for l in wrap(
+                        &format!(
+                            "The certificate text needs {} rows; enlarge the window.",
+                            text.len() + 4
+                        ),
+                        inner.width as usize,
+                    ) {
+                        lines.push(Line::from(Span::styled(l, theme.accent())));
+                    }
+                } else {
+                    if !lines.is_empty() {
+                        lines.push(Line::raw(""));
+                    }
+                    lines.extend(text.into_iter().map(Line::raw));
                 }
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(
-                "t text / code · Esc close",
+                fit(HINT, inner.width as usize),
                 theme.muted(),
             )));
             frame.render_widget(Paragraph::new(lines), inner);
@@ -91,9 +113,22 @@ impl QrView {
             ]));
         }
         lines.push(Line::from(Span::styled(
-            fit("t text / code · Esc close", inner.width as usize),
+            fit(HINT, inner.width as usize),
             theme.muted(),
         )));
         frame.render_widget(Paragraph::new(lines), inner);
     }
+
+    /// Copies the exact `HC1:` string to the clipboard; says what happened either way.
+    pub fn copy(&self) -> Result<String, String> {
+        super::clipboard::copy(&self.hc1)?;
+        Ok(format!(
+            "Copied the certificate text ({} characters). If the clipboard stays empty, this \
+             terminal does not allow copying: press t and select the text.",
+            self.hc1.chars().count()
+        ))
+    }
 }
+
+/// The keys of the certificate view, under it.
+const HINT: &str = "t text / code · c copy · Esc close";
