@@ -126,3 +126,190 @@ fn the_issuer_copies_a_certificate_too() {
     assert_shows(&seen(&mut i), "Copied");
     key(&mut i, KeyCode::Esc);
 }
+
+/// Where the terminal cursor is after a draw at `w` x `h`, with the screen.
+fn draw_with_cursor(
+    shell: &mut vaxdesk::tui::app::Shell<'_>,
+    w: u16,
+    h: u16,
+) -> (Buffer, ratatui::layout::Position) {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| shell.render(f)).unwrap();
+    let cursor = terminal.get_cursor_position().unwrap();
+    (terminal.backend().buffer().clone(), cursor)
+}
+
+#[test]
+fn a_long_reason_scrolls_while_typing_and_shows_its_limit() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    // The reject reason (queue), then the revoke reason (issued certificates).
+    for open in ["r", "\tx"] {
+        for k in open.chars() {
+            match k {
+                '\t' => tab(&mut i),
+                c => char_key(&mut i, c),
+            }
+        }
+        let words = "the lot number on the record does not match the vial ";
+        let typed: String = words.chars().cycle().take(150).collect();
+        type_text(&mut i, &typed);
+        let (buffer, cursor) = draw_with_cursor(&mut i, 80, 24);
+        let s = text(&buffer);
+        let line = line_with(&s, "Reason");
+        assert!(line.contains("150/200"), "the limit shows: {line:?}\n{s}");
+        // The end of what was typed is in view, `…` says the start is not.
+        assert!(line.contains("…"), "{line:?}");
+        let tail: String = typed.chars().skip(150 - 20).collect();
+        assert!(
+            line.contains(tail.trim_end()),
+            "the text at the cursor shows: {line:?}"
+        );
+        // The cursor sits right after the last character typed, on the field's row.
+        let row = lines(&buffer);
+        assert!(row[usize::from(cursor.y)].contains("150/200"));
+        let before: String = (0..cursor.x)
+            .map(|x| buffer[(x, cursor.y)].symbol().to_string())
+            .collect();
+        assert!(
+            before.ends_with(&tail),
+            "the cursor is after {tail:?}, not after {before:?}"
+        );
+        // Home shows the start; the field then marks its end with `…`.
+        key(&mut i, KeyCode::Home);
+        let s = seen(&mut i);
+        let line = line_with(&s, "Reason");
+        assert!(line.contains("the lot number"), "{line:?}");
+        assert!(line.contains("…") && line.contains("150/200"), "{line:?}");
+        // Typing stops at the limit, and the counter says why.
+        key(&mut i, KeyCode::End);
+        type_text(&mut i, &"x".repeat(60));
+        assert!(line_with(&seen(&mut i), "Reason").contains("200/200"));
+        esc(&mut i);
+    }
+}
+
+/// True when the cell at the right edge of the selected row (the one marked `▶`) is
+/// highlighted, i.e. the highlight spans the whole row.
+fn highlight_spans_the_row(buffer: &Buffer) -> bool {
+    let all = lines(buffer);
+    let y = all
+        .iter()
+        .position(|l| l.trim_start().starts_with("▶ "))
+        .unwrap_or_else(|| panic!("no selected row:\n{}", all.join("\n")));
+    let w = buffer.area.width;
+    [2, w / 2, w - 1].iter().all(|&x| {
+        buffer[(x, y as u16)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    })
+}
+
+#[test]
+fn the_selection_highlight_spans_the_whole_row_in_every_list() {
+    let td = demo();
+    for (w, h) in SIZES {
+        let mut m = shell(&td.desk, Some(Role::Manager));
+        assert!(highlight_spans_the_row(&draw(&mut m, w, h)), "citizen list");
+        char_key(&mut m, 'L');
+        draw(&mut m, w, h);
+        assert!(highlight_spans_the_row(&draw(&mut m, w, h)), "audit log");
+        let mut i = shell(&td.desk, Some(Role::Issuer));
+        assert!(highlight_spans_the_row(&draw(&mut i, w, h)), "issuer queue");
+        tab(&mut i);
+        assert!(highlight_spans_the_row(&draw(&mut i, w, h)), "issued list");
+        let mut c = shell(&td.desk, Some(Role::Citizen));
+        sign_in(&mut c, KIM, KIM_BIRTH);
+        assert!(highlight_spans_the_row(&draw(&mut c, w, h)), "kiosk doses");
+    }
+}
+
+#[test]
+fn a_name_too_long_for_its_column_is_cut_with_an_ellipsis() {
+    let td = demo();
+    common::register(
+        &td.desk,
+        "800101-1000001",
+        "황보",
+        "김민준서연하늘바다별빛구름",
+    );
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '/');
+    type_text(&mut m, "황보");
+    let s = seen(&mut m);
+    let row = line_with(&s, "800101");
+    assert!(row.contains("…"), "the cut is marked: {row:?}\n{s}");
+    // Display width: the id column starts where its header does, after double-width text.
+    let header = line_with(&s, "Born");
+    assert_eq!(column_of(row, "800101"), column_of(header, "Id"), "\n{s}");
+}
+
+#[test]
+fn a_terminal_below_80x24_gets_a_notice_instead_of_a_broken_layout() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    for (w, h) in [(79, 24), (80, 23), (40, 10), (20, 5)] {
+        let s = screen(&mut m, w, h);
+        let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            joined.contains(&format!("this terminal is {w}x{h}")),
+            "{w}x{h}:\n{s}"
+        );
+        if w >= 40 {
+            assert!(joined.contains("The desk needs at least 80x24"), "{s}");
+        }
+        assert_hides(&s, "Citizens (");
+    }
+    // Back to 80x24: the screen as it was.
+    assert_shows(&seen(&mut m), "Citizens (");
+}
+
+#[test]
+fn the_kiosk_wraps_a_long_note_under_its_indent() {
+    let td = demo();
+    let lookup = td.desk.ids().lookup(&ResidentId::parse("id", KIM).unwrap());
+    // 김 민준's dose 1 waits in the queue; the issuer rejects it with a long reason.
+    let app: i64 = td
+        .desk
+        .conn()
+        .query_row(
+            "SELECT a.id FROM applications a JOIN injections i ON i.id = a.injection_id
+             JOIN citizens z ON z.id = i.citizen_id
+             WHERE z.id_lookup = ?1 AND i.dose = 1 AND a.status = 'APPLIED'",
+            [lookup],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let reason = "the lot number recorded for this dose does not match the vial \
+                  register of the clinic; please bring your vaccination card to the desk";
+    common::try_reject(&td.desk, app, reason).unwrap();
+    td.desk.dispatch().unwrap();
+    let mut c = shell(&td.desk, Some(Role::Citizen));
+    sign_in(&mut c, KIM, KIM_BIRTH);
+    let s = seen(&mut c);
+    let all: Vec<&str> = s.lines().collect();
+    let first = all
+        .iter()
+        .position(|l| l.contains("Last application REJECTED"))
+        .unwrap_or_else(|| panic!("the note shows:\n{s}"));
+    let mut wrapped = String::new();
+    for l in &all[first..] {
+        if l.contains("Press ") {
+            break;
+        }
+        assert!(
+            l.starts_with(' ') && !l.starts_with("  "),
+            "a wrapped line keeps the one-space indent: {l:?}\n{s}"
+        );
+        wrapped.push_str(l);
+    }
+    assert!(
+        first + 1 < all.len() && wrapped.len() > 80,
+        "it wrapped:\n{s}"
+    );
+    // Nothing dropped: every word of the reason is there.
+    let words: Vec<&str> = wrapped.split_whitespace().collect();
+    for word in reason.split_whitespace() {
+        assert!(words.contains(&word), "{word:?} is missing:\n{s}");
+    }
+}

@@ -393,6 +393,9 @@ impl<'d> Shell<'d> {
     /// Draws the whole desk.
     pub fn render(&mut self, frame: &mut Frame<'_>) {
         let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return too_small(frame);
+        }
         let [header, body, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
@@ -492,6 +495,29 @@ impl<'d> Shell<'d> {
             frame.set_cursor_position(pos);
         }
     }
+}
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Below 80x24 the layout would break: ask for a larger terminal instead (the screen keeps
+/// its state and comes back as it was when the window grows).
+fn too_small(frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let text = format!(
+        "The desk needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this terminal is {}x{}. \
+         Enlarge the window or make the font smaller.",
+        area.width, area.height
+    );
+    let lines: Vec<Line<'_>> = super::widgets::wrap(&text, area.width as usize)
+        .into_iter()
+        .take(area.height as usize)
+        .map(Line::raw)
+        .collect();
+    let top = area.height.saturating_sub(lines.len() as u16) / 2;
+    let body = Rect::new(area.x, area.y + top, area.width, area.height - top);
+    frame.render_widget(Paragraph::new(lines), body);
 }
 
 /// SQLite's `data_version`: changes when another connection commits.

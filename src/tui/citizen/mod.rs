@@ -14,13 +14,13 @@ use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{self, centered};
 use crate::tui::widgets::qrview::QrView;
-use crate::tui::widgets::{fit, local_date, local_time};
+use crate::tui::widgets::{cell, fit, local_date, local_time, width, wrap_indented};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub struct CitizenScreen {
     state: State,
@@ -247,18 +247,27 @@ impl Page {
             Constraint::Length(6),
         ])
         .areas(area);
+        let name = fit(
+            &format!(" {}", display_name(&c.family_name, &c.given_name)),
+            who.width as usize,
+        );
+        let rest = (who.width as usize).saturating_sub(width(&name));
         frame.render_widget(
             Paragraph::new(Line::from(vec![
-                Span::styled(
-                    format!(" {}", display_name(&c.family_name, &c.given_name)),
-                    theme.title(),
-                ),
-                Span::raw(format!("   {}   born {}", c.masked_id, c.birth_date)),
+                Span::styled(name, theme.title()),
+                Span::raw(fit(
+                    &format!("   {}   born {}", c.masked_id, c.birth_date),
+                    rest,
+                )),
             ])),
             who,
         );
+        let w = table.width as usize;
         let mut lines = vec![Line::from(Span::styled(
-            "   Dose  Vaccine            Given       Injection     Certificate",
+            fit(
+                "   Dose  Vaccine            Given       Injection     Certificate",
+                w,
+            ),
             theme.header(),
         ))];
         if self.injections.is_empty() {
@@ -273,23 +282,29 @@ impl Page {
                 .map(|a| a.status.clone())
                 .unwrap_or_else(|| "—".into());
             let name = catalogue.name_of(&inj.product);
+            // Columns measured in display width and cut with `…`.
             let row = format!(
-                "{}{:<5} {:<18} {:<11} {:<13} ",
+                " {}{} {} {} {} ",
                 if sel { SELECTED } else { "  " },
-                format!("{}/{}", inj.dose, inj.series),
-                fit(name, 18),
-                inj.date,
-                inj.status,
+                cell(&format!("{}/{}", inj.dose, inj.series), 5),
+                cell(name, 18),
+                cell(&inj.date, 11),
+                cell(&inj.status, 13),
             );
-            let style = if sel {
-                theme.selected()
+            lines.push(if sel {
+                // The highlight spans the whole row.
+                Line::from(Span::styled(
+                    cell(&format!("{row}{app}"), w),
+                    theme.selected(),
+                ))
             } else {
-                ratatui::style::Style::new()
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {row}"), style),
-                Span::styled(app.clone(), theme.status(&app)),
-            ]));
+                let head = fit(&row, w);
+                let rest = w.saturating_sub(width(&head));
+                Line::from(vec![
+                    Span::raw(head),
+                    Span::styled(fit(&app, rest), theme.status(&app)),
+                ])
+            });
         }
         frame.render_widget(Paragraph::new(lines), table);
 
@@ -365,8 +380,36 @@ impl Page {
                 _ => text.push(Line::raw(" This record was voided by the clinic.")),
             }
         }
+        // Long notes wrap under their own indent (ratatui's wrap would start them at column 0).
+        let dw = detail.width as usize;
+        let text: Vec<Line<'_>> = text
+            .into_iter()
+            .flat_map(|line| {
+                let whole = line.to_string();
+                if width(&whole) <= dw {
+                    return vec![line];
+                }
+                let style = match line.spans.as_slice() {
+                    [one] => one.style,
+                    _ => ratatui::style::Style::new(),
+                };
+                wrap_indented(&whole, dw)
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, style)))
+                    .collect()
+            })
+            .collect();
+        // More than the pane holds: the last line says so.
+        let room = detail.height.saturating_sub(1) as usize;
+        let mut text = text;
+        if text.len() > room && room > 0 {
+            text.truncate(room);
+            if let Some(last) = text.last_mut() {
+                *last = Line::raw(fit(&format!("{last} …"), dw));
+            }
+        }
         frame.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Paragraph::new(text).block(
                 Block::default()
                     .borders(Borders::TOP)
                     .title(" Certificate "),

@@ -13,7 +13,7 @@ use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{self, centered};
 use crate::tui::widgets::qrview::QrView;
-use crate::tui::widgets::{cell, fit, local_time};
+use crate::tui::widgets::{cell, fit, local_time, width};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -433,20 +433,33 @@ impl IssuerScreen {
             };
             spans.push(Span::styled(text, style));
         }
+        // What does not fit is cut with `…`, never silently.
+        let mut room = area.width as usize;
+        for span in &mut spans {
+            let w = width(&span.content);
+            if w > room {
+                span.content = fit(&span.content, room).into();
+            }
+            room = room.saturating_sub(w);
+        }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
     fn render_queue(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         // Fixed columns take 53; the name gets the rest.
         let name_w = (area.width as usize).saturating_sub(54).clamp(8, 30);
+        let w = area.width as usize;
         let mut lines = vec![Line::from(Span::styled(
-            format!(
-                "   {}  {}  {}  {}  {}",
-                cell("Applied", 16),
-                cell("Name", name_w),
-                cell("Vaccine", 12),
-                cell("Dose", 4),
-                "Given"
+            fit(
+                &format!(
+                    "   {}  {}  {}  {}  {}",
+                    cell("Applied", 16),
+                    cell("Name", name_w),
+                    cell("Vaccine", 12),
+                    cell("Dose", 4),
+                    "Given"
+                ),
+                w,
             ),
             theme.header(),
         ))];
@@ -475,7 +488,11 @@ impl IssuerScreen {
                 q.date
             );
             let style = if sel { theme.selected() } else { Style::new() };
-            lines.push(Line::from(Span::styled(format!(" {text}"), style)));
+            // Padded to the full width, so the highlight spans the whole row.
+            lines.push(Line::from(Span::styled(
+                cell(&format!(" {text}"), w),
+                style,
+            )));
         }
         frame.render_widget(Paragraph::new(lines), area);
     }
@@ -516,7 +533,7 @@ impl IssuerScreen {
                 ),
                 w,
             )),
-            Line::raw(format!(" applied {}", local_time(&q.applied_at))),
+            Line::raw(fit(&format!(" applied {}", local_time(&q.applied_at)), w)),
         ];
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
@@ -534,7 +551,7 @@ impl IssuerScreen {
             let sel = self.on_recent && i == self.recent_selected;
             // Month, day and time are enough for the last few certificates.
             let when: String = local_time(&r.issued_at).chars().skip(5).collect();
-            let text = fit(
+            let text = cell(
                 &format!(
                     "{}{}  {}  {}{}",
                     if sel { SELECTED } else { "  " },

@@ -7,11 +7,10 @@ use crate::app::Desk;
 use crate::domain::ResidentId;
 use crate::store::vaccination::{self, Anchor, CitizenListRow, ListOrder};
 use crate::tui::theme::{SELECTED, Theme};
-use crate::tui::widgets::cell;
 use crate::tui::widgets::field::{Shown, TextField};
+use crate::tui::widgets::{cell, fit, width};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -197,6 +196,7 @@ impl CitizenList {
     pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
         // Fixed columns take 40 and "Latest" needs 12 (ADMINISTERED); the name gets the rest.
         let name_w = (area.width as usize).saturating_sub(54).clamp(12, 40);
+        let w = area.width as usize;
         // An id being searched shows masked, like every id on screen.
         self.search.shown = if self.is_id_search() {
             Shown::ResidentId
@@ -210,15 +210,18 @@ impl CitizenList {
             format!(" Citizens ({})", self.total)
         };
         let mut lines = vec![
-            Line::from(Span::styled(title, theme.title())),
+            Line::from(Span::styled(fit(&title, w), theme.title())),
             Line::from(Span::styled(
-                format!(
-                    "   {}  {}  {}  {}  {}",
-                    cell("Name", name_w),
-                    cell("Id", 14),
-                    cell("Born", 10),
-                    cell("Doses", 5),
-                    "Latest"
+                fit(
+                    &format!(
+                        "   {}  {}  {}  {}  {}",
+                        cell("Name", name_w),
+                        cell("Id", 14),
+                        cell("Born", 10),
+                        cell("Doses", 5),
+                        "Latest"
+                    ),
+                    w,
                 ),
                 theme.header(),
             )),
@@ -245,11 +248,20 @@ impl CitizenList {
                 cell(&r.birth_date, 10),
                 cell(&r.doses.to_string(), 5),
             );
-            let style = if sel { theme.selected() } else { Style::new() };
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {text}"), style),
-                Span::styled(r.latest.clone(), theme.status(&r.latest)),
-            ]));
+            lines.push(if sel {
+                // The highlight spans the whole row.
+                Line::from(Span::styled(
+                    cell(&format!(" {text}{}", r.latest), w),
+                    theme.selected(),
+                ))
+            } else {
+                let head = fit(&format!(" {text}"), w);
+                let rest = w.saturating_sub(width(&head));
+                Line::from(vec![
+                    Span::raw(head),
+                    Span::styled(fit(&r.latest, rest), theme.status(&r.latest)),
+                ])
+            });
         }
         frame.render_widget(Paragraph::new(lines), area);
         self.searching

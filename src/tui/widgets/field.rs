@@ -1,5 +1,6 @@
 //! A single-line text field that measures display width, so the cursor sits exactly after
-//! Korean text and an IME shows its preedit in the right place.
+//! Korean text and an IME shows its preedit in the right place. Text longer than its box
+//! scrolls with the cursor, and `…` marks what is out of view on either side.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthChar;
@@ -132,6 +133,60 @@ impl TextField {
             .map_or(self.value.len(), |(i, _)| i)
     }
 
+    /// The most characters the field takes.
+    pub fn max_chars(&self) -> usize {
+        self.max_chars
+    }
+
+    /// `37/200`: how much is typed of how much the field takes.
+    pub fn counter(&self) -> String {
+        format!("{}/{}", self.value.chars().count(), self.max_chars)
+    }
+
+    /// What fits in `width` columns, scrolled so the cursor is in view, with `…` where text
+    /// is out of view; and the cursor's column in it.
+    pub fn view(&self, width: usize) -> (String, u16) {
+        let shown = self.display();
+        let col = self.cursor_column() as usize;
+        // Everything fits, with a cell for the cursor after the end.
+        if super::width(&shown) < width || (super::width(&shown) == width && col < width) {
+            return (shown, col as u16);
+        }
+        if width < 3 {
+            return (
+                super::fit(&shown, width),
+                col.min(width.saturating_sub(1)) as u16,
+            );
+        }
+        // The cursor within the first columns: the start shows, the rest is cut with `…`.
+        if col + 2 <= width {
+            return (super::fit(&shown, width), col as u16);
+        }
+        // Otherwise the cursor sits near the right edge, `…` at the left.
+        let chars: Vec<char> = shown.chars().collect();
+        let at = self.cursor.min(chars.len());
+        // Room after the cursor: the character under it, and `…` when more follows.
+        let under = chars.get(at).map_or(1, |c| c.width().unwrap_or(0).max(1));
+        let after_w: usize = chars[at..].iter().map(|c| c.width().unwrap_or(0)).sum();
+        let reserve = if after_w <= under { under } else { under + 1 };
+        let room = width.saturating_sub(1 + reserve);
+        let mut start = at;
+        let mut used = 0;
+        while start > 0 {
+            let w = chars[start - 1].width().unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            start -= 1;
+        }
+        let before: String = chars[start..at].iter().collect();
+        let after: String = chars[at..].iter().collect();
+        let rest = width - 1 - used;
+        let out = format!("…{before}{}", super::fit(&after, rest));
+        (out, (1 + used) as u16)
+    }
+
     /// Columns from the start of the shown text to the cursor.
     pub fn cursor_column(&self) -> u16 {
         self.display()
@@ -180,6 +235,58 @@ mod tests {
         assert_eq!(f.cursor_column(), 2);
         f.handle(&key(KeyCode::End));
         assert_eq!(f.cursor_column(), 4);
+    }
+
+    /// Types `n` characters of `text` repeated.
+    fn typed(text: &str, n: usize, max: usize) -> TextField {
+        let mut f = TextField::new("", max);
+        for c in text.chars().cycle().take(n) {
+            f.handle(&key(KeyCode::Char(c)));
+        }
+        f
+    }
+
+    #[test]
+    fn long_text_scrolls_with_the_cursor_and_marks_what_is_out_of_view() {
+        let f = typed("abcdefghij", 37, 200);
+        assert_eq!(f.counter(), "37/200");
+        // Short enough: shown whole, the cursor after it.
+        assert_eq!(f.view(40), (f.value().to_string(), 37));
+        // Longer than the box: the end shows, `…` before it, the cursor in view.
+        let (shown, col) = f.view(20);
+        assert_eq!(super::super::width(&shown), 19);
+        assert!(
+            shown.starts_with('…') && shown.ends_with("abcdefg"),
+            "{shown}"
+        );
+        assert_eq!(col, 19);
+        // Home: the start shows, `…` after it.
+        let mut home = f.clone();
+        home.handle(&key(KeyCode::Home));
+        let (shown, col) = home.view(20);
+        assert_eq!(shown, "abcdefghijabcdefghi…");
+        assert_eq!(col, 0);
+        // In the middle: both ends marked, the cursor within the box.
+        let mut mid = f.clone();
+        for _ in 0..10 {
+            mid.handle(&key(KeyCode::Left));
+        }
+        let (shown, col) = mid.view(20);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(col, 18);
+        // The character under the cursor shows, not a mark.
+        assert_eq!(shown.chars().nth(18), Some('h'));
+        assert_eq!(super::super::width(&shown), 20);
+    }
+
+    #[test]
+    fn korean_text_scrolls_by_display_width() {
+        let f = typed("김민준", 30, 200);
+        for width in [3, 4, 5, 10, 21] {
+            let (shown, col) = f.view(width);
+            assert!(super::super::width(&shown) <= width, "{shown} in {width}");
+            assert!(usize::from(col) < width, "cursor {col} in {width}");
+        }
     }
 
     #[test]

@@ -286,15 +286,34 @@ impl Form {
             )];
             match &f.input {
                 Input::Text(t) => {
+                    // A field that takes more than its box shows how much is typed (`37/200`)
+                    // while it has the focus, and whenever its text does not fit.
+                    // (Not a passphrase: its cap is not a limit anyone types to.)
+                    let long = t.max_chars() > input_width
+                        && t.shown != super::field::Shown::Secret
+                        && (focused || width(&t.display()) >= input_width);
+                    let counter = long.then(|| t.counter());
+                    let counter_w = counter.as_ref().map_or(0, |c| width(c) + 1);
+                    let text_w = input_width.saturating_sub(counter_w);
+                    let (shown, col) = t.view(text_w);
                     if t.value().is_empty() {
                         if let Some(p) = &f.placeholder {
-                            spans.push(Span::styled(fit(p, input_width), theme.muted()));
+                            spans.push(Span::styled(fit(p, text_w), theme.muted()));
                         }
                     } else {
-                        spans.push(Span::raw(fit(&t.display(), input_width)));
+                        spans.push(Span::raw(shown.clone()));
+                    }
+                    if let Some(c) = counter {
+                        let used = if t.value().is_empty() {
+                            f.placeholder.as_ref().map_or(0, |p| width(&fit(p, text_w)))
+                        } else {
+                            width(&shown)
+                        };
+                        let pad = input_width.saturating_sub(used + width(&c));
+                        spans.push(Span::raw(" ".repeat(pad)));
+                        spans.push(Span::styled(c, theme.muted()));
                     }
                     if focused {
-                        let col = (t.cursor_column() as usize).min(input_width) as u16;
                         cursor = Some(Position::new(
                             inner.x + LABEL + col,
                             inner.y + lines.len() as u16,
