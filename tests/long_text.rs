@@ -211,6 +211,17 @@ fn the_selection_highlight_spans_the_whole_row_in_every_list() {
     for (w, h) in SIZES {
         let mut m = shell(&td.desk, Some(Role::Manager));
         assert!(highlight_spans_the_row(&draw(&mut m, w, h)), "citizen list");
+        // 김 민준's doses in the detail.
+        char_key(&mut m, '/');
+        type_text(&mut m, "김");
+        enter(&mut m);
+        enter(&mut m);
+        assert!(
+            highlight_spans_the_row(&draw(&mut m, w, h)),
+            "a citizen's doses"
+        );
+        esc(&mut m);
+        esc(&mut m);
         char_key(&mut m, 'L');
         draw(&mut m, w, h);
         assert!(highlight_spans_the_row(&draw(&mut m, w, h)), "audit log");

@@ -139,11 +139,18 @@ impl Detail {
                 cell(&x.date.to_string(), 10),
                 cell(x.lot.as_deref().unwrap_or("—"), 10),
             );
-            let style = if sel { theme.selected() } else { Style::new() };
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {text}"), style),
-                Span::styled(x.status.as_str(), theme.status(x.status.as_str())),
-            ]));
+            lines.push(if sel {
+                // The highlight spans the whole row.
+                Line::from(Span::styled(
+                    cell(&format!(" {text}{}", x.status.as_str()), w),
+                    theme.selected(),
+                ))
+            } else {
+                Line::from(vec![
+                    Span::styled(format!(" {text}"), Style::new()),
+                    Span::styled(x.status.as_str(), theme.status(x.status.as_str())),
+                ])
+            });
         }
         if let Some(inj) = self.current() {
             let extra = match (&inj.details.centre, &inj.void_reason) {
