@@ -413,6 +413,34 @@ fn the_signers_key_usage_limits_what_it_may_sign() {
         ))
     );
 
+    // An extended key usage that cannot be read allows nothing, and says why.
+    let mut broken = Signer::with_usage("broken signer", &[EKU_VACCINATION]);
+    let eku = broken
+        .der
+        .windows(5)
+        .position(|w| w == [0x06, 0x03, 0x55, 0x1d, 0x25])
+        .expect("the extended key usage extension");
+    // After the OID: `critical` (a BOOLEAN, when present), then the OCTET STRING's tag and
+    // length; the SEQUENCE of OIDs starts there.
+    let mut value = eku + 5;
+    if broken.der[value] == 0x01 {
+        value += 3;
+    }
+    value += 2;
+    assert_eq!(broken.der[value], 0x30);
+    broken.der[value] = 0x31;
+    let v = check(&broken.issue(&dcc()), &broken.trust());
+    let f = v.failure().unwrap();
+    assert_eq!(f.step, Step::KeyUsage, "{:#?}", v.steps);
+    assert!(
+        f.detail.starts_with(
+            "a vaccination certificate, but the signer certificate CN=broken signer,C=KR \
+             may sign nothing: its extended key usage cannot be read"
+        ),
+        "{}",
+        f.detail
+    );
+
     // A signature by the signer the kid names but another key: its usage is still judged.
     let mut impostor = vaccinations.trust();
     impostor.certs[0].key = Signer::new("another signer").trust().certs[0].key.clone();
@@ -430,6 +458,35 @@ fn the_signers_key_usage_limits_what_it_may_sign() {
     assert_eq!(v.failure().map(|f| f.step), Some(Step::Signature));
     assert!(v.step(Step::KeyUsage).is_none(), "{:#?}", v.steps);
     assert!(v.step(Step::Revocation).is_some());
+}
+
+/// This desk's own signer (made by `keys init`) carries the vaccination OID: what it issues
+/// passes the key usage step, and it could not sign a test or recovery certificate.
+#[test]
+fn the_desks_own_signer_may_sign_vaccinations_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = vaxdesk::cert::keys::KeyStore::new(dir.path().join("keys"));
+    let own = store.init("KR", at() - chrono::Duration::days(60)).unwrap();
+    let trust = TrustStore::desk_signers(store.dir()).unwrap();
+    assert_eq!(
+        trust.certs[0].key_usage,
+        trust::KeyUsage::Only(vec![trust::DccType::Vaccination])
+    );
+    let sign =
+        |dcc: &Value| hc1::encode(&own.sign_claims(cose::cwt_claims("KR", IAT, EXP, dcc).unwrap()));
+    let v = check(&sign(&dcc()), &trust);
+    assert!(v.valid(), "{:#?}", v.steps);
+    let ok = &v.step(Step::KeyUsage).unwrap().detail;
+    assert!(ok.ends_with("may sign vaccination certificates"), "{ok}");
+    for other in [test_dcc(), recovery_dcc()] {
+        let v = check(&sign(&other), &trust);
+        assert_eq!(
+            v.failure().map(|f| f.step),
+            Some(Step::KeyUsage),
+            "{:#?}",
+            v.steps
+        );
+    }
 }
 
 /// One changed character anywhere in the string, to every other character of the Base45
