@@ -715,6 +715,12 @@ fn the_binary_refuses_a_type_the_signer_may_not_sign() {
         &json!({"step": "key usage", "ok": false, "detail": reason})
     );
 
+    // `verify --help` names the step in its place.
+    let help = support::run(desk.bare().args(["verify", "--help"]))
+        .ok()
+        .stdout;
+    assert!(help.contains("signature, key usage ("), "{help}");
+
     // The same signer's vaccination certificate passes, its key usage shown as ok.
     let out = verify_run(&desk, &["--trust", pem, "--at", AT], s.issue(&dcc())).ok();
     assert!(
