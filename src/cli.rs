@@ -132,8 +132,9 @@ pub enum Command {
     /// Verify a signed certificate (EU DCC): an HC1 string, a file holding one, or a PNG of
     /// its QR code
     #[command(
-        after_help = "Steps, in order: prefix, base45, zlib, cose, signature, expiry, \
-                            schema (1.3.3), revocation (a PNG is read first: qr). \
+        after_help = "Steps, in order: prefix, base45, zlib, cose, signature, key usage (the \
+                            signer's extended key usage allows this type), expiry, schema \
+                            (1.3.3), revocation (a PNG is read first: qr). \
                             Exit 0 when valid, 1 with the failed step and reason.\n\n\
                             Examples:\n  vaxdesk verify 'HC1:6BF...'\n  \
                             vaxdesk verify --trust signer.pem --at 2021-06-01T12:00:00Z qr.png --json"

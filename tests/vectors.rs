@@ -1,17 +1,24 @@
 //! Every public EU DCC test vector (`../shared/testdata/dcc`, 581 files from other issuers)
-//! through vaxdesk's own `verify`, trusting that vector's CERTIFICATE at its VALIDATIONCLOCK.
+//! through the real `vaxdesk verify --json` binary, trusting that vector's CERTIFICATE at its
+//! VALIDATIONCLOCK, and judged only by the vector's own `EXPECTED*` flags.
 //!
-//! Each `EXPECTED*` flag is compared with the step it is about: UNPREFIX with `prefix`,
-//! B45DECODE with `base45`, COMPRESSION with `zlib`, DECODE with `cose` (and the decoded DCC
-//! with the vector's JSON, date-times compared as instants), VERIFY with `signature`,
-//! EXPIRATIONCHECK with `expiry`, PICTUREDECODE with reading the PNG. Rows of
-//! `known_issues.csv` skip only the check they name, as the upstream suite does. Every compared
-//! flag must agree except the documented non-bugs in [`NOT_BUGS`].
+//! Each flag is compared with the step it is about: UNPREFIX with `prefix`, B45DECODE with
+//! `base45`, COMPRESSION with `zlib`, DECODE with `cose` (and the decoded DCC with the vector's
+//! JSON, date-times compared as instants), VERIFY with `signature`, KEYUSAGE with `key usage`,
+//! EXPIRATIONCHECK with `expiry`, SCHEMAVALIDATION with `schema`; PICTUREDECODE with reading the
+//! PNG. A step expected to fail must have run and failed: a step the run never reached agrees
+//! only when an earlier step failed that the vector expects to fail.
 //!
-//! Not compared: SCHEMAVALIDATION (it is about each vector's own schema version, 1.0.0 to
-//! 1.3.0; vaxdesk checks 1.3.3, so its counts are printed only), KEYUSAGE (the signer
-//! certificate's extended key usage is not a `verify` step), VALIDJSON (the vectors' CBOR field
-//! against their JSON: no vaxdesk code involved), VALIDOBJECT/ENCODE (no upstream test uses them).
+//! The overall result (exit 0 valid, 1 invalid) is compared for every vector too: the vector
+//! expects it valid when every flag it sets is true and every step it leaves untested passed
+//! (the counts say how many verdicts rest on such untested steps). The exit status must agree
+//! with the `--json` verdict, and a refusal names the first failed step on stderr.
+//!
+//! Rows of `known_issues.csv` skip only the check of the upstream test they name, as the
+//! upstream suite does; a skipped flag counts as untested for the overall result. Every
+//! comparison must agree except the documented non-bugs in [`NOT_BUGS`]. Not compared:
+//! VALIDJSON (the vectors' CBOR field against their JSON: no vaxdesk code involved),
+//! VALIDOBJECT/ENCODE (no upstream test uses them).
 
 mod support;
 
@@ -20,20 +27,71 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use vaxdesk::cert::{Options, Step, TrustStore, TrustedCert, Verification, qrimage, verify};
+use vaxdesk::cert::qrimage;
 
-/// Disagreements that are the vector's fault, with the reason.
-const NOT_BUGS: &[(&str, &str, &str)] = &[
+/// Disagreements that are the vector's fault or a rule vaxdesk does not check, with the reason:
+/// (check, vectors, reason).
+const NOT_BUGS: &[(&str, &[&str], &str)] = &[
     (
         "JSON",
-        "PL/1.3.0/2DCode/raw/1.json",
+        &["PL/1.3.0/2DCode/raw/1.json", "PL/1.3.0/2DCode/raw/5.json"],
         "the vector's JSON is another person's certificate (data error upstream)",
     ),
     (
-        "JSON",
-        "PL/1.3.0/2DCode/raw/5.json",
-        "the vector's JSON is another person's certificate (data error upstream)",
+        "VERIFY",
+        &["common/2DCode/raw/CBO2.json"],
+        "INVALID: wrong CWT structure, says the vector: it fails at cose, before any signature \
+         can be checked, and flags only VERIFY (upstream counts a message that does not decode \
+         as a failed verification)",
     ),
+    (
+        "KEYUSAGE",
+        &["IS/2DCode/raw/3.json"],
+        "its signer certificate has no extended key usage, so it may sign any type; upstream's \
+         own test_expected_key_usage fails on this file too (data error upstream)",
+    ),
+    (
+        "OVERALL",
+        &["IS/2DCode/raw/3.json"],
+        "only its KEYUSAGE flag is false, and that flag is a data error upstream (see KEYUSAGE)",
+    ),
+    (
+        "SCHEMAVALIDATION",
+        PL_VALUE_SETS,
+        "the vector's schema failure is a value-set rule (test device 9999, country XY, \
+         manufacturer ORG-99999999), which the JSON schema does not bind and vaxdesk does not \
+         check; upstream's test_cose_schema asserts nothing when the flag is false",
+    ),
+    (
+        "OVERALL",
+        PL_VALUE_SETS,
+        "only its SCHEMAVALIDATION flag is false, for a value-set rule (see SCHEMAVALIDATION)",
+    ),
+];
+
+/// Poland's vectors 7, 8 and 9 in each schema version: values outside the EU value sets.
+const PL_VALUE_SETS: &[&str] = &[
+    "PL/1.0.0/2DCode/raw/7.json",
+    "PL/1.0.0/2DCode/raw/8.json",
+    "PL/1.0.0/2DCode/raw/9.json",
+    "PL/1.2.1/2DCode/raw/7.json",
+    "PL/1.2.1/2DCode/raw/8.json",
+    "PL/1.2.1/2DCode/raw/9.json",
+    "PL/1.3.0/2DCode/raw/7.json",
+    "PL/1.3.0/2DCode/raw/8.json",
+    "PL/1.3.0/2DCode/raw/9.json",
+];
+
+/// The checks a flag names, in the order `verify` runs their steps: (check, flag, step).
+const CHECKS: [(&str, &str, &str); 8] = [
+    ("UNPREFIX", "EXPECTEDUNPREFIX", "prefix"),
+    ("B45DECODE", "EXPECTEDB45DECODE", "base45"),
+    ("COMPRESSION", "EXPECTEDCOMPRESSION", "zlib"),
+    ("DECODE", "EXPECTEDDECODE", "cose"),
+    ("VERIFY", "EXPECTEDVERIFY", "signature"),
+    ("KEYUSAGE", "EXPECTEDKEYUSAGE", "key usage"),
+    ("EXPIRATIONCHECK", "EXPECTEDEXPIRATIONCHECK", "expiry"),
+    ("SCHEMAVALIDATION", "EXPECTEDSCHEMAVALIDATION", "schema"),
 ];
 
 fn root() -> PathBuf {
@@ -113,15 +171,18 @@ impl Vector {
         normalise_clock(raw).unwrap_or_else(|| panic!("{}: clock {raw:?}", self.rel))
     }
 
-    fn trust(&self) -> TrustStore {
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(self.certificate_b64())
-            .unwrap_or_default();
-        TrustStore {
-            certs: TrustedCert::from_der(&der, "CERTIFICATE")
-                .into_iter()
-                .collect(),
-        }
+    /// The CERTIFICATE as the text of a PEM file, for `--trust`.
+    fn pem(&self) -> String {
+        let b64 = self.certificate_b64();
+        let lines: Vec<&str> = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            lines.join("\n")
+        )
     }
 
     fn picture(&self) -> Option<&str> {
@@ -206,26 +267,47 @@ fn known_issues() -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The upstream test that checks a flag (the first column of known_issues.csv).
-fn upstream_test(check: &str) -> &'static str {
-    match check {
+/// The upstream test that checks a flag (the first column of known_issues.csv); `None` for
+/// the overall result, which no upstream test checks (so nothing skips it).
+fn upstream_test(check: &str) -> Option<&'static str> {
+    Some(match check {
         "UNPREFIX" => "test_un_prefix",
         "B45DECODE" => "test_b45decode",
         "COMPRESSION" => "test_compression",
         "DECODE" | "JSON" => "test_cose_json",
         "VERIFY" => "test_verification_check",
+        "KEYUSAGE" => "test_expected_key_usage",
         "EXPIRATIONCHECK" => "test_expiration_check",
         "PICTUREDECODE" => "test_picture_decode",
-        "SCHEMA" => "test_cose_schema",
+        "SCHEMAVALIDATION" => "test_cose_schema",
+        "OVERALL" => return None,
         other => panic!("no upstream test for {other}"),
-    }
+    })
+}
+
+/// What a run said about the step a check is about.
+enum Outcome {
+    Ran {
+        ok: bool,
+        detail: String,
+    },
+    /// The run ended before the step: `first_failed` (a step name and its detail) failed
+    /// first, and `after_expected_failure` says whether the vector expects that failure.
+    NotReached {
+        first_failed: Option<(String, String)>,
+        after_expected_failure: bool,
+    },
 }
 
 #[derive(Default)]
 struct Count {
     agree: u32,
+    /// Of the agreements, those where the vector expects the step to fail.
+    agree_false: u32,
     disagree: u32,
     known: u32,
+    /// Not reached, after a failure the vector expects.
+    not_reached: u32,
 }
 
 #[derive(Default)]
@@ -236,61 +318,95 @@ struct Tally {
 }
 
 impl Tally {
-    fn compare(
-        &mut self,
-        check: &'static str,
-        v: &Vector,
-        expected: Option<bool>,
-        got: bool,
-        why: &str,
-    ) {
-        let Some(expected) = expected else { return };
-        let count = self.counts.entry(check).or_default();
-        let skipped = self.known.iter().any(|(test, country, stem)| {
-            test == upstream_test(check)
+    /// The check is skipped for this vector by a row of known_issues.csv, matched as
+    /// upstream's fixture does (test and country, and the file or every file).
+    fn skipped(&self, check: &str, v: &Vector) -> bool {
+        let Some(test) = upstream_test(check) else {
+            return false;
+        };
+        self.known.iter().any(|(t, country, stem)| {
+            (t == test || t.is_empty())
                 && *country == v.country
                 && (stem.is_empty() || *stem == v.stem)
-        });
-        if skipped {
-            count.known += 1;
-        } else if expected == got {
-            count.agree += 1;
-        } else {
-            count.disagree += 1;
-            self.disagreements.push((
-                check.to_string(),
-                v.rel.clone(),
-                format!("expected {expected}, got {got}: {why}"),
-            ));
-        }
+        })
     }
-}
 
-impl Tally {
+    fn compare(&mut self, check: &'static str, v: &Vector, expected: Option<bool>, got: &Outcome) {
+        let Some(expected) = expected else { return };
+        let skipped = self.skipped(check, v);
+        let count = self.counts.entry(check).or_default();
+        let why = match got {
+            _ if skipped => {
+                count.known += 1;
+                return;
+            }
+            Outcome::Ran { ok, .. } if *ok == expected => {
+                count.agree += 1;
+                count.agree_false += u32::from(!expected);
+                return;
+            }
+            Outcome::NotReached {
+                after_expected_failure: true,
+                ..
+            } => {
+                count.not_reached += 1;
+                return;
+            }
+            Outcome::Ran { ok, detail } => format!("expected {expected}, got {ok}: {detail}"),
+            Outcome::NotReached {
+                first_failed: Some((step, detail)),
+                ..
+            } => format!(
+                "expected {expected}, never reached: the run failed first at {step}, \
+                 which the vector does not expect: {detail}"
+            ),
+            Outcome::NotReached {
+                first_failed: None, ..
+            } => {
+                format!("expected {expected}, never reached though no step failed")
+            }
+        };
+        count.disagree += 1;
+        self.disagreements
+            .push((check.to_string(), v.rel.clone(), why));
+    }
+
     fn print(&self) {
         println!(
-            "{:<16} {:>6} {:>9} {:>13}",
-            "check", "agree", "disagree", "known issue"
+            "{:<17} {:>6} {:>8} {:>9} {:>12} {:>12}",
+            "check", "agree", "(false)", "disagree", "known issue", "not reached"
         );
         for (check, c) in &self.counts {
             println!(
-                "{check:<16} {:>6} {:>9} {:>13}",
-                c.agree, c.disagree, c.known
+                "{check:<17} {:>6} {:>8} {:>9} {:>12} {:>12}",
+                c.agree,
+                format!("({})", c.agree_false),
+                c.disagree,
+                c.known,
+                c.not_reached
             );
         }
+        println!("((false): agreements where the vector expects the step to fail)");
+        println!("(not reached: after an earlier step failed that the vector expects to fail)");
     }
 
     /// Every disagreement is a documented non-bug, and every documented one still happens.
     fn assert_agreement(&self) {
         let mut unexpected = Vec::new();
         for (check, rel, why) in &self.disagreements {
-            match NOT_BUGS.iter().find(|(c, r, _)| c == check && r == rel) {
+            match NOT_BUGS
+                .iter()
+                .find(|(c, rels, _)| c == check && rels.contains(&rel.as_str()))
+            {
                 Some((_, _, reason)) => println!("not a bug: {check} {rel}: {reason}"),
                 None => unexpected.push(format!("{check} {rel}: {why}")),
             }
         }
-        for (check, rel, _) in NOT_BUGS {
-            if self.counts.contains_key(check) {
+        for (check, rels, _) in NOT_BUGS {
+            if !self.counts.contains_key(check) {
+                continue;
+            }
+            for rel in *rels {
                 assert!(
                     self.disagreements
                         .iter()
@@ -301,95 +417,214 @@ impl Tally {
         }
         assert!(
             unexpected.is_empty(),
-            "disagreements:\n{}",
+            "{} disagreement(s):\n{}",
+            unexpected.len(),
             unexpected.join("\n")
         );
     }
 }
 
-fn step_ok(v: &Verification, step: Step) -> (bool, String) {
-    match v.step(step) {
-        Some(s) => (s.ok, s.detail.clone()),
-        None => (
-            false,
-            format!("not reached: {:?}", v.failure().map(|f| &f.detail)),
-        ),
-    }
+/// `vaxdesk verify --json --at CLOCK --trust CERTIFICATE.pem PREFIX` for every vector, the
+/// runs spread over the cores, in the vectors' order.
+fn run_every_vector(desk: &support::Desk, all: &[Vector]) -> Vec<support::Run> {
+    let jobs: Vec<(PathBuf, String, &str)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let pem = desk.write(&format!("trust/{i}.pem"), &v.pem());
+            (pem, v.clock().to_rfc3339(), v.text("PREFIX"))
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(jobs.len().div_ceil(threads).max(1))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(pem, at, prefix)| {
+                            support::run(
+                                desk.bare()
+                                    .args(["verify", "--json", "--at", at, "--trust"])
+                                    .arg(pem)
+                                    .arg(prefix),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
+
+/// A step of a `--json` run: (name, ok, detail).
+fn json_steps(rel: &str, json: &Value) -> Vec<(String, bool, String)> {
+    json["steps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{rel}: no steps in {json}"))
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap().to_string(),
+                s["ok"].as_bool().unwrap(),
+                s["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 #[test]
-fn every_vector_agrees_with_its_expected_results() {
+fn every_vector_through_the_binary_agrees_with_its_expected_results() {
     let started = std::time::Instant::now();
     let all = vectors();
     assert!(all.len() >= 581, "only {} vectors found", all.len());
+    let desk = support::Desk::new();
+    let runs = run_every_vector(&desk, &all);
+    let ran_in = started.elapsed();
     let mut tally = Tally {
         known: known_issues(),
         ..Tally::default()
     };
-    let mut schema_counts: BTreeMap<String, u32> = BTreeMap::new();
-    for v in &all {
-        let trust = v.trust();
-        let options = Options {
-            trust: &trust,
-            at: v.clock(),
-            revoked: None,
+    // Vectors whose flags in force all say valid but that fail at a step the vector does not
+    // flag, or whose flag a known issue skips: their verdict rests on the step alone.
+    let mut untested_failures = Vec::new();
+    let mut resting_on_known_issues = 0;
+    for (v, run) in all.iter().zip(&runs) {
+        let rel = &v.rel;
+        assert!(
+            (run.code == 0 || run.code == 1) && !run.stderr.contains("panicked"),
+            "{rel}: exited {}:\n{}",
+            run.code,
+            run.stderr
+        );
+        let json = run.json();
+        let steps = json_steps(rel, &json);
+        let first_failed = steps.iter().find(|(_, ok, _)| !ok);
+        let complete = steps.last().is_some_and(|(s, _, _)| s == "revocation");
+        assert_eq!(
+            json["valid"].as_bool(),
+            Some(complete && first_failed.is_none()),
+            "{rel}: `valid` is not every step run and passed"
+        );
+        assert_eq!(
+            run.code == 0,
+            json["valid"] == true,
+            "{rel}: exit status and `valid` differ"
+        );
+        // The step, not its detail: text from a certificate may be shown escaped there.
+        if let Some((step, _, _)) = first_failed {
+            let said = format!("vaxdesk: verify failed at {step}: ");
+            assert!(
+                run.stderr.starts_with(&said),
+                "{rel}: stderr {:?}, not {said:?}",
+                run.stderr
+            );
+        }
+
+        // Each flag against its step; the flags in force decide the overall result where
+        // they speak, the steps they leave untested (or skipped) where they do not.
+        let check_of = |step: &str| CHECKS.iter().find(|(_, _, s)| *s == step);
+        let mut flags_say_valid = true;
+        let mut in_force = Vec::new();
+        for (check, flag, step) in CHECKS {
+            let expected = v.flag(flag);
+            let got = match steps.iter().find(|(s, _, _)| s == step) {
+                Some((_, ok, detail)) => Outcome::Ran {
+                    ok: *ok,
+                    detail: detail.clone(),
+                },
+                None => Outcome::NotReached {
+                    first_failed: first_failed.map(|(s, _, d)| (s.clone(), d.clone())),
+                    after_expected_failure: first_failed
+                        .and_then(|(s, _, _)| check_of(s))
+                        .is_some_and(|(_, f, _)| v.flag(f) == Some(false)),
+                },
+            };
+            tally.compare(check, v, expected, &got);
+            if let Some(expected) = expected.filter(|_| !tally.skipped(check, v)) {
+                flags_say_valid &= expected;
+                in_force.push(step);
+            }
+        }
+        let untested_failed: Vec<&(String, bool, String)> = steps
+            .iter()
+            .filter(|(s, ok, _)| !ok && !in_force.contains(&s.as_str()))
+            .collect();
+        if flags_say_valid && let Some((step, _, detail)) = untested_failed.first() {
+            let flagged = check_of(step).is_some_and(|(_, f, _)| v.flag(f).is_some());
+            let line = format!("{rel}: {step}: {detail}");
+            if flagged {
+                resting_on_known_issues += 1;
+            } else {
+                untested_failures.push(line);
+            }
+        }
+        let overall = Outcome::Ran {
+            ok: run.code == 0,
+            detail: match first_failed {
+                Some((step, _, detail)) => format!("exit 1, failed at {step}: {detail}"),
+                None => "exit 0".into(),
+            },
         };
-        let result = verify(v.text("PREFIX"), &options);
-        for (check, flag, step) in [
-            ("UNPREFIX", "EXPECTEDUNPREFIX", Step::Prefix),
-            ("B45DECODE", "EXPECTEDB45DECODE", Step::Base45),
-            ("COMPRESSION", "EXPECTEDCOMPRESSION", Step::Zlib),
-            ("DECODE", "EXPECTEDDECODE", Step::Cose),
-            ("VERIFY", "EXPECTEDVERIFY", Step::Signature),
-            ("EXPIRATIONCHECK", "EXPECTEDEXPIRATIONCHECK", Step::Expiry),
-        ] {
-            let (ok, why) = step_ok(&result, step);
-            tally.compare(check, v, v.flag(flag), ok, &why);
-        }
+        tally.compare(
+            "OVERALL",
+            v,
+            Some(flags_say_valid && untested_failed.is_empty()),
+            &overall,
+        );
+
         // The decoded DCC is the vector's JSON wherever decoding is expected to work.
-        if let (Some(true), Some(json)) = (v.flag("EXPECTEDDECODE"), v.data.get("JSON"))
-            && json.is_object()
+        if let (Some(true), Some(expected)) = (v.flag("EXPECTEDDECODE"), v.data.get("JSON"))
+            && expected.is_object()
         {
-            let got = result
-                .certificate
-                .as_ref()
-                .is_some_and(|c| same_json(c, json));
-            tally.compare("JSON", v, Some(true), got, "decoded DCC differs from JSON");
-        }
-        if let (Some(expected), Some(s)) = (
-            v.flag("EXPECTEDSCHEMAVALIDATION"),
-            result.step(Step::Schema),
-        ) {
-            *schema_counts
-                .entry(format!(
-                    "expected {expected:<5} 1.3.3 {}",
-                    if s.ok { "valid" } else { "invalid" }
-                ))
-                .or_default() += 1;
+            let got = same_json(&json["certificate"], expected);
+            let outcome = Outcome::Ran {
+                ok: got,
+                detail: "decoded DCC differs from JSON".into(),
+            };
+            tally.compare("JSON", v, Some(true), &outcome);
         }
     }
 
-    println!("\n{} vectors in {:.1?}", all.len(), started.elapsed());
+    println!(
+        "\n{} vectors through the binary in {ran_in:.1?} ({:.1?} in all)",
+        all.len(),
+        started.elapsed()
+    );
     tally.print();
-    println!("\nSCHEMAVALIDATION (own schema version) against vaxdesk's 1.3.3, not compared:");
-    for (k, n) in &schema_counts {
-        println!("  {k}: {n}");
+    println!(
+        "\nOVERALL: {resting_on_known_issues} verdict(s) rest on a step whose flag a known issue \
+         skips, and {} on a step the vector does not flag:",
+        untested_failures.len()
+    );
+    for line in &untested_failures {
+        println!("  {line}");
     }
     tally.assert_agreement();
-    for check in [
-        "UNPREFIX",
-        "B45DECODE",
-        "COMPRESSION",
-        "DECODE",
-        "VERIFY",
-        "EXPIRATIONCHECK",
-        "JSON",
-    ] {
+    for (check, _, _) in CHECKS.iter().chain([&("JSON", "", "")]) {
         assert!(
             tally.counts.get(check).is_some_and(|c| c.agree > 0),
             "{check} never compared"
         );
     }
+    let overall = &tally.counts["OVERALL"];
+    assert_eq!(
+        (overall.agree + overall.disagree) as usize,
+        all.len(),
+        "the overall result of every vector is compared"
+    );
+    // The signers limited to other types (common CO6-CO11, the Dutch test+wrong_key files).
+    let key_usage = &tally.counts["KEYUSAGE"];
+    assert!(
+        key_usage.agree_false >= 78,
+        "only {} refusals at key usage agree",
+        key_usage.agree_false
+    );
 }
 
 /// The `2DCODE` picture reads as `PREFIX` where EXPECTEDPICTUREDECODE says so (files without
@@ -431,132 +666,14 @@ fn every_picture_reads_as_its_prefix() {
         ..Tally::default()
     };
     for ((v, expected, _), read) in jobs.iter().zip(&read) {
-        let got = read.as_deref() == Ok(v.text("PREFIX"));
-        tally.compare(
-            "PICTUREDECODE",
-            v,
-            Some(*expected),
-            got,
-            &format!("{read:?}"),
-        );
+        let outcome = Outcome::Ran {
+            ok: read.as_deref() == Ok(v.text("PREFIX")),
+            detail: format!("{read:?}"),
+        };
+        tally.compare("PICTUREDECODE", v, Some(*expected), &outcome);
     }
     println!("\n{} pictures in {:.1?}", jobs.len(), started.elapsed());
     tally.print();
     tally.assert_agreement();
     assert!(tally.counts["PICTUREDECODE"].agree > 0);
-}
-
-/// A few vectors through the real binary: `--trust` with the vector's CERTIFICATE as PEM,
-/// `--at` its normalised VALIDATIONCLOCK, `--json`; the steps match the library's.
-#[test]
-fn some_vectors_through_the_binary() {
-    let desk = support::Desk::new();
-    let by_rel: BTreeMap<String, Vector> =
-        vectors().into_iter().map(|v| (v.rel.clone(), v)).collect();
-    for (i, rel) in [
-        "AT/2DCode/raw/1.json",        // valid, ES256
-        "CH/2DCode/raw/1.json",        // valid, PS256
-        "DE/2DCode/raw/1.json",        // kid in the unprotected header
-        "common/2DCode/raw/CO22.json", // wrong kid in the protected header
-        "common/2DCode/raw/CO16.json", // clock before iat
-        "common/2DCode/raw/H2.json",   // prefix HC2:
-        "common/2DCode/raw/Z1.json",   // broken zlib
-    ]
-    .iter()
-    .enumerate()
-    {
-        let v = &by_rel[*rel];
-        let b64 = v.certificate_b64();
-        let lines: Vec<&str> = b64
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect();
-        let pem = desk.write(
-            &format!("trust-{i}.pem"),
-            &format!(
-                "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-                lines.join("\n")
-            ),
-        );
-        let at = v.clock().to_rfc3339();
-        let trust = v.trust();
-        let expected = verify(
-            v.text("PREFIX"),
-            &Options {
-                trust: &trust,
-                at: v.clock(),
-                revoked: None,
-            },
-        );
-        let run = support::run(
-            desk.bare()
-                .args(["verify", "--json", "--at", &at, "--trust"])
-                .arg(&pem)
-                .arg(v.text("PREFIX")),
-        );
-        let out = if expected.valid() {
-            run.ok()
-        } else {
-            run.refused()
-        };
-        let json = out.json();
-        assert_eq!(json["valid"], expected.valid(), "{rel}");
-        let steps: Vec<(String, bool)> = json["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["step"].as_str().unwrap().to_string(),
-                    s["ok"].as_bool().unwrap(),
-                )
-            })
-            .collect();
-        let want: Vec<(String, bool)> = expected
-            .steps
-            .iter()
-            .map(|s| (s.step.name().to_string(), s.ok))
-            .collect();
-        assert_eq!(steps, want, "{rel}");
-        if let Some(f) = expected.failure() {
-            assert!(
-                out.stderr
-                    .contains(&format!("verify failed at {}: ", f.step.name())),
-                "{rel}: {}",
-                out.stderr
-            );
-        }
-        for (flag, step) in [
-            ("EXPECTEDVERIFY", "signature"),
-            ("EXPECTEDEXPIRATIONCHECK", "expiry"),
-            ("EXPECTEDDECODE", "cose"),
-            ("EXPECTEDUNPREFIX", "prefix"),
-            ("EXPECTEDCOMPRESSION", "zlib"),
-        ] {
-            if let Some(e) = v.flag(flag) {
-                let got = steps.iter().any(|(s, ok)| s == step && *ok);
-                assert_eq!(got, e, "{rel}: {flag}");
-            }
-        }
-        // The picture of the valid ES256 vector as INPUT: read first, then the same steps.
-        if *rel == "AT/2DCode/raw/1.json" {
-            let png = base64::engine::general_purpose::STANDARD
-                .decode(v.picture().unwrap())
-                .unwrap();
-            let file = desk.path("at-1.png");
-            std::fs::write(&file, png).unwrap();
-            let json = support::run(
-                desk.bare()
-                    .args(["verify", "--json", "--at", &at, "--trust"])
-                    .arg(&pem)
-                    .arg(&file),
-            )
-            .ok()
-            .json();
-            assert_eq!(json["steps"][0]["step"], "qr");
-            assert_eq!(json["steps"].as_array().unwrap().len(), want.len() + 1);
-            assert_eq!(json["certificate"], expected.certificate.clone().unwrap());
-        }
-    }
 }

@@ -23,12 +23,13 @@ use vaxdesk::cert::{
 const IAT: i64 = 1_622_538_000;
 const EXP: i64 = IAT + 365 * 86_400;
 const AT: &str = "2021-07-01T00:00:00Z";
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 9] = [
     "prefix",
     "base45",
     "zlib",
     "cose",
     "signature",
+    "key usage",
     "expiry",
     "schema",
     "revocation",
@@ -43,6 +44,11 @@ struct Signer {
 
 impl Signer {
     fn new(name: &str) -> Signer {
+        Signer::with_usage(name, &[])
+    }
+
+    /// A signer whose certificate's extended key usage names these OIDs (none: no extension).
+    fn with_usage(name: &str, usage: &[&str]) -> Signer {
         use std::str::FromStr;
         use x509_cert::builder::{Builder, CertificateBuilder, Profile};
         use x509_cert::der::{Encode, asn1::UtcTime};
@@ -60,7 +66,7 @@ impl Signer {
         let spki =
             x509_cert::spki::SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).unwrap();
         let subject = x509_cert::name::Name::from_str(&format!("CN={name},C=KR")).unwrap();
-        let cert = CertificateBuilder::new(
+        let mut builder = CertificateBuilder::new(
             Profile::Root,
             x509_cert::serial_number::SerialNumber::from(1u32),
             validity,
@@ -68,9 +74,17 @@ impl Signer {
             spki,
             &key,
         )
-        .unwrap()
-        .build::<p256::ecdsa::DerSignature>()
         .unwrap();
+        if !usage.is_empty() {
+            let oids = usage
+                .iter()
+                .map(|o| x509_cert::der::oid::ObjectIdentifier::new_unwrap(o))
+                .collect();
+            builder
+                .add_extension(&x509_cert::ext::pkix::ExtendedKeyUsage(oids))
+                .unwrap();
+        }
+        let cert = builder.build::<p256::ecdsa::DerSignature>().unwrap();
         Signer {
             key,
             der: cert.to_der().unwrap(),
@@ -283,6 +297,198 @@ fn each_check_names_its_own_failure() {
     );
 }
 
+/// A test result and a recovery for the same person, valid against the schema.
+fn test_dcc() -> Value {
+    json!({
+        "ver": "1.3.0",
+        "nam": {"fn": "김", "gn": "민준", "fnt": "GIM", "gnt": "MINJUN"},
+        "dob": "1990-01-01",
+        "t": [{"tg": "840539006", "tt": "LP6464-4", "nm": "Roche LightCycler qPCR",
+               "sc": "2021-05-30T10:00:00Z", "tr": "260415000", "tc": "Seoul test centre",
+               "co": "KR", "is": "Korea Disease Control and Prevention Agency",
+               "ci": "URN:UVCI:01:KR:VAXDESKTEST01#T"}]
+    })
+}
+
+fn recovery_dcc() -> Value {
+    json!({
+        "ver": "1.3.0",
+        "nam": {"fn": "김", "gn": "민준", "fnt": "GIM", "gnt": "MINJUN"},
+        "dob": "1990-01-01",
+        "r": [{"tg": "840539006", "fr": "2021-05-01", "co": "KR",
+               "is": "Korea Disease Control and Prevention Agency", "df": "2021-05-12",
+               "du": "2021-10-28", "ci": "URN:UVCI:01:KR:VAXDESKREC001#R"}]
+    })
+}
+
+const EKU_TEST: &str = "1.3.6.1.4.1.1847.2021.1.1";
+const EKU_VACCINATION: &str = "1.3.6.1.4.1.1847.2021.1.2";
+const EKU_TEST_TWIN: &str = "1.3.6.1.4.1.0.1847.2021.1.1";
+const EKU_RECOVERY_TWIN: &str = "1.3.6.1.4.1.0.1847.2021.1.3";
+/// TLS server authentication: an extended key usage that names no DCC type.
+const EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+
+/// A signer whose extended key usage names DCC types signs only those; one naming none of
+/// them (or with no extended key usage at all) signs any. The refusal names the certificate's
+/// type and the allowed ones, and the other checks still run.
+#[test]
+fn the_signers_key_usage_limits_what_it_may_sign() {
+    let vaccinations = Signer::with_usage("vaccination signer", &[EKU_VACCINATION]);
+    let v = check(&vaccinations.issue(&dcc()), &vaccinations.trust());
+    assert!(v.valid(), "{:#?}", v.steps);
+    assert_eq!(
+        v.step(Step::KeyUsage).unwrap().detail,
+        "a vaccination certificate, and the signer certificate CN=vaccination signer,C=KR \
+         may sign vaccination certificates"
+    );
+    for (kind, other) in [("test", test_dcc()), ("recovery", recovery_dcc())] {
+        let v = check(&vaccinations.issue(&other), &vaccinations.trust());
+        assert!(!v.valid());
+        let f = v.failure().unwrap();
+        assert_eq!(f.step, Step::KeyUsage, "{:#?}", v.steps);
+        assert_eq!(
+            f.detail,
+            format!(
+                "a {kind} certificate, but the signer certificate CN=vaccination signer,C=KR \
+                 may sign only vaccination certificates"
+            )
+        );
+        assert_eq!(step_names(&v), STEPS, "the other checks still ran");
+        assert!(
+            v.steps.iter().filter(|s| !s.ok).count() == 1,
+            "{:#?}",
+            v.steps
+        );
+    }
+
+    // The `.0.` twins of the OIDs count the same; several types may be named.
+    let two = Signer::with_usage(
+        "test and recovery signer",
+        &[EKU_SERVER_AUTH, EKU_TEST_TWIN, EKU_RECOVERY_TWIN],
+    );
+    assert!(check(&two.issue(&test_dcc()), &two.trust()).valid());
+    assert!(check(&two.issue(&recovery_dcc()), &two.trust()).valid());
+    let v = check(&two.issue(&dcc()), &two.trust());
+    assert_eq!(
+        v.failure().map(|f| (f.step, f.detail.as_str())),
+        Some((
+            Step::KeyUsage,
+            "a vaccination certificate, but the signer certificate \
+             CN=test and recovery signer,C=KR may sign only test and recovery certificates"
+        ))
+    );
+    let tests_only = Signer::with_usage("test signer", &[EKU_TEST]);
+    assert!(check(&tests_only.issue(&test_dcc()), &tests_only.trust()).valid());
+    assert!(!check(&tests_only.issue(&dcc()), &tests_only.trust()).valid());
+
+    // No DCC type named, or no extended key usage: any type.
+    for unrestricted in [
+        Signer::with_usage("tls signer", &[EKU_SERVER_AUTH]),
+        Signer::new("plain signer"),
+    ] {
+        for any in [dcc(), test_dcc(), recovery_dcc()] {
+            let v = check(&unrestricted.issue(&any), &unrestricted.trust());
+            assert!(v.valid(), "{:#?}", v.steps);
+            assert!(
+                v.step(Step::KeyUsage)
+                    .unwrap()
+                    .detail
+                    .ends_with("names no certificate type, so it may sign any"),
+                "{:#?}",
+                v.steps
+            );
+        }
+    }
+
+    // A certificate holding two types needs a signer allowed both.
+    let mut both = dcc();
+    both["t"] = test_dcc()["t"].clone();
+    let v = check(&vaccinations.issue(&both), &vaccinations.trust());
+    assert_eq!(
+        v.step(Step::KeyUsage).map(|s| (s.ok, s.detail.as_str())),
+        Some((
+            false,
+            "a test and vaccination certificate, but the signer certificate \
+             CN=vaccination signer,C=KR may sign only vaccination certificates"
+        ))
+    );
+
+    // An extended key usage that cannot be read allows nothing, and says why.
+    let mut broken = Signer::with_usage("broken signer", &[EKU_VACCINATION]);
+    let eku = broken
+        .der
+        .windows(5)
+        .position(|w| w == [0x06, 0x03, 0x55, 0x1d, 0x25])
+        .expect("the extended key usage extension");
+    // After the OID: `critical` (a BOOLEAN, when present), then the OCTET STRING's tag and
+    // length; the SEQUENCE of OIDs starts there.
+    let mut value = eku + 5;
+    if broken.der[value] == 0x01 {
+        value += 3;
+    }
+    value += 2;
+    assert_eq!(broken.der[value], 0x30);
+    broken.der[value] = 0x31;
+    let v = check(&broken.issue(&dcc()), &broken.trust());
+    let f = v.failure().unwrap();
+    assert_eq!(f.step, Step::KeyUsage, "{:#?}", v.steps);
+    assert!(
+        f.detail.starts_with(
+            "a vaccination certificate, but the signer certificate CN=broken signer,C=KR \
+             may sign nothing: its extended key usage cannot be read"
+        ),
+        "{}",
+        f.detail
+    );
+
+    // A signature by the signer the kid names but another key: its usage is still judged.
+    let mut impostor = vaccinations.trust();
+    impostor.certs[0].key = Signer::new("another signer").trust().certs[0].key.clone();
+    let v = check(&vaccinations.issue(&test_dcc()), &impostor);
+    assert_eq!(
+        v.steps
+            .iter()
+            .filter(|s| !s.ok)
+            .map(|s| s.step)
+            .collect::<Vec<_>>(),
+        [Step::Signature, Step::KeyUsage]
+    );
+    // No trusted certificate with the kid: nothing to judge, so no key usage step.
+    let v = check(&vaccinations.issue(&test_dcc()), &signer().trust());
+    assert_eq!(v.failure().map(|f| f.step), Some(Step::Signature));
+    assert!(v.step(Step::KeyUsage).is_none(), "{:#?}", v.steps);
+    assert!(v.step(Step::Revocation).is_some());
+}
+
+/// This desk's own signer (made by `keys init`) carries the vaccination OID: what it issues
+/// passes the key usage step, and it could not sign a test or recovery certificate.
+#[test]
+fn the_desks_own_signer_may_sign_vaccinations_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = vaxdesk::cert::keys::KeyStore::new(dir.path().join("keys"));
+    let own = store.init("KR", at() - chrono::Duration::days(60)).unwrap();
+    let trust = TrustStore::desk_signers(store.dir()).unwrap();
+    assert_eq!(
+        trust.certs[0].key_usage,
+        trust::KeyUsage::Only(vec![trust::DccType::Vaccination])
+    );
+    let sign =
+        |dcc: &Value| hc1::encode(&own.sign_claims(cose::cwt_claims("KR", IAT, EXP, dcc).unwrap()));
+    let v = check(&sign(&dcc()), &trust);
+    assert!(v.valid(), "{:#?}", v.steps);
+    let ok = &v.step(Step::KeyUsage).unwrap().detail;
+    assert!(ok.ends_with("may sign vaccination certificates"), "{ok}");
+    for other in [test_dcc(), recovery_dcc()] {
+        let v = check(&sign(&other), &trust);
+        assert_eq!(
+            v.failure().map(|f| f.step),
+            Some(Step::KeyUsage),
+            "{:#?}",
+            v.steps
+        );
+    }
+}
+
 /// One changed character anywhere in the string, to every other character of the Base45
 /// alphabet (and a lower-case letter), and one deleted character anywhere: never valid, always
 /// a named step with a reason.
@@ -457,6 +663,117 @@ fn the_binary_exits_0_when_valid_and_1_naming_the_step() {
     .refused();
     assert!(
         out.stderr.contains("--trust") && out.stderr.contains("junk.pem"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Through the binary: a test certificate from a signer that may sign only vaccinations is
+/// refused at `key usage`, in the table, on stderr and in `--json`.
+#[test]
+fn the_binary_refuses_a_type_the_signer_may_not_sign() {
+    let desk = Desk::new();
+    let s = Signer::with_usage("vaccination signer", &[EKU_VACCINATION]);
+    let pem = desk.write("vaccination-signer.pem", &s.pem());
+    let pem = pem.to_str().unwrap();
+    let reason = "a test certificate, but the signer certificate CN=vaccination signer,C=KR \
+                  may sign only vaccination certificates";
+
+    let out = verify_run(&desk, &["--trust", pem, "--at", AT], s.issue(&test_dcc())).refused();
+    assert!(
+        out.stdout.starts_with("The certificate is NOT valid."),
+        "{}",
+        out.stdout
+    );
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("key usage "))
+        .unwrap_or_else(|| panic!("no key usage row:\n{}", out.stdout));
+    assert!(row.contains(" FAILED ") && row.ends_with(reason), "{row}");
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!("vaxdesk: verify failed at key usage: {reason}")
+    );
+
+    let json = verify_run(
+        &desk,
+        &["--trust", pem, "--at", AT, "--json"],
+        s.issue(&test_dcc()),
+    )
+    .refused()
+    .json();
+    assert_eq!(json["valid"], false);
+    let step = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "key usage")
+        .unwrap();
+    assert_eq!(
+        step,
+        &json!({"step": "key usage", "ok": false, "detail": reason})
+    );
+
+    // `verify --help` names the step in its place.
+    let help = support::run(desk.bare().args(["verify", "--help"]))
+        .ok()
+        .stdout;
+    assert!(help.contains("signature, key usage ("), "{help}");
+
+    // The same signer's vaccination certificate passes, its key usage shown as ok.
+    let out = verify_run(&desk, &["--trust", pem, "--at", AT], s.issue(&dcc())).ok();
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("key usage ") && l.contains(" ok ")),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A vaccination date written as a date-time (as Poland's certificates do) passes the schema
+/// step, judged by its date, and the step's detail says so in the table and in `--json`.
+#[test]
+fn the_binary_accepts_a_date_time_as_the_vaccination_date_and_says_so() {
+    let desk = Desk::new();
+    let s = signer();
+    let pem = write_pem(&desk, "signer.pem", s);
+    let pem = pem.to_str().unwrap();
+    let mut polish = dcc();
+    polish["v"][0]["dt"] = json!("2021-05-31T22:54:00+02:00");
+    let text = s.issue(&polish);
+    let said = "(a date-time where the schema says date, accepted as the EU reference \
+                validators do: /v/0/dt \"2021-05-31T22:54:00+02:00\" as the date 2021-05-31)";
+
+    let out = verify_run(&desk, &["--trust", pem, "--at", AT], &text).ok();
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("schema "))
+        .unwrap();
+    assert!(row.contains(" ok ") && row.ends_with(said), "{row}");
+    let json = verify_run(&desk, &["--trust", pem, "--at", AT, "--json"], &text)
+        .ok()
+        .json();
+    let step = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "schema")
+        .unwrap();
+    assert_eq!(step["ok"], true);
+    assert_eq!(
+        step["detail"],
+        format!("valid against the DCC schema 1.3.3 {said}")
+    );
+
+    // Not a date-time on a real date: still refused, naming the field.
+    polish["v"][0]["dt"] = json!("2021-02-30T10:00:00Z");
+    let out = verify_run(&desk, &["--trust", pem, "--at", AT], s.issue(&polish)).refused();
+    assert!(
+        out.stderr
+            .starts_with("vaxdesk: verify failed at schema: /v/0/dt: \"2021-02-30T10:00:00Z\""),
         "{}",
         out.stderr
     );

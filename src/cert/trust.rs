@@ -2,7 +2,9 @@
 //!
 //! A DCC names its signer only by `kid`: the first 8 bytes of the SHA-256 of the signer
 //! certificate's DER. So a trust store is a list of certificates with that digest computed,
-//! looked up by kid when a signature is checked.
+//! looked up by kid when a signature is checked. A signer certificate may also limit what it
+//! signs: an extended key usage naming DCC types (test, vaccination, recovery) allows only
+//! those; one naming none of them allows every type.
 
 use super::cose::PublicKey;
 use base64::Engine;
@@ -10,12 +12,98 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use x509_cert::der::{Decode, Encode, oid::ObjectIdentifier};
+use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+
+/// The kinds of certificate a DCC holds, each its own group of entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DccType {
+    Test,
+    Vaccination,
+    Recovery,
+}
+
+impl DccType {
+    pub const ALL: [DccType; 3] = [DccType::Test, DccType::Vaccination, DccType::Recovery];
+
+    /// The DCC's key for this group of entries.
+    pub fn group(self) -> &'static str {
+        match self {
+            DccType::Test => "t",
+            DccType::Vaccination => "v",
+            DccType::Recovery => "r",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DccType::Test => "test",
+            DccType::Vaccination => "vaccination",
+            DccType::Recovery => "recovery",
+        }
+    }
+
+    /// The type an extended key usage OID allows: `1.3.6.1.4.1.1847.2021.1.{1,2,3}`, or its
+    /// twin with `.0` after the enterprise arc, which some issuers use.
+    pub fn from_key_usage(oid: &str) -> Option<DccType> {
+        let last = oid
+            .strip_prefix("1.3.6.1.4.1.1847.2021.1.")
+            .or_else(|| oid.strip_prefix("1.3.6.1.4.1.0.1847.2021.1."))?;
+        match last {
+            "1" => Some(DccType::Test),
+            "2" => Some(DccType::Vaccination),
+            "3" => Some(DccType::Recovery),
+            _ => None,
+        }
+    }
+}
+
+/// What a signer certificate may sign, from its extended key usage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyUsage {
+    /// No extended key usage names a DCC type: any type.
+    Any,
+    /// Only these types (sorted, no repeats).
+    Only(Vec<DccType>),
+    /// The extension is there but cannot be read: nothing is allowed.
+    Unreadable(String),
+}
+
+impl KeyUsage {
+    fn of(tbs: &x509_cert::TbsCertificate) -> KeyUsage {
+        match tbs.get::<ExtendedKeyUsage>() {
+            Ok(None) => KeyUsage::Any,
+            Ok(Some((_, usage))) => {
+                let mut types: Vec<DccType> = usage
+                    .0
+                    .iter()
+                    .filter_map(|oid| DccType::from_key_usage(&oid.to_string()))
+                    .collect();
+                types.sort();
+                types.dedup();
+                if types.is_empty() {
+                    KeyUsage::Any
+                } else {
+                    KeyUsage::Only(types)
+                }
+            }
+            Err(e) => KeyUsage::Unreadable(format!("its extended key usage cannot be read ({e})")),
+        }
+    }
+
+    pub fn allows(&self, kind: DccType) -> bool {
+        match self {
+            KeyUsage::Any => true,
+            KeyUsage::Only(types) => types.contains(&kind),
+            KeyUsage::Unreadable(_) => false,
+        }
+    }
+}
 
 /// The kid of a certificate: SHA-256 of its DER, first 8 bytes.
 pub fn kid(der: &[u8]) -> [u8; 8] {
@@ -34,6 +122,8 @@ pub struct TrustedCert {
     pub subject: String,
     pub not_before: Option<DateTime<Utc>>,
     pub not_after: Option<DateTime<Utc>>,
+    /// The DCC types it may sign.
+    pub key_usage: KeyUsage,
     /// Where it was read from, for messages.
     pub source: String,
 }
@@ -86,6 +176,7 @@ impl TrustedCert {
             subject: tbs.subject.to_string(),
             not_before: time(&tbs.validity.not_before),
             not_after: time(&tbs.validity.not_after),
+            key_usage: KeyUsage::of(tbs),
             source: source.to_string(),
         })
     }
@@ -176,7 +267,7 @@ impl TrustStore {
     }
 
     /// The trusted certificates with this kid (normally one).
-    pub fn with_kid<'a>(&'a self, kid: &'a [u8]) -> impl Iterator<Item = &'a TrustedCert> {
+    pub fn with_kid<'a>(&'a self, kid: &[u8]) -> impl Iterator<Item = &'a TrustedCert> {
         self.certs.iter().filter(move |c| c.kid[..] == *kid)
     }
 }
@@ -198,6 +289,29 @@ mod tests {
             pem_certificates("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----").is_err()
         );
         assert!(TrustedCert::from_der(&[0, 1, 2, 3], "x").is_err());
+    }
+
+    #[test]
+    fn key_usage_oids_name_dcc_types_and_their_twins() {
+        for (oid, kind) in [
+            ("1.3.6.1.4.1.1847.2021.1.1", Some(DccType::Test)),
+            ("1.3.6.1.4.1.1847.2021.1.2", Some(DccType::Vaccination)),
+            ("1.3.6.1.4.1.1847.2021.1.3", Some(DccType::Recovery)),
+            ("1.3.6.1.4.1.0.1847.2021.1.1", Some(DccType::Test)),
+            ("1.3.6.1.4.1.0.1847.2021.1.2", Some(DccType::Vaccination)),
+            ("1.3.6.1.4.1.0.1847.2021.1.3", Some(DccType::Recovery)),
+            ("1.3.6.1.4.1.1847.2021.1.4", None),
+            ("1.3.6.1.4.1.1847.2021.1.20", None),
+            ("1.3.6.1.4.1.1847.2021.1.2.1", None),
+            ("1.3.6.1.4.1.1847.2021.1", None),
+            ("1.3.6.1.5.5.7.3.1", None),
+        ] {
+            assert_eq!(DccType::from_key_usage(oid), kind, "{oid}");
+        }
+        let only = KeyUsage::Only(vec![DccType::Vaccination]);
+        assert!(only.allows(DccType::Vaccination) && !only.allows(DccType::Test));
+        assert!(KeyUsage::Any.allows(DccType::Recovery));
+        assert!(!KeyUsage::Unreadable("x".into()).allows(DccType::Vaccination));
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! `vaxdesk verify`: checks a certificate step by step and says which step failed and why.
 //!
 //! The decoding steps (qr, prefix, base45, zlib, cose) each need the previous one, so the
-//! first failure ends the run. The checks on a decoded certificate (signature, expiry, schema,
-//! revocation) are independent and all run, so one report shows every problem; the
-//! certificate is valid only when every step passed.
+//! first failure ends the run. The checks on a decoded certificate (signature, key usage,
+//! expiry, schema, revocation) are independent and all run, so one report shows every problem;
+//! the certificate is valid only when every step passed. Key usage needs to know the signer:
+//! it judges the trusted certificate that the kid names, and is left out when there is none
+//! (the signature step already says so).
 
 use super::cose::{self, HeaderSource};
-use super::trust::TrustStore;
+use super::trust::{DccType, KeyUsage, TrustStore, TrustedCert};
 use super::{base45, hc1, qrimage, schema};
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -23,6 +25,8 @@ pub enum Step {
     Zlib,
     Cose,
     Signature,
+    /// The signer certificate may sign this type of certificate.
+    KeyUsage,
     Expiry,
     Schema,
     Revocation,
@@ -37,6 +41,7 @@ impl Step {
             Step::Zlib => "zlib",
             Step::Cose => "cose",
             Step::Signature => "signature",
+            Step::KeyUsage => "key usage",
             Step::Expiry => "expiry",
             Step::Schema => "schema",
             Step::Revocation => "revocation",
@@ -226,13 +231,13 @@ pub fn verify(text: &str, options: &Options) -> Verification {
     v.expires_at = signed.claims.exp;
     v.certificate = Some(signed.claims.dcc.clone());
 
-    v.push(Step::Signature, check_signature(&signed, options.trust));
+    let (signature, signer) = check_signature(&signed, options.trust);
+    v.push(Step::Signature, signature);
+    if let Some(signer) = signer {
+        v.push(Step::KeyUsage, check_key_usage(&signed.claims.dcc, signer));
+    }
     v.push(Step::Expiry, check_expiry(&signed.claims, options.at));
-    v.push(
-        Step::Schema,
-        schema::validate(&signed.claims.dcc)
-            .map(|()| format!("valid against the DCC schema {}", schema::VERSION)),
-    );
+    v.push(Step::Schema, schema::validate(&signed.claims.dcc));
     v.push(
         Step::Revocation,
         check_revocation(&signed.claims.dcc, options.revoked),
@@ -266,29 +271,89 @@ fn describe_cose(s: &cose::Signed) -> String {
     )
 }
 
-fn check_signature(signed: &cose::Signed, trust: &TrustStore) -> Result<String, String> {
+/// The signature, and the signer it names: the trusted certificate whose key verified it, or
+/// else the first one with its kid; `None` when no trusted certificate has that kid.
+fn check_signature<'a>(
+    signed: &cose::Signed,
+    trust: &'a TrustStore,
+) -> (Result<String, String>, Option<&'a TrustedCert>) {
     let mut reasons = Vec::new();
     for cert in trust.with_kid(&signed.kid) {
         match signed.verify(&cert.key) {
             Ok(()) => {
-                return Ok(format!(
+                let detail = format!(
                     "{} signature by {} ({})",
                     signed.alg.name(),
                     cert.subject,
                     cert.source
-                ));
+                );
+                return (Ok(detail), Some(cert));
             }
             Err(e) => reasons.push(e),
         }
     }
     if reasons.is_empty() {
-        return Err(format!(
+        let reason = format!(
             "no trusted signer certificate has kid {} ({} trusted)",
             kid_text(&signed.kid),
             trust.certs.len()
+        );
+        return (Err(reason), None);
+    }
+    (Err(reasons.join("; ")), trust.with_kid(&signed.kid).next())
+}
+
+/// The types of certificate a DCC holds (normally one).
+pub fn dcc_types(dcc: &Value) -> Vec<DccType> {
+    DccType::ALL
+        .into_iter()
+        .filter(|t| dcc.get(t.group()).is_some())
+        .collect()
+}
+
+/// "vaccination", "test or recovery", …
+fn type_list(types: &[DccType], joiner: &str) -> String {
+    let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} {joiner} {last}", rest.join(", ")),
+    }
+}
+
+/// The signer's extended key usage allows every type of certificate this DCC holds.
+fn check_key_usage(dcc: &Value, signer: &TrustedCert) -> Result<String, String> {
+    let types = dcc_types(dcc);
+    let holds = if types.is_empty() {
+        "a certificate with no vaccination, test or recovery entry".to_string()
+    } else {
+        format!("a {} certificate", type_list(&types, "and"))
+    };
+    let may = match &signer.key_usage {
+        KeyUsage::Any => {
+            return Ok(format!(
+                "{holds}; the signer certificate {} names no certificate type, so it may sign any",
+                signer.subject
+            ));
+        }
+        KeyUsage::Unreadable(why) => {
+            return Err(format!(
+                "{holds}, but the signer certificate {} may sign nothing: {why}",
+                signer.subject
+            ));
+        }
+        KeyUsage::Only(allowed) => format!("{} certificates", type_list(allowed, "and")),
+    };
+    if types.is_empty() || types.iter().any(|t| !signer.key_usage.allows(*t)) {
+        return Err(format!(
+            "{holds}, but the signer certificate {} may sign only {may}",
+            signer.subject
         ));
     }
-    Err(reasons.join("; "))
+    Ok(format!(
+        "{holds}, and the signer certificate {} may sign {may}",
+        signer.subject
+    ))
 }
 
 fn check_expiry(claims: &cose::Claims, at: DateTime<Utc>) -> Result<String, String> {
