@@ -511,6 +511,8 @@ fn screen_issuer_queue() {
             "given 2021-06-01 · lot FA4598 · Seoul Jongno Vaccination Centre KR",
         );
         assert_shows(s, "Recently issued");
+        // Enter opens the application; issuing is `i` (then `y`).
+        assert_shows(footer(s), "Enter open");
         assert_shows(footer(s), "i issue certificate");
         assert_shows(footer(s), "r reject");
     });
@@ -548,11 +550,19 @@ fn screen_issuer_reject_form() {
         // The frame is whole, even where it crosses a Korean name underneath.
         assert_frame(b, "Reject the application of 김 민준");
         assert_shows(s, "▶ Reason");
-        assert_shows(s, "Enter reject · Esc back");
+        assert_shows(s, "Enter continue · Esc back");
     });
-    // With a reason, the request leaves the queue.
+    // With a reason, the issuer is asked once more: a rejection cannot be undone.
     type_text(&mut i, "card unreadable");
     enter(&mut i);
+    let s = screen(&mut i, 120, 40);
+    assert_shows(
+        &s,
+        "Reject the application of 김 민준 for Comirnaty dose 1/2?",
+    );
+    assert_shows(&s, "Reason: card unreadable");
+    assert_eq!(queue(&td.desk).len(), 4, "nothing is rejected before y");
+    char_key(&mut i, 'y');
     let s = seen(&mut i);
     assert_shows(&s, "Rejected the application of 김 민준");
     assert_eq!(application_status(&td.desk, KIM, 1).unwrap().0, "REJECTED");

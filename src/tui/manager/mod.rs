@@ -10,12 +10,12 @@ use crate::app::{AppError, access, staff_admin};
 use crate::domain::Catalogue;
 use crate::domain::InjectionStatus;
 use crate::domain::{ResidentId, StaffName};
-use crate::store::vaccination::InjectionRow;
+use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormEvent};
-use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::popup::{Answer, Confirm, centered};
 use audit_view::AuditView;
 use detail::Detail;
 use list::CitizenList;
@@ -23,12 +23,14 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position, Rect};
 
+/// Each form holds the record it was opened on (and its version): a reload of the detail
+/// behind it never changes what it saves to.
 enum FormKind {
     Register,
-    EditCitizen,
-    Record,
-    Edit(InjectionRow),
-    Void(InjectionRow),
+    EditCitizen(Box<CitizenRow>),
+    Record(Box<CitizenRow>),
+    Edit(Box<InjectionRow>),
+    Void(Box<InjectionRow>),
     /// A staff account locked after failed sign-ins, to open again.
     UnlockStaff,
 }
@@ -39,8 +41,9 @@ pub struct ManagerScreen {
     audit: Option<AuditView>,
     detail: Option<Detail>,
     form: Option<(FormKind, Form)>,
-    /// The void reason typed, waiting for "are you sure?".
-    confirm_void: Option<String>,
+    /// "Void this dose?", about the injection (and version) the void form was opened on,
+    /// with the reason typed.
+    confirm_void: Option<Confirm<(InjectionRow, String)>>,
     catalogue: Catalogue,
     series_typed: bool,
 }
@@ -123,9 +126,8 @@ impl ManagerScreen {
                 }
                 Err(e) => Self::show_error(form, cx, e),
             },
-            FormKind::EditCitizen => {
-                let Some(d) = &self.detail else { return };
-                match forms::submit_edit_citizen(cx.desk, form, &d.citizen, &actor) {
+            FormKind::EditCitizen(citizen) => {
+                match forms::submit_edit_citizen(cx.desk, form, citizen, &actor) {
                     Ok(()) => {
                         cx.ok("Saved the citizen's details");
                         self.form = None;
@@ -133,9 +135,8 @@ impl ManagerScreen {
                     Err(e) => Self::show_error(form, cx, e),
                 }
             }
-            FormKind::Record => {
-                let Some(d) = &self.detail else { return };
-                match forms::submit_record(cx.desk, form, &d.citizen, &actor) {
+            FormKind::Record(citizen) => {
+                match forms::submit_record(cx.desk, form, citizen, &actor) {
                     Ok(dose) => {
                         cx.ok(format!("Recorded dose {dose}"));
                         self.form = None;
@@ -187,28 +188,47 @@ impl ManagerScreen {
                     Err(e) => Self::show_error(form, cx, e),
                 }
             }
-            FormKind::Void(_) => {
+            FormKind::Void(row) => {
                 let reason = form.value("reason");
                 if reason.trim().is_empty() {
                     form.set_error("reason", "reason: say why this injection is voided");
                 } else {
-                    self.confirm_void = Some(reason);
+                    let who = self
+                        .detail
+                        .as_ref()
+                        .map(|d| d.citizen.details.display_name())
+                        .unwrap_or_default();
+                    let q = format!(
+                        "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
+                        row.details.dose,
+                        self.catalogue.name_of(&row.details.product)
+                    );
+                    let target = ((**row).clone(), reason);
+                    self.confirm_void = Some(Confirm::new("Void injection", q, target));
                 }
             }
         }
         self.reload(cx);
     }
 
-    fn void(&mut self, cx: &mut Cx<'_>, reason: &str) {
-        let Some((FormKind::Void(row), form)) = &mut self.form else {
+    /// Voids the injection the question is about, at the version it was shown; refused, the
+    /// question stays and says why.
+    fn void(&mut self, cx: &mut Cx<'_>) {
+        let Some(confirm) = &mut self.confirm_void else {
             return;
         };
+        let (row, reason) = &confirm.target;
         match forms::submit_void(cx.desk, reason, row, &Self::actor(cx)) {
             Ok(()) => {
                 cx.ok(format!("Voided dose {}", row.details.dose));
                 self.form = None;
+                self.confirm_void = None;
             }
-            Err(e) => Self::show_error(form, cx, e),
+            Err(AppError::Refused(r)) => confirm.refuse(&r.message),
+            Err(e) => {
+                self.confirm_void = None;
+                cx.error(&e);
+            }
         }
         self.reload(cx);
     }
@@ -341,7 +361,8 @@ impl ManagerScreen {
             Some(Action::Top) => d.selected = 0,
             Some(Action::Bottom) => d.selected = last,
             Some(Action::EditCitizen) => {
-                self.form = Some((FormKind::EditCitizen, forms::edit_citizen(&d.citizen)));
+                let form = forms::edit_citizen(&d.citizen);
+                self.form = Some((FormKind::EditCitizen(Box::new(d.citizen.clone())), form));
             }
             Some(Action::RevealId) if d.revealed.is_none() => {
                 match access::reveal_id(cx.desk, &Self::actor(cx), d.citizen.id) {
@@ -356,7 +377,7 @@ impl ManagerScreen {
                 self.series_typed = false;
                 let form =
                     forms::injection(cx.desk, &d.citizen, None, d.next_dose(), &Self::today(cx));
-                self.form = Some((FormKind::Record, form));
+                self.form = Some((FormKind::Record(Box::new(d.citizen.clone())), form));
             }
             Some(Action::Edit | Action::Void) => {
                 let Some(row) = d.current().cloned() else {
@@ -371,11 +392,14 @@ impl ManagerScreen {
                 self.series_typed = true;
                 let form = if action == Some(Action::Edit) {
                     (
-                        FormKind::Edit(row.clone()),
+                        FormKind::Edit(Box::new(row.clone())),
                         forms::injection(cx.desk, &d.citizen, Some(&row), 0, ""),
                     )
                 } else {
-                    (FormKind::Void(row.clone()), forms::void(row.details.dose))
+                    (
+                        FormKind::Void(Box::new(row.clone())),
+                        forms::void(row.details.dose),
+                    )
                 };
                 self.form = Some(form);
             }
@@ -415,14 +439,11 @@ impl Screen for ManagerScreen {
     }
 
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
-        if let Some(reason) = self.confirm_void.clone() {
-            match action {
-                Some(Action::Yes) => {
-                    self.confirm_void = None;
-                    self.void(cx, &reason);
-                }
-                Some(Action::No) => self.confirm_void = None,
-                _ => {}
+        if let Some(confirm) = &self.confirm_void {
+            match confirm.answer(action) {
+                Answer::Yes => self.void(cx),
+                Answer::Close => self.confirm_void = None,
+                Answer::Wait => {}
             }
         } else if self.form.is_some() {
             self.form_key(cx, ev);
@@ -472,20 +493,8 @@ impl Screen for ManagerScreen {
             let r = centered(area, w, form.height(w) + 2);
             cursor = form.render(frame, r, theme, help);
         }
-        if self.confirm_void.is_some()
-            && let Some((FormKind::Void(row), _)) = &self.form
-        {
-            let who = self
-                .detail
-                .as_ref()
-                .map(|d| d.citizen.details.display_name())
-                .unwrap_or_default();
-            let q = format!(
-                "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
-                row.details.dose,
-                self.catalogue.name_of(&row.details.product)
-            );
-            popup::confirm(frame, area, theme, "Void injection", &q);
+        if let Some(confirm) = &self.confirm_void {
+            confirm.render(frame, area, theme);
             cursor = None;
         }
         cursor
