@@ -1230,3 +1230,179 @@ fn the_manager_edits_the_machine_readable_name() {
         .unwrap();
     assert_eq!(gnt, "MIN<JUN");
 }
+
+// --- the issuer's list of issued certificates ------------------------------------------------
+
+/// `n` more certificates, one per new citizen ("Holder NN"), issued in order after the demo's.
+fn issue_many(desk: &Desk, n: usize) {
+    for k in 0..n {
+        let c = common::register(desk, &format!("HOLD{k:04}"), "Holder", &format!("{k:02}"));
+        let inj = common::record(desk, &c, common::administered(1, 2, "2021-06-01"));
+        let app = common::apply(desk, &c, &inj);
+        common::try_issue(desk, app).unwrap();
+    }
+}
+
+/// Every certificate identifier on record, newest first.
+fn all_uvcis(desk: &Desk) -> Vec<String> {
+    let mut stmt = desk
+        .conn()
+        .prepare("SELECT uvci FROM certificates ORDER BY issued_at DESC, id DESC")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The identifier in the issued list's detail pane (the selected certificate).
+fn selected_uvci(screen: &str) -> String {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains(" Certificate ─"))
+        .find(|l| l.trim_start().starts_with("URN:UVCI:"))
+        .unwrap_or_else(|| panic!("no certificate in the detail pane:\n{screen}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn screen_issuer_issued_list() {
+    let td = demo();
+    issue_many(&td.desk, 3);
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    check_and_snapshot!("issuer_issued_list", &mut i, |_: &Buffer, s: &str| {
+        assert_shows(s, "Issued certificates · newest first");
+        // The newest first and selected; its detail pane under the list.
+        assert!(line_with(s, "▶ ").contains("Holder 02"), "{s}");
+        assert_shows(s, "Holder 02   HOLD****   born 1980");
+        // At 80 columns an identifier is cut at its start, never at its distinctive end.
+        assert!(line_with(s, "Holder 01").contains("00000006#"), "{s}");
+        assert_shows(s, "Comirnaty dose 1/2 given 2021-06-01");
+        assert_shows(s, "by issuer:kang · valid until");
+        // Its own keys in the footer.
+        let f = footer(s);
+        for hint in [
+            "/ search",
+            "Tab queue / issued",
+            "v show certificate",
+            "Esc back",
+        ] {
+            assert_shows(f, hint);
+        }
+    });
+    // The oldest is there too, and the detail pane follows the selection.
+    char_key(&mut i, 'G');
+    let s = seen(&mut i);
+    assert_eq!(selected_uvci(&s), *all_uvcis(&td.desk).last().unwrap());
+    assert_shows(&s, "김 민준   900101-1******");
+    // Esc goes back to the queue.
+    esc(&mut i);
+    assert_shows(&seen(&mut i), "Queue 4 pending");
+    assert_hides(&seen(&mut i), "Issued certificates");
+}
+
+#[test]
+fn every_issued_certificate_is_reachable_one_row_and_one_page_at_a_time() {
+    let td = demo();
+    // More than the list holds at once (60), so moving reads further pages from the database.
+    issue_many(&td.desk, 80);
+    let all = all_uvcis(&td.desk);
+    assert_eq!(all.len(), 84);
+    for (w, h) in SIZES {
+        let mut i = shell(&td.desk, Some(Role::Issuer));
+        tab(&mut i);
+        let mut seen_down = vec![selected_uvci(&screen(&mut i, w, h))];
+        for _ in 1..all.len() {
+            char_key(&mut i, 'j');
+            seen_down.push(selected_uvci(&screen(&mut i, w, h)));
+        }
+        assert_eq!(
+            seen_down, all,
+            "{w}x{h}: every certificate in order, going down"
+        );
+        // Past the end stays on the last.
+        char_key(&mut i, 'j');
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[all.len() - 1]);
+        // And all the way back up.
+        for k in (0..all.len() - 1).rev() {
+            char_key(&mut i, 'k');
+            assert_eq!(
+                selected_uvci(&screen(&mut i, w, h)),
+                all[k],
+                "{w}x{h}: up to {k}"
+            );
+        }
+        // A page moves by the rows shown: as many rows as the screen has for the list.
+        let before = screen(&mut i, w, h);
+        let rows = before
+            .lines()
+            .filter(|l| l.contains("ISSUED") && l.contains("Holder"))
+            .count();
+        key(&mut i, ratatui::crossterm::event::KeyCode::PageDown);
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[rows], "{w}x{h}");
+        key(&mut i, ratatui::crossterm::event::KeyCode::PageDown);
+        assert_eq!(
+            selected_uvci(&screen(&mut i, w, h)),
+            all[2 * rows],
+            "{w}x{h}"
+        );
+        key(&mut i, ratatui::crossterm::event::KeyCode::PageUp);
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[rows], "{w}x{h}");
+        char_key(&mut i, 'G');
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[all.len() - 1]);
+        char_key(&mut i, 'g');
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[0]);
+    }
+}
+
+#[test]
+fn issued_list_search_finds_by_identifier_or_holder_name() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    // By name: the citizen list's own name search, then that citizen's certificates.
+    char_key(&mut i, '/');
+    type_text(&mut i, "김민");
+    check_and_snapshot!("issuer_issued_search", &mut i, |_: &Buffer, s: &str| {
+        assert_shows(s, "Issued certificates · search: 김민");
+        let rows: Vec<&str> = s.lines().filter(|l| l.contains("ISSUED")).collect();
+        assert_eq!(rows.len(), 2, "{s}");
+        assert!(rows.iter().all(|l| l.contains("김 민준")), "{s}");
+    });
+    // Enter keeps the results; the list keys work on them.
+    enter(&mut i);
+    let s = seen(&mut i);
+    assert_shows(&s, "Issued certificates · holder named 김민");
+    char_key(&mut i, 'j');
+    assert_shows(&seen(&mut i), "김 민준   900101-1******");
+    // Esc clears the search first, then goes back to the queue.
+    esc(&mut i);
+    assert_shows(&seen(&mut i), "Issued certificates · newest first");
+    // By identifier: whole, in lower case, or from its unique part.
+    let all = all_uvcis(&td.desk);
+    let lee = &all[1];
+    for typed in [
+        lee.to_lowercase(),
+        lee["URN:UVCI:01:KR:".len()..].to_string(),
+    ] {
+        char_key(&mut i, '/');
+        type_text(&mut i, &typed);
+        enter(&mut i);
+        let s = seen(&mut i);
+        let rows: Vec<&str> = s.lines().filter(|l| l.contains("ISSUED")).collect();
+        assert_eq!(rows.len(), 1, "{typed}: one certificate:\n{s}");
+        assert_eq!(selected_uvci(&s), *lee);
+        assert_shows(&s, "이 서연");
+        esc(&mut i);
+    }
+    // Nothing matches: said so, and nothing is selected.
+    char_key(&mut i, '/');
+    type_text(&mut i, "nobody");
+    let s = seen(&mut i);
+    assert_shows(&s, "No certificate matches 'nobody'.");
+    esc(&mut i);
+    esc(&mut i);
+    assert_shows(&seen(&mut i), "Queue 4 pending");
+}

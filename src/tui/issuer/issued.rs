@@ -220,18 +220,16 @@ impl IssuedList {
             } else {
                 "ISSUED"
             };
-            let text = fit(
-                &format!(
-                    " {}{}  {}  {}  {}  {}",
-                    if sel { SELECTED } else { "  " },
-                    cell(&local_time(&c.issued_at), 16),
-                    cell(&c.name, name_w),
-                    cell(&format!("{}/{}", c.dose, c.series), 4),
-                    cell(status, 7),
-                    c.uvci
-                ),
-                w,
+            let head = format!(
+                " {}{}  {}  {}  {}  ",
+                if sel { SELECTED } else { "  " },
+                cell(&local_time(&c.issued_at), 16),
+                cell(&c.name, name_w),
+                cell(&format!("{}/{}", c.dose, c.series), 4),
+                cell(status, 7),
             );
+            let room = w.saturating_sub(crate::tui::widgets::width(&head));
+            let text = fit(&format!("{head}{}", keep_tail(&c.uvci, room)), w);
             let style = if sel {
                 theme.selected()
             } else if c.revoked_at.is_some() {
@@ -297,4 +295,15 @@ impl IssuedList {
         }
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
+}
+
+/// `s` cut from the front to at most `max` columns: an identifier's end (its counter and check
+/// character) is what tells two certificates apart.
+fn keep_tail(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max || max == 0 {
+        return s.to_string();
+    }
+    let tail: String = s.chars().skip(n + 1 - max).collect();
+    format!("…{tail}")
 }
