@@ -411,3 +411,52 @@ fn an_opened_application_says_when_it_left_the_queue_and_issuing_it_is_refused()
 fn footer(screen: &str) -> &str {
     screen.lines().last().unwrap_or("")
 }
+
+#[test]
+fn unlocking_asks_first_and_no_unlocks_nothing() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, 'U');
+    type_text(&mut m, "issuer.lee");
+    enter(&mut m);
+    assert_says(
+        &wide(&mut m),
+        "Unlock issuer.lee? They can sign in again at once.",
+    );
+    let audited = |desk: &Desk| {
+        common::count(
+            desk,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff unlock'",
+        )
+    };
+    assert_eq!(audited(&td.desk), 0, "nothing before y");
+    char_key(&mut m, 'n');
+    assert_eq!(audited(&td.desk), 0);
+    // n goes back to the form, with what was typed.
+    let s = wide(&mut m);
+    assert_hides(&s, "Unlock issuer.lee?");
+    assert_shows(&s, "issuer.lee");
+}
+
+/// `?` lists where Enter, Esc and `/` mean something else than open, back and search.
+#[test]
+fn help_names_the_exceptions_to_enter_and_esc() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    char_key(&mut i, '?');
+    let s = wide(&mut i);
+    assert_shows(&s, "Enter      open");
+    assert_shows(&s, "i          issue certificate");
+    esc(&mut i);
+    char_key(&mut i, 'i');
+    char_key(&mut i, '?');
+    assert_says(
+        &wide(&mut i),
+        "In a question, Enter means yes and Esc means no.",
+    );
+    esc(&mut i);
+    char_key(&mut i, 'n');
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '?');
+    assert_shows(&wide(&mut m), "Esc clears the search.");
+}

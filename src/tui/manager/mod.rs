@@ -35,6 +35,12 @@ enum FormKind {
     UnlockStaff,
 }
 
+/// What an unlock question is about: the account or kiosk id typed when it was asked.
+enum Unlock {
+    Staff(StaffName),
+    Kiosk(ResidentId),
+}
+
 pub struct ManagerScreen {
     list: CitizenList,
     /// The audit log, over the list while open.
@@ -44,6 +50,8 @@ pub struct ManagerScreen {
     /// "Void this dose?", about the injection (and version) the void form was opened on,
     /// with the reason typed.
     confirm_void: Option<Confirm<(InjectionRow, String)>>,
+    /// "Unlock …?", about the account or id typed in the unlock form.
+    confirm_unlock: Option<Confirm<Unlock>>,
     catalogue: Catalogue,
     series_typed: bool,
 }
@@ -56,6 +64,7 @@ impl ManagerScreen {
             detail: None,
             form: None,
             confirm_void: None,
+            confirm_unlock: None,
             catalogue: cx.desk.catalogue().clone(),
             series_typed: false,
         };
@@ -160,33 +169,28 @@ impl ManagerScreen {
                         .flatten()
                         .is_some()
                 });
-                let Some(name) = account else {
-                    let Ok(id) = ResidentId::parse("name", &text) else {
-                        return form.set_error(
-                            "name",
-                            "name: no staff account has this name, and it is not an id",
-                        );
-                    };
-                    match staff_admin::unlock_kiosk(cx.desk, &actor, &id) {
-                        Ok(_) => {
-                            cx.ok(format!("The kiosk takes {} again.", id.masked()));
-                            self.form = None;
+                let (target, q) = match account {
+                    Some(name) => (
+                        Unlock::Staff(name.clone()),
+                        format!("Unlock {name}? They can sign in again at once."),
+                    ),
+                    None => match ResidentId::parse("name", &text) {
+                        Ok(id) => (
+                            Unlock::Kiosk(id.clone()),
+                            format!(
+                                "Let the kiosk take {} again? Its failed sign-ins are forgotten.",
+                                id.masked()
+                            ),
+                        ),
+                        Err(_) => {
+                            return form.set_error(
+                                "name",
+                                "name: no staff account has this name, and it is not an id",
+                            );
                         }
-                        Err(e) => Self::show_error(form, cx, e),
-                    }
-                    return self.reload(cx);
+                    },
                 };
-                match staff_admin::unlock(cx.desk, &actor, &name) {
-                    Ok(true) => {
-                        cx.ok(format!("Unlocked {name}: they can sign in again."));
-                        self.form = None;
-                    }
-                    Ok(false) => {
-                        cx.ok(format!("{name} was not locked."));
-                        self.form = None;
-                    }
-                    Err(e) => Self::show_error(form, cx, e),
-                }
+                self.confirm_unlock = Some(Confirm::new("Unlock", q, target));
             }
             FormKind::Void(row) => {
                 let reason = form.value("reason");
@@ -207,6 +211,38 @@ impl ManagerScreen {
                     self.confirm_void = Some(Confirm::new("Void injection", q, target));
                 }
             }
+        }
+        self.reload(cx);
+    }
+
+    /// Unlocks what the question names; the form and question close either way, with what
+    /// was found said in a notice.
+    fn unlock(&mut self, cx: &mut Cx<'_>) {
+        let Some(confirm) = self.confirm_unlock.take() else {
+            return;
+        };
+        let actor = Self::actor(cx);
+        let result = match &confirm.target {
+            Unlock::Kiosk(id) => staff_admin::unlock_kiosk(cx.desk, &actor, id)
+                .map(|_| format!("The kiosk takes {} again.", id.masked())),
+            Unlock::Staff(name) => {
+                staff_admin::unlock(cx.desk, &actor, name).map(|was| match was {
+                    true => format!("Unlocked {name}: they can sign in again."),
+                    false => format!("{name} was not locked."),
+                })
+            }
+        };
+        match result {
+            Ok(done) => {
+                cx.ok(done);
+                self.form = None;
+            }
+            Err(AppError::Refused(r)) => {
+                let mut confirm = confirm;
+                confirm.refuse(&r.message);
+                self.confirm_unlock = Some(confirm);
+            }
+            Err(e) => cx.error(&e),
         }
         self.reload(cx);
     }
@@ -410,7 +446,7 @@ impl ManagerScreen {
 
 impl Screen for ManagerScreen {
     fn contexts(&self) -> Vec<Context> {
-        if self.confirm_void.is_some() {
+        if self.confirm_void.is_some() || self.confirm_unlock.is_some() {
             vec![Context::Confirm]
         } else if self.form.is_some() {
             vec![Context::Form]
@@ -431,7 +467,9 @@ impl Screen for ManagerScreen {
 
     fn typing(&self) -> bool {
         let audit_form = self.audit.as_ref().is_some_and(|a| a.form.is_some());
-        self.confirm_void.is_none() && (self.form.is_some() || self.list.searching || audit_form)
+        self.confirm_void.is_none()
+            && self.confirm_unlock.is_none()
+            && (self.form.is_some() || self.list.searching || audit_form)
     }
 
     fn unsaved(&self) -> bool {
@@ -443,6 +481,12 @@ impl Screen for ManagerScreen {
             match confirm.answer(action) {
                 Answer::Yes => self.void(cx),
                 Answer::Close => self.confirm_void = None,
+                Answer::Wait => {}
+            }
+        } else if let Some(confirm) = &self.confirm_unlock {
+            match confirm.answer(action) {
+                Answer::Yes => self.unlock(cx),
+                Answer::Close => self.confirm_unlock = None,
                 Answer::Wait => {}
             }
         } else if self.form.is_some() {
@@ -494,6 +538,10 @@ impl Screen for ManagerScreen {
             cursor = form.render(frame, r, theme, help);
         }
         if let Some(confirm) = &self.confirm_void {
+            confirm.render(frame, area, theme);
+            cursor = None;
+        }
+        if let Some(confirm) = &self.confirm_unlock {
             confirm.render(frame, area, theme);
             cursor = None;
         }
