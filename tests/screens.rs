@@ -1406,3 +1406,73 @@ fn issued_list_search_finds_by_identifier_or_holder_name() {
     esc(&mut i);
     assert_shows(&seen(&mut i), "Queue 4 pending");
 }
+
+/// Paging by holder name walks the citizens the name search finds, each one's certificates in
+/// issue order, a page at a time both ways, and reaches every one of them exactly once.
+#[test]
+fn issued_pages_by_holder_name_reach_every_certificate_both_ways() {
+    use queries::{IssuedAnchor, IssuedFilter, issued_page};
+    let td = demo();
+    issue_many(&td.desk, 7);
+    // One holder with a second certificate.
+    let c = common::citizen(&td.desk, "HOLD0003");
+    let inj = common::record(&td.desk, &c, common::administered(2, 2, "2021-07-01"));
+    let app = common::apply(&td.desk, &c, &inj);
+    common::try_issue(&td.desk, app).unwrap();
+    let filter = IssuedFilter::parse("holder", "KR");
+    assert_eq!(filter, IssuedFilter::Name("holder".into()));
+    let label = |p: &[queries::IssuedItem]| -> Vec<String> {
+        p.iter()
+            .map(|i| format!("{} {}", i.cert.name, i.cert.dose))
+            .collect()
+    };
+    let mut forward = vec![];
+    let mut anchor = IssuedAnchor::First;
+    loop {
+        let page = issued_page(&td.desk, &filter, &anchor, 3).unwrap();
+        forward.extend(label(&page));
+        match page.last() {
+            Some(last) if page.len() == 3 => anchor = IssuedAnchor::After(last.key.clone()),
+            _ => break,
+        }
+    }
+    let expected: Vec<String> = (0..7)
+        .flat_map(|k| {
+            let one = format!("Holder {k:02} 1");
+            if k == 3 {
+                vec![one, "Holder 03 2".to_string()]
+            } else {
+                vec![one]
+            }
+        })
+        .collect();
+    assert_eq!(forward, expected);
+    let mut backward = vec![];
+    let mut anchor = IssuedAnchor::Last;
+    loop {
+        let page = issued_page(&td.desk, &filter, &anchor, 3).unwrap();
+        let mut l = label(&page);
+        l.extend(backward);
+        backward = l;
+        match page.first() {
+            Some(first) if page.len() == 3 => anchor = IssuedAnchor::Before(first.key.clone()),
+            _ => break,
+        }
+    }
+    assert_eq!(backward, expected);
+    // An identifier, whole or from its unique part, reads as one; anything else as a name.
+    let uvci = "URN:UVCI:01:KR:VXD0A1B2C3D00000001#X";
+    assert_eq!(
+        IssuedFilter::parse(&uvci.to_lowercase(), "KR"),
+        IssuedFilter::Uvci(uvci.into())
+    );
+    assert_eq!(
+        IssuedFilter::parse("vxd0a1b2c3d", "KR"),
+        IssuedFilter::Uvci("URN:UVCI:01:KR:VXD0A1B2C3D".into())
+    );
+    assert_eq!(
+        IssuedFilter::parse("  Müller ", "KR"),
+        IssuedFilter::Name("Müller".into())
+    );
+    assert_eq!(IssuedFilter::parse(" ", "KR"), IssuedFilter::All);
+}
