@@ -1476,3 +1476,37 @@ fn issued_pages_by_holder_name_reach_every_certificate_both_ways() {
     );
     assert_eq!(IssuedFilter::parse(" ", "KR"), IssuedFilter::All);
 }
+
+#[test]
+fn screen_issuer_application_opened() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    char_key(&mut i, 'j');
+    enter(&mut i);
+    check_and_snapshot!(
+        "issuer_application_opened",
+        &mut i,
+        |b: &Buffer, s: &str| {
+            assert_frame(b, "Application of 정 유나");
+            assert_shows(
+                s,
+                "given 2022-01-10 · lot FL8095 · Gangnam-gu Health Centre KR",
+            );
+            assert_shows(s, "Waiting in the queue.");
+            let f = footer(s);
+            for hint in ["Esc back", "i issue certificate", "r reject"] {
+                assert_shows(f, hint);
+            }
+        }
+    );
+    // r asks for a reason for this application, i asks before issuing it.
+    char_key(&mut i, 'i');
+    assert_shows(
+        &screen(&mut i, 120, 40),
+        "Issue a certificate to 정 유나 for Comirnaty dose 1/2?",
+    );
+    char_key(&mut i, 'n');
+    esc(&mut i);
+    assert!(line_with(&seen(&mut i), "▶ ").contains("정 유나"));
+    assert_eq!(queue(&td.desk).len(), 4);
+}

@@ -177,11 +177,11 @@ pub fn render_opened(
     lines.push(Line::raw(""));
     let note = match now {
         None => Some(
-            "This application is no longer waiting: it was handled at another desk or \
+            " This application is no longer waiting: it was handled at another desk or \
              cancelled. Nothing can be done to it here.",
         ),
         Some(n) if n != q => Some(
-            "This application was changed at another desk since it was opened. Press Esc and \
+            " This application was changed at another desk since it was opened. Press Esc and \
              open it again to see it as it is now.",
         ),
         Some(_) => None,
