@@ -456,6 +456,12 @@ fn help_names_the_exceptions_to_enter_and_esc() {
     );
     esc(&mut i);
     char_key(&mut i, 'n');
+    tab(&mut i);
+    char_key(&mut i, '?');
+    assert_says(
+        &wide(&mut i),
+        "Esc clears a search first, then goes back to the queue.",
+    );
     let mut m = shell(&td.desk, Some(Role::Manager));
     char_key(&mut m, '?');
     assert_shows(&wide(&mut m), "Esc clears the search.");

@@ -375,6 +375,10 @@ const EXCEPTIONS: &[(Context, &str)] = &[
         "At a sign-in, Enter signs in and Esc clears what was typed.",
     ),
     (ManagerList, "Esc clears the search."),
+    (
+        Issued,
+        "Esc clears a search first, then goes back to the queue.",
+    ),
     (Citizen, "Esc signs out."),
     (Audit, "f filters too."),
 ];
