@@ -511,6 +511,8 @@ fn screen_issuer_queue() {
             "given 2021-06-01 · lot FA4598 · Seoul Jongno Vaccination Centre KR",
         );
         assert_shows(s, "Recently issued");
+        // Enter opens the application; issuing is `i` (then `y`).
+        assert_shows(footer(s), "Enter open");
         assert_shows(footer(s), "i issue certificate");
         assert_shows(footer(s), "r reject");
     });
@@ -548,11 +550,19 @@ fn screen_issuer_reject_form() {
         // The frame is whole, even where it crosses a Korean name underneath.
         assert_frame(b, "Reject the application of 김 민준");
         assert_shows(s, "▶ Reason");
-        assert_shows(s, "Enter reject · Esc back");
+        assert_shows(s, "Enter continue · Esc back");
     });
-    // With a reason, the request leaves the queue.
+    // With a reason, the issuer is asked once more: a rejection cannot be undone.
     type_text(&mut i, "card unreadable");
     enter(&mut i);
+    let s = screen(&mut i, 120, 40);
+    assert_shows(
+        &s,
+        "Reject the application of 김 민준 for Comirnaty dose 1/2?",
+    );
+    assert_shows(&s, "Reason: card unreadable");
+    assert_eq!(queue(&td.desk).len(), 4, "nothing is rejected before y");
+    char_key(&mut i, 'y');
     let s = seen(&mut i);
     assert_shows(&s, "Rejected the application of 김 민준");
     assert_eq!(application_status(&td.desk, KIM, 1).unwrap().0, "REJECTED");
@@ -1219,4 +1229,284 @@ fn the_manager_edits_the_machine_readable_name() {
         )
         .unwrap();
     assert_eq!(gnt, "MIN<JUN");
+}
+
+// --- the issuer's list of issued certificates ------------------------------------------------
+
+/// `n` more certificates, one per new citizen ("Holder NN"), issued in order after the demo's.
+fn issue_many(desk: &Desk, n: usize) {
+    for k in 0..n {
+        let c = common::register(desk, &format!("HOLD{k:04}"), "Holder", &format!("{k:02}"));
+        let inj = common::record(desk, &c, common::administered(1, 2, "2021-06-01"));
+        let app = common::apply(desk, &c, &inj);
+        common::try_issue(desk, app).unwrap();
+    }
+}
+
+/// Every certificate identifier on record, newest first.
+fn all_uvcis(desk: &Desk) -> Vec<String> {
+    let mut stmt = desk
+        .conn()
+        .prepare("SELECT uvci FROM certificates ORDER BY issued_at DESC, id DESC")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The identifier in the issued list's detail pane (the selected certificate).
+fn selected_uvci(screen: &str) -> String {
+    screen
+        .lines()
+        .skip_while(|l| !l.contains(" Certificate ─"))
+        .find(|l| l.trim_start().starts_with("URN:UVCI:"))
+        .unwrap_or_else(|| panic!("no certificate in the detail pane:\n{screen}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn screen_issuer_issued_list() {
+    let td = demo();
+    issue_many(&td.desk, 3);
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    check_and_snapshot!("issuer_issued_list", &mut i, |_: &Buffer, s: &str| {
+        assert_shows(s, "Issued certificates · newest first");
+        // The newest first and selected; its detail pane under the list.
+        assert!(line_with(s, "▶ ").contains("Holder 02"), "{s}");
+        assert_shows(s, "Holder 02   HOLD****   born 1980");
+        // At 80 columns an identifier is cut at its start, never at its distinctive end.
+        assert!(line_with(s, "Holder 01").contains("00000006#"), "{s}");
+        assert_shows(s, "Comirnaty dose 1/2 given 2021-06-01");
+        assert_shows(s, "by issuer:kang · valid until");
+        // Its own keys in the footer.
+        let f = footer(s);
+        for hint in [
+            "/ search",
+            "Tab queue / issued",
+            "v show certificate",
+            "Esc back",
+        ] {
+            assert_shows(f, hint);
+        }
+    });
+    // The oldest is there too, and the detail pane follows the selection.
+    char_key(&mut i, 'G');
+    let s = seen(&mut i);
+    assert_eq!(selected_uvci(&s), *all_uvcis(&td.desk).last().unwrap());
+    assert_shows(&s, "김 민준   900101-1******");
+    // Esc goes back to the queue.
+    esc(&mut i);
+    assert_shows(&seen(&mut i), "Queue 4 pending");
+    assert_hides(&seen(&mut i), "Issued certificates");
+}
+
+#[test]
+fn every_issued_certificate_is_reachable_one_row_and_one_page_at_a_time() {
+    let td = demo();
+    // More than the list holds at once (60), so moving reads further pages from the database.
+    issue_many(&td.desk, 80);
+    let all = all_uvcis(&td.desk);
+    assert_eq!(all.len(), 84);
+    for (w, h) in SIZES {
+        let mut i = shell(&td.desk, Some(Role::Issuer));
+        tab(&mut i);
+        let mut seen_down = vec![selected_uvci(&screen(&mut i, w, h))];
+        for _ in 1..all.len() {
+            char_key(&mut i, 'j');
+            seen_down.push(selected_uvci(&screen(&mut i, w, h)));
+        }
+        assert_eq!(
+            seen_down, all,
+            "{w}x{h}: every certificate in order, going down"
+        );
+        // Past the end stays on the last.
+        char_key(&mut i, 'j');
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[all.len() - 1]);
+        // And all the way back up.
+        for k in (0..all.len() - 1).rev() {
+            char_key(&mut i, 'k');
+            assert_eq!(
+                selected_uvci(&screen(&mut i, w, h)),
+                all[k],
+                "{w}x{h}: up to {k}"
+            );
+        }
+        // A page moves by the rows shown: as many rows as the screen has for the list.
+        let before = screen(&mut i, w, h);
+        let rows = before
+            .lines()
+            .filter(|l| l.contains("ISSUED") && l.contains("Holder"))
+            .count();
+        key(&mut i, ratatui::crossterm::event::KeyCode::PageDown);
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[rows], "{w}x{h}");
+        key(&mut i, ratatui::crossterm::event::KeyCode::PageDown);
+        assert_eq!(
+            selected_uvci(&screen(&mut i, w, h)),
+            all[2 * rows],
+            "{w}x{h}"
+        );
+        key(&mut i, ratatui::crossterm::event::KeyCode::PageUp);
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[rows], "{w}x{h}");
+        char_key(&mut i, 'G');
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[all.len() - 1]);
+        char_key(&mut i, 'g');
+        assert_eq!(selected_uvci(&screen(&mut i, w, h)), all[0]);
+    }
+}
+
+#[test]
+fn issued_list_search_finds_by_identifier_or_holder_name() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    // By name: the citizen list's own name search, then that citizen's certificates.
+    char_key(&mut i, '/');
+    type_text(&mut i, "김민");
+    check_and_snapshot!("issuer_issued_search", &mut i, |_: &Buffer, s: &str| {
+        assert_shows(s, "Issued certificates · search: 김민");
+        let rows: Vec<&str> = s.lines().filter(|l| l.contains("ISSUED")).collect();
+        assert_eq!(rows.len(), 2, "{s}");
+        assert!(rows.iter().all(|l| l.contains("김 민준")), "{s}");
+    });
+    // Enter keeps the results; the list keys work on them.
+    enter(&mut i);
+    let s = seen(&mut i);
+    assert_shows(&s, "Issued certificates · holder named 김민");
+    char_key(&mut i, 'j');
+    assert_shows(&seen(&mut i), "김 민준   900101-1******");
+    // Esc clears the search first, then goes back to the queue.
+    esc(&mut i);
+    assert_shows(&seen(&mut i), "Issued certificates · newest first");
+    // By identifier: whole, in lower case, or from its unique part.
+    let all = all_uvcis(&td.desk);
+    let lee = &all[1];
+    for typed in [
+        lee.to_lowercase(),
+        lee["URN:UVCI:01:KR:".len()..].to_string(),
+    ] {
+        char_key(&mut i, '/');
+        type_text(&mut i, &typed);
+        enter(&mut i);
+        let s = seen(&mut i);
+        let rows: Vec<&str> = s.lines().filter(|l| l.contains("ISSUED")).collect();
+        assert_eq!(rows.len(), 1, "{typed}: one certificate:\n{s}");
+        assert_eq!(selected_uvci(&s), *lee);
+        assert_shows(&s, "이 서연");
+        esc(&mut i);
+    }
+    // Nothing matches: said so, and nothing is selected.
+    char_key(&mut i, '/');
+    type_text(&mut i, "nobody");
+    let s = seen(&mut i);
+    assert_shows(&s, "No certificate matches 'nobody'.");
+    esc(&mut i);
+    esc(&mut i);
+    assert_shows(&seen(&mut i), "Queue 4 pending");
+}
+
+/// Paging by holder name walks the citizens the name search finds, each one's certificates in
+/// issue order, a page at a time both ways, and reaches every one of them exactly once.
+#[test]
+fn issued_pages_by_holder_name_reach_every_certificate_both_ways() {
+    use queries::{IssuedAnchor, IssuedFilter, issued_page};
+    let td = demo();
+    issue_many(&td.desk, 7);
+    // One holder with a second certificate.
+    let c = common::citizen(&td.desk, "HOLD0003");
+    let inj = common::record(&td.desk, &c, common::administered(2, 2, "2021-07-01"));
+    let app = common::apply(&td.desk, &c, &inj);
+    common::try_issue(&td.desk, app).unwrap();
+    let filter = IssuedFilter::parse("holder", "KR");
+    assert_eq!(filter, IssuedFilter::Name("holder".into()));
+    let label = |p: &[queries::IssuedItem]| -> Vec<String> {
+        p.iter()
+            .map(|i| format!("{} {}", i.cert.name, i.cert.dose))
+            .collect()
+    };
+    let mut forward = vec![];
+    let mut anchor = IssuedAnchor::First;
+    loop {
+        let page = issued_page(&td.desk, &filter, &anchor, 3).unwrap();
+        forward.extend(label(&page));
+        match page.last() {
+            Some(last) if page.len() == 3 => anchor = IssuedAnchor::After(last.key.clone()),
+            _ => break,
+        }
+    }
+    let expected: Vec<String> = (0..7)
+        .flat_map(|k| {
+            let one = format!("Holder {k:02} 1");
+            if k == 3 {
+                vec![one, "Holder 03 2".to_string()]
+            } else {
+                vec![one]
+            }
+        })
+        .collect();
+    assert_eq!(forward, expected);
+    let mut backward = vec![];
+    let mut anchor = IssuedAnchor::Last;
+    loop {
+        let page = issued_page(&td.desk, &filter, &anchor, 3).unwrap();
+        let mut l = label(&page);
+        l.extend(backward);
+        backward = l;
+        match page.first() {
+            Some(first) if page.len() == 3 => anchor = IssuedAnchor::Before(first.key.clone()),
+            _ => break,
+        }
+    }
+    assert_eq!(backward, expected);
+    // An identifier, whole or from its unique part, reads as one; anything else as a name.
+    let uvci = "URN:UVCI:01:KR:VXD0A1B2C3D00000001#X";
+    assert_eq!(
+        IssuedFilter::parse(&uvci.to_lowercase(), "KR"),
+        IssuedFilter::Uvci(uvci.into())
+    );
+    assert_eq!(
+        IssuedFilter::parse("vxd0a1b2c3d", "KR"),
+        IssuedFilter::Uvci("URN:UVCI:01:KR:VXD0A1B2C3D".into())
+    );
+    assert_eq!(
+        IssuedFilter::parse("  Müller ", "KR"),
+        IssuedFilter::Name("Müller".into())
+    );
+    assert_eq!(IssuedFilter::parse(" ", "KR"), IssuedFilter::All);
+}
+
+#[test]
+fn screen_issuer_application_opened() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    char_key(&mut i, 'j');
+    enter(&mut i);
+    check_and_snapshot!(
+        "issuer_application_opened",
+        &mut i,
+        |b: &Buffer, s: &str| {
+            assert_frame(b, "Application of 정 유나");
+            assert_shows(
+                s,
+                "given 2022-01-10 · lot FL8095 · Gangnam-gu Health Centre KR",
+            );
+            assert_shows(s, "Waiting in the queue.");
+            let f = footer(s);
+            for hint in ["Esc back", "i issue certificate", "r reject"] {
+                assert_shows(f, hint);
+            }
+        }
+    );
+    // r asks for a reason for this application, i asks before issuing it.
+    char_key(&mut i, 'i');
+    assert_shows(
+        &screen(&mut i, 120, 40),
+        "Issue a certificate to 정 유나 for Comirnaty dose 1/2?",
+    );
+    char_key(&mut i, 'n');
+    esc(&mut i);
+    assert!(line_with(&seen(&mut i), "▶ ").contains("정 유나"));
+    assert_eq!(queue(&td.desk).len(), 4);
 }

@@ -436,6 +436,9 @@ fn a_manager_unlocks_a_locked_account_from_the_desk() {
     assert_shows(&seen(&mut m), "Unlock a staff account");
     type_text(&mut m, "issuer.lee");
     enter(&mut m);
+    // Unlocking asks first (no key acts irreversibly without a question).
+    assert_shows(&seen(&mut m), "Unlock issuer.lee? They can sign in again");
+    char_key(&mut m, 'y');
     assert_shows(
         &seen(&mut m),
         "Unlocked issuer.lee: they can sign in again.",
@@ -557,6 +560,7 @@ fn a_kiosk_id_locked_by_failed_attempts_is_unlocked_by_a_manager() {
     char_key(&mut m, 'U');
     type_text(&mut m, "900101-1234567");
     enter(&mut m);
+    char_key(&mut m, 'y');
     assert_shows(&seen(&mut m), "The kiosk takes 900101-1****** again.");
     let rows = audit_rows(&td.desk, "kiosk unlock");
     assert_eq!(rows[0].actor, "nurse.kim");

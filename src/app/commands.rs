@@ -135,12 +135,33 @@ pub fn register_citizen(
     Ok(citizen)
 }
 
+/// Changes a citizen's details. `citizen` is the row as the caller last read it (as the edit
+/// form showed it): when the stored details differ from it now, another desk changed them
+/// meanwhile and the change is refused, so nobody overwrites what they never saw.
 pub fn update_citizen(
     ctx: &Ctx<'_>,
     s: &Stamp,
     citizen: &CitizenRow,
     details: CitizenDetails,
 ) -> Result<(), AppError> {
+    let current = vaccination::citizen(ctx.conn, citizen.id)?.ok_or_else(|| {
+        Refusal::new(
+            Rule::NotFound,
+            "citizen",
+            "this citizen is no longer registered",
+        )
+    })?;
+    if current.details != citizen.details {
+        return Err(Refusal::new(
+            Rule::Stale,
+            "citizen",
+            format!(
+                "{}'s details were changed at another desk meanwhile; nothing was done",
+                citizen.details.display_name()
+            ),
+        )
+        .into());
+    }
     if details == citizen.details {
         return Ok(());
     }
@@ -193,7 +214,7 @@ fn stale(row: &InjectionRow) -> Refusal {
         Rule::Stale,
         "version",
         format!(
-            "injection dose {} was changed by someone else meanwhile; reload and try again",
+            "injection dose {} was changed at another desk meanwhile; nothing was done",
             row.details.dose
         ),
     )
@@ -391,7 +412,7 @@ pub fn cancel(
             Rule::CancelOnlyApplied,
             "application",
             format!(
-                "the issuer has already handled this application (request {}); it can no longer be cancelled",
+                "the issuer has already handled this application (request {}); it can no longer be cancelled and nothing was done",
                 req.status
             ),
         )
@@ -561,6 +582,91 @@ pub fn issue(ctx: &Ctx<'_>, s: &Stamp, application_id: i64) -> Result<Uvci, AppE
         },
     )?;
     Ok(uvci)
+}
+
+/// What an issuer saw before issuing or rejecting (the confirm dialog's target): the command
+/// refuses, in its own transaction, when the application, its injection or its holder is no
+/// longer what was shown, so `y` never acts on something nobody reviewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewed {
+    pub application: i64,
+    /// The injection's version when it was shown.
+    pub injection_version: i64,
+    /// The holder's name and date of birth as shown.
+    pub name: String,
+    pub birth_date: String,
+}
+
+/// Refuses with what happened when the application moved on or changed since it was shown.
+fn check_reviewed(ctx: &Ctx<'_>, r: &Reviewed) -> Result<(), AppError> {
+    let meanwhile = |what: String| -> AppError {
+        Refusal::new(
+            Rule::Stale,
+            "application",
+            format!("{what} meanwhile; nothing was done"),
+        )
+        .into()
+    };
+    let app = applying::application(ctx.conn, r.application)?
+        .ok_or_else(|| meanwhile(format!("{}'s application was removed", r.name)))?;
+    let request = issuance::request_for_application(ctx.conn, app.id)?;
+    let by = request
+        .as_ref()
+        .and_then(|q| q.closed_by.as_deref())
+        .map(|b| format!(" by {b}"))
+        .unwrap_or_default();
+    let name = &r.name;
+    match (app.status, request.as_ref().map(|q| q.status)) {
+        (ApplicationStatus::Applied, Some(RequestStatus::Pending)) => {}
+        (ApplicationStatus::Cancelled, _) | (_, Some(RequestStatus::Withdrawn)) => {
+            return Err(meanwhile(format!("{name} cancelled the application")));
+        }
+        (ApplicationStatus::Issued, _) | (_, Some(RequestStatus::Issued)) => {
+            return Err(meanwhile(format!("{name}'s application was issued{by}")));
+        }
+        (ApplicationStatus::Rejected, _) | (_, Some(RequestStatus::Rejected)) => {
+            return Err(meanwhile(format!("{name}'s application was rejected{by}")));
+        }
+        (_, None) => {
+            return Err(meanwhile(format!(
+                "{name}'s application left the issuer's queue"
+            )));
+        }
+    }
+    let injection = vaccination::injection(ctx.conn, app.injection_id)?;
+    if injection.as_ref().map(|i| i.version) != Some(r.injection_version) {
+        return Err(meanwhile(format!(
+            "{name}'s injection was changed at another desk"
+        )));
+    }
+    let holder = vaccination::citizen(ctx.conn, app.citizen_id)?;
+    let shown = holder
+        .as_ref()
+        .map(|c| (c.details.display_name(), c.details.birth_date.to_string()));
+    if shown != Some((r.name.clone(), r.birth_date.clone())) {
+        return Err(meanwhile(format!(
+            "{name}'s details were changed at another desk"
+        )));
+    }
+    Ok(())
+}
+
+/// Issues exactly the application the issuer reviewed (see [`Reviewed`]).
+pub fn issue_reviewed(ctx: &Ctx<'_>, s: &Stamp, r: &Reviewed) -> Result<Uvci, AppError> {
+    check_reviewed(ctx, r)?;
+    issue(ctx, s, r.application)
+}
+
+/// Rejects exactly the application the issuer reviewed (see [`Reviewed`]).
+pub fn reject_reviewed(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    r: &Reviewed,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = text::required("reason", reason, text::TEXT_MAX)?;
+    check_reviewed(ctx, r)?;
+    reject(ctx, s, r.application, &reason)
 }
 
 /// The issuer rejects an application with a reason.

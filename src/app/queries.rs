@@ -60,7 +60,11 @@ fn status_page(desk: &Desk, citizen: ViewCitizen) -> Result<Status, AppError> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QueueItem {
     pub application: i64,
+    /// The citizen's masked id.
     pub citizen: String,
+    pub citizen_id: i64,
+    /// The injection's version when read: what an issue or reject dialog expects.
+    pub injection_version: i64,
     pub name: String,
     pub dose: u32,
     pub series: u32,
@@ -79,7 +83,8 @@ pub struct QueueItem {
 pub fn queue(desk: &Desk, limit: i64) -> Result<Vec<QueueItem>, AppError> {
     let mut stmt = desk.conn().prepare_cached(
         "SELECT r.application_id, c.masked_id, c.family_name, c.given_name, i.dose, i.series,
-             i.product, i.given_on, r.applied_at, c.birth_date, i.lot, i.centre, i.country
+             i.product, i.given_on, r.applied_at, c.birth_date, i.lot, i.centre, i.country,
+             c.id, i.version
          FROM issuance_requests r
          JOIN citizens c ON c.id = r.citizen_id
          JOIN injections i ON i.id = r.injection_id
@@ -106,10 +111,232 @@ pub fn queue(desk: &Desk, limit: i64) -> Result<Vec<QueueItem>, AppError> {
                 lot: r.get(10)?,
                 centre: r.get(11)?,
                 country: r.get(12)?,
+                citizen_id: r.get(13)?,
+                injection_version: r.get(14)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+impl QueueItem {
+    /// What an issue or reject dialog on this item expects to find (see
+    /// [`crate::app::commands::Reviewed`]).
+    pub fn reviewed(&self) -> crate::app::commands::Reviewed {
+        crate::app::commands::Reviewed {
+            application: self.application,
+            injection_version: self.injection_version,
+            name: self.name.clone(),
+            birth_date: self.birth_date.clone(),
+        }
+    }
+}
+
+/// What the issuer's list of issued certificates shows: all of them, newest first; those
+/// whose identifier starts with a text, in identifier order; or those of citizens whose name
+/// matches, in the citizen list's name order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuedFilter {
+    All,
+    Uvci(String),
+    Name(String),
+}
+
+impl IssuedFilter {
+    /// Reads a search as typed. Names carry no digits, colons or `#`: a text with one is (the
+    /// start of) a certificate identifier, whole (`URN:UVCI:…`) or from its unique part on
+    /// (`VXD…`, which this desk's country prefix completes).
+    pub fn parse(text: &str, country: &str) -> IssuedFilter {
+        let t = text.trim();
+        if t.is_empty() {
+            return IssuedFilter::All;
+        }
+        let upper = t.to_uppercase();
+        let looks_like_id = upper.starts_with("URN:")
+            || upper.starts_with("VXD")
+            || t.contains(|c: char| c.is_ascii_digit() || c == ':' || c == '#');
+        if !looks_like_id {
+            return IssuedFilter::Name(t.to_string());
+        }
+        let whole = "URN:UVCI:";
+        if upper.starts_with(whole) || whole.starts_with(&upper) {
+            IssuedFilter::Uvci(upper)
+        } else {
+            IssuedFilter::Uvci(format!("URN:UVCI:01:{}:{upper}", country.to_uppercase()))
+        }
+    }
+}
+
+/// Where a certificate sits in the issued list: its keyset for paging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedKey {
+    /// `issued_at` (all), the identifier (by identifier) or the citizen's list key (by name).
+    key: String,
+    citizen: i64,
+    id: i64,
+}
+
+/// Where a window of the issued list starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuedAnchor {
+    First,
+    Last,
+    /// Rows after this one.
+    After(IssuedKey),
+    /// Rows before this one (returned in list order).
+    Before(IssuedKey),
+}
+
+/// One certificate of the issued list, with the key to page on from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedItem {
+    pub cert: crate::store::issuance::IssuedRow,
+    pub product_name: String,
+    pub key: IssuedKey,
+}
+
+/// Citizens a name search walks at most for one page: a page of a name that many citizens
+/// share but few hold certificates stays bounded (the next page goes on from there).
+const NAME_WALK: usize = 5_000;
+
+/// A window of at most `limit` issued certificates from `anchor`, in list order, paged in
+/// SQL on a keyset (never an OFFSET, never a count): a page costs the same at a million.
+pub fn issued_page(
+    desk: &Desk,
+    filter: &IssuedFilter,
+    anchor: &IssuedAnchor,
+    limit: usize,
+) -> Result<Vec<IssuedItem>, AppError> {
+    use crate::store::issuance::{self as iss, Direction};
+    let conn = desk.conn();
+    let n = limit as i64;
+    let item = |cert: iss::IssuedRow, key: String, citizen: i64| IssuedItem {
+        product_name: desk.catalogue().name_of(&cert.product).to_string(),
+        key: IssuedKey {
+            key,
+            citizen,
+            id: cert.id,
+        },
+        cert,
+    };
+    let rows = match filter {
+        IssuedFilter::All => {
+            let (key, id, dir) = match anchor {
+                IssuedAnchor::First => ("\u{10FFFF}".to_string(), i64::MAX, Direction::Forward),
+                IssuedAnchor::Last => (String::new(), i64::MIN, Direction::Backward),
+                IssuedAnchor::After(k) => (k.key.clone(), k.id, Direction::Forward),
+                IssuedAnchor::Before(k) => (k.key.clone(), k.id, Direction::Backward),
+            };
+            iss::issued_by_time(conn, (&key, id), dir, n)?
+                .into_iter()
+                .map(|c| {
+                    let k = c.issued_at.clone();
+                    item(c, k, 0)
+                })
+                .collect()
+        }
+        IssuedFilter::Uvci(prefix) => {
+            let (from, dir) = match anchor {
+                IssuedAnchor::First => (String::new(), Direction::Forward),
+                IssuedAnchor::Last => ("\u{10FFFF}".to_string(), Direction::Backward),
+                IssuedAnchor::After(k) => (k.key.clone(), Direction::Forward),
+                IssuedAnchor::Before(k) => (k.key.clone(), Direction::Backward),
+            };
+            iss::issued_by_uvci(conn, prefix, &from, dir, n)?
+                .into_iter()
+                .map(|c| {
+                    let k = c.uvci.clone();
+                    item(c, k, 0)
+                })
+                .collect()
+        }
+        IssuedFilter::Name(name) => issued_by_name(desk, name, anchor, limit, &item)?,
+    };
+    Ok(rows)
+}
+
+/// The name search of the citizen list (the same function the manager's `/` uses), then
+/// each citizen's certificates through their own index.
+fn issued_by_name(
+    desk: &Desk,
+    name: &str,
+    anchor: &IssuedAnchor,
+    limit: usize,
+    item: &dyn Fn(crate::store::issuance::IssuedRow, String, i64) -> IssuedItem,
+) -> Result<Vec<IssuedItem>, AppError> {
+    use crate::store::issuance::{self as iss, Direction};
+    use crate::store::vaccination::{self, Anchor, ListOrder};
+    let conn = desk.conn();
+    let (dir, mut at, within) = match anchor {
+        IssuedAnchor::First => (Direction::Forward, Anchor::First, None),
+        IssuedAnchor::Last => (Direction::Backward, Anchor::Last, None),
+        IssuedAnchor::After(k) => (
+            Direction::Forward,
+            Anchor::After(k.key.clone(), k.citizen),
+            Some(k),
+        ),
+        IssuedAnchor::Before(k) => (
+            Direction::Backward,
+            Anchor::Before(k.key.clone(), k.citizen),
+            Some(k),
+        ),
+    };
+    // Chunks in walking order; a backward walk is turned round at the end.
+    let mut chunks: Vec<Vec<IssuedItem>> = vec![];
+    let take = |chunks: &mut Vec<Vec<IssuedItem>>, rows: Vec<iss::IssuedRow>, key: &str| {
+        let citizen_chunk = rows
+            .into_iter()
+            .map(|r| {
+                let c = r.citizen_id;
+                item(r, key.to_string(), c)
+            })
+            .collect();
+        chunks.push(citizen_chunk);
+    };
+    if let Some(k) = within {
+        let rows = iss::issued_to_citizen(conn, k.citizen, k.id, dir, limit as i64)?;
+        take(&mut chunks, rows, &k.key);
+    }
+    const BATCH: usize = 64;
+    let mut walked = 0;
+    'walk: while found_so_far(&chunks) < limit && walked < NAME_WALK {
+        let batch = vaccination::citizens_window(conn, ListOrder::Name, name, &at, BATCH as i64)?;
+        let full = batch.len() == BATCH;
+        let ordered: Vec<_> = match dir {
+            Direction::Forward => batch,
+            Direction::Backward => batch.into_iter().rev().collect(),
+        };
+        for c in ordered {
+            walked += 1;
+            at = match dir {
+                Direction::Forward => Anchor::After(c.key.clone(), c.id),
+                Direction::Backward => Anchor::Before(c.key.clone(), c.id),
+            };
+            let from = match dir {
+                Direction::Forward => i64::MIN,
+                Direction::Backward => i64::MAX,
+            };
+            let left = limit - found_so_far(&chunks);
+            let rows = iss::issued_to_citizen(conn, c.id, from, dir, left as i64)?;
+            take(&mut chunks, rows, &c.key);
+            if found_so_far(&chunks) >= limit {
+                break 'walk;
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    if dir == Direction::Backward {
+        chunks.reverse();
+    }
+    let mut out: Vec<IssuedItem> = chunks.into_iter().flatten().collect();
+    out.truncate(limit);
+    Ok(out)
+}
+
+fn found_so_far(chunks: &[Vec<IssuedItem>]) -> usize {
+    chunks.iter().map(Vec::len).sum()
 }
 
 /// A certificate in the issuer's "recently issued" list.

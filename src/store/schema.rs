@@ -284,6 +284,11 @@ const MIGRATIONS: &[Step] = &[
     "#),
     // 10: the plain ids written before 9 are sealed (needs the keys when there are any).
     SealResidentIds,
+    // 11: the issuer finds a holder's certificates by citizen (a name search walks the
+    // citizens, then each one's certificates) without scanning them all.
+    Sql(r#"
+    CREATE INDEX certificates_by_citizen ON certificates (citizen_id);
+    "#),
 ];
 
 /// The schema version this binary writes.

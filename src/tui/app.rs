@@ -482,7 +482,14 @@ impl<'d> Shell<'d> {
             popup::toast(frame, body, theme, text, *ok);
         }
         if self.help {
-            popup::help(frame, body, theme, &self.keymap.hints(&self.contexts()));
+            let contexts = self.contexts();
+            popup::help(
+                frame,
+                body,
+                theme,
+                &self.keymap.hints(&contexts),
+                &super::keymap::exceptions(&contexts),
+            );
         } else if self.confirm_quit {
             popup::confirm(
                 frame,

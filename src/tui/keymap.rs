@@ -64,13 +64,17 @@ pub enum Context {
     Audit,
     /// The issuer's queue.
     Issuer,
+    /// One application of the issuer's queue, opened with Enter.
+    IssuerDetail,
+    /// The issuer's list of issued certificates (Tab from the queue).
+    Issued,
     /// The citizen's own page.
     Citizen,
     /// A yes/no question.
     Confirm,
     /// The citizen kiosk's sign-in form.
     SignIn,
-    /// Typing a search in the manager's list.
+    /// Typing a search in a list (the manager's citizens, the issuer's certificates).
     Search,
     /// A certificate's QR code on screen.
     Certificate,
@@ -188,7 +192,15 @@ const DEFAULTS: &[DefaultBinding] = &[
         Action::Back,
         "back",
         "back",
-        &[Form, ManagerDetail, Citizen, Certificate, Audit],
+        &[
+            Form,
+            ManagerDetail,
+            Citizen,
+            Certificate,
+            Audit,
+            IssuerDetail,
+            Issued,
+        ],
         &["esc"],
     ),
     (Action::Up, "up", "up", &[List, Form], &["up", "k"]),
@@ -227,7 +239,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         &["backtab"],
     ),
     (Action::Submit, "submit", "submit", &[Form], &["enter"]),
-    (Action::Search, "search", "search", &[ManagerList], &["/"]),
+    (
+        Action::Search,
+        "search",
+        "search",
+        &[ManagerList, Issued],
+        &["/"],
+    ),
     (
         Action::Register,
         "register",
@@ -235,7 +253,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         &[ManagerList],
         &["n"],
     ),
-    (Action::Open, "open", "open", &[ManagerList], &["enter"]),
+    (
+        Action::Open,
+        "open",
+        "open",
+        &[ManagerList, Issuer],
+        &["enter"],
+    ),
     (
         Action::Record,
         "record",
@@ -245,19 +269,26 @@ const DEFAULTS: &[DefaultBinding] = &[
     ),
     (Action::Edit, "edit", "edit dose", &[ManagerDetail], &["e"]),
     (Action::Void, "void", "void dose", &[ManagerDetail], &["x"]),
+    // Enter never issues: it opens the application; `i` asks before it issues.
     (
         Action::Issue,
         "issue",
         "issue certificate",
-        &[Issuer],
-        &["i", "enter"],
+        &[Issuer, IssuerDetail],
+        &["i"],
     ),
-    (Action::Reject, "reject", "reject", &[Issuer], &["r"]),
+    (
+        Action::Reject,
+        "reject",
+        "reject",
+        &[Issuer, IssuerDetail],
+        &["r"],
+    ),
     (
         Action::SwitchList,
         "switch_list",
         "queue / issued",
-        &[Issuer],
+        &[Issuer, Issued],
         &["tab"],
     ),
     (
@@ -285,7 +316,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         Action::Show,
         "show",
         "show certificate",
-        &[Citizen, Issuer],
+        &[Citizen, Issuer, Issued],
         &["v"],
     ),
     (
@@ -306,7 +337,7 @@ const DEFAULTS: &[DefaultBinding] = &[
         Action::Revoke,
         "revoke",
         "revoke certificate",
-        &[Issuer],
+        &[Issuer, Issued],
         &["x"],
     ),
     (
@@ -334,6 +365,40 @@ const DEFAULTS: &[DefaultBinding] = &[
     (Action::Yes, "yes", "yes", &[Confirm], &["y", "enter"]),
     (Action::No, "no", "no", &[Confirm], &["n", "esc"]),
 ];
+
+/// Where a key does not mean what it means elsewhere (Enter opens, Esc goes back or closes,
+/// `/` searches in place): the `?` help of those places says so.
+const EXCEPTIONS: &[(Context, &str)] = &[
+    (Confirm, "In a question, Enter means yes and Esc means no."),
+    (
+        Form,
+        "In a form, Enter saves (or goes on to a question) and Esc closes it unsaved.",
+    ),
+    (
+        Search,
+        "While searching, Enter keeps the results and Esc clears the search.",
+    ),
+    (
+        SignIn,
+        "At a sign-in, Enter signs in and Esc clears what was typed.",
+    ),
+    (ManagerList, "Esc clears the search."),
+    (
+        Issued,
+        "Esc clears a search first, then goes back to the queue.",
+    ),
+    (Citizen, "Esc signs out."),
+    (Audit, "f filters too."),
+];
+
+/// The exceptions to the usual meaning of Enter, Esc and `/` in `contexts`.
+pub fn exceptions(contexts: &[Context]) -> Vec<&'static str> {
+    EXCEPTIONS
+        .iter()
+        .filter(|(c, _)| contexts.contains(c))
+        .map(|(_, n)| *n)
+        .collect()
+}
 
 #[derive(Debug)]
 pub struct Keymap {
@@ -436,6 +501,41 @@ mod tests {
         assert_eq!(km.action(&cs, &[Context::Issuer]), Some(Action::Issue));
         o.insert("fly".into(), vec!["f".into()]);
         assert!(Keymap::new(&o).unwrap_err().contains("keys.fly"));
+    }
+
+    /// Enter opens wherever it is bound outside questions, forms, sign-ins and searches; it
+    /// never issues, rejects, revokes, voids, applies or cancels.
+    #[test]
+    fn enter_never_acts_without_a_question() {
+        let km = Keymap::new(&BTreeMap::new()).unwrap();
+        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
+        for b in &km.bindings {
+            if !b.keys.iter().any(|k| k.matches(&enter)) {
+                continue;
+            }
+            assert!(
+                matches!(
+                    b.action,
+                    Action::Open | Action::Yes | Action::Submit | Action::SignIn | Action::Done
+                ),
+                "Enter is bound to {:?}",
+                b.action
+            );
+        }
+        let issuer = [Context::Issuer, Context::List, Context::Global];
+        assert_eq!(km.action(&enter, &issuer), Some(Action::Open));
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        for c in [
+            Context::IssuerDetail,
+            Context::Issued,
+            Context::ManagerDetail,
+        ] {
+            assert_eq!(km.action(&esc, &[c]), Some(Action::Back), "{c:?}");
+        }
+        let slash = ev(KeyCode::Char('/'), KeyModifiers::NONE);
+        for c in [Context::ManagerList, Context::Issued] {
+            assert_eq!(km.action(&slash, &[c]), Some(Action::Search), "{c:?}");
+        }
     }
 
     #[test]

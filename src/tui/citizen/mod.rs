@@ -12,7 +12,7 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
-use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::popup::{Answer, Confirm, centered};
 use crate::tui::widgets::qrview::QrView;
 use crate::tui::widgets::{cell, fit, local_date, local_time, width, wrap_indented};
 use chrono::{DateTime, Duration, Utc};
@@ -41,8 +41,9 @@ struct Page {
     injections: Vec<ViewInjection>,
     applications: Vec<ViewApplication>,
     selected: usize,
-    /// The application a "cancel?" question is about.
-    confirm_cancel: Option<i64>,
+    /// "Cancel your application?", about the application it was asked on (its text fixed
+    /// when asked: a reload behind it changes neither).
+    confirm_cancel: Option<Confirm<i64>>,
     /// The certificate shown as a QR code.
     qr: Option<QrView>,
     delayed: bool,
@@ -216,7 +217,12 @@ impl Page {
         self.qr = Some(QrView::new(about, hc1.clone()));
     }
 
-    fn cancel(&mut self, cx: &mut Cx<'_>, application: i64) {
+    /// Cancels the application the question was asked about; refused (the issuer handled it
+    /// meanwhile), the question stays and says so.
+    fn cancel(&mut self, cx: &mut Cx<'_>) {
+        let Some(application) = self.confirm_cancel.as_ref().map(|c| c.target) else {
+            return;
+        };
         let citizen = self.citizen.citizen_id;
         let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
         let result = cx
@@ -226,8 +232,19 @@ impl Page {
                 commands::cancel(ctx, &stamp, &c, application)
             });
         match result {
-            Ok(()) => cx.ok("Application cancelled."),
-            Err(e) => cx.error(&e),
+            Ok(()) => {
+                self.confirm_cancel = None;
+                cx.ok("Application cancelled.");
+            }
+            Err(crate::app::AppError::Refused(r)) => {
+                if let Some(c) = &mut self.confirm_cancel {
+                    c.refuse(&r.message);
+                }
+            }
+            Err(e) => {
+                self.confirm_cancel = None;
+                cx.error(&e);
+            }
         }
         self.load(cx);
     }
@@ -458,14 +475,11 @@ impl Screen for CitizenScreen {
                     }
                     return;
                 }
-                if let Some(app) = page.confirm_cancel {
-                    match action {
-                        Some(Action::Yes) => {
-                            page.confirm_cancel = None;
-                            page.cancel(cx, app);
-                        }
-                        Some(Action::No) => page.confirm_cancel = None,
-                        _ => {}
+                if let Some(confirm) = &page.confirm_cancel {
+                    match confirm.answer(action) {
+                        Answer::Yes => page.cancel(cx),
+                        Answer::Close => page.confirm_cancel = None,
+                        Answer::Wait => {}
                     }
                     return;
                 }
@@ -481,8 +495,14 @@ impl Screen for CitizenScreen {
                     Some(Action::Apply) => page.apply(cx),
                     Some(Action::Show) => page.show(cx),
                     Some(Action::Cancel) => match page.current() {
-                        Some((_, Some(a))) if a.status == "APPLIED" => {
-                            page.confirm_cancel = Some(a.application_id);
+                        Some((i, Some(a))) if a.status == "APPLIED" => {
+                            let q = format!(
+                                "Cancel your application for dose {}/{}?",
+                                i.dose, i.series
+                            );
+                            let target = a.application_id;
+                            page.confirm_cancel =
+                                Some(Confirm::new("Cancel application", q, target));
                         }
                         Some((_, Some(a))) => cx.fail(format!(
                             "This application is {}; only a pending one can be cancelled.",
@@ -548,14 +568,8 @@ impl Screen for CitizenScreen {
                     view.render(frame, area, theme);
                     return None;
                 }
-                if page.confirm_cancel.is_some() {
-                    let q = page
-                        .current()
-                        .map(|(i, _)| {
-                            format!("Cancel your application for dose {}/{}?", i.dose, i.series)
-                        })
-                        .unwrap_or_default();
-                    popup::confirm(frame, area, theme, "Cancel application", &q);
+                if let Some(confirm) = &page.confirm_cancel {
+                    confirm.render(frame, area, theme);
                 }
                 None
             }

@@ -1,69 +1,82 @@
 //! The issuer's desk: the queue of pending applications (oldest first) with a detail pane,
-//! issue (confirm first) or reject with a reason, the certificates issued last, and the
-//! dispatcher's health (queue length, subscriber lag, breaker state).
+//! an application opened whole with Enter, issue or reject (each asks first), every issued
+//! certificate in a list of its own (Tab), and the dispatcher's health.
+//!
+//! A dialog owns its target: an issue question, a reason form and its question each hold the
+//! application (or certificate) they were opened on, with the versions shown, and their text.
+//! A reload behind them changes neither; the command re-checks the target in its transaction
+//! and, when another desk moved it on meanwhile, the dialog says what happened and does
+//! nothing to anyone else.
 
-use crate::app::commands;
-use crate::app::queries::{self, QueueItem, RecentCertificate};
+mod issued;
+mod queue;
+
+use crate::app::queries::{self, IssuedAnchor, IssuedFilter, IssuedItem, QueueItem};
+use crate::app::{AppError, commands};
 use crate::bus::dispatcher::SubscriberStatus;
-use crate::domain::Catalogue;
-use crate::domain::citizen::mask;
+use crate::domain::{Catalogue, text};
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
-use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
-use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::popup::{Answer, Confirm, centered};
 use crate::tui::widgets::qrview::QrView;
 use crate::tui::widgets::{cell, fit, local_time, width};
+use issued::IssuedList;
+use queue::Queue;
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// Requests loaded at once; the count above the table tells how many wait in all.
-const QUEUE_WINDOW: i64 = 500;
+/// Certificates shown under the queue; Tab opens the whole list.
+const RECENT: usize = 5;
+
+/// Where the issuer's attention is.
+enum Focus {
+    Queue,
+    /// One application opened whole, as it was when opened.
+    Detail(Box<QueueItem>),
+    /// The list of issued certificates.
+    Issued,
+}
+
+/// What is open over the screen; each holds its own target.
+enum Dialog {
+    Issue(Confirm<QueueItem>),
+    RejectReason(Box<QueueItem>, Form),
+    Reject(Confirm<(QueueItem, String)>),
+    RevokeReason(Box<IssuedItem>, Form),
+    Revoke(Confirm<(IssuedItem, String)>),
+    Qr(QrView),
+}
 
 pub struct IssuerScreen {
-    queue: Vec<QueueItem>,
-    pending: i64,
-    selected: usize,
-    /// First row shown (the table scrolls with the selection).
-    offset: usize,
-    recent: Vec<RecentCertificate>,
+    queue: Queue,
+    issued: IssuedList,
+    recent: Vec<IssuedItem>,
     health: Vec<SubscriberStatus>,
-    confirm_issue: bool,
-    reject: Option<Form>,
-    /// Tab moves between the queue and the recently issued certificates.
-    on_recent: bool,
-    recent_selected: usize,
-    revoke: Option<Form>,
-    /// The revocation reason typed, waiting for "are you sure?".
-    confirm_revoke: Option<String>,
-    /// A certificate shown as a QR code.
-    qr: Option<QrView>,
+    focus: Focus,
+    dialog: Option<Dialog>,
     catalogue: Catalogue,
-    rows_shown: usize,
+}
+
+fn reason_form(title: String) -> Form {
+    Form::new(title, vec![FormField::text("reason", "Reason", "", 200)])
 }
 
 impl IssuerScreen {
     pub fn new(cx: &mut Cx<'_>) -> Self {
         let mut s = IssuerScreen {
-            queue: vec![],
-            pending: 0,
-            selected: 0,
-            offset: 0,
+            queue: Queue::default(),
+            issued: IssuedList::new(cx.desk),
             recent: vec![],
             health: vec![],
-            confirm_issue: false,
-            reject: None,
-            on_recent: false,
-            recent_selected: 0,
-            revoke: None,
-            confirm_revoke: None,
-            qr: None,
+            focus: Focus::Queue,
+            dialog: None,
             catalogue: cx.desk.catalogue().clone(),
-            rows_shown: 10,
         };
         s.load(cx);
         s
@@ -71,289 +84,390 @@ impl IssuerScreen {
 
     fn load(&mut self, cx: &mut Cx<'_>) {
         let desk = cx.desk;
-        let keep = self.queue.get(self.selected).map(|q| q.application);
-        let loaded = (|| -> Result<(), crate::app::AppError> {
-            self.queue = queries::queue(desk, QUEUE_WINDOW)?;
-            self.pending = crate::store::issuance::pending_count(desk.conn())?;
-            self.recent = queries::recent_certificates(desk, 5)?;
+        let loaded = (|| -> Result<(), AppError> {
+            self.queue.load(desk)?;
+            self.recent =
+                queries::issued_page(desk, &IssuedFilter::All, &IssuedAnchor::First, RECENT)?;
+            if matches!(self.focus, Focus::Issued) {
+                self.issued.reload(desk)?;
+            }
             self.health = desk.dispatcher().status(desk.conn())?;
             Ok(())
         })();
         if let Err(e) = loaded {
             cx.error(&e);
         }
-        // Stay on the same application when it is still there.
-        if let Some(i) = keep.and_then(|a| self.queue.iter().position(|q| q.application == a)) {
-            self.selected = i;
+    }
+
+    fn question_issue(q: &QueueItem) -> String {
+        format!(
+            "Issue a certificate to {} for {} dose {}/{}?",
+            q.name, q.product_name, q.dose, q.series
+        )
+    }
+
+    /// Runs the confirmed command: on success the dialog closes; refused, it stays and says
+    /// why (its target untouched); any other failure closes it with a notice.
+    fn confirmed(&mut self, cx: &mut Cx<'_>) {
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
+        let result: Result<String, AppError> = match dialog {
+            Dialog::Issue(c) => {
+                let q = &c.target;
+                cx.desk
+                    .command(&stamp, "issue certificate", Some(q.citizen_id), |ctx| {
+                        commands::issue_reviewed(ctx, &stamp, &q.reviewed())
+                    })
+                    .map(|uvci| {
+                        tracing::info!("issued {uvci} for application {}", q.application);
+                        format!("Issued {uvci} to {}", q.name)
+                    })
+            }
+            Dialog::Reject(c) => {
+                let (q, reason) = &c.target;
+                cx.desk
+                    .command(&stamp, "reject application", Some(q.citizen_id), |ctx| {
+                        commands::reject_reviewed(ctx, &stamp, &q.reviewed(), reason)
+                    })
+                    .map(|()| format!("Rejected the application of {}", q.name))
+            }
+            Dialog::Revoke(c) => {
+                let (r, reason) = &c.target;
+                cx.desk
+                    .command(
+                        &stamp,
+                        "revoke certificate",
+                        Some(r.cert.citizen_id),
+                        |ctx| commands::revoke(ctx, &stamp, &r.cert.uvci, reason),
+                    )
+                    .map(|()| {
+                        tracing::info!("revoked {}", r.cert.uvci);
+                        format!("Revoked the certificate of {}", r.cert.name)
+                    })
+            }
+            _ => return,
+        };
+        match result {
+            Ok(done) => {
+                cx.ok(done);
+                self.dialog = None;
+                if matches!(self.focus, Focus::Detail(_)) {
+                    self.focus = Focus::Queue;
+                }
+            }
+            Err(AppError::Refused(r)) => match dialog {
+                Dialog::Issue(c) => c.refuse(&r.message),
+                Dialog::Reject(c) => c.refuse(&r.message),
+                Dialog::Revoke(c) => c.refuse(&r.message),
+                _ => {}
+            },
+            Err(e) => {
+                self.dialog = None;
+                cx.error(&e);
+            }
         }
-        self.selected = self.selected.min(self.queue.len().saturating_sub(1));
-        self.recent_selected = self
-            .recent_selected
-            .min(self.recent.len().saturating_sub(1));
-        if self.recent.is_empty() {
-            self.on_recent = false;
-        }
+        self.load(cx);
     }
 
     fn show(&mut self, cx: &mut Cx<'_>) {
-        let Some(r) = self.recent.get(self.recent_selected).cloned() else {
+        let Some(r) = self.issued.current().cloned() else {
             return;
         };
-        match crate::store::issuance::certificate(cx.desk.conn(), &r.uvci) {
-            Ok(Some(c)) => match c.payload {
-                Some(hc1) => {
-                    let dose = crate::store::vaccination::injection(cx.desk.conn(), c.injection_id)
-                        .ok()
-                        .flatten()
-                        .map(|i| {
-                            format!(
-                                " {} dose {}/{} given {}",
-                                self.catalogue.name_of(&i.details.product),
-                                i.details.dose,
-                                i.details.series,
-                                i.details.date
-                            )
-                        })
-                        .unwrap_or_default();
-                    let mut about = vec![
-                        format!(" {}", r.name),
-                        dose,
-                        format!(
-                            " issued {} · valid until {}",
-                            local_time(&c.issued_at),
-                            local_time(&c.expires_at)
-                        ),
-                        format!(" {}", c.uvci),
-                    ];
-                    if let Some(at) = &c.revoked_at {
-                        about.push(format!(
-                            " REVOKED {}: {}",
-                            local_time(at),
-                            c.revocation_reason.unwrap_or_default()
-                        ));
-                    }
-                    // A certificate on screen can be photographed: it is recorded as shown.
-                    let actor = cx.staff(Role::Issuer);
-                    if let Err(e) = crate::app::access::record_export(
-                        cx.desk,
-                        &actor,
-                        c.citizen_id,
-                        &c.uvci,
-                        "shown as a QR code",
-                    ) {
-                        return cx.error(&e);
-                    }
-                    self.qr = Some(QrView::new(about, hc1));
-                }
-                None => cx.fail("This certificate was issued before signing; it has no QR code."),
-            },
-            Ok(None) => cx.fail("This certificate is no longer on record."),
-            Err(e) => cx.error(&e.into()),
-        }
-    }
-
-    fn revoke(&mut self, cx: &mut Cx<'_>, reason: &str) {
-        let Some(r) = self.recent.get(self.recent_selected).cloned() else {
-            return;
+        let c = &r.cert;
+        let payload = match crate::store::issuance::certificate(cx.desk.conn(), &c.uvci) {
+            Ok(Some(row)) => row.payload,
+            Ok(None) => return cx.fail("This certificate is no longer on record."),
+            Err(e) => return cx.error(&e.into()),
         };
-        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
-        match cx.desk.command(&stamp, "revoke certificate", None, |ctx| {
-            commands::revoke(ctx, &stamp, &r.uvci, reason)
-        }) {
-            Ok(()) => {
-                tracing::info!("revoked {}", r.uvci);
-                self.revoke = None;
-                cx.ok(format!("Revoked the certificate of {}", r.name));
-            }
-            Err(crate::app::AppError::Refused(e)) => match &mut self.revoke {
-                Some(form) => form.set_error(e.field, &e.message),
-                None => cx.fail(e.message),
-            },
-            Err(e) => cx.error(&e),
-        }
-        self.load(cx);
-    }
-
-    fn current(&self) -> Option<&QueueItem> {
-        self.queue.get(self.selected)
-    }
-
-    fn issue(&mut self, cx: &mut Cx<'_>) {
-        let Some(q) = self.current().cloned() else {
-            return;
+        let Some(hc1) = payload else {
+            return cx.fail("This certificate was issued before signing; it has no QR code.");
         };
-        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
-        match cx.desk.command(&stamp, "issue certificate", None, |ctx| {
-            commands::issue(ctx, &stamp, q.application)
-        }) {
-            Ok(uvci) => {
-                tracing::info!("issued {uvci} for application {}", q.application);
-                cx.ok(format!("Issued {uvci} to {}", q.name));
-            }
-            Err(e) => cx.error(&e),
+        let mut about = vec![
+            format!(" {}", c.name),
+            format!(
+                " {} dose {}/{} given {}",
+                r.product_name, c.dose, c.series, c.given_on
+            ),
+            format!(
+                " issued {} · valid until {}",
+                local_time(&c.issued_at),
+                local_time(&c.expires_at)
+            ),
+            format!(" {}", c.uvci),
+        ];
+        if let Some(at) = &c.revoked_at {
+            about.push(format!(
+                " REVOKED {}: {}",
+                local_time(at),
+                c.revocation_reason.clone().unwrap_or_default()
+            ));
         }
-        self.load(cx);
+        // A certificate on screen can be photographed: it is recorded as shown.
+        let actor = cx.staff(Role::Issuer);
+        if let Err(e) = crate::app::access::record_export(
+            cx.desk,
+            &actor,
+            c.citizen_id,
+            &c.uvci,
+            "shown as a QR code",
+        ) {
+            return cx.error(&e);
+        }
+        self.dialog = Some(Dialog::Qr(QrView::new(about, hc1)));
     }
 
-    fn reject(&mut self, cx: &mut Cx<'_>) {
-        let (Some(q), Some(form)) = (self.current().cloned(), self.reject.as_mut()) else {
-            return;
+    /// The dialog's keys; true when a dialog took the key.
+    fn dialog_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) -> bool {
+        let Some(dialog) = &mut self.dialog else {
+            return false;
         };
-        form.clear_errors();
-        let reason = form.value("reason");
-        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
-        match cx.desk.command(&stamp, "reject application", None, |ctx| {
-            commands::reject(ctx, &stamp, q.application, &reason)
-        }) {
-            Ok(()) => {
-                self.reject = None;
-                cx.ok(format!("Rejected the application of {}", q.name));
-            }
-            Err(crate::app::AppError::Refused(r)) => form.set_error(r.field, &r.message),
-            Err(e) => cx.error(&e),
-        }
-        self.load(cx);
-    }
-
-    fn move_to(&mut self, i: usize) {
-        self.selected = i.min(self.queue.len().saturating_sub(1));
-    }
-}
-
-impl Screen for IssuerScreen {
-    fn contexts(&self) -> Vec<Context> {
-        if self.qr.is_some() {
-            vec![Context::Certificate]
-        } else if self.confirm_revoke.is_some() {
-            vec![Context::Confirm]
-        } else if self.reject.is_some() || self.revoke.is_some() {
-            vec![Context::Form]
-        } else if self.confirm_issue {
-            vec![Context::Confirm]
-        } else {
-            vec![Context::Issuer, Context::List]
-        }
-    }
-
-    fn typing(&self) -> bool {
-        self.confirm_revoke.is_none() && (self.reject.is_some() || self.revoke.is_some())
-    }
-
-    fn unsaved(&self) -> bool {
-        self.reject.as_ref().is_some_and(Form::is_dirty)
-            || self.revoke.as_ref().is_some_and(Form::is_dirty)
-    }
-
-    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
-        if let Some(view) = &mut self.qr {
-            match action {
-                Some(Action::Back) => self.qr = None,
+        match dialog {
+            Dialog::Qr(view) => match action {
+                Some(Action::Back) => self.dialog = None,
                 Some(Action::Toggle) => view.as_text = !view.as_text,
                 Some(Action::Copy) => match view.copy() {
                     Ok(said) => cx.ok(said),
                     Err(why) => cx.fail(why),
                 },
                 _ => {}
-            }
-            return;
-        }
-        if let Some(reason) = self.confirm_revoke.clone() {
-            match action {
-                Some(Action::Yes) => {
-                    self.confirm_revoke = None;
-                    self.revoke(cx, &reason);
-                }
-                Some(Action::No) => self.confirm_revoke = None,
-                _ => {}
-            }
-            return;
-        }
-        if let Some(form) = &mut self.revoke {
-            match form.handle(ev) {
+            },
+            Dialog::Issue(c) => match c.answer(action) {
+                Answer::Yes => self.confirmed(cx),
+                Answer::Close => self.dialog = None,
+                Answer::Wait => {}
+            },
+            Dialog::Reject(c) => match c.answer(action) {
+                Answer::Yes => self.confirmed(cx),
+                Answer::Close => self.dialog = None,
+                Answer::Wait => {}
+            },
+            Dialog::Revoke(c) => match c.answer(action) {
+                Answer::Yes => self.confirmed(cx),
+                Answer::Close => self.dialog = None,
+                Answer::Wait => {}
+            },
+            Dialog::RejectReason(q, form) => match form.handle(ev) {
                 FormEvent::Submit => {
                     form.clear_errors();
-                    let reason = form.value("reason");
-                    if reason.trim().is_empty() {
+                    match text::required("reason", &form.value("reason"), text::TEXT_MAX) {
+                        Err(e) => form.set_error("reason", &e.message),
+                        Ok(reason) => {
+                            let question = format!(
+                                "Reject the application of {} for {} dose {}/{}? Reason: {reason}",
+                                q.name, q.product_name, q.dose, q.series
+                            );
+                            let target = ((**q).clone(), reason);
+                            self.dialog = Some(Dialog::Reject(Confirm::new(
+                                "Reject application",
+                                question,
+                                target,
+                            )));
+                        }
+                    }
+                }
+                FormEvent::Cancel => self.dialog = None,
+                _ => {}
+            },
+            Dialog::RevokeReason(r, form) => match form.handle(ev) {
+                FormEvent::Submit => {
+                    form.clear_errors();
+                    let typed = form.value("reason");
+                    if typed.trim().is_empty() {
                         form.set_error("reason", "reason: say why the certificate is revoked");
                     } else {
-                        self.confirm_revoke = Some(reason);
+                        match text::required("reason", &typed, text::TEXT_MAX) {
+                            Err(e) => form.set_error("reason", &e.message),
+                            Ok(reason) => {
+                                let question = format!(
+                                    "Revoke certificate {} of {}? Verifiers at this desk will refuse it.",
+                                    r.cert.uvci, r.cert.name
+                                );
+                                let target = ((**r).clone(), reason);
+                                self.dialog = Some(Dialog::Revoke(Confirm::new(
+                                    "Revoke certificate",
+                                    question,
+                                    target,
+                                )));
+                            }
+                        }
                     }
                 }
-                FormEvent::Cancel => self.revoke = None,
+                FormEvent::Cancel => self.dialog = None,
                 _ => {}
-            }
-            return;
+            },
         }
-        if self.on_recent {
-            let last = self.recent.len().saturating_sub(1);
-            match action {
-                Some(Action::SwitchList) => self.on_recent = false,
-                Some(Action::Up) => self.recent_selected = self.recent_selected.saturating_sub(1),
-                Some(Action::Down) => self.recent_selected = (self.recent_selected + 1).min(last),
-                Some(Action::Top) => self.recent_selected = 0,
-                Some(Action::Bottom) => self.recent_selected = last,
-                Some(Action::Revoke) => match self.recent.get(self.recent_selected) {
-                    Some(r) if r.revoked => cx.fail("This certificate is already revoked."),
-                    Some(r) => {
-                        self.revoke = Some(Form::new(
-                            format!("Revoke the certificate of {}", r.name),
-                            vec![FormField::text("reason", "Reason", "", 200)],
-                        ));
-                    }
-                    None => {}
-                },
-                Some(Action::Issue | Action::Reject) => {
-                    cx.fail("Press Tab to go back to the queue first.");
-                }
-                Some(Action::Show) => self.show(cx),
-                _ => {}
-            }
-            return;
-        }
-        if let Some(form) = &mut self.reject {
-            match form.handle(ev) {
-                FormEvent::Submit => self.reject(cx),
-                FormEvent::Cancel => self.reject = None,
-                _ => {}
-            }
-            return;
-        }
-        if self.confirm_issue {
-            match action {
-                Some(Action::Yes) => {
-                    self.confirm_issue = false;
-                    self.issue(cx);
-                }
-                Some(Action::No) => self.confirm_issue = false,
-                _ => {}
-            }
-            return;
-        }
-        let page = self.rows_shown.max(1);
+        true
+    }
+
+    fn ask_issue(&mut self, q: QueueItem) {
+        let question = Self::question_issue(&q);
+        self.dialog = Some(Dialog::Issue(Confirm::new(
+            "Issue certificate",
+            question,
+            q,
+        )));
+    }
+
+    fn ask_reject(&mut self, q: QueueItem) {
+        let form = reason_form(format!("Reject the application of {}", q.name));
+        self.dialog = Some(Dialog::RejectReason(Box::new(q), form));
+    }
+
+    fn queue_key(&mut self, cx: &mut Cx<'_>, action: Option<Action>) {
         match action {
-            Some(Action::Up) => self.move_to(self.selected.saturating_sub(1)),
-            Some(Action::Down) => self.move_to(self.selected + 1),
-            Some(Action::PageUp) => self.move_to(self.selected.saturating_sub(page)),
-            Some(Action::PageDown) => self.move_to(self.selected + page),
-            Some(Action::Top) => self.move_to(0),
-            Some(Action::Bottom) => self.move_to(usize::MAX),
-            Some(Action::Issue) | Some(Action::Open) if self.current().is_some() => {
-                self.confirm_issue = true;
+            Some(Action::Up) => self.queue.move_by(-1),
+            Some(Action::Down) => self.queue.move_by(1),
+            Some(Action::PageUp) => self.queue.move_by(-(self.queue.page() as isize)),
+            Some(Action::PageDown) => self.queue.move_by(self.queue.page() as isize),
+            Some(Action::Top) => self.queue.move_by(isize::MIN / 2),
+            Some(Action::Bottom) => self.queue.move_by(isize::MAX / 2),
+            Some(Action::Open | Action::Issue | Action::Reject) => {
+                let Some(q) = self.queue.current().cloned() else {
+                    return cx.fail("The queue is empty.");
+                };
+                match action {
+                    Some(Action::Open) => self.focus = Focus::Detail(Box::new(q)),
+                    Some(Action::Issue) => self.ask_issue(q),
+                    _ => self.ask_reject(q),
+                }
             }
-            Some(Action::Reject) if self.current().is_some() => {
-                self.reject = Some(Form::new(
-                    "Reject application",
-                    vec![FormField::text("reason", "Reason", "", 200)],
-                ));
+            Some(Action::SwitchList) => {
+                match self.issued.restart(cx.desk) {
+                    Ok(()) => self.focus = Focus::Issued,
+                    Err(e) => cx.error(&e),
+                };
             }
-            Some(Action::Issue | Action::Reject | Action::Open) => {
-                cx.fail("The queue is empty.");
-            }
-            Some(Action::SwitchList) if !self.recent.is_empty() => self.on_recent = true,
             Some(Action::Revoke | Action::Show) => {
-                cx.fail("Press Tab to choose a certificate among the recently issued ones.");
+                cx.fail("Press Tab to choose a certificate among the issued ones.");
             }
             _ => {}
+        }
+    }
+
+    fn detail_key(&mut self, action: Option<Action>) {
+        let Focus::Detail(q) = &self.focus else {
+            return;
+        };
+        let q = (**q).clone();
+        match action {
+            Some(Action::Back) => self.focus = Focus::Queue,
+            Some(Action::Issue) => self.ask_issue(q),
+            Some(Action::Reject) => self.ask_reject(q),
+            _ => {}
+        }
+    }
+
+    fn issued_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        let desk = cx.desk;
+        let list = &mut self.issued;
+        let result = if list.searching {
+            match (action, ev.code) {
+                (Some(Action::Done), _) => {
+                    list.searching = false;
+                    Ok(())
+                }
+                (Some(Action::Clear), _) => {
+                    list.searching = false;
+                    list.search.clear();
+                    list.restart(desk)
+                }
+                (_, KeyCode::Down) => list.move_by(desk, 1),
+                (_, KeyCode::Up) => list.move_by(desk, -1),
+                _ if list.search.handle(ev) => list.restart(desk),
+                _ => Ok(()),
+            }
+        } else {
+            match action {
+                Some(Action::Up) => list.move_by(desk, -1),
+                Some(Action::Down) => list.move_by(desk, 1),
+                Some(Action::PageUp) => list.page_up(desk),
+                Some(Action::PageDown) => list.page_down(desk),
+                Some(Action::Top) => list.restart(desk),
+                Some(Action::Bottom) => list.bottom(desk),
+                Some(Action::Search) => {
+                    list.searching = true;
+                    Ok(())
+                }
+                // Esc clears a search first, then goes back to the queue.
+                Some(Action::Back) if !list.search.value().is_empty() => {
+                    list.search.clear();
+                    list.restart(desk)
+                }
+                Some(Action::Back | Action::SwitchList) => {
+                    self.focus = Focus::Queue;
+                    Ok(())
+                }
+                Some(Action::Show) => {
+                    self.show(cx);
+                    Ok(())
+                }
+                Some(Action::Revoke) => {
+                    match list.current() {
+                        Some(r) if r.cert.revoked_at.is_some() => {
+                            cx.fail("This certificate is already revoked.")
+                        }
+                        Some(r) => {
+                            let form =
+                                reason_form(format!("Revoke the certificate of {}", r.cert.name));
+                            self.dialog = Some(Dialog::RevokeReason(Box::new(r.clone()), form));
+                        }
+                        None => cx.fail("There is no certificate to revoke."),
+                    }
+                    Ok(())
+                }
+                Some(Action::Issue | Action::Reject) => {
+                    cx.fail("Press Tab to go back to the queue first.");
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        };
+        if let Err(e) = result {
+            cx.error(&e);
+        }
+    }
+}
+
+impl Screen for IssuerScreen {
+    fn contexts(&self) -> Vec<Context> {
+        match (&self.dialog, &self.focus) {
+            (Some(Dialog::Qr(_)), _) => vec![Context::Certificate],
+            (Some(Dialog::RejectReason(..) | Dialog::RevokeReason(..)), _) => {
+                vec![Context::Form]
+            }
+            (Some(_), _) => vec![Context::Confirm],
+            (None, Focus::Issued) if self.issued.searching => vec![Context::Search],
+            (None, Focus::Issued) => vec![Context::Issued, Context::List],
+            (None, Focus::Detail(_)) => vec![Context::IssuerDetail],
+            (None, Focus::Queue) => vec![Context::Issuer, Context::List],
+        }
+    }
+
+    fn typing(&self) -> bool {
+        match &self.dialog {
+            Some(Dialog::RejectReason(..) | Dialog::RevokeReason(..)) => true,
+            Some(_) => false,
+            None => matches!(self.focus, Focus::Issued) && self.issued.searching,
+        }
+    }
+
+    fn unsaved(&self) -> bool {
+        matches!(
+            &self.dialog,
+            Some(Dialog::RejectReason(_, f) | Dialog::RevokeReason(_, f)) if f.is_dirty()
+        )
+    }
+
+    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        if self.dialog_key(cx, ev, action) {
+            return;
+        }
+        match self.focus {
+            Focus::Queue => self.queue_key(cx, action),
+            Focus::Detail(_) => self.detail_key(action),
+            Focus::Issued => self.issued_key(cx, ev, action),
         }
     }
 
@@ -361,64 +475,78 @@ impl Screen for IssuerScreen {
         self.load(cx);
     }
 
-    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
-        let recent_h = (self.recent.len().max(1) + 1) as u16;
-        let [health, queue, detail, recent] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(4),
-            Constraint::Length(6),
-            Constraint::Length(recent_h),
-        ])
-        .areas(area);
-        self.render_health(frame, health, theme);
-        self.render_queue(frame, queue, theme);
-        self.render_detail(frame, detail, theme);
-        self.render_recent(frame, recent, theme);
-        if let Some(view) = &self.qr {
-            view.render(frame, area, theme);
-            return None;
-        }
-        if let Some(form) = &self.revoke {
-            let w = area.width.min(76);
-            let r = centered(area, w, form.height(w) + 2);
-            let cursor = form.render(frame, r, theme, "Enter continue · Esc back");
-            if self.confirm_revoke.is_some()
-                && let Some(c) = self.recent.get(self.recent_selected)
-            {
-                let question = format!(
-                    "Revoke certificate {} of {}? Verifiers at this desk will refuse it.",
-                    c.uvci, c.name
-                );
-                popup::confirm(frame, area, theme, "Revoke certificate", &question);
-                return None;
-            }
-            return cursor;
-        }
-        if let Some(form) = &self.reject {
-            let name = self.current().map(|q| q.name.clone()).unwrap_or_default();
-            let w = area.width.min(76);
-            let r = centered(area, w, form.height(w) + 2);
-            let mut form = form.clone();
-            form.title = format!("Reject the application of {name}");
-            return form.render(frame, r, theme, "Enter reject · Esc back");
-        }
-        if self.confirm_issue
-            && let Some(q) = self.current()
+    fn paste(&mut self, text: &str) {
+        if let Some(Dialog::RejectReason(_, form) | Dialog::RevokeReason(_, form)) =
+            &mut self.dialog
         {
-            let question = format!(
-                "Issue a certificate to {} for {} dose {}/{}?",
-                q.name, q.product_name, q.dose, q.series
-            );
-            popup::confirm(frame, area, theme, "Issue certificate", &question);
+            for c in text.chars().filter(|c| !c.is_control()) {
+                form.handle(&KeyEvent::from(KeyCode::Char(c)));
+            }
         }
-        None
+    }
+
+    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        let [health, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        self.render_health(frame, health, theme);
+        let mut cursor = match &self.focus {
+            Focus::Issued => self.issued.render(frame, body, theme, true),
+            Focus::Detail(q) => {
+                let still = self.queue.find(q.application);
+                queue::render_opened(frame, body, theme, q, still, &self.catalogue);
+                None
+            }
+            Focus::Queue => {
+                let recent_h = (self.recent.len().max(1) + 1) as u16;
+                let [list, detail, recent] = Layout::vertical([
+                    Constraint::Min(4),
+                    Constraint::Length(6),
+                    Constraint::Length(recent_h),
+                ])
+                .areas(body);
+                self.queue.render(frame, list, theme);
+                queue::render_pane(frame, detail, theme, self.queue.current(), &self.catalogue);
+                self.render_recent(frame, recent, theme);
+                None
+            }
+        };
+        match &self.dialog {
+            None => {}
+            Some(Dialog::Qr(view)) => {
+                view.render(frame, area, theme);
+                cursor = None;
+            }
+            Some(Dialog::Issue(c)) => {
+                c.render(frame, area, theme);
+                cursor = None;
+            }
+            Some(Dialog::Reject(c)) => {
+                c.render(frame, area, theme);
+                cursor = None;
+            }
+            Some(Dialog::Revoke(c)) => {
+                c.render(frame, area, theme);
+                cursor = None;
+            }
+            Some(Dialog::RejectReason(_, form)) => {
+                let w = area.width.min(76);
+                let r = centered(area, w, form.height(w) + 2);
+                cursor = form.render(frame, r, theme, "Enter continue · Esc back");
+            }
+            Some(Dialog::RevokeReason(_, form)) => {
+                let w = area.width.min(76);
+                let r = centered(area, w, form.height(w) + 2);
+                cursor = form.render(frame, r, theme, "Enter continue · Esc back");
+            }
+        }
+        cursor
     }
 }
 
 impl IssuerScreen {
     fn render_health(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         let mut spans = vec![Span::styled(
-            format!(" Queue {} pending ", self.pending),
+            format!(" Queue {} pending ", self.queue.pending),
             theme.header(),
         )];
         for s in &self.health {
@@ -445,99 +573,7 @@ impl IssuerScreen {
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
-    fn render_queue(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        // Fixed columns take 53; the name gets the rest.
-        let name_w = (area.width as usize).saturating_sub(54).clamp(8, 30);
-        let w = area.width as usize;
-        let mut lines = vec![Line::from(Span::styled(
-            fit(
-                &format!(
-                    "   {}  {}  {}  {}  {}",
-                    cell("Applied", 16),
-                    cell("Name", name_w),
-                    cell("Vaccine", 12),
-                    cell("Dose", 4),
-                    "Given"
-                ),
-                w,
-            ),
-            theme.header(),
-        ))];
-        let shown = area.height.saturating_sub(1) as usize;
-        self.rows_shown = shown;
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + shown {
-            self.offset = self.selected + 1 - shown;
-        }
-        if self.queue.is_empty() {
-            lines.push(Line::from(Span::styled(
-                "   The queue is empty: no applications are waiting.",
-                theme.muted(),
-            )));
-        }
-        for (i, q) in self.queue.iter().enumerate().skip(self.offset).take(shown) {
-            let sel = i == self.selected && !self.on_recent;
-            let text = format!(
-                "{}{}  {}  {}  {}  {}",
-                if sel { SELECTED } else { "  " },
-                cell(&local_time(&q.applied_at), 16),
-                cell(&q.name, name_w),
-                cell(&q.product_name, 12),
-                cell(&format!("{}/{}", q.dose, q.series), 4),
-                q.date
-            );
-            let style = if sel { theme.selected() } else { Style::new() };
-            // Padded to the full width, so the highlight spans the whole row.
-            lines.push(Line::from(Span::styled(
-                cell(&format!(" {text}"), w),
-                style,
-            )));
-        }
-        frame.render_widget(Paragraph::new(lines), area);
-    }
-
-    fn render_detail(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        let block = Block::default()
-            .borders(Borders::TOP)
-            .title(Span::styled(" Application ", theme.title()));
-        let Some(q) = self.current() else {
-            frame.render_widget(block, area);
-            return;
-        };
-        let w = area.width as usize;
-        let product = self.catalogue.get(&q.product);
-        let lines = vec![
-            Line::raw(fit(
-                &format!(" {}   {}   born {}", q.name, mask(&q.citizen), q.birth_date),
-                w,
-            )),
-            Line::raw(fit(
-                &format!(
-                    " {} ({}), {}   dose {}/{}",
-                    q.product_name,
-                    q.product,
-                    product.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
-                    q.dose,
-                    q.series
-                ),
-                w,
-            )),
-            Line::raw(fit(
-                &format!(
-                    " given {} · lot {} · {} {}",
-                    q.date,
-                    q.lot.as_deref().unwrap_or("—"),
-                    q.centre.as_deref().unwrap_or(""),
-                    q.country
-                ),
-                w,
-            )),
-            Line::raw(fit(&format!(" applied {}", local_time(&q.applied_at)), w)),
-        ];
-        frame.render_widget(Paragraph::new(lines).block(block), area);
-    }
-
+    /// The newest few certificates under the queue (Tab opens them all).
     fn render_recent(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         let block = Block::default()
             .borders(Borders::TOP)
@@ -547,24 +583,22 @@ impl IssuerScreen {
         if self.recent.is_empty() {
             lines.push(Line::from(Span::styled(" none yet", theme.muted())));
         }
-        for (i, r) in self.recent.iter().enumerate() {
-            let sel = self.on_recent && i == self.recent_selected;
+        for r in &self.recent {
+            let c = &r.cert;
             // Month, day and time are enough for the last few certificates.
-            let when: String = local_time(&r.issued_at).chars().skip(5).collect();
-            let text = cell(
+            let when: String = local_time(&c.issued_at).chars().skip(5).collect();
+            let revoked = c.revoked_at.is_some();
+            let text = fit(
                 &format!(
-                    "{}{}  {}  {}{}",
-                    if sel { SELECTED } else { "  " },
+                    "  {}  {}  {}{}",
                     when,
-                    cell(&r.name, 14),
-                    if r.revoked { "REVOKED " } else { "        " },
-                    r.uvci,
+                    cell(&c.name, 14),
+                    if revoked { "REVOKED " } else { "        " },
+                    c.uvci,
                 ),
                 w,
             );
-            let style = if sel {
-                theme.selected()
-            } else if r.revoked {
+            let style = if revoked {
                 theme.status("REVOKED")
             } else {
                 Style::new()

@@ -10,12 +10,12 @@ use crate::app::{AppError, access, staff_admin};
 use crate::domain::Catalogue;
 use crate::domain::InjectionStatus;
 use crate::domain::{ResidentId, StaffName};
-use crate::store::vaccination::InjectionRow;
+use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormEvent};
-use crate::tui::widgets::popup::{self, centered};
+use crate::tui::widgets::popup::{Answer, Confirm, centered};
 use audit_view::AuditView;
 use detail::Detail;
 use list::CitizenList;
@@ -23,14 +23,22 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Position, Rect};
 
+/// Each form holds the record it was opened on (and its version): a reload of the detail
+/// behind it never changes what it saves to.
 enum FormKind {
     Register,
-    EditCitizen,
-    Record,
-    Edit(InjectionRow),
-    Void(InjectionRow),
+    EditCitizen(Box<CitizenRow>),
+    Record(Box<CitizenRow>),
+    Edit(Box<InjectionRow>),
+    Void(Box<InjectionRow>),
     /// A staff account locked after failed sign-ins, to open again.
     UnlockStaff,
+}
+
+/// What an unlock question is about: the account or kiosk id typed when it was asked.
+enum Unlock {
+    Staff(StaffName),
+    Kiosk(ResidentId),
 }
 
 pub struct ManagerScreen {
@@ -39,8 +47,11 @@ pub struct ManagerScreen {
     audit: Option<AuditView>,
     detail: Option<Detail>,
     form: Option<(FormKind, Form)>,
-    /// The void reason typed, waiting for "are you sure?".
-    confirm_void: Option<String>,
+    /// "Void this dose?", about the injection (and version) the void form was opened on,
+    /// with the reason typed.
+    confirm_void: Option<Confirm<(InjectionRow, String)>>,
+    /// "Unlock …?", about the account or id typed in the unlock form.
+    confirm_unlock: Option<Confirm<Unlock>>,
     catalogue: Catalogue,
     series_typed: bool,
 }
@@ -53,6 +64,7 @@ impl ManagerScreen {
             detail: None,
             form: None,
             confirm_void: None,
+            confirm_unlock: None,
             catalogue: cx.desk.catalogue().clone(),
             series_typed: false,
         };
@@ -123,9 +135,8 @@ impl ManagerScreen {
                 }
                 Err(e) => Self::show_error(form, cx, e),
             },
-            FormKind::EditCitizen => {
-                let Some(d) = &self.detail else { return };
-                match forms::submit_edit_citizen(cx.desk, form, &d.citizen, &actor) {
+            FormKind::EditCitizen(citizen) => {
+                match forms::submit_edit_citizen(cx.desk, form, citizen, &actor) {
                     Ok(()) => {
                         cx.ok("Saved the citizen's details");
                         self.form = None;
@@ -133,9 +144,8 @@ impl ManagerScreen {
                     Err(e) => Self::show_error(form, cx, e),
                 }
             }
-            FormKind::Record => {
-                let Some(d) = &self.detail else { return };
-                match forms::submit_record(cx.desk, form, &d.citizen, &actor) {
+            FormKind::Record(citizen) => {
+                match forms::submit_record(cx.desk, form, citizen, &actor) {
                     Ok(dose) => {
                         cx.ok(format!("Recorded dose {dose}"));
                         self.form = None;
@@ -159,56 +169,102 @@ impl ManagerScreen {
                         .flatten()
                         .is_some()
                 });
-                let Some(name) = account else {
-                    let Ok(id) = ResidentId::parse("name", &text) else {
-                        return form.set_error(
-                            "name",
-                            "name: no staff account has this name, and it is not an id",
-                        );
-                    };
-                    match staff_admin::unlock_kiosk(cx.desk, &actor, &id) {
-                        Ok(_) => {
-                            cx.ok(format!("The kiosk takes {} again.", id.masked()));
-                            self.form = None;
+                let (target, q) = match account {
+                    Some(name) => (
+                        Unlock::Staff(name.clone()),
+                        format!("Unlock {name}? They can sign in again at once."),
+                    ),
+                    None => match ResidentId::parse("name", &text) {
+                        Ok(id) => (
+                            Unlock::Kiosk(id.clone()),
+                            format!(
+                                "Let the kiosk take {} again? Its failed sign-ins are forgotten.",
+                                id.masked()
+                            ),
+                        ),
+                        Err(_) => {
+                            return form.set_error(
+                                "name",
+                                "name: no staff account has this name, and it is not an id",
+                            );
                         }
-                        Err(e) => Self::show_error(form, cx, e),
-                    }
-                    return self.reload(cx);
+                    },
                 };
-                match staff_admin::unlock(cx.desk, &actor, &name) {
-                    Ok(true) => {
-                        cx.ok(format!("Unlocked {name}: they can sign in again."));
-                        self.form = None;
-                    }
-                    Ok(false) => {
-                        cx.ok(format!("{name} was not locked."));
-                        self.form = None;
-                    }
-                    Err(e) => Self::show_error(form, cx, e),
-                }
+                self.confirm_unlock = Some(Confirm::new("Unlock", q, target));
             }
-            FormKind::Void(_) => {
+            FormKind::Void(row) => {
                 let reason = form.value("reason");
                 if reason.trim().is_empty() {
                     form.set_error("reason", "reason: say why this injection is voided");
                 } else {
-                    self.confirm_void = Some(reason);
+                    let who = self
+                        .detail
+                        .as_ref()
+                        .map(|d| d.citizen.details.display_name())
+                        .unwrap_or_default();
+                    let q = format!(
+                        "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
+                        row.details.dose,
+                        self.catalogue.name_of(&row.details.product)
+                    );
+                    let target = ((**row).clone(), reason);
+                    self.confirm_void = Some(Confirm::new("Void injection", q, target));
                 }
             }
         }
         self.reload(cx);
     }
 
-    fn void(&mut self, cx: &mut Cx<'_>, reason: &str) {
-        let Some((FormKind::Void(row), form)) = &mut self.form else {
+    /// Unlocks what the question names; the form and question close either way, with what
+    /// was found said in a notice.
+    fn unlock(&mut self, cx: &mut Cx<'_>) {
+        let Some(confirm) = self.confirm_unlock.take() else {
             return;
         };
+        let actor = Self::actor(cx);
+        let result = match &confirm.target {
+            Unlock::Kiosk(id) => staff_admin::unlock_kiosk(cx.desk, &actor, id)
+                .map(|_| format!("The kiosk takes {} again.", id.masked())),
+            Unlock::Staff(name) => {
+                staff_admin::unlock(cx.desk, &actor, name).map(|was| match was {
+                    true => format!("Unlocked {name}: they can sign in again."),
+                    false => format!("{name} was not locked."),
+                })
+            }
+        };
+        match result {
+            Ok(done) => {
+                cx.ok(done);
+                self.form = None;
+            }
+            Err(AppError::Refused(r)) => {
+                let mut confirm = confirm;
+                confirm.refuse(&r.message);
+                self.confirm_unlock = Some(confirm);
+            }
+            Err(e) => cx.error(&e),
+        }
+        self.reload(cx);
+    }
+
+    /// Voids the injection the question is about, at the version it was shown; refused, the
+    /// question stays and says why.
+    fn void(&mut self, cx: &mut Cx<'_>) {
+        let Some(confirm) = &mut self.confirm_void else {
+            return;
+        };
+        let (row, reason) = &confirm.target;
         match forms::submit_void(cx.desk, reason, row, &Self::actor(cx)) {
             Ok(()) => {
                 cx.ok(format!("Voided dose {}", row.details.dose));
                 self.form = None;
+                self.confirm_void = None;
             }
-            Err(e) => Self::show_error(form, cx, e),
+            Err(AppError::Refused(r)) => confirm.refuse(&r.message),
+            Err(e) => {
+                self.confirm_void = None;
+                cx.error(&e);
+            }
         }
         self.reload(cx);
     }
@@ -337,7 +393,8 @@ impl ManagerScreen {
             Some(Action::Top) => d.selected = 0,
             Some(Action::Bottom) => d.selected = last,
             Some(Action::EditCitizen) => {
-                self.form = Some((FormKind::EditCitizen, forms::edit_citizen(&d.citizen)));
+                let form = forms::edit_citizen(&d.citizen);
+                self.form = Some((FormKind::EditCitizen(Box::new(d.citizen.clone())), form));
             }
             Some(Action::RevealId) if d.revealed.is_none() => {
                 match access::reveal_id(cx.desk, &Self::actor(cx), d.citizen.id) {
@@ -352,7 +409,7 @@ impl ManagerScreen {
                 self.series_typed = false;
                 let form =
                     forms::injection(cx.desk, &d.citizen, None, d.next_dose(), &Self::today(cx));
-                self.form = Some((FormKind::Record, form));
+                self.form = Some((FormKind::Record(Box::new(d.citizen.clone())), form));
             }
             Some(Action::Edit | Action::Void) => {
                 let Some(row) = d.current().cloned() else {
@@ -367,11 +424,14 @@ impl ManagerScreen {
                 self.series_typed = true;
                 let form = if action == Some(Action::Edit) {
                     (
-                        FormKind::Edit(row.clone()),
+                        FormKind::Edit(Box::new(row.clone())),
                         forms::injection(cx.desk, &d.citizen, Some(&row), 0, ""),
                     )
                 } else {
-                    (FormKind::Void(row.clone()), forms::void(row.details.dose))
+                    (
+                        FormKind::Void(Box::new(row.clone())),
+                        forms::void(row.details.dose),
+                    )
                 };
                 self.form = Some(form);
             }
@@ -382,7 +442,7 @@ impl ManagerScreen {
 
 impl Screen for ManagerScreen {
     fn contexts(&self) -> Vec<Context> {
-        if self.confirm_void.is_some() {
+        if self.confirm_void.is_some() || self.confirm_unlock.is_some() {
             vec![Context::Confirm]
         } else if self.form.is_some() {
             vec![Context::Form]
@@ -403,7 +463,9 @@ impl Screen for ManagerScreen {
 
     fn typing(&self) -> bool {
         let audit_form = self.audit.as_ref().is_some_and(|a| a.form.is_some());
-        self.confirm_void.is_none() && (self.form.is_some() || self.list.searching || audit_form)
+        self.confirm_void.is_none()
+            && self.confirm_unlock.is_none()
+            && (self.form.is_some() || self.list.searching || audit_form)
     }
 
     fn unsaved(&self) -> bool {
@@ -411,14 +473,17 @@ impl Screen for ManagerScreen {
     }
 
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
-        if let Some(reason) = self.confirm_void.clone() {
-            match action {
-                Some(Action::Yes) => {
-                    self.confirm_void = None;
-                    self.void(cx, &reason);
-                }
-                Some(Action::No) => self.confirm_void = None,
-                _ => {}
+        if let Some(confirm) = &self.confirm_void {
+            match confirm.answer(action) {
+                Answer::Yes => self.void(cx),
+                Answer::Close => self.confirm_void = None,
+                Answer::Wait => {}
+            }
+        } else if let Some(confirm) = &self.confirm_unlock {
+            match confirm.answer(action) {
+                Answer::Yes => self.unlock(cx),
+                Answer::Close => self.confirm_unlock = None,
+                Answer::Wait => {}
             }
         } else if self.form.is_some() {
             self.form_key(cx, ev);
@@ -472,7 +537,8 @@ impl Screen for ManagerScreen {
             }
             None => self.list.render(frame, area, theme),
         };
-        if let Some((kind, form)) = &self.form {
+        // Under its question the void form is hidden: the question quotes what it holds.
+        if let Some((kind, form)) = self.form.as_ref().filter(|_| self.confirm_void.is_none()) {
             let help = match kind {
                 FormKind::Void(_) => "Enter continue · Esc back",
                 _ => "Tab/↑↓ move · ←→ choose · Enter save · Esc back",
@@ -481,20 +547,12 @@ impl Screen for ManagerScreen {
             let r = centered(area, w, form.height(w) + 2);
             cursor = form.render(frame, r, theme, help);
         }
-        if self.confirm_void.is_some()
-            && let Some((FormKind::Void(row), _)) = &self.form
-        {
-            let who = self
-                .detail
-                .as_ref()
-                .map(|d| d.citizen.details.display_name())
-                .unwrap_or_default();
-            let q = format!(
-                "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
-                row.details.dose,
-                self.catalogue.name_of(&row.details.product)
-            );
-            popup::confirm(frame, area, theme, "Void injection", &q);
+        if let Some(confirm) = &self.confirm_void {
+            confirm.render(frame, area, theme);
+            cursor = None;
+        }
+        if let Some(confirm) = &self.confirm_unlock {
+            confirm.render(frame, area, theme);
             cursor = None;
         }
         cursor

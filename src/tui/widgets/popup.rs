@@ -1,4 +1,8 @@
 //! Popups: a yes/no confirmation, the help list, and toasts.
+//!
+//! A confirmation that leads to a command is a [`Confirm`]: it owns its target (the record's id
+//! and version, captured when it opened) and its text, so a reload behind it changes neither,
+//! and when the command is refused because the record moved on, it says so itself.
 
 use super::{fit, width};
 use crate::tui::theme::Theme;
@@ -17,6 +21,121 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// What a key did to an open [`Confirm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Run the command on the dialog's target.
+    Yes,
+    /// Close the dialog; nothing is done.
+    Close,
+    /// Not an answer: the dialog stays as it is.
+    Wait,
+}
+
+/// A yes/no question about one record, with that record (`target`) captured when it opened.
+#[derive(Debug, Clone)]
+pub struct Confirm<T> {
+    title: String,
+    question: String,
+    pub target: T,
+    /// Set when the command was refused: what happened instead.
+    refused: Option<String>,
+}
+
+impl<T> Confirm<T> {
+    pub fn new(title: impl Into<String>, question: impl Into<String>, target: T) -> Self {
+        Confirm {
+            title: title.into(),
+            question: question.into(),
+            target,
+            refused: None,
+        }
+    }
+
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+
+    /// True once the command was refused (the dialog then only closes).
+    pub fn is_refused(&self) -> bool {
+        self.refused.is_some()
+    }
+
+    /// The command was refused: the dialog says why, and that nothing was done.
+    pub fn refuse(&mut self, why: &str) {
+        self.refused = Some(refusal_text(why));
+    }
+
+    /// What `action` means here. Once refused, yes and no both only close the dialog, so a
+    /// second `y` can never act on anything.
+    pub fn answer(&self, action: Option<crate::tui::keymap::Action>) -> Answer {
+        use crate::tui::keymap::Action;
+        match action {
+            Some(Action::Yes) if self.refused.is_none() => Answer::Yes,
+            Some(Action::Yes | Action::No) => Answer::Close,
+            _ => Answer::Wait,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        match &self.refused {
+            None => confirm(frame, area, theme, &self.title, &self.question),
+            Some(why) => refused(frame, area, theme, &self.title, &self.question, why),
+        }
+    }
+}
+
+/// A refusal as a sentence that says nothing was done.
+pub fn refusal_text(why: &str) -> String {
+    let mut chars = why.trim().chars();
+    let mut text: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    if !text.to_lowercase().contains("nothing was done") {
+        text.push_str(" Nothing was done.");
+    }
+    text
+}
+
+/// Draws a question whose command was refused, with the reason under it.
+fn refused(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, q: &str, why: &str) {
+    let w = (width(q).max(width(why)) as u16 + 4)
+        .clamp(34, 64)
+        .min(area.width);
+    let inner = w.saturating_sub(3) as usize;
+    let question = super::wrap(q, inner);
+    let reason = super::wrap(why, inner);
+    let r = centered(area, w, (question.len() + reason.len()) as u16 + 5);
+    super::clear_for_popup(frame, r);
+    let mut text: Vec<Line<'_>> = question
+        .into_iter()
+        .map(|l| Line::from(Span::styled(format!(" {l}"), theme.muted())))
+        .collect();
+    text.push(Line::raw(""));
+    text.extend(
+        reason
+            .into_iter()
+            .map(|l| Line::from(Span::styled(format!(" {l}"), theme.error()))),
+    );
+    text.push(Line::raw(""));
+    text.push(Line::from(Span::styled(
+        " Enter / Esc: close",
+        theme.muted(),
+    )));
+    frame.render_widget(
+        Paragraph::new(text).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(format!(" {title} "), theme.title())),
+        ),
+        r,
+    );
 }
 
 /// Draws a yes/no question.
@@ -50,10 +169,13 @@ pub fn help(
     area: Rect,
     theme: &Theme,
     hints: &[(Vec<String>, &'static str)],
+    exceptions: &[&str],
 ) {
     let hints: Vec<(String, &str)> = hints.iter().map(|(k, d)| (k.join("/"), *d)).collect();
     let key_w = hints.iter().map(|(k, _)| width(k)).max().unwrap_or(4) + 2;
-    let h = (hints.len() as u16 + 4).min(area.height);
+    let notes: Vec<String> = exceptions.iter().flat_map(|n| super::wrap(n, 52)).collect();
+    let extra = if notes.is_empty() { 0 } else { notes.len() + 1 };
+    let h = ((hints.len() + extra) as u16 + 4).min(area.height);
     let r = centered(area, 56, h);
     super::clear_for_popup(frame, r);
     let mut lines: Vec<Line<'_>> = hints
@@ -68,6 +190,14 @@ pub fn help(
             ])
         })
         .collect();
+    if !notes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(
+            notes
+                .into_iter()
+                .map(|n| Line::from(Span::styled(n, theme.muted()))),
+        );
+    }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
         "Esc or ? closes this help",

@@ -1,0 +1,210 @@
+//! The issuer's queue of pending applications, oldest first, its detail pane, and one
+//! application opened whole (Enter). The opened application is the one that was selected:
+//! a reload never swaps it for another; when it leaves the queue meanwhile, it says so.
+
+use crate::app::queries::{self, QueueItem};
+use crate::app::{AppError, Desk};
+use crate::domain::Catalogue;
+use crate::domain::citizen::mask;
+use crate::tui::theme::{SELECTED, Theme};
+use crate::tui::widgets::{cell, fit, local_time};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// Requests loaded at once; the count above the table tells how many wait in all.
+const QUEUE_WINDOW: i64 = 500;
+
+#[derive(Default)]
+pub struct Queue {
+    pub items: Vec<QueueItem>,
+    pub pending: i64,
+    selected: usize,
+    /// First row shown (the table scrolls with the selection).
+    offset: usize,
+    rows_shown: usize,
+}
+
+impl Queue {
+    /// Reads the queue again, staying on the same application when it is still there.
+    pub fn load(&mut self, desk: &Desk) -> Result<(), AppError> {
+        let keep = self.current().map(|q| q.application);
+        self.items = queries::queue(desk, QUEUE_WINDOW)?;
+        self.pending = crate::store::issuance::pending_count(desk.conn())?;
+        if let Some(i) = keep.and_then(|a| self.items.iter().position(|q| q.application == a)) {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.items.len().saturating_sub(1));
+        Ok(())
+    }
+
+    pub fn current(&self) -> Option<&QueueItem> {
+        self.items.get(self.selected)
+    }
+
+    /// The application as the queue has it now, if it is still waiting.
+    pub fn find(&self, application: i64) -> Option<&QueueItem> {
+        self.items.iter().find(|q| q.application == application)
+    }
+
+    /// Rows a page moves.
+    pub fn page(&self) -> usize {
+        self.rows_shown.max(1)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.items.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, last) as usize;
+    }
+
+    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        // Fixed columns take 53; the name gets the rest.
+        let name_w = (area.width as usize).saturating_sub(54).clamp(8, 30);
+        let w = area.width as usize;
+        let mut lines = vec![Line::from(Span::styled(
+            fit(
+                &format!(
+                    "   {}  {}  {}  {}  {}",
+                    cell("Applied", 16),
+                    cell("Name", name_w),
+                    cell("Vaccine", 12),
+                    cell("Dose", 4),
+                    "Given"
+                ),
+                w,
+            ),
+            theme.header(),
+        ))];
+        let shown = area.height.saturating_sub(1) as usize;
+        self.rows_shown = shown;
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + shown {
+            self.offset = self.selected + 1 - shown;
+        }
+        if self.items.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "   The queue is empty: no applications are waiting.",
+                theme.muted(),
+            )));
+        }
+        for (i, q) in self.items.iter().enumerate().skip(self.offset).take(shown) {
+            let sel = i == self.selected;
+            let text = format!(
+                "{}{}  {}  {}  {}  {}",
+                if sel { SELECTED } else { "  " },
+                cell(&local_time(&q.applied_at), 16),
+                cell(&q.name, name_w),
+                cell(&q.product_name, 12),
+                cell(&format!("{}/{}", q.dose, q.series), 4),
+                q.date
+            );
+            let style = if sel { theme.selected() } else { Style::new() };
+            // Padded to the full width, so the highlight spans the whole row.
+            lines.push(Line::from(Span::styled(
+                cell(&format!(" {text}"), w),
+                style,
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// The lines that describe an application.
+fn about(q: &QueueItem, catalogue: &Catalogue, w: usize) -> Vec<Line<'static>> {
+    let product = catalogue.get(&q.product);
+    vec![
+        Line::raw(fit(
+            &format!(" {}   {}   born {}", q.name, mask(&q.citizen), q.birth_date),
+            w,
+        )),
+        Line::raw(fit(
+            &format!(
+                " {} ({}), {}   dose {}/{}",
+                q.product_name,
+                q.product,
+                product.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
+                q.dose,
+                q.series
+            ),
+            w,
+        )),
+        Line::raw(fit(
+            &format!(
+                " given {} · lot {} · {} {}",
+                q.date,
+                q.lot.as_deref().unwrap_or("—"),
+                q.centre.as_deref().unwrap_or(""),
+                q.country
+            ),
+            w,
+        )),
+        Line::raw(format!(" applied {}", local_time(&q.applied_at))),
+    ]
+}
+
+/// The pane under the queue: the selected application.
+pub fn render_pane(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    q: Option<&QueueItem>,
+    catalogue: &Catalogue,
+) {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(" Application ", theme.title()));
+    let Some(q) = q else {
+        frame.render_widget(block, area);
+        return;
+    };
+    let lines = about(q, catalogue, area.width as usize);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// One application opened whole, as it was when opened; `now` is the queue's current copy
+/// (`None` once it left the queue).
+pub fn render_opened(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    q: &QueueItem,
+    now: Option<&QueueItem>,
+    catalogue: &Catalogue,
+) {
+    let w = area.width.saturating_sub(2) as usize;
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" Application of {} ", q.name),
+        theme.title(),
+    ));
+    let mut lines = about(q, catalogue, w);
+    lines.push(Line::raw(""));
+    let note = match now {
+        None => Some(
+            " This application is no longer waiting: it was handled at another desk or \
+             cancelled. Nothing can be done to it here.",
+        ),
+        Some(n) if n != q => Some(
+            " This application was changed at another desk since it was opened. Press Esc and \
+             open it again to see it as it is now.",
+        ),
+        Some(_) => None,
+    };
+    match note {
+        Some(n) => lines.push(Line::from(Span::styled(n.to_string(), theme.error()))),
+        None => lines.push(Line::from(Span::styled(
+            " Waiting in the queue.".to_string(),
+            theme.muted(),
+        ))),
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
