@@ -444,7 +444,7 @@ fn another_programs_sqlite_database_is_refused_with_a_short_message() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let desk = Desk::new();
+    let desk = Desk::without_database();
     for args in [
         vec!["--bogus", "queue"],
         vec!["queue", "--bogus"],

@@ -143,6 +143,14 @@ impl Default for Desk {
 
 impl Desk {
     pub fn new() -> Desk {
+        let desk = Desk::without_database();
+        // Its database is created as a clinic creates one: no other command creates it.
+        run(desk.command().arg("init")).ok();
+        desk
+    }
+
+    /// A desk with its keys but no database yet (tests of what creates one, and what not).
+    pub fn without_database() -> Desk {
         let dir = tempfile::Builder::new()
             .prefix("vaxdesk-it-")
             .tempdir()
