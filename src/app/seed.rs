@@ -31,7 +31,15 @@ pub struct SeedError {
 impl fmt::Display for SeedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.step {
-            Some((n, action)) => write!(f, "{}: step {n} ({action}): {}", self.file, self.message),
+            Some((n, action)) => {
+                // An unknown action is the file's text: a long one is cut, as quotes are.
+                let shown: String = if action.chars().count() > 80 {
+                    action.chars().take(79).chain(['…']).collect()
+                } else {
+                    action.clone()
+                };
+                write!(f, "{}: step {n} ({shown}): {}", self.file, self.message)
+            }
             None => write!(f, "{}: {}", self.file, self.message),
         }
     }
