@@ -984,3 +984,79 @@ fn dispatch_counts_the_events_its_start_up_delivered() {
         r.stdout
     );
 }
+
+/// The pseudo-terminal's output so far, read on a thread of its own.
+#[cfg(unix)]
+fn screen_of(master: &dyn portable_pty::MasterPty) -> std::sync::Arc<std::sync::Mutex<String>> {
+    use std::io::Read;
+    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
+    let shared = text.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut t = shared.lock().expect("lock");
+            t.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    text
+}
+
+/// Waits until `done` holds, failing after a minute with `what`.
+#[cfg(unix)]
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_desk_asks_before_it_creates_a_database() {
+    const QUESTION: &str = "Create a new clinic database here? (y/N)";
+    let desk = Desk::without_database();
+    let key = desk.keys_dir().join("resident-ids.key");
+    for answer in ["n", "\r", "\u{1b}", "q"] {
+        let (master, mut child) = desk.spawn_in_pty(&[], &[], 80);
+        let screen = screen_of(&*master);
+        wait_until("the desk did not ask", || {
+            screen.lock().expect("lock").contains(QUESTION)
+        });
+        let shown = screen.lock().expect("lock").clone();
+        assert!(
+            shown.contains(&format!("No database at {}.", desk.db.display())),
+            "{shown}"
+        );
+        let mut writer = master.take_writer().expect("a PTY writer");
+        std::io::Write::write_all(&mut writer, answer.as_bytes()).expect("answer");
+        let mut status = None;
+        wait_until(&format!("{answer:?} did not end the desk"), || {
+            status = child.try_wait().expect("wait");
+            status.is_some()
+        });
+        assert_eq!(status.map(|s| s.exit_code()), Some(1), "{answer:?}");
+        assert!(!desk.db.exists(), "{answer:?} created the database");
+        assert!(!key.exists(), "{answer:?} created a resident-id key");
+    }
+    // `y` creates it and opens the desk.
+    let (master, mut child) = desk.spawn_in_pty(&[], &[], 80);
+    let screen = screen_of(&*master);
+    wait_until("the desk did not ask", || {
+        screen.lock().expect("lock").contains(QUESTION)
+    });
+    let mut writer = master.take_writer().expect("a PTY writer");
+    std::io::Write::write_all(&mut writer, b"y").expect("answer");
+    let log = desk.path("xdg-data/vaxdesk/vaxdesk.log");
+    wait_until("the desk did not open", || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("desk opened"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(desk.db.exists() && key.exists());
+    run(desk.command().arg("queue")).ok();
+}
