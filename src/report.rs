@@ -702,3 +702,34 @@ pub fn audit_text(lines: &[AuditLine]) {
         &rows,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_bidi_and_zero_width_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(escape("김 민준 Müller"), "김 민준 Müller");
+        assert_eq!(escape("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape("\u{9b}\u{7f}\n\t"), "\\u{9b}\\u{7f}\\u{a}\\u{9}");
+        for c in [
+            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+            '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}',
+        ] {
+            assert_eq!(escape(&c.to_string()), c.escape_unicode().to_string());
+        }
+        // Escaping twice changes nothing more (tables escape cells, lines escape again).
+        assert_eq!(escape(&escape("x\u{1b}y")), escape("x\u{1b}y"));
+    }
+
+    #[test]
+    fn long_quotes_are_cut_to_80_characters_and_short_ones_kept() {
+        let long = "가".repeat(100);
+        let cut = cut_quotes(&format!("name: '{long}' is wrong; `{long}`"));
+        let kept = format!("{}…", "가".repeat(79));
+        assert_eq!(cut, format!("name: '{kept}' is wrong; `{kept}`"));
+        let short = "status: 'done' is not a status (chmod 700 'w')";
+        assert_eq!(cut_quotes(short), short);
+        assert_eq!(cut_quotes("an odd ' quote"), "an odd ' quote");
+    }
+}

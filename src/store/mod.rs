@@ -39,8 +39,9 @@ pub enum StoreError {
     ReadOnly { path: String, reason: String },
     #[error(
         "database {path}: its write-ahead log {path}-wal was removed while it still held \
-         committed changes ({frames} page(s) by its -shm index); they are lost unless that file \
-         is put back. Restore {path}-wal (or a backup) before opening it; nothing was changed"
+         committed changes ({frames} page(s) not yet in the database, by its -shm index); \
+         they are lost unless that file is put back. Restore {path}-wal (or a backup) before \
+         opening it; nothing was changed"
     )]
     WalRemoved { path: String, frames: u32 },
     #[error("database {path}: {source}")]
@@ -261,14 +262,18 @@ fn removed_wal_frames(path: &Path) -> Option<u32> {
     if Path::new(&wal).exists() {
         return None;
     }
-    let mut header = [0u8; 48];
+    let mut header = [0u8; 100];
     let mut file = std::fs::File::open(&shm).ok()?;
     std::io::Read::read_exact(&mut file, &mut header).ok()?;
-    // The WAL index header (native byte order): version, unused, change counter, isInit (12),
-    // big-endian checksums (13), page size (14), mxFrame (16): the last valid frame.
+    // The WAL index header (native byte order): isInit at 12, mxFrame (the last valid frame)
+    // at 16; after its two copies, the checkpoint's nBackfill (frames already copied back
+    // into the database) at 96. Frames beyond nBackfill lived only in the -wal file.
+    let word = |at: usize| {
+        u32::from_ne_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     let initialised = header[12] == 1;
-    let frames = u32::from_ne_bytes([header[16], header[17], header[18], header[19]]);
-    (initialised && frames > 0).then_some(frames)
+    let lost = word(16).saturating_sub(word(96));
+    (initialised && lost > 0).then_some(lost)
 }
 
 /// Opens an existing database to read only: no schema change, no journal-mode change.
