@@ -28,7 +28,8 @@ Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage erro
     about = "Vaccination certificates at a clinic desk",
     long_about = "Vaccination certificates at a clinic desk: citizens and injections, \
                   certificate applications, and the issuer's queue, kept in one SQLite file. \
-                  Without a subcommand it opens the desk (a terminal UI).",
+                  Without a subcommand it opens the desk (a terminal UI); on a database that is \
+                  not there it asks before creating one.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -205,11 +206,10 @@ pub enum Command {
 }
 
 const INIT_HELP: &str = "\
-Only `init`, `seed` (and --seed) and `--demo` create a database that does not exist; `keys init`
-makes the signing keys whether or not it exists. Every other command refuses a missing one
-(exit 1), so a mistyped --db never opens an empty clinic; `verify` reads a database only when
-there is one. The desk itself asks before it creates one (y creates it; anything else leaves,
-exit 1).
+Only `init`, `seed` (and --seed), `keys init` and `--demo` create a database that does not
+exist. Every other command refuses a missing one (exit 1), so a mistyped --db never opens an
+empty clinic; `verify` reads a database only when there is one. The desk itself asks before it
+creates one (y creates it; anything else leaves without creating anything, exit 1).
 
 Example:
   vaxdesk init --db clinic.db

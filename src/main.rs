@@ -359,18 +359,21 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     // Only these create a database that is not there: a mistyped --db is not a new clinic.
-    // `keys init` makes the keys of a clinic that may not have its database yet.
+    let setting_up = matches!(
+        cli.command,
+        Some(
+            Command::Init
+                | Command::Keys {
+                    action: KeysCommand::Init
+                }
+        )
+    );
     let creates = cli.demo
         || !cli.seeds.is_empty()
-        || matches!(cli.command, Some(Command::Init | Command::Seed { .. }));
-    let keys_init = matches!(
-        cli.command,
-        Some(Command::Keys {
-            action: KeysCommand::Init
-        })
-    );
+        || setting_up
+        || matches!(cli.command, Some(Command::Seed { .. }));
     // The desk asks first; a command is refused.
-    let may_open = exists || creates || keys_init || (tui && ask_to_create(&db)?);
+    let may_open = exists || creates || (tui && ask_to_create(&db)?);
     if !may_open {
         return Err(vaxdesk::store::StoreError::Missing {
             path: db.display().to_string(),
@@ -382,7 +385,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         let keys = keys
             .as_ref()
             .ok_or_else(|| Failure("cannot find a data directory for the keys".into()))?;
-        return keys_command(keys, action, &config.country, clock()?.now());
+        let code = keys_command(keys, action, &config.country, clock()?.now())?;
+        if exists || !setting_up {
+            return Ok(code);
+        }
+        // `keys init` for a new clinic creates its database too, below.
     }
     let log_dir = paths.as_ref().map(|p| p.data_dir.clone());
     // A new passphrase is asked before the database is opened: a refusal here changes nothing.
@@ -425,8 +432,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     refuse_a_lost_id_key(&db, &ids_dir)?;
     let (ids, created) = IdKeys::load_or_create_noting(&ids_dir)?;
     let key = ids_dir.join(vaxdesk::privacy::resident_ids::KEY_FILE);
-    // `init` says it on standard output, with the database.
-    let setting_up = matches!(cli.command, Some(Command::Init));
+    // `init` and `keys init` say it on standard output, with the database.
     if created {
         if !setting_up {
             report::note(&format!(

@@ -772,6 +772,17 @@ fn init_creates_the_database_and_its_key_once() {
     );
     let r = run(desk.bare().args(["--db", "clinic/new.db", "queue"])).ok();
     assert!(r.stdout.contains("The queue is empty"), "{}", r.stdout);
+    // `keys init` sets up a new clinic's database with its keys.
+    let r = run(desk
+        .bare()
+        .args(["--keys", "keys-2", "--db", "second.db", "keys", "init"]))
+    .ok();
+    assert!(r.stdout.contains("second.db"), "{}", r.stdout);
+    assert!(desk.path("second.db").exists() && desk.path("keys-2/resident-ids.key").exists());
+    run(desk
+        .bare()
+        .args(["--keys", "keys-2", "--db", "second.db", "queue"]))
+    .ok();
     // A seed file creates its database too.
     desk.write("kim.toml", &kim_history());
     run(desk.bare().args(["--db", "seeded.db", "seed", "kim.toml"])).ok();
