@@ -98,10 +98,12 @@ pub fn out_line(line: &str) {
     out_bytes(format!("{}\n", escape(line)).as_bytes());
 }
 
-/// Writes one line of text to standard error (warnings, progress, errors), escaped.
-pub fn note(line: &str) {
+/// Writes a message to standard error (warnings, progress, errors), each of its lines escaped:
+/// a message may span lines (a TOML error shows the line it is about, and a caret under it).
+pub fn note(message: &str) {
+    let text: String = message.lines().map(|l| escape(l) + "\n").collect();
     let mut err = std::io::stderr().lock();
-    if let Err(e) = writeln!(err, "{}", escape(line)) {
+    if let Err(e) = err.write_all(text.as_bytes()) {
         output_failed(&e, "standard error");
     }
 }
