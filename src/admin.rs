@@ -123,7 +123,7 @@ pub fn staff_command(
                 StaffRoleArg::Issuer => StaffRole::Issuer,
             };
             staff_admin::add(desk, &admin, &name, role, &text)?;
-            println!("Added {name} ({}).", role.as_str().to_lowercase());
+            say!("Added {name} ({}).", role.as_str().to_lowercase());
         }
         StaffCommand::List { json } => {
             let accounts = staff_admin::list(desk)?;
@@ -136,33 +136,33 @@ pub fn staff_command(
         StaffCommand::Disable { name: raw } => {
             let name = name(&raw)?;
             staff_admin::set_disabled(desk, &admin, &name, true)?;
-            println!("Disabled {name}: it can no longer sign in.");
+            say!("Disabled {name}: it can no longer sign in.");
         }
         StaffCommand::Enable { name: raw } => {
             let name = name(&raw)?;
             staff_admin::set_disabled(desk, &admin, &name, false)?;
-            println!("Enabled {name}: it can sign in again.");
+            say!("Enabled {name}: it can sign in again.");
         }
         StaffCommand::Passwd { name: raw, .. } => {
             let name = name(&raw)?;
             staff_admin::set_passphrase(desk, &admin, &name, &text)?;
-            println!("Changed the passphrase of {name}.");
+            say!("Changed the passphrase of {name}.");
         }
         StaffCommand::Unlock { name: raw } => {
             let name = name(&raw)?;
             match staff_admin::unlock_account(desk, &admin, &name)? {
-                Unlocked::WasLocked { until, failures } => println!(
+                Unlocked::WasLocked { until, failures } => say!(
                     "Unlocked {name}: it was locked until {} after {failures} failed attempts.",
                     vaxdesk::domain::clock::parse_stamp(&until)
                         .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
                         .unwrap_or(until)
                 ),
-                Unlocked::HadFailures(n) => println!(
+                Unlocked::HadFailures(n) => say!(
                     "{name} was not locked; cleared its {n} failed attempt{}.",
                     if n == 1 { "" } else { "s" }
                 ),
                 Unlocked::Clear => {
-                    println!("{name} was not locked and had no failed attempts; nothing to clear.")
+                    say!("{name} was not locked and had no failed attempts; nothing to clear.")
                 }
             }
         }

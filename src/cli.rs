@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
 Examples:
+  vaxdesk init --db clinic.db
   vaxdesk --demo --role citizen
   vaxdesk --db clinic.db --role manager
   vaxdesk --demo status --citizen 900101-1234567
@@ -27,7 +28,8 @@ Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage erro
     about = "Vaccination certificates at a clinic desk",
     long_about = "Vaccination certificates at a clinic desk: citizens and injections, \
                   certificate applications, and the issuer's queue, kept in one SQLite file. \
-                  Without a subcommand it opens the desk (a terminal UI).",
+                  Without a subcommand it opens the desk (a terminal UI); on a database that is \
+                  not there it asks before creating one.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -76,6 +78,10 @@ pub enum RoleArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new clinic database (and its resident-id key); an existing one is left as it is
+    #[command(after_help = INIT_HELP)]
+    Init,
+
     /// Apply seed files (TOML, ordered [[step]] tables) and print what was done
     #[command(after_help = "Example:\n  vaxdesk --db clinic.db seed citizens.toml injections.toml")]
     Seed {
@@ -199,6 +205,17 @@ pub enum Command {
         action: KeysCommand,
     },
 }
+
+const INIT_HELP: &str = "\
+Only `init`, `seed` (and --seed), `keys init` and `--demo` create a database that does not
+exist. Every other command refuses a missing one (exit 1), so a mistyped --db never opens an
+empty clinic; `verify` reads a database only when there is one. The desk itself asks before it
+creates one (y creates it; anything else leaves without creating anything, exit 1).
+
+Example:
+  vaxdesk init --db clinic.db
+
+Exit status: 0 created, or already there (nothing changed), 1 refused.";
 
 const STAFF_HELP: &str = "\
 Passphrases are asked twice on the terminal without echo, or read as one line from standard

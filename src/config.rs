@@ -102,6 +102,10 @@ impl Config {
             path: path.display().to_string(),
             reason,
         };
+        // A folder or a FIFO is refused before reading: reading a FIFO would wait forever.
+        if let Some(kind) = std::fs::metadata(path).ok().as_ref().and_then(not_a_file) {
+            return Err(err(format!("is {kind}, not a configuration file")));
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
@@ -202,6 +206,32 @@ impl Config {
             ..BreakerPolicy::default()
         }
     }
+}
+
+/// What a path given as a file (the configuration, the database, a seed file) is instead, when
+/// it is not a regular file: reading a FIFO would wait forever and a folder never reads.
+pub fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("something other than a regular file")
 }
 
 /// The desk's folders, from the platform's conventions.

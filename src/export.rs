@@ -103,44 +103,34 @@ pub fn cert_export(
         )));
     }
     for warning in report::certificate_warnings(&row, &check) {
-        eprintln!("vaxdesk: warning: {warning}");
+        report::note(&format!("vaxdesk: warning: {warning}"));
     }
-    let written = match request.out {
+    match request.out {
         Some(path) => {
             write_atomically(path, &bytes)?;
-            eprintln!(
+            report::note(&format!(
                 "Wrote certificate {} (dose {dose} of {}) to {}.",
                 row.uvci,
                 citizen.masked_id,
                 path.display()
-            );
-            true
+            ));
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
-                Ok(()) => true,
-                // A closed pipe (`| head -c 10`) ends the output quietly.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
-                Err(e) => return Err(Failure(format!("standard output: {e}"))),
-            }
-        }
-    };
-    // Recorded once the whole certificate has left the desk.
-    if written {
-        let how = match request.format {
-            ExportFormat::Hc1 => "as hc1",
-            ExportFormat::Png => "as png",
-            ExportFormat::Svg => "as svg",
-            ExportFormat::Json => "as json",
-        };
-        access::record_export(desk, &admin_actor(), citizen.id, &row.uvci, how).map_err(|e| {
-            Failure(format!(
-                "certificate {} was exported but the audit log could not record it: {e}",
-                row.uvci
-            ))
-        })?;
+        // A closed pipe (`| head -c 10`) ends the process there: nothing is recorded.
+        None => report::out_bytes(&bytes),
     }
+    // Recorded once the whole certificate has left the desk.
+    let how = match request.format {
+        ExportFormat::Hc1 => "as hc1",
+        ExportFormat::Png => "as png",
+        ExportFormat::Svg => "as svg",
+        ExportFormat::Json => "as json",
+    };
+    access::record_export(desk, &admin_actor(), citizen.id, &row.uvci, how).map_err(|e| {
+        Failure(format!(
+            "certificate {} was exported but the audit log could not record it: {e}",
+            row.uvci
+        ))
+    })?;
     Ok(())
 }
 

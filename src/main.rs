@@ -1,6 +1,17 @@
 //! The `vaxdesk` binary: parses flags, opens the desk, applies seeds, runs one command.
 //! The only place where errors become messages and exit codes.
 
+/// Prints one line on standard output through the output boundary ([`report::out_line`]):
+/// escaped, and quiet on a closed pipe. Every command prints with it, never with `println!`.
+macro_rules! say {
+    () => {
+        $crate::report::out_line("")
+    };
+    ($($arg:tt)*) => {
+        $crate::report::out_line(&format!($($arg)*))
+    };
+}
+
 mod admin;
 mod cli;
 mod export;
@@ -44,14 +55,19 @@ fn main() -> ExitCode {
     // its owner's alone.
     files::restrict_new_files();
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("vaxdesk: internal error: {info}");
-        eprintln!("nothing half-done was saved; please report this with the command you ran");
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "vaxdesk: internal error: {}\nnothing half-done was saved; please report this with \
+             the command you ran",
+            report::escape(&info.to_string())
+        );
     }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("vaxdesk: {message}");
+            report::note(&format!("vaxdesk: {}", report::cut_quotes(&message)));
             ExitCode::from(1)
         }
     }
@@ -99,7 +115,7 @@ fn keys_command(
     match action {
         KeysCommand::Init => {
             let s = keys.init(country, now)?;
-            println!(
+            say!(
                 "Created a country CA and a document signer (kid {}) in {}; valid until {}.",
                 s.kid_hex(),
                 keys.dir().display(),
@@ -110,21 +126,21 @@ fn keys_command(
             let s = keys
                 .current()?
                 .ok_or_else(|| KeyError::Missing(keys.dir().display().to_string()))?;
-            print!("{}", s.cert_pem());
+            report::out_bytes(s.cert_pem().as_bytes());
         }
         KeysCommand::Import { cert, key } => {
             let read = |p: &PathBuf| {
                 std::fs::read_to_string(p).map_err(|e| Failure(format!("{}: {e}", p.display())))
             };
             let s = keys.import(&read(cert)?, &read(key)?)?;
-            println!(
+            say!(
                 "Imported the signer (kid {}); it signs from now on.",
                 s.kid_hex()
             );
         }
         KeysCommand::Rotate => {
             let s = keys.rotate(country, now)?;
-            println!(
+            say!(
                 "A new signer (kid {}) signs from now on; the old ones stay trusted.",
                 s.kid_hex()
             );
@@ -189,6 +205,58 @@ fn refuse_a_lost_id_key(db: &Path, ids_dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The desk started on a database that is not there: asks on the terminal, before the
+/// full-screen desk, whether to create it. Only `y` does; `n`, Enter, Esc, Ctrl-C or a closed
+/// terminal leave without creating anything (the caller then refuses, exit 1).
+fn ask_to_create(db: &Path) -> Result<bool, Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let question = format!(
+        "No database at {}. Create a new clinic database here? (y/N) ",
+        db.display()
+    );
+    let _ = write!(out, "{}", report::escape(&question)).and_then(|()| out.flush());
+    let key = read_one_key();
+    let yes = matches!(key, Some(b'y' | b'Y'));
+    let _ = writeln!(out, "{}", if yes { "y" } else { "n" }).and_then(|()| out.flush());
+    Ok(yes)
+}
+
+/// One key from the terminal, without waiting for Enter; `None` on end of input.
+#[cfg(unix)]
+fn read_one_key() -> Option<u8> {
+    // SAFETY: a zeroed termios is a valid value for tcgetattr to fill in.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: tcgetattr only writes the struct it is given; fd 0 is the terminal (checked).
+    let have = unsafe { libc::tcgetattr(0, &mut saved) } == 0;
+    if have {
+        let mut raw = saved;
+        // One byte at a time, unechoed; Ctrl-C arrives as a byte (and means no).
+        raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ISIG);
+        raw.c_cc[libc::VMIN] = 1;
+        raw.c_cc[libc::VTIME] = 0;
+        // SAFETY: sets fd 0's attributes from a struct tcgetattr filled in.
+        unsafe { libc::tcsetattr(0, libc::TCSANOW, &raw) };
+    }
+    let mut byte = [0u8; 1];
+    let read = std::io::Read::read(&mut std::io::stdin().lock(), &mut byte);
+    if have {
+        // SAFETY: restores what tcgetattr read; TCSAFLUSH drops the rest of an escape sequence.
+        unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, &saved) };
+    }
+    match read {
+        Ok(1) => Some(byte[0]),
+        _ => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn read_one_key() -> Option<u8> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    line.bytes().next()
+}
+
 /// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
 fn verify(
     keys_dir: Option<&Path>,
@@ -240,7 +308,7 @@ fn verify(
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.print_default_config {
-        print!("{}", Config::default_file(&Keymap::default_toml()));
+        report::out_bytes(Config::default_file(&Keymap::default_toml()).as_bytes());
         return Ok(ExitCode::SUCCESS);
     }
     let paths = Paths::discover();
@@ -273,16 +341,56 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::new(&config.colours, no_color)
         .map_err(|e| Failure(format!("config {config_path}: {e}")))?;
+    let db: PathBuf = database_path(&cli, paths.as_ref()).ok_or_else(|| {
+        Failure("cannot find a data directory for the database; give one with --db PATH".into())
+    })?;
+    let exists = vaxdesk::store::exists(&db)?;
+    let tui = cli.command.is_none();
+    if tui && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
+        return Err(Failure(
+            "the desk needs a terminal; for scripts use a subcommand (see --help)".into(),
+        ));
+    }
+    if exists && matches!(cli.command, Some(Command::Init)) {
+        say!(
+            "There is already a database at {}; nothing was changed.",
+            db.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Only these create a database that is not there: a mistyped --db is not a new clinic.
+    let setting_up = matches!(
+        cli.command,
+        Some(
+            Command::Init
+                | Command::Keys {
+                    action: KeysCommand::Init
+                }
+        )
+    );
+    let creates = cli.demo
+        || !cli.seeds.is_empty()
+        || setting_up
+        || matches!(cli.command, Some(Command::Seed { .. }));
+    // The desk asks first; a command is refused.
+    let may_open = exists || creates || (tui && ask_to_create(&db)?);
+    if !may_open {
+        return Err(vaxdesk::store::StoreError::Missing {
+            path: db.display().to_string(),
+        }
+        .into());
+    }
     let keys = keys_dir.as_ref().map(KeyStore::new);
     if let Some(Command::Keys { action }) = &cli.command {
         let keys = keys
             .as_ref()
             .ok_or_else(|| Failure("cannot find a data directory for the keys".into()))?;
-        return keys_command(keys, action, &config.country, clock()?.now());
+        let code = keys_command(keys, action, &config.country, clock()?.now())?;
+        if exists || !setting_up {
+            return Ok(code);
+        }
+        // `keys init` for a new clinic creates its database too, below.
     }
-    let db: PathBuf = database_path(&cli, paths.as_ref()).ok_or_else(|| {
-        Failure("cannot find a data directory for the database; give one with --db PATH".into())
-    })?;
     let log_dir = paths.as_ref().map(|p| p.data_dir.clone());
     // A new passphrase is asked before the database is opened: a refusal here changes nothing.
     let passphrase_text = match &cli.command {
@@ -303,13 +411,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         _ => None,
     };
-    let tui = cli.command.is_none();
     if tui {
-        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-            return Err(Failure(
-                "the desk needs a terminal; for scripts use a subcommand (see --help)".into(),
-            ));
-        }
         init_log(log_dir.as_deref().unwrap_or_else(|| Path::new(".")));
     }
     let now = clock()?.now();
@@ -329,20 +431,47 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         })?;
     refuse_a_lost_id_key(&db, &ids_dir)?;
     let (ids, created) = IdKeys::load_or_create_noting(&ids_dir)?;
+    let key = ids_dir.join(vaxdesk::privacy::resident_ids::KEY_FILE);
+    // `init` and `keys init` say it on standard output, with the database.
     if created {
-        let key = ids_dir.join(vaxdesk::privacy::resident_ids::KEY_FILE);
-        eprintln!(
-            "vaxdesk: created the resident-id key {}; keep it (and back it up) with the \
-             database: without it the ids in the database cannot be read",
-            key.display()
-        );
+        if !setting_up {
+            report::note(&format!(
+                "vaxdesk: created the resident-id key {}; keep it (and back it up) with the \
+                 database: without it the ids in the database cannot be read",
+                key.display()
+            ));
+        }
         tracing::info!("created the resident-id key {}", key.display());
     }
-    let mut desk = Desk::open(&db, ids, config, clock()?, Faults::from_env())?;
+    let faults = Faults::from_env();
+    let mut desk = if exists {
+        Desk::open_existing(&db, ids, config, clock()?, faults)?
+    } else {
+        tracing::info!("created the database {}", db.display());
+        Desk::open(&db, ids, config, clock()?, faults)?
+    };
+    if setting_up {
+        say!("Created the database {}.", db.display());
+        if created {
+            say!(
+                "Created the resident-id key {}; keep it (and back it up) with the database: \
+                 without it the ids in the database cannot be read.",
+                key.display()
+            );
+        } else {
+            say!(
+                "Its resident-id key is {} (it was already there); keep it with the database.",
+                key.display()
+            );
+        }
+    }
     if let Some(keys) = &keys {
         if cli.demo && !keys.has_keys() {
             let signer = keys.init(&desk.config().country, now)?;
-            eprintln!("demo: created a signing key ({})", signer.kid_hex());
+            report::note(&format!(
+                "demo: created a signing key ({})",
+                signer.kid_hex()
+            ));
         }
         desk.set_signer(keys.current()?);
     }
@@ -350,16 +479,18 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.demo {
         let outcome = seed::apply_text(&desk, "demo-seed.toml", DEMO_SEED)?;
         if matches!(outcome, seed::SeedOutcome::Applied { .. }) {
-            eprintln!("demo-seed.toml: {}", outcome.describe());
+            report::note(&format!("demo-seed.toml: {}", outcome.describe()));
         }
         let created = vaxdesk::app::staff_admin::ensure_demo_staff(&desk)?;
         if created > 0 {
-            eprintln!("demo: created {created} staff account(s) (shown on the sign-in screen)");
+            report::note(&format!(
+                "demo: created {created} staff account(s) (shown on the sign-in screen)"
+            ));
         }
     }
     for file in &cli.seeds {
         let outcome = seed::apply_file(&desk, file)?;
-        eprintln!("{}: {}", file.display(), outcome.describe());
+        report::note(&format!("{}: {}", file.display(), outcome.describe()));
     }
 
     let Some(command) = cli.command else {
@@ -377,7 +508,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Seed { files } => {
             for file in &files {
                 let outcome = seed::apply_file(&desk, file)?;
-                println!("{}: {}", file.display(), outcome.describe());
+                say!("{}: {}", file.display(), outcome.describe());
             }
         }
         Command::Status { citizen, json } => {
@@ -424,7 +555,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
         } => audit_command(&desk, citizen.as_deref(), actor.as_deref(), since, json)?,
         Command::Dispatch => {
-            let r = desk.dispatch()?;
+            // What opening the desk caught up on was delivered by this command too.
+            let opening = desk.opening_delivery().clone();
+            let mut r = desk.dispatch()?;
+            r.delivered += opening.delivered;
+            for failure in opening.failures.into_iter().rev() {
+                if !r.failures.iter().any(|(name, _)| *name == failure.0) {
+                    r.failures.insert(0, failure);
+                }
+            }
             return Ok(report::dispatch(&desk, &r)?);
         }
         Command::Cert {
@@ -444,6 +583,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             cert_export(&desk, keys_dir.as_deref(), &request)?;
         }
+        // Said when the database was created above.
+        Command::Init => {}
         // Handled before the desk opens.
         Command::Verify { .. } | Command::Keys { .. } => {}
     }

@@ -1,4 +1,10 @@
 //! What the headless commands print: aligned tables for people, JSON for scripts.
+//!
+//! Everything a command prints passes the output boundary at the top of this file: text lines
+//! through [`out_line`] (and [`note`] for standard error), which escape whatever a terminal
+//! would obey (controls, bidi overrides, zero-width characters) wherever the text came from,
+//! and bytes (JSON, pictures) through [`out_bytes`]. A closed pipe ends the process there,
+//! quietly, as it ends `cat`.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,45 +21,157 @@ use vaxdesk::domain::citizen::display_name;
 use vaxdesk::store::audit::AuditRow;
 use vaxdesk::store::issuance::CertificateRow;
 
+/// Characters a terminal obeys or hides instead of showing: C0 and C1 controls (escape
+/// sequences, carriage returns), bidi embeddings, overrides, isolates and marks (which reorder
+/// what follows), and zero-width characters (which hide a difference). Shown escaped.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Text made safe for a terminal: every [`hidden`] character written as `\u{1b}`, the rest as
+/// it is. The one escaping function of every text output; JSON output is left exact.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(hidden) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How much of a quoted input a message shows.
+const QUOTE_MAX: usize = 80;
+
+/// A message with each quoted input ('...' or `...`) longer than [`QUOTE_MAX`] characters cut
+/// to that many, ending in `…`: a pasted page does not flood the terminal.
+pub fn cut_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['\'', '`']) {
+        let quote = rest[open..].chars().next().unwrap_or('\'');
+        let inner_start = open + quote.len_utf8();
+        out.push_str(&rest[..inner_start]);
+        let Some(len) = rest[inner_start..].find(quote) else {
+            rest = &rest[inner_start..];
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + len];
+        if inner.chars().count() > QUOTE_MAX {
+            out.extend(inner.chars().take(QUOTE_MAX - 1));
+            out.push('…');
+        } else {
+            out.push_str(inner);
+        }
+        out.push(quote);
+        rest = &rest[inner_start + len + quote.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Writes bytes to standard output as they are (JSON, pictures, PEM).
+pub fn out_bytes(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        output_failed(&e, "standard output");
+    }
+}
+
+/// Writes one line of text to standard output, escaped.
+pub fn out_line(line: &str) {
+    out_bytes(format!("{}\n", escape(line)).as_bytes());
+}
+
+/// Writes a message to standard error (warnings, progress, errors), each of its lines escaped:
+/// a message may span lines (a TOML error shows the line it is about, and a caret under it).
+pub fn note(message: &str) {
+    let text: String = message.lines().map(|l| escape(l) + "\n").collect();
+    let mut err = std::io::stderr().lock();
+    if let Err(e) = err.write_all(text.as_bytes()) {
+        output_failed(&e, "standard error");
+    }
+}
+
+/// A write that failed: a reader that went away (`| head -c1`) ends the process quietly, as
+/// it ends `cat` (by SIGPIPE); anything else (a full disk) is said and exits 1.
+pub fn output_failed(e: &std::io::Error, what: &str) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        closed_pipe();
+    }
+    let _ = writeln!(std::io::stderr(), "vaxdesk: {what}: {e}");
+    std::process::exit(1)
+}
+
+/// Ends the process the way a closed pipe ends `cat`: killed by SIGPIPE, without a message.
+fn closed_pipe() -> ! {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of SIGPIPE and raising it only ends this process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::raise(libc::SIGPIPE);
+    }
+    std::process::exit(141)
+}
+
 /// Pads to a display width (Korean characters are two columns wide).
 fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// Prints rows as columns aligned by display width.
+/// Prints rows as columns aligned by display width, cells escaped before they are measured.
 fn table(header: &[&str], rows: &[Vec<String>]) {
-    // A closed pipe (`| head`) ends the table quietly.
-    let _ = write_table(&mut std::io::stdout().lock(), header, rows);
-}
-
-/// Writes rows as columns aligned by display width.
-fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| escape(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.width());
         }
     }
-    let mut line = |cells: Vec<String>| {
+    let line = |cells: &[String]| {
         let n = cells.len();
         let out_cells: Vec<String> = cells
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(i, c)| if i + 1 == n { c } else { pad(&c, widths[i]) })
+            .map(|(i, c)| {
+                if i + 1 == n {
+                    c.clone()
+                } else {
+                    pad(c, widths[i])
+                }
+            })
             .collect();
-        writeln!(out, "  {}", out_cells.join("  ").trim_end())
+        out_line(&format!("  {}", out_cells.join("  ").trim_end()));
     };
-    line(header.iter().map(|s| s.to_string()).collect())?;
-    for r in rows {
-        line(r.clone())?;
+    line(&header.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    for r in &rows {
+        line(r);
     }
-    out.flush()
 }
 
+/// Prints a value as pretty JSON (exact: strings keep every character, escaped by JSON).
 pub fn json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
     let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-    println!("{text}");
+    out_bytes(format!("{text}\n").as_bytes());
     Ok(())
 }
 
@@ -89,16 +207,16 @@ pub fn status_json(id: &ResidentId, s: &Status) -> Result<(), AppError> {
 
 pub fn status_text(desk: &Desk, s: &Status) {
     let c = &s.citizen;
-    println!(
+    say!(
         "{}  {}  born {}",
         display_name(&c.family_name, &c.given_name),
         c.masked_id,
         c.birth_date
     );
-    println!();
-    println!("Injections");
+    say!();
+    say!("Injections");
     if s.injections.is_empty() {
-        println!("  none recorded");
+        say!("  none recorded");
     } else {
         let rows: Vec<Vec<String>> = s
             .injections
@@ -114,10 +232,10 @@ pub fn status_text(desk: &Desk, s: &Status) {
             .collect();
         table(&["dose", "vaccine", "date", "status"], &rows);
     }
-    println!();
-    println!("Applications");
+    say!();
+    say!("Applications");
     if s.applications.is_empty() {
-        println!("  none");
+        say!("  none");
     } else {
         let rows: Vec<Vec<String>> = s
             .applications
@@ -140,8 +258,8 @@ pub fn status_text(desk: &Desk, s: &Status) {
         table(&["dose", "vaccine", "applied", "status", ""], &rows);
     }
     if s.issuance_delayed && s.applications.iter().any(|a| a.status == "APPLIED") {
-        println!();
-        println!(
+        say!();
+        say!(
             "Your application is received. Issuance is delayed at the moment; it will be processed later."
         );
     }
@@ -149,10 +267,10 @@ pub fn status_text(desk: &Desk, s: &Status) {
 
 pub fn queue_text(items: &[QueueItem]) {
     if items.is_empty() {
-        println!("The queue is empty: no pending applications.");
+        say!("The queue is empty: no pending applications.");
         return;
     }
-    println!("{} pending application(s), oldest first", items.len());
+    say!("{} pending application(s), oldest first", items.len());
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|q| {
@@ -173,10 +291,10 @@ pub fn queue_text(items: &[QueueItem]) {
 }
 
 pub fn events(desk: &Desk, after: i64, as_json: bool) -> Result<(), AppError> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    // A closed pipe (`| head`) ends the listing quietly.
-    let _ = write_events(desk, &mut out, after, as_json)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Err(e) = write_events(desk, &mut out, after, as_json)?.and_then(|()| out.flush()) {
+        output_failed(&e, "standard output");
+    }
     Ok(())
 }
 
@@ -207,8 +325,11 @@ fn write_events(
             } else {
                 writeln!(
                     out,
-                    "{:>6}  {}  {:<22} {:<24} {}",
-                    r.seq, r.at, r.type_name, r.actor, r.data
+                    "{}",
+                    escape(&format!(
+                        "{:>6}  {}  {:<22} {:<24} {}",
+                        r.seq, r.at, r.type_name, r.actor, r.data
+                    ))
                 )
             };
             if let Err(e) = written {
@@ -230,12 +351,12 @@ fn write_events(
 pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
     if r.differences.is_empty() {
         if check_only {
-            println!(
+            say!(
                 "The status view matches a rebuild from {} events.",
                 r.events
             );
         } else {
-            println!(
+            say!(
                 "Rebuilt the status view from {} events (it matched the live view).",
                 r.events
             );
@@ -243,20 +364,20 @@ pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if check_only {
-        println!(
+        say!(
             "The status view differs from a rebuild from {} events ({} difference(s)):",
             r.events,
             r.differences.len()
         );
     } else {
-        println!(
+        say!(
             "Rebuilt the status view from {} events; it repaired {} difference(s):",
             r.events,
             r.differences.len()
         );
     }
     for d in &r.differences {
-        println!("  {d}");
+        say!("  {d}");
     }
     if check_only {
         ExitCode::from(1)
@@ -268,9 +389,9 @@ pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
 /// `doctor`: the health report. `warnings` (files readable by others) are printed but alone do
 /// not fail it.
 pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
-    println!("database     {}", db.display());
-    println!("integrity    {}", d.integrity.join("; "));
-    println!(
+    say!("database     {}", db.display());
+    say!("integrity    {}", d.integrity.join("; "));
+    say!(
         "schema       version {}{}",
         d.schema_version,
         if d.schema_version == d.schema_expected {
@@ -279,9 +400,9 @@ pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
             ""
         }
     );
-    println!("events       {}", d.events);
-    println!("queue        {} pending request(s)", d.pending_requests);
-    println!(
+    say!("events       {}", d.events);
+    say!("queue        {} pending request(s)", d.pending_requests);
+    say!(
         "audit log    {} row(s), {}",
         d.audit.rows,
         match &d.audit.broken {
@@ -293,7 +414,7 @@ pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
             Some(b) => format!("hash chain broken at row {}", b.seq),
         }
     );
-    println!("subscribers");
+    say!("subscribers");
     let rows: Vec<Vec<String>> = d
         .subscribers
         .iter()
@@ -312,32 +433,32 @@ pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
         &rows,
     );
     for w in warnings {
-        println!("warning: {w}");
+        say!("warning: {w}");
     }
     let problems = d.problems();
     if problems.is_empty() {
         match warnings.len() {
-            0 => println!("All well."),
-            1 => println!("All well, apart from the warning above."),
-            n => println!("All well, apart from the {n} warnings above."),
+            0 => say!("All well."),
+            1 => say!("All well, apart from the warning above."),
+            n => say!("All well, apart from the {n} warnings above."),
         }
         ExitCode::SUCCESS
     } else {
-        println!("{} problem(s):", problems.len());
+        say!("{} problem(s):", problems.len());
         for p in &problems {
-            println!("  - {p}");
+            say!("  - {p}");
         }
         ExitCode::from(1)
     }
 }
 
 pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
-    println!("Delivered {} event(s).", r.delivered);
+    say!("Delivered {} event(s).", r.delivered);
     for (name, e) in &r.failures {
-        println!("  {name} failed: {e}");
+        say!("  {name} failed: {e}");
     }
     for name in &r.waiting {
-        println!("  {name} is waiting (backoff or open breaker)");
+        say!("  {name} is waiting (backoff or open breaker)");
     }
     let lagging = desk
         .dispatcher()
@@ -354,7 +475,7 @@ pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
 
 /// `verify` for people: every step that ran, then what the certificate says.
 pub fn verify_text(v: &Verification) {
-    println!(
+    say!(
         "{}",
         if v.valid() {
             "The certificate is valid."
@@ -382,16 +503,16 @@ pub fn verify_text(v: &Verification) {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     };
-    println!();
+    say!();
     let nam = &dcc["nam"];
     // Family name first, as the DCC and the MRZ order them.
     let name = [text(&nam["fn"]), text(&nam["gn"])].join(", ");
     let standard = [text(&nam["fnt"]), text(&nam["gnt"])].join("<<");
-    println!(
+    say!(
         "holder       {}  ({standard})",
         name.trim_matches([',', ' '])
     );
-    println!("born         {}", text(&dcc["dob"]));
+    say!("born         {}", text(&dcc["dob"]));
     for (group, kind) in [("v", "vaccination"), ("t", "test"), ("r", "recovery")] {
         for entry in dcc[group].as_array().into_iter().flatten() {
             let what = match group {
@@ -405,19 +526,19 @@ pub fn verify_text(v: &Verification) {
                 "t" => format!("{}, {}", text(&entry["tt"]), text(&entry["sc"])),
                 _ => format!("first positive {}", text(&entry["fr"])),
             };
-            println!("{kind:<12} {what}, {}", text(&entry["co"]));
-            println!("uvci         {}", text(&entry["ci"]));
+            say!("{kind:<12} {what}, {}", text(&entry["co"]));
+            say!("uvci         {}", text(&entry["ci"]));
         }
     }
     let time = |t: Option<f64>| t.and_then(time_text).unwrap_or_else(|| "-".into());
-    println!(
+    say!(
         "issuer       {}  issued {}  expires {}",
         v.issuer.as_deref().unwrap_or("-"),
         time(v.issued_at),
         time(v.expires_at)
     );
     if let Some(kid) = &v.kid {
-        println!("kid          {}", kid_text(kid));
+        say!("kid          {}", kid_text(kid));
     }
 }
 
@@ -489,7 +610,7 @@ fn local(at: &str, format: &str) -> String {
 /// `staff list`: name, role and whether the account can sign in now.
 pub fn staff_text(accounts: &[StaffListing]) {
     if accounts.is_empty() {
-        println!(
+        say!(
             "There are no staff accounts yet; add one with: vaxdesk staff add NAME --role manager"
         );
         return;
@@ -539,31 +660,13 @@ pub fn audit_json(lines: &[AuditLine]) -> Result<(), AppError> {
             })
         })
         .collect();
-    let text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "null".into());
-    // A closed pipe (`| head`) ends the output quietly.
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
-    Ok(())
-}
-
-/// Text recorded by someone else, made safe for a terminal: control characters escaped.
-fn printable(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
+    json(&items)
 }
 
 /// `audit`: one row per line, oldest first; citizens by number and masked id only.
 pub fn audit_text(lines: &[AuditLine]) {
     if lines.is_empty() {
-        println!("There are no audit rows that match.");
+        say!("There are no audit rows that match.");
         return;
     }
     let rows: Vec<Vec<String>> = lines
@@ -591,9 +694,7 @@ pub fn audit_text(lines: &[AuditLine]) {
                 ),
                 r.detail.clone().unwrap_or_default(),
             ]
-            .iter()
-            .map(|c| printable(c))
-            .collect::<Vec<String>>()
+            .to_vec()
         })
         .collect();
     table(
@@ -602,4 +703,35 @@ pub fn audit_text(lines: &[AuditLine]) {
         ],
         &rows,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_bidi_and_zero_width_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(escape("김 민준 Müller"), "김 민준 Müller");
+        assert_eq!(escape("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape("\u{9b}\u{7f}\n\t"), "\\u{9b}\\u{7f}\\u{a}\\u{9}");
+        for c in [
+            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+            '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}',
+        ] {
+            assert_eq!(escape(&c.to_string()), c.escape_unicode().to_string());
+        }
+        // Escaping twice changes nothing more (tables escape cells, lines escape again).
+        assert_eq!(escape(&escape("x\u{1b}y")), escape("x\u{1b}y"));
+    }
+
+    #[test]
+    fn long_quotes_are_cut_to_80_characters_and_short_ones_kept() {
+        let long = "가".repeat(100);
+        let cut = cut_quotes(&format!("name: '{long}' is wrong; `{long}`"));
+        let kept = format!("{}…", "가".repeat(79));
+        assert_eq!(cut, format!("name: '{kept}' is wrong; `{kept}`"));
+        let short = "status: 'done' is not a status (chmod 700 'w')";
+        assert_eq!(cut_quotes(short), short);
+        assert_eq!(cut_quotes("an odd ' quote"), "an odd ' quote");
+    }
 }

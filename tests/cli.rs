@@ -444,7 +444,7 @@ fn another_programs_sqlite_database_is_refused_with_a_short_message() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let desk = Desk::new();
+    let desk = Desk::without_database();
     for args in [
         vec!["--bogus", "queue"],
         vec!["queue", "--bogus"],
@@ -649,4 +649,425 @@ fn a_database_without_its_resident_id_key_is_refused_and_no_new_key_is_made() {
         .run(&["--keys", &keys, "status", "--citizen", KIM, "--json"])
         .ok();
     assert_eq!(s.json()["citizen"]["family_name"], "김");
+}
+
+/// The exact refusal of a command run on a database that is not there.
+fn no_database(path: &str) -> String {
+    format!("vaxdesk: no database at {path} (create one with: vaxdesk init --db {path})\n")
+}
+
+/// Runs a prepared command, failing (not hanging) if it has not ended within a minute.
+fn run_or_hang(cmd: &mut std::process::Command) -> Run {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stdout)
+        .expect("stdout");
+    child
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+        what: format!("{cmd:?}"),
+    }
+}
+
+#[test]
+fn a_mistyped_db_is_refused_and_creates_nothing() {
+    let desk = Desk::without_database();
+    let key = desk.keys_dir().join("resident-ids.key");
+    for args in [
+        &["queue"][..],
+        &["queue", "--json"],
+        &["status", "--citizen", KIM],
+        &["events"],
+        &["audit"],
+        &["doctor"],
+        &["dispatch"],
+        &["rebuild-views", "--check"],
+        &["staff", "list"],
+        &["staff", "disable", "kim.nurse"],
+        &[
+            "cert",
+            "export",
+            "--citizen",
+            KIM,
+            "--dose",
+            "1",
+            "--format",
+            "hc1",
+        ],
+        &["keys", "export-cert"],
+    ] {
+        let r = run(desk.bare().args(["--db", "typo/clinc.db"]).args(args)).refused();
+        assert_eq!(r.stderr, no_database("typo/clinc.db"), "{args:?}");
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+    // The default database too, when no --db is given.
+    let default = desk.path("xdg-data/vaxdesk/vaxdesk.db");
+    let r = run(desk.bare().arg("queue")).refused();
+    assert_eq!(r.stderr, no_database(&default.display().to_string()));
+    assert!(!desk.path("typo").exists(), "the folder was created");
+    assert!(!default.exists(), "a database was created");
+    assert!(!key.exists(), "a resident-id key was created");
+}
+
+#[test]
+fn init_creates_the_database_and_its_key_once() {
+    let desk = Desk::without_database();
+    let key = desk.keys_dir().join("resident-ids.key");
+    let r = run(desk.bare().args(["--db", "clinic/new.db", "init"])).ok();
+    assert!(r.stdout.contains("clinic/new.db"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&key.display().to_string()),
+        "{}",
+        r.stdout
+    );
+    let db = desk.path("clinic/new.db");
+    assert!(db.exists() && key.exists());
+    let before = (
+        std::fs::read(&db).expect("read"),
+        std::fs::read(&key).expect("key"),
+    );
+    let r = run(desk.bare().args(["--db", "clinic/new.db", "init"])).ok();
+    assert!(
+        r.stdout.contains("already") && r.stdout.contains("nothing was changed"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        (
+            std::fs::read(&db).expect("read"),
+            std::fs::read(&key).expect("key")
+        ),
+        before,
+        "init on an existing database changed it"
+    );
+    let r = run(desk.bare().args(["--db", "clinic/new.db", "queue"])).ok();
+    assert!(r.stdout.contains("The queue is empty"), "{}", r.stdout);
+    // `keys init` sets up a new clinic's database with its keys.
+    let r = run(desk
+        .bare()
+        .args(["--keys", "keys-2", "--db", "second.db", "keys", "init"]))
+    .ok();
+    assert!(r.stdout.contains("second.db"), "{}", r.stdout);
+    assert!(desk.path("second.db").exists() && desk.path("keys-2/resident-ids.key").exists());
+    run(desk
+        .bare()
+        .args(["--keys", "keys-2", "--db", "second.db", "queue"]))
+    .ok();
+    // A seed file creates its database too.
+    desk.write("kim.toml", &kim_history());
+    run(desk.bare().args(["--db", "seeded.db", "seed", "kim.toml"])).ok();
+    run(desk
+        .bare()
+        .args(["--db", "seeded.db", "status", "--citizen", KIM]))
+    .ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let desk = Desk::new();
+    let fifo = desk.path("pipe");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).expect("a path");
+    // SAFETY: mkfifo only reads the NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    std::fs::create_dir(desk.path("folder")).expect("mkdir");
+    for (name, kind) in [("pipe", "FIFO"), ("folder", "folder")] {
+        for args in [
+            vec!["--db", name, "queue"],
+            vec!["--config", name, "queue"],
+            vec!["seed", name],
+        ] {
+            let mut c = if args[0] == "--db" {
+                desk.bare()
+            } else {
+                desk.command()
+            };
+            let r = run_or_hang(c.args(&args));
+            assert_eq!(r.code, 1, "{args:?}: {r:?}");
+            assert!(
+                r.stderr.contains(name) && r.stderr.contains(kind),
+                "{args:?}: {}",
+                r.stderr
+            );
+        }
+    }
+}
+
+/// Runs as an ordinary user even when the tests run as root (root writes anything): the
+/// desk's folder is handed to `nobody`, who then meets the file modes as a clinic's user does.
+#[cfg(unix)]
+fn as_ordinary_user(desk: &Desk, cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    fn chown_all(p: &std::path::Path) {
+        std::os::unix::fs::lchown(p, Some(65534), Some(65534)).expect("chown");
+        if p.is_dir() && !p.is_symlink() {
+            for e in std::fs::read_dir(p).expect("read_dir") {
+                chown_all(&e.expect("entry").path());
+            }
+        }
+    }
+    chown_all(desk.dir.path());
+    cmd.uid(65534).gid(65534);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_database_is_reported_as_read_only_and_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    let desk = Desk::new();
+    desk.seed_ok("kim.toml", &kim_history());
+    std::fs::create_dir(desk.path("clinic")).expect("mkdir");
+    let db = desk.path("clinic/desk.db");
+    std::fs::rename(&desk.db, &db).expect("move the database");
+    let bytes = std::fs::read(&db).expect("read");
+    let cases: [(&str, &dyn Fn()); 2] = [
+        ("a read-only file", &|| mode(&db, 0o400)),
+        ("a read-only folder", &|| mode(&desk.path("clinic"), 0o500)),
+    ];
+    for (what, make) in cases {
+        mode(&desk.path("clinic"), 0o700);
+        mode(&db, 0o600);
+        make();
+        for args in [&["queue"][..], &["status", "--citizen", KIM], &["doctor"]] {
+            let mut c = desk.bare();
+            c.args(["--db", "clinic/desk.db"]).args(args);
+            as_ordinary_user(&desk, &mut c);
+            let r = run(&mut c).refused();
+            assert!(
+                r.stderr.contains("clinic/desk.db") && r.stderr.contains("read-only"),
+                "{what}, {args:?}: {}",
+                r.stderr
+            );
+            assert!(!r.stderr.contains("damaged"), "{what}: {}", r.stderr);
+        }
+    }
+    mode(&desk.path("clinic"), 0o700);
+    mode(&db, 0o600);
+    assert_eq!(
+        std::fs::read(&db).expect("read"),
+        bytes,
+        "the database changed"
+    );
+}
+
+#[test]
+fn a_database_whose_wal_was_removed_is_reported_not_shown_empty() {
+    let desk = Desk::new();
+    // Another desk holds the database open, so its changes stay in the -wal file.
+    let holder = rusqlite::Connection::open(&desk.db).expect("open");
+    let _: i64 = holder
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .expect("read");
+    desk.seed_ok("kim.toml", &kim_history());
+    let wal = desk.path("desk.db-wal");
+    assert!(wal.exists(), "the changes are in the -wal file");
+    std::fs::remove_file(&wal).expect("remove the -wal");
+    // The holder keeps its -shm index as it was (it would otherwise checkpoint at close).
+    std::mem::forget(holder);
+    let r = desk.run(&["status", "--citizen", KIM]).refused();
+    assert!(
+        r.stderr.contains("desk.db-wal") && r.stderr.contains("removed"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("damaged"), "{}", r.stderr);
+    let r = desk.run(&["queue"]).refused();
+    assert!(
+        r.stdout.is_empty(),
+        "an emptied clinic was shown:\n{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_seed_file_that_is_not_utf8_names_the_line() {
+    let desk = Desk::new();
+    let mut bytes = kim_history().into_bytes();
+    let line = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    // A name as a Korean spreadsheet saves it (CP949 for 김).
+    bytes.extend_from_slice(
+        b"[[step]]\naction = \"register-citizen\"\nfamily_name = \"\xb1\xe8\"\n",
+    );
+    std::fs::write(desk.path("cp949.toml"), &bytes).expect("write");
+    let log = desk.events_text();
+    let r = desk.run(&["seed", "cp949.toml"]).refused();
+    assert!(
+        r.stderr.contains("cp949.toml") && r.stderr.contains(&format!("line {}", line + 2)),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("UTF-8"), "{}", r.stderr);
+    assert_eq!(desk.events_text(), log, "nothing was kept");
+}
+
+#[test]
+fn long_bad_input_is_quoted_cut_to_80_characters() {
+    let desk = Desk::new();
+    let long = "x".repeat(500);
+    let r = desk
+        .run_env(&[("VAXDESK_NOW", &long)], &["queue"])
+        .refused();
+    let cut = format!("'{}…'", "x".repeat(79));
+    assert!(r.stderr.contains(&cut), "{}", r.stderr);
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
+    desk.write("long.toml", &format!("[[step]]\naction = \"{long}\"\n"));
+    let r = desk.run(&["seed", "long.toml"]).refused();
+    assert!(r.stderr.contains(&cut), "{}", r.stderr);
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
+}
+
+/// `dispatch` reports what it delivered, including what its own start-up caught up on.
+#[cfg(feature = "fault-injection")]
+#[test]
+fn dispatch_counts_the_events_its_start_up_delivered() {
+    let mut desk = Desk::new();
+    let id = rrn(5);
+    desk.seed_ok(
+        "lee.toml",
+        &[
+            register(&id, "이", "서연", "1985-03-03"),
+            inject(&id, 1, "2022-01-10", "FL0001"),
+        ]
+        .concat(),
+    );
+    let before = desk.queue().len();
+    desk.write("apply.toml", &apply(&id, 1));
+    // Issuance fails: the application's event waits for it.
+    desk.run_env(&[("VAXDESK_FAULTS", "issuance")], &["seed", "apply.toml"])
+        .ok();
+    // Later, issuance works again: the first command catches up.
+    desk.now = "2026-11-25T13:00:00Z".into();
+    let r = desk.run(&["dispatch"]).ok();
+    let delivered: u64 = r
+        .stdout
+        .strip_prefix("Delivered ")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(delivered > 0, "{}", r.stdout);
+    assert_eq!(
+        desk.queue().len(),
+        before + 1,
+        "the application reached the queue"
+    );
+    let r = desk.run(&["dispatch"]).ok();
+    assert!(
+        r.stdout.starts_with("Delivered 0 event(s)."),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The pseudo-terminal's output so far, read on a thread of its own.
+#[cfg(unix)]
+fn screen_of(master: &dyn portable_pty::MasterPty) -> std::sync::Arc<std::sync::Mutex<String>> {
+    use std::io::Read;
+    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
+    let shared = text.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut t = shared.lock().expect("lock");
+            t.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    text
+}
+
+/// Waits until `done` holds, failing after a minute with `what`.
+#[cfg(unix)]
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_desk_asks_before_it_creates_a_database() {
+    const QUESTION: &str = "Create a new clinic database here? (y/N)";
+    let desk = Desk::without_database();
+    let key = desk.keys_dir().join("resident-ids.key");
+    for answer in ["n", "\r", "\u{1b}", "q"] {
+        let (master, mut child) = desk.spawn_in_pty(&[], &[], 80);
+        let screen = screen_of(&*master);
+        wait_until("the desk did not ask", || {
+            screen.lock().expect("lock").contains(QUESTION)
+        });
+        let shown = screen.lock().expect("lock").clone();
+        assert!(
+            shown.contains(&format!("No database at {}.", desk.db.display())),
+            "{shown}"
+        );
+        let mut writer = master.take_writer().expect("a PTY writer");
+        std::io::Write::write_all(&mut writer, answer.as_bytes()).expect("answer");
+        let mut status = None;
+        wait_until(&format!("{answer:?} did not end the desk"), || {
+            status = child.try_wait().expect("wait");
+            status.is_some()
+        });
+        assert_eq!(status.map(|s| s.exit_code()), Some(1), "{answer:?}");
+        assert!(!desk.db.exists(), "{answer:?} created the database");
+        assert!(!key.exists(), "{answer:?} created a resident-id key");
+    }
+    // `y` creates it and opens the desk.
+    let (master, mut child) = desk.spawn_in_pty(&[], &[], 80);
+    let screen = screen_of(&*master);
+    wait_until("the desk did not ask", || {
+        screen.lock().expect("lock").contains(QUESTION)
+    });
+    let mut writer = master.take_writer().expect("a PTY writer");
+    std::io::Write::write_all(&mut writer, b"y").expect("answer");
+    let log = desk.path("xdg-data/vaxdesk/vaxdesk.log");
+    wait_until("the desk did not open", || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("desk opened"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(desk.db.exists() && key.exists());
+    run(desk.command().arg("queue")).ok();
 }

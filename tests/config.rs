@@ -24,7 +24,7 @@ fn the_printed_default_config_loads_back() {
 
 #[test]
 fn bad_configs_are_refused_naming_the_key() {
-    let desk = Desk::new();
+    let desk = Desk::without_database();
     for (text, names) in [
         ("[keys]\nfly = [\"f\"]\n", "keys.fly"),
         ("[keys]\nissue = [\"ctrl+\"]\n", "keys.issue"),

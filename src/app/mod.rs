@@ -89,6 +89,8 @@ pub struct Desk {
     signer: Option<Signer>,
     ids: IdKeys,
     identity: DeskIdentity,
+    /// What the catch-up at opening delivered (`vaxdesk dispatch` counts it too).
+    opening_delivery: DispatchReport,
 }
 
 impl Desk {
@@ -102,8 +104,31 @@ impl Desk {
         faults: Faults,
     ) -> Result<Desk, AppError> {
         let conn = store::open_with(path, Some(&ids))?;
+        Desk::with_connection(conn, ids, config, clock, faults)
+    }
+
+    /// [`Desk::open`] for a database that must exist already: a missing one is refused with
+    /// [`StoreError::Missing`] and nothing is created (a mistyped path is not a new clinic).
+    pub fn open_existing(
+        path: &Path,
+        ids: IdKeys,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        faults: Faults,
+    ) -> Result<Desk, AppError> {
+        let conn = store::open_existing_with(path, Some(&ids))?;
+        Desk::with_connection(conn, ids, config, clock, faults)
+    }
+
+    fn with_connection(
+        conn: Connection,
+        ids: IdKeys,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        faults: Faults,
+    ) -> Result<Desk, AppError> {
         let dispatcher = Dispatcher::new(config.breaker(), clock.clone(), faults);
-        let desk = Desk {
+        let mut desk = Desk {
             conn,
             clock,
             catalogue: Catalogue::bundled(),
@@ -112,9 +137,15 @@ impl Desk {
             signer: None,
             ids,
             identity: DeskIdentity::current(),
+            opening_delivery: DispatchReport::default(),
         };
-        desk.dispatch()?;
+        desk.opening_delivery = desk.dispatch()?;
         Ok(desk)
+    }
+
+    /// What the catch-up when this desk opened delivered.
+    pub fn opening_delivery(&self) -> &DispatchReport {
+        &self.opening_delivery
     }
 
     /// Gives the desk its document signer (issuing refuses without one).

@@ -31,7 +31,15 @@ pub struct SeedError {
 impl fmt::Display for SeedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.step {
-            Some((n, action)) => write!(f, "{}: step {n} ({action}): {}", self.file, self.message),
+            Some((n, action)) => {
+                // An unknown action is the file's text: a long one is cut, as quotes are.
+                let shown: String = if action.chars().count() > 80 {
+                    action.chars().take(79).chain(['…']).collect()
+                } else {
+                    action.clone()
+                };
+                write!(f, "{}: step {n} ({shown}): {}", self.file, self.message)
+            }
             None => write!(f, "{}: {}", self.file, self.message),
         }
     }
@@ -299,12 +307,44 @@ impl Step {
 /// Applies one seed file from disk.
 pub fn apply_file(desk: &Desk, path: &Path) -> Result<SeedOutcome, AppError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| SeedError {
+    let text = read_file(path).map_err(|message| SeedError {
         file: name.clone(),
         step: None,
-        message: format!("cannot read: {e}"),
+        message,
     })?;
     apply_text(desk, &name, &text)
+}
+
+/// A seed file's text: a folder or a FIFO is refused before reading (reading a FIFO would
+/// wait forever), and text that is not UTF-8 is refused naming the line where it stops.
+fn read_file(path: &Path) -> Result<String, String> {
+    if let Some(kind) = std::fs::metadata(path)
+        .ok()
+        .as_ref()
+        .and_then(crate::config::not_a_file)
+    {
+        return Err(format!("is {kind}, not a seed file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let good = e.utf8_error().valid_up_to();
+        let line_start = bytes[..good]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = bytes[..good].iter().filter(|b| **b == b'\n').count() + 1;
+        // Characters before it on its line (all valid), so the column is what an editor shows.
+        let column = String::from_utf8_lossy(&bytes[line_start..good])
+            .chars()
+            .count()
+            + 1;
+        format!(
+            "line {line}, column {column}: not UTF-8 text (byte 0x{:02X}); save the file as \
+             UTF-8 (a Korean spreadsheet may have saved it as CP949/EUC-KR)",
+            bytes[good]
+        )
+    })
 }
 
 /// Applies seed text under a name used in messages.

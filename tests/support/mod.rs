@@ -143,6 +143,14 @@ impl Default for Desk {
 
 impl Desk {
     pub fn new() -> Desk {
+        let desk = Desk::without_database();
+        // Its database is created as a clinic creates one: no other command creates it.
+        run(desk.command().arg("init")).ok();
+        desk
+    }
+
+    /// A desk with its keys but no database yet (tests of what creates one, and what not).
+    pub fn without_database() -> Desk {
         let dir = tempfile::Builder::new()
             .prefix("vaxdesk-it-")
             .tempdir()
@@ -153,8 +161,14 @@ impl Desk {
             db,
             now: NOW.to_string(),
         };
-        // Issuing signs: every test desk gets its own keys in its own data directory.
-        run(desk.bare().args(["keys", "init"])).ok();
+        // Issuing signs: every test desk gets its own keys in its own data directory (made
+        // here, not by `keys init`, which would create the default database too).
+        // Private, as the binary makes every folder it creates.
+        vaxdesk::privacy::files::create_dir_private(&desk.keys_dir()).expect("keys folder");
+        let now = chrono::DateTime::parse_from_rfc3339(NOW).expect("NOW");
+        vaxdesk::cert::keys::KeyStore::new(desk.keys_dir())
+            .init("KR", now.with_timezone(&chrono::Utc))
+            .expect("signing keys");
         desk
     }
 
