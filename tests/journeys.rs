@@ -173,6 +173,13 @@ fn sighup_restores_the_terminal() {
     stops_on("HUP");
 }
 
+/// SIGINT sent as a signal (not Ctrl-C typed, which is a key in raw mode) is the operator's
+/// stop: the desk ends and restores the terminal.
+#[test]
+fn sigint_restores_the_terminal() {
+    stops_on("INT");
+}
+
 #[test]
 fn issuer_desk_at_120x40_shows_recently_issued() {
     let mut desk = Desk::demo_sized(&["--role", "issuer"], 40, 120);
