@@ -37,6 +37,9 @@ pub mod keys {
     pub const RIGHT: &str = "\x1b[C";
     pub const LEFT: &str = "\x1b[D";
     pub const CTRL_C: &str = "\x03";
+    pub const CTRL_D: &str = "\x04";
+    pub const CTRL_Z: &str = "\x1a";
+    pub const CTRL_BACKSLASH: &str = "\x1c";
 }
 
 /// Reads a PTY's side into `seen` until the other side closes, or until `closed` is set, when

@@ -4,8 +4,9 @@
 //! (ids are stored sealed and found only whole, never by a part).
 
 use crate::app::Desk;
+use crate::app::queries::{self, CitizenListItem};
 use crate::domain::ResidentId;
-use crate::store::vaccination::{self, Anchor, CitizenListRow, ListOrder};
+use crate::store::vaccination::{self, Anchor, ListOrder};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::cell;
 use crate::tui::widgets::field::{Shown, TextField};
@@ -16,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub struct CitizenList {
-    pub rows: Vec<CitizenListRow>,
+    pub rows: Vec<CitizenListItem>,
     pub selected: usize,
     /// Rows that fit on screen (set at each draw).
     pub height: usize,
@@ -62,16 +63,14 @@ impl CitizenList {
         desk: &Desk,
         anchor: &Anchor,
         n: usize,
-    ) -> rusqlite::Result<Vec<CitizenListRow>> {
+    ) -> rusqlite::Result<Vec<CitizenListItem>> {
         match self.order(desk) {
-            Some((order, key)) => {
-                vaccination::citizens_window(desk.conn(), order, &key, anchor, n as i64)
-            }
+            Some((order, key)) => queries::citizens_window(desk, order, &key, anchor, n as i64),
             None => Ok(vec![]),
         }
     }
 
-    fn key_of(r: &CitizenListRow) -> (String, i64) {
+    fn key_of(r: &CitizenListItem) -> (String, i64) {
         (r.key.clone(), r.id)
     }
 
@@ -189,14 +188,15 @@ impl CitizenList {
         Ok(())
     }
 
-    pub fn current(&self) -> Option<&CitizenListRow> {
+    pub fn current(&self) -> Option<&CitizenListItem> {
         self.rows.get(self.selected)
     }
 
     /// Draws the search line and the rows; returns the cursor while searching.
     pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
-        // Fixed columns take 40 and "Latest" needs 12 (ADMINISTERED); the name gets the rest.
-        let name_w = (area.width as usize).saturating_sub(54).clamp(12, 40);
+        // Fixed columns take 40 and "Latest" needs 22 ("injection ADMINISTERED": which record
+        // and its state); the name gets the rest.
+        let name_w = (area.width as usize).saturating_sub(62).clamp(12, 40);
         // An id being searched shows masked, like every id on screen.
         self.search.shown = if self.is_id_search() {
             Shown::ResidentId
@@ -246,9 +246,11 @@ impl CitizenList {
                 cell(&r.doses.to_string(), 5),
             );
             let style = if sel { theme.selected() } else { Style::new() };
+            let status = r.latest.status();
             lines.push(Line::from(vec![
                 Span::styled(format!(" {text}"), style),
-                Span::styled(r.latest.clone(), theme.status(&r.latest)),
+                Span::styled(format!("{} ", r.latest.what()), theme.muted()),
+                Span::styled(status.to_string(), theme.status(status)),
             ]));
         }
         frame.render_widget(Paragraph::new(lines), area);
