@@ -6,6 +6,7 @@ mod journeys_support;
 
 use journeys_support::keys::{ENTER, TAB};
 use journeys_support::{Desk, TIMEOUT, home, plain_command, read_until_closed};
+use std::io::Write;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Stdio;
@@ -79,6 +80,16 @@ fn closing_the_terminal_ends_the_desk() {
 /// sends it no hang-up signal, so only reading end-of-file can tell it the terminal is gone.
 #[test]
 fn end_of_file_on_the_terminal_ends_the_desk_without_a_signal() {
+    ends_at_end_of_file(false);
+}
+
+/// The same while the desk waits for another desk's lock (for up to 30 s): it does not wait.
+#[test]
+fn end_of_file_ends_a_desk_busy_waiting_for_the_database() {
+    ends_at_end_of_file(true);
+}
+
+fn ends_at_end_of_file(busy: bool) {
     let dir = home();
     let (master, slave) = open_pty();
     let fd = |f: &OwnedFd| Stdio::from(f.try_clone().unwrap());
@@ -129,6 +140,15 @@ fn end_of_file_on_the_terminal_ends_the_desk_without_a_signal() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Another desk holds the write lock while a kiosk sign-in waits for it.
+    let other = rusqlite::Connection::open(dir.path().join("d.db")).unwrap();
+    if busy {
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let mut keys = std::fs::File::from(master.try_clone().unwrap());
+        keys.write_all(b"900101-1234567\t1990-01-01\r").unwrap();
+        // Give the keys time to arrive (the test holds either way).
+        std::thread::sleep(Duration::from_millis(300));
+    }
     closed.store(true, Ordering::SeqCst);
     drop(master);
     let deadline = Instant::now() + TIMEOUT;
@@ -148,6 +168,17 @@ fn end_of_file_on_the_terminal_ends_the_desk_without_a_signal() {
         (Some(0), None),
         "the desk ends by itself, quietly"
     );
+    if busy {
+        other.execute_batch("ROLLBACK").unwrap();
+        let signed_in: i64 = other
+            .query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'kiosk sign-in'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(signed_in, 0, "the unfinished sign-in is not kept");
+    }
 }
 
 /// A signal while the desk waits for another desk's lock: the desk does not wait the lock out;

@@ -10,9 +10,9 @@
 //! with end-of-file or EIO, so keys are read on a thread of their own and the loop here never
 //! waits on crossterm: it waits on a channel, looks at the terminal itself between keys (a hung
 //! up terminal reports POLLHUP/POLLERR and refuses `tcgetattr`), and hears SIGTERM, SIGHUP and
-//! SIGINT at once. If the desk is busy when a signal comes (a command waiting for another
-//! desk's lock), a watchdog restores the terminal and ends the process after [`GRACE`]; an
-//! unfinished transaction is then rolled back by SQLite, so nothing half-done is kept.
+//! SIGINT at once. If the desk is busy when a signal comes or the terminal goes (a command
+//! waiting for another desk's lock), a watchdog restores the terminal and ends the process
+//! after [`GRACE`]; SQLite then rolls the unfinished transaction back: nothing half-done is kept.
 
 pub mod app;
 pub mod citizen;
@@ -141,31 +141,44 @@ pub fn run(
     demo: bool,
 ) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let tty = Tty::open()?;
+    let tty = Arc::new(Tty::open()?);
     let (tx, rx) = mpsc::channel::<Input>();
     // Set once the loop has ended and the terminal is restored: the watchdog stands down.
     let ended = Arc::new(AtomicBool::new(false));
+    // Set when a signal asked the desk to stop.
+    let asked = Arc::new(AtomicBool::new(false));
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let signals_handle = signals.handle();
     {
-        let (tx, ended) = (tx.clone(), Arc::clone(&ended));
+        let (tx, asked) = (tx.clone(), Arc::clone(&asked));
         std::thread::Builder::new()
             .name("signals".into())
             .spawn(move || {
                 for sig in signals.forever() {
+                    asked.store(true, Ordering::SeqCst);
                     let _ = tx.send(Input::Signal(sig));
-                    let deadline = Instant::now() + GRACE;
-                    while Instant::now() < deadline {
-                        if ended.load(Ordering::SeqCst) {
-                            return;
-                        }
-                        std::thread::sleep(Duration::from_millis(20));
+                }
+            })?;
+    }
+    {
+        // The watchdog: once a signal came or the terminal went away, the loop has GRACE to
+        // end; a desk stuck in a command (waiting for another desk's lock) is ended for it.
+        let (ended, asked, tty) = (Arc::clone(&ended), Arc::clone(&asked), Arc::clone(&tty));
+        std::thread::Builder::new()
+            .name("watchdog".into())
+            .spawn(move || {
+                let mut since: Option<Instant> = None;
+                loop {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if ended.load(Ordering::SeqCst) {
+                        return;
                     }
-                    if !ended.load(Ordering::SeqCst) {
-                        tracing::warn!(
-                            "{} while the desk was busy: leaving without waiting",
-                            signal_name(sig)
-                        );
+                    if !(tty.gone() || asked.load(Ordering::SeqCst)) {
+                        continue;
+                    }
+                    let first = *since.get_or_insert_with(Instant::now);
+                    if first.elapsed() >= GRACE && !ended.load(Ordering::SeqCst) {
+                        tracing::warn!("the desk was busy when told to stop: leaving without it");
                         restore_terminal();
                         std::process::exit(0);
                     }
