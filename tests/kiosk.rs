@@ -63,7 +63,14 @@ fn quitting_the_kiosk_asks_for_staff_and_esc_keeps_the_kiosk() {
 
     // On the page, `q` asks too, and the citizen's page is hidden while staff sign in.
     sign_in(&mut k, KIM, KIM_BIRTH);
-    assert_shows(&seen(&mut k), "김 민준");
+    let s = seen(&mut k);
+    assert_shows(&s, "김 민준");
+    // The hints say what `q` does here; so does the help.
+    assert_shows(&s, "q staff exit");
+    assert_hides(&s, "q quit");
+    char_key(&mut k, '?');
+    assert_shows(&seen(&mut k), "staff exit");
+    esc(&mut k);
     char_key(&mut k, 'q');
     let s = seen(&mut k);
     assert!(k.closing_kiosk() && !k.should_quit());

@@ -499,8 +499,19 @@ impl<'d> Shell<'d> {
             "yes",
             "no",
         ];
-        let items = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<String> {
+        // On the kiosk, "quit" asks for staff: the hints say so.
+        let kiosk = matches!(self.current, Current::Role(Role::Citizen, _));
+        let said = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<(Vec<String>, &'static str)> {
             hints
+                .into_iter()
+                .map(|(k, d)| match d {
+                    "quit" if kiosk => (k, "staff exit"),
+                    _ => (k, d),
+                })
+                .collect()
+        };
+        let items = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<String> {
+            said(hints)
                 .into_iter()
                 .filter(|(_, d)| !skip.contains(d))
                 .map(|(k, d)| format!(" {} {d} ", k.first().map(String::as_str).unwrap_or("")))
@@ -535,7 +546,12 @@ impl<'d> Shell<'d> {
             popup::toast(frame, body, theme, text, *ok);
         }
         if self.help {
-            popup::help(frame, body, theme, &self.keymap.hints(&self.contexts()));
+            popup::help(
+                frame,
+                body,
+                theme,
+                &said(self.keymap.hints(&self.contexts())),
+            );
         } else if self.confirm_quit {
             popup::confirm(
                 frame,
