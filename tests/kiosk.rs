@@ -110,6 +110,26 @@ fn quitting_the_kiosk_asks_for_staff_and_esc_keeps_the_kiosk() {
 }
 
 #[test]
+fn a_staff_sign_in_left_at_the_kiosk_goes_when_the_kiosk_would_forget() {
+    let td = demo();
+    let mut k = bare_shell(&td.desk, Some(Role::Citizen));
+    // Long untouched, then Ctrl-C: the sign-in stays while someone is at it.
+    td.advance(Duration::minutes(30));
+    k.tick();
+    ctrl(&mut k, 'c');
+    k.tick();
+    assert!(k.closing_kiosk(), "opened just now");
+    type_text(&mut k, "nurse");
+    td.advance(Duration::seconds(119));
+    k.tick();
+    assert!(k.closing_kiosk());
+    td.advance(Duration::seconds(1));
+    assert!(k.tick());
+    assert!(!k.closing_kiosk() && !k.should_quit());
+    assert_hides(&seen(&mut k), "nurse");
+}
+
+#[test]
 fn no_key_takes_a_citizen_out_of_the_kiosk() {
     let td = demo();
     ensure_staff(&td.desk);

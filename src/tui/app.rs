@@ -248,6 +248,7 @@ impl<'d> Shell<'d> {
     fn ask_quit(&mut self) {
         if matches!(self.current, Current::Role(Role::Citizen, _)) {
             // A kiosk closes only for staff.
+            self.last_input = self.desk.now();
             self.help = false;
             self.confirm_quit = false;
             self.closing_kiosk = Some(StaffGate::close_kiosk(self.desk));
