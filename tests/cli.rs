@@ -514,7 +514,7 @@ fn issuance_failures_delay_but_lose_nothing() {
     let mut desk = Desk::new();
     desk.write(
         "config.toml",
-        "[dispatch]\nbreaker_failures = 3\nbreaker_open_seconds = 1\n",
+        "long_queue = 200\n[dispatch]\nbreaker_failures = 3\nbreaker_open_seconds = 1\n",
     );
     let t0: DateTime<Utc> = NOW.parse().expect("NOW");
     let at = |secs: i64| (t0 + Duration::seconds(secs)).to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -620,9 +620,22 @@ fn issuance_failures_delay_but_lose_nothing() {
         100,
         "no duplicates after another delivery"
     );
-    let s = desk.status(&ids[99]);
+    let s = desk
+        .run(&[
+            "--config",
+            "config.toml",
+            "status",
+            "--citizen",
+            &ids[99],
+            "--json",
+        ])
+        .ok()
+        .json();
     assert_eq!(s["applications"][0]["status"], "APPLIED");
     assert_eq!(s["issuance_delayed"], json!(false));
+    // With the default limit (50), 100 waiting requests are a delay: status says what the
+    // kiosk says.
+    assert_eq!(desk.status(&ids[99])["issuance_delayed"], json!(true));
     desk.run(&["--config", "config.toml", "doctor"]).ok();
     desk.run(&["rebuild-views", "--check"]).ok();
 }

@@ -4,7 +4,7 @@
 
 mod journeys_support;
 
-use journeys_support::keys::{CTRL_C, DOWN, ENTER, ESC, TAB};
+use journeys_support::keys::{CTRL_BACKSLASH, CTRL_C, CTRL_D, CTRL_Z, DOWN, ENTER, ESC, TAB};
 use journeys_support::{Desk, home, plain_command};
 use std::process::Stdio;
 
@@ -39,7 +39,13 @@ fn citizen_signs_in_and_sees_an_issued_certificate() {
     );
 
     show("citizen", &screen);
+    // The kiosk closes only for staff.
     desk.send("q");
+    desk.wait_for_all(&["Staff only: close the kiosk", "Demo accounts"]);
+    desk.type_text("demo.manager");
+    desk.send(TAB);
+    desk.type_text("manager-demo-pass");
+    desk.send(ENTER);
     desk.expect_clean_exit();
     desk.assert_id_nowhere("900101-1234567");
 }
@@ -129,7 +135,7 @@ fn issuer_issues_the_oldest_application() {
 }
 
 #[test]
-fn role_picker_opens_the_citizen_kiosk_and_ctrl_c_quits() {
+fn role_picker_opens_the_citizen_kiosk_and_only_staff_close_it() {
     let mut desk = Desk::demo(&[]);
     desk.wait_for_all(&["Who is at the desk?", "Certificate issuer"]);
     desk.send("3");
@@ -140,7 +146,22 @@ fn role_picker_opens_the_citizen_kiosk_and_ctrl_c_quits() {
     );
 
     show("role picker", &screen);
+    // Ctrl-C asks for staff; Esc keeps the kiosk; keys that are signals elsewhere are keys.
     desk.send(CTRL_C);
+    desk.wait_for("Closing the kiosk needs a manager or an issuer.");
+    desk.send(ESC);
+    desk.wait_until("the kiosk again", |s| {
+        s.contains("Resident id") && !s.contains("close the kiosk")
+    });
+    for key in [CTRL_BACKSLASH, CTRL_Z, CTRL_D] {
+        desk.send(key);
+    }
+    desk.send(CTRL_C);
+    desk.wait_for("Staff only: close the kiosk");
+    desk.type_text("demo.issuer");
+    desk.send(TAB);
+    desk.type_text("issuer-demo-pass");
+    desk.send(ENTER);
     desk.expect_clean_exit();
 }
 
@@ -171,6 +192,13 @@ fn sigterm_restores_the_terminal() {
 #[test]
 fn sighup_restores_the_terminal() {
     stops_on("HUP");
+}
+
+/// SIGINT sent as a signal (not Ctrl-C typed, which is a key in raw mode) is the operator's
+/// stop: the desk ends and restores the terminal.
+#[test]
+fn sigint_restores_the_terminal() {
+    stops_on("INT");
 }
 
 #[test]

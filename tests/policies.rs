@@ -729,7 +729,12 @@ fn issuance_status(t: &TestDesk) -> vaxdesk::bus::dispatcher::SubscriberStatus {
 fn rules5_6_applications_accepted_while_issuance_fails_then_delivered_exactly_once() {
     use vaxdesk::bus::Faults;
     let faults = Faults::none();
-    let t = TestDesk::with(vaxdesk::config::Config::default(), faults.clone());
+    // A queue limit above the 100 requests: "delayed" here is the breaker's alone.
+    let config = vaxdesk::config::Config {
+        long_queue: 200,
+        ..Default::default()
+    };
+    let t = TestDesk::with(config, faults.clone());
     let d = &t.desk;
     let mut people = vec![];
     for i in 0..25 {

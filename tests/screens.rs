@@ -324,8 +324,11 @@ fn screen_manager_list() {
             ids.iter().all(|c| *c == ids[0]),
             "ids not aligned: {ids:?}\n{s}"
         );
-        assert!(line_with(s, "김 민준").contains("900101-1******  1990-01-01  3      APPLIED"));
-        assert!(line_with(s, "최 하늘").ends_with("SCHEDULED"));
+        assert!(
+            line_with(s, "김 민준")
+                .contains("900101-1******  1990-01-01  3      application APPLIED")
+        );
+        assert!(line_with(s, "최 하늘").ends_with("injection SCHEDULED"));
         assert_eq!(marked_rows(b), vec![3]);
         assert_shows(footer(s), "n register citizen");
         assert_shows(footer(s), "Enter open");
@@ -719,7 +722,8 @@ fn flow_manager_registers_a_korean_name_and_records_an_injection() {
     let s = screen(&mut m, 120, 40);
     assert_shows(&s, "Citizens (10)");
     assert!(
-        line_with(&s, "김 서준").ends_with("030303-3******  2003-03-03  1      ADMINISTERED"),
+        line_with(&s, "김 서준")
+            .ends_with("030303-3******  2003-03-03  1      injection ADMINISTERED"),
         "{s}"
     );
 }
@@ -740,7 +744,7 @@ fn manager_list_shows_the_latest_status_in_full_at_80x24() {
     let s = seen(&mut m);
     let row = line_with(&s, "김 서준");
     assert!(
-        row.ends_with("  ADMINISTERED"),
+        row.ends_with("  injection ADMINISTERED"),
         "the Latest column cuts the status at 80x24: {row:?}\n{s}"
     );
 }

@@ -146,7 +146,7 @@ fn failed_sign_ins_wait_longer_each_time_then_lock_until_a_manager_unlocks() {
     staff_sign_in(&mut m, ISSUER.0, ISSUER.2);
     assert_shows(&seen(&mut m), "wait 1 s before trying again");
     assert!(m.session().is_none(), "the right passphrase waits too");
-    // The waits double: 1, 2, 4, ... seconds.
+    // The waits double: 1, 2, 4, ... seconds; a throttled try counts no failure.
     for (failures, wait) in [(2, 2), (3, 4), (4, 8)] {
         td.advance(Duration::seconds(wait / 2));
         esc(&mut m);
@@ -155,7 +155,24 @@ fn failed_sign_ins_wait_longer_each_time_then_lock_until_a_manager_unlocks() {
         esc(&mut m);
         staff_sign_in(&mut m, ISSUER.0, ISSUER.2);
         assert_shows(&seen(&mut m), &format!("wait {wait} s before trying again"));
-        let _ = failures;
+        let counted: i64 = td
+            .desk
+            .conn()
+            .query_row(
+                "SELECT failures FROM sign_in_throttle WHERE subject = 'staff:issuer.lee'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            counted, failures,
+            "failures counted after {failures} wrong tries"
+        );
+        let refused = audit_rows(&td.desk, "sign-in")
+            .iter()
+            .filter(|r| r.result == "refused")
+            .count();
+        assert_eq!(refused as i64, failures);
     }
     // Up to ten failures in a row: locked.
     for _ in 5..=10 {
@@ -224,7 +241,10 @@ fn an_idle_staff_screen_locks_and_comes_back_as_it_was() {
     type_text(&mut m, "q wrong one");
     enter(&mut m);
     assert!(m.locked() && !m.should_quit());
-    assert_shows(&seen(&mut m), "Wrong name or passphrase.");
+    // The lock asks for a passphrase only, and says so.
+    let s = seen(&mut m);
+    assert_shows(&s, "Wrong passphrase.");
+    assert_hides(&s, "Wrong name");
     td.advance(Duration::seconds(1));
     type_text(&mut m, MANAGER.2);
     enter(&mut m);
@@ -271,13 +291,17 @@ fn commands_and_detail_views_are_audited_with_the_staff_name() {
             .is_some_and(|r| r.actor == "nurse.kim" && r.result.starts_with("refused")),
         "{refused:?}"
     );
+    assert_eq!(
+        refused[0].citizen,
+        Some(kim),
+        "the refusal names whose record it was"
+    );
     assert!(
         audit::verify_chain(td.desk.conn())
             .unwrap()
             .broken
             .is_none()
     );
-    let _ = kim;
 }
 
 /// Every resident id the demo clinic registers, and the ids the screen tests type.

@@ -96,6 +96,28 @@ pub fn sign_in_staff(
     passphrase_text: &str,
     role: StaffRole,
 ) -> Result<StaffSession, SignInError> {
+    staff_sign_in(desk, raw_name, passphrase_text, Some(role), "sign-in")
+}
+
+/// A staff member (a manager or an issuer) closes the citizen kiosk: the same check, the same
+/// throttle and the same audit trail as a staff sign-in, so a citizen cannot leave the kiosk
+/// for the shell by guessing.
+pub fn close_kiosk(
+    desk: &Desk,
+    raw_name: &str,
+    passphrase_text: &str,
+) -> Result<StaffSession, SignInError> {
+    staff_sign_in(desk, raw_name, passphrase_text, None, "close kiosk")
+}
+
+/// A staff sign-in for `role` (any staff role when `None`), recorded as `action`.
+fn staff_sign_in(
+    desk: &Desk,
+    raw_name: &str,
+    passphrase_text: &str,
+    role: Option<StaffRole>,
+    action: &str,
+) -> Result<StaffSession, SignInError> {
     let now = desk.now();
     let name = StaffName::parse("name", raw_name).ok();
     store::immediate(desk.conn(), |c| -> Result<_, SignInError> {
@@ -119,7 +141,7 @@ pub fn sign_in_staff(
             at: now,
         };
         if let Some(e) = blocked(throttle::gate(c, &subject, now)?, now) {
-            desk.audit_in(c, &stamp, "sign-in", None, blocked_result(&e), None)?;
+            desk.audit_in(c, &stamp, action, None, blocked_result(&e), None)?;
             return Ok(Err(e));
         }
         let account = row.filter(|r| !r.disabled);
@@ -129,11 +151,11 @@ pub fn sign_in_staff(
         };
         let account = match account {
             Some(a) if right => a,
-            _ => return Ok(Err(failed(desk, c, &subject, &stamp, "sign-in", None)?)),
+            _ => return Ok(Err(failed(desk, c, &subject, &stamp, action, None)?)),
         };
         throttle::record_success(c, &subject)?;
-        if account.role != role {
-            desk.audit_in(c, &stamp, "sign-in", None, "refused: wrong role", None)?;
+        if role.is_some_and(|r| r != account.role) {
+            desk.audit_in(c, &stamp, action, None, "refused: wrong role", None)?;
             return Ok(Err(SignInError::WrongRole {
                 name: shown.clone(),
                 role: match account.role {
@@ -142,14 +164,7 @@ pub fn sign_in_staff(
                 },
             }));
         }
-        desk.audit_in(
-            c,
-            &stamp,
-            "sign-in",
-            None,
-            "ok",
-            Some(account.role.as_str()),
-        )?;
+        desk.audit_in(c, &stamp, action, None, "ok", Some(account.role.as_str()))?;
         Ok(Ok(StaffSession {
             name: shown.clone(),
             role: account.role,

@@ -1,5 +1,8 @@
 //! The shell around the role screens: key routing through the keymap, the help popup, the
 //! quit confirmation, toasts, and refresh when another desk changed the database.
+//!
+//! The citizen screen is a kiosk: quitting it (Ctrl-C, Ctrl-Q, `q`) asks for a staff sign-in
+//! instead, so a citizen never reaches the shell; Esc goes back to the kiosk.
 
 use super::citizen::CitizenScreen;
 use super::issuer::IssuerScreen;
@@ -128,6 +131,8 @@ pub struct Shell<'d> {
     session: Option<StaffSession>,
     /// The idle lock over a staff screen (the screen keeps its state under it).
     lock: Option<StaffGate>,
+    /// The staff sign-in that closes the kiosk, while it is asked for.
+    closing_kiosk: Option<StaffGate>,
     last_input: DateTime<Utc>,
 }
 
@@ -150,6 +155,7 @@ impl<'d> Shell<'d> {
             demo: false,
             session: None,
             lock: None,
+            closing_kiosk: None,
             last_input: desk.now(),
         };
         if let Some(role) = role {
@@ -200,8 +206,13 @@ impl<'d> Shell<'d> {
         self.lock.is_some()
     }
 
+    /// True while the staff sign-in that closes the kiosk is asked for.
+    pub fn closing_kiosk(&self) -> bool {
+        self.closing_kiosk.is_some()
+    }
+
     fn typing(&self) -> bool {
-        if self.lock.is_some() {
+        if self.lock.is_some() || self.closing_kiosk.is_some() {
             return true;
         }
         match &self.current {
@@ -220,7 +231,7 @@ impl<'d> Shell<'d> {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        if self.lock.is_some() {
+        if self.lock.is_some() || self.closing_kiosk.is_some() {
             return vec![Context::SignIn];
         }
         let mut c = match &self.current {
@@ -235,6 +246,14 @@ impl<'d> Shell<'d> {
     }
 
     fn ask_quit(&mut self) {
+        if matches!(self.current, Current::Role(Role::Citizen, _)) {
+            // A kiosk closes only for staff.
+            self.last_input = self.desk.now();
+            self.help = false;
+            self.confirm_quit = false;
+            self.closing_kiosk = Some(StaffGate::close_kiosk(self.desk));
+            return;
+        }
         if self.unsaved() {
             self.confirm_quit = true;
         } else {
@@ -244,6 +263,19 @@ impl<'d> Shell<'d> {
 
     /// Handles one key press.
     pub fn key(&mut self, ev: KeyEvent) {
+        if let Some(gate) = &mut self.closing_kiosk {
+            self.last_input = self.desk.now();
+            // Every key is the sign-in's: Ctrl-C and `q` are no way around it.
+            match gate.key(self.desk, &ev) {
+                GateEvent::Open(session) => {
+                    tracing::info!("{} closed the kiosk", session.name);
+                    self.quit = true;
+                }
+                GateEvent::Back => self.closing_kiosk = None,
+                GateEvent::Stay => {}
+            }
+            return;
+        }
         if self.confirm_quit {
             match self.keymap.action(&ev, &[Context::Confirm]) {
                 Some(Action::Yes) => self.quit = true,
@@ -326,6 +358,9 @@ impl<'d> Shell<'d> {
 
     pub fn paste(&mut self, text: &str) {
         self.last_input = self.desk.now();
+        if let Some(gate) = &mut self.closing_kiosk {
+            return gate.paste(text);
+        }
         if let Some(lock) = &mut self.lock {
             return lock.paste(text);
         }
@@ -348,6 +383,22 @@ impl<'d> Shell<'d> {
         let mut changed = false;
         if self.toast.as_ref().is_some_and(|t| now >= t.2) {
             self.toast = None;
+            changed = true;
+        }
+        // A throttle's "wait N s" clears when the wait is over.
+        for gate in [&mut self.lock, &mut self.closing_kiosk]
+            .into_iter()
+            .flatten()
+        {
+            changed |= gate.tick(now);
+        }
+        if let Current::Gate(_, gate) = &mut self.current {
+            changed |= gate.tick(now);
+        }
+        // A staff sign-in left half-typed at the kiosk goes when the kiosk would forget.
+        let kiosk_idle = Duration::seconds(i64::from(self.desk.config().idle_timeout_seconds));
+        if self.closing_kiosk.is_some() && now - self.last_input >= kiosk_idle {
+            self.closing_kiosk = None;
             changed = true;
         }
         let version = data_version(self.desk);
@@ -403,6 +454,7 @@ impl<'d> Shell<'d> {
         ])
         .areas(area);
         let title = match (&self.current, &self.session) {
+            _ if self.closing_kiosk.is_some() => "Citizen · close the kiosk".to_string(),
             (Current::Picker(_), _) => "choose a role".to_string(),
             (Current::Gate(role, _), _) => format!("{} · sign in", role.title()),
             (Current::Role(role, _), Some(s)) => format!("{} · {}", role.title(), s.name),
@@ -418,6 +470,11 @@ impl<'d> Shell<'d> {
             header,
         );
         let cursor = match (&mut self.current, &self.lock) {
+            // Closing the kiosk: the citizen's page is hidden while staff sign in.
+            _ if self.closing_kiosk.is_some() => self
+                .closing_kiosk
+                .as_ref()
+                .and_then(|g| g.render(frame, body, theme, self.demo)),
             // Locked: nothing of the screen shows until the passphrase is typed again.
             (_, Some(lock)) => lock.render(frame, body, theme, self.demo),
             (Current::Picker(p), None) => {
@@ -446,8 +503,19 @@ impl<'d> Shell<'d> {
             "yes",
             "no",
         ];
-        let items = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<String> {
+        // On the kiosk, "quit" asks for staff: the hints say so.
+        let kiosk = matches!(self.current, Current::Role(Role::Citizen, _));
+        let said = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<(Vec<String>, &'static str)> {
             hints
+                .into_iter()
+                .map(|(k, d)| match d {
+                    "quit" if kiosk => (k, "staff exit"),
+                    _ => (k, d),
+                })
+                .collect()
+        };
+        let items = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<String> {
+            said(hints)
                 .into_iter()
                 .filter(|(_, d)| !skip.contains(d))
                 .map(|(k, d)| format!(" {} {d} ", k.first().map(String::as_str).unwrap_or("")))
@@ -487,7 +555,7 @@ impl<'d> Shell<'d> {
                 frame,
                 body,
                 theme,
-                &self.keymap.hints(&contexts),
+                &said(self.keymap.hints(&contexts)),
                 &super::keymap::exceptions(&contexts),
             );
         } else if self.confirm_quit {

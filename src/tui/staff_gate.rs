@@ -1,8 +1,10 @@
-//! The staff gate: the sign-in in front of the manager and issuer screens, and the idle lock
-//! that hides a screen (keeping its state) until the same person types their passphrase again.
+//! The staff gate: the sign-in in front of the manager and issuer screens, the idle lock
+//! that hides a screen (keeping its state) until the same person types their passphrase again,
+//! and the staff sign-in that closes the citizen kiosk (a citizen never reaches the shell).
 //!
 //! Only in demo mode does it list the demo accounts; a refused sign-in never says whether the
-//! name exists.
+//! name exists. A "wait N s" clears itself when the wait is over, and a try the throttle
+//! refused unchecked keeps what was typed.
 
 use crate::app::Desk;
 use crate::app::access::{self, SignInError, StaffSession};
@@ -12,6 +14,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::centered;
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
@@ -23,6 +26,8 @@ pub enum GateEvent {
     /// Signed in (or unlocked).
     Open(StaffSession),
     Stay,
+    /// Esc at the kiosk's closing sign-in: back to the kiosk.
+    Back,
 }
 
 pub struct StaffGate {
@@ -31,6 +36,10 @@ pub struct StaffGate {
     no_accounts: bool,
     /// Set when the gate is an idle lock: only this person can open it.
     locked_for: Option<StaffSession>,
+    /// The sign-in that closes the kiosk (any staff role may close it).
+    closes_kiosk: bool,
+    /// When the throttle's "wait N s" is over (the message then clears).
+    wait_until: Option<DateTime<Utc>>,
     form: Form,
 }
 
@@ -45,6 +54,8 @@ impl StaffGate {
             role,
             no_accounts: crate::store::staff::count(desk.conn()).is_ok_and(|n| n == 0),
             locked_for: None,
+            closes_kiosk: false,
+            wait_until: None,
             form: Form::new(
                 "Staff sign-in",
                 vec![FormField::text("name", "Name", "", 40), passphrase_field()],
@@ -58,8 +69,28 @@ impl StaffGate {
             role: session.role,
             no_accounts: false,
             locked_for: Some(session),
+            closes_kiosk: false,
+            wait_until: None,
             form: Form::new("Locked", vec![passphrase_field()]),
         }
+    }
+
+    /// The staff sign-in that closes the citizen kiosk.
+    pub fn close_kiosk(desk: &Desk) -> Self {
+        let mut gate = StaffGate::sign_in(StaffRole::Manager, desk);
+        gate.closes_kiosk = true;
+        gate.form.title = "Staff only: close the kiosk".into();
+        gate
+    }
+
+    /// Time passed: a throttle's wait that is over clears its message. True when it changed.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
+        if self.wait_until.is_some_and(|until| now >= until) {
+            self.wait_until = None;
+            self.form.message = None;
+            return true;
+        }
+        false
     }
 
     pub fn is_lock(&self) -> bool {
@@ -74,6 +105,7 @@ impl StaffGate {
     pub fn key(&mut self, desk: &Desk, ev: &KeyEvent) -> GateEvent {
         match self.form.handle(ev) {
             FormEvent::Submit => self.submit(desk),
+            FormEvent::Cancel if self.closes_kiosk => GateEvent::Back,
             FormEvent::Cancel => {
                 // Esc clears what was typed (a lock keeps its owner).
                 *self = match self.locked_for.take() {
@@ -84,6 +116,7 @@ impl StaffGate {
             }
             FormEvent::Changed(_) => {
                 self.form.message = None;
+                self.wait_until = None;
                 GateEvent::Stay
             }
             _ => GateEvent::Stay,
@@ -115,20 +148,36 @@ impl StaffGate {
             self.form.set_error("name", "name: type your staff name");
             return GateEvent::Stay;
         }
-        let result = access::sign_in_staff(desk, &name, &passphrase, self.role);
-        // The passphrase never stays on screen or in memory after an attempt.
-        if let Some(f) = self.form.field_mut("passphrase")
+        let result = if self.closes_kiosk {
+            access::close_kiosk(desk, &name, &passphrase)
+        } else {
+            access::sign_in_staff(desk, &name, &passphrase, self.role)
+        };
+        // The passphrase never stays on screen or in memory after an attempt; a try the
+        // throttle turned away unchecked was no attempt, and keeps what was typed.
+        if !matches!(result, Err(SignInError::Wait { .. }))
+            && let Some(f) = self.form.field_mut("passphrase")
             && let crate::tui::widgets::form::Input::Text(t) = &mut f.input
         {
             t.clear();
         }
+        self.wait_until = None;
         match result {
             Ok(session) => {
                 tracing::info!("{} signed in as {}", session.name, session.role);
                 GateEvent::Open(session)
             }
+            Err(SignInError::NoMatch) if self.locked_for.is_some() => {
+                self.form.message = Some("Wrong passphrase.".into());
+                GateEvent::Stay
+            }
             Err(SignInError::NoMatch) => {
                 self.form.message = Some("Wrong name or passphrase.".into());
+                GateEvent::Stay
+            }
+            Err(e @ SignInError::Wait { seconds }) => {
+                self.wait_until = Some(desk.now() + chrono::Duration::seconds(seconds));
+                self.form.message = Some(e.to_string());
                 GateEvent::Stay
             }
             Err(e) => {
@@ -149,6 +198,9 @@ impl StaffGate {
         let box_area = centered(area, w, self.form.height(w) + 2);
         let intro = match &self.locked_for {
             Some(s) => format!("Locked while away. {}, type your passphrase.", s.name),
+            None if self.closes_kiosk => {
+                "Closing the kiosk needs a manager or an issuer.".to_string()
+            }
             None => format!(
                 "Sign in to open the {} screen.",
                 match self.role {
@@ -199,6 +251,8 @@ impl StaffGate {
         }
         let hint = if self.locked_for.is_some() {
             "Enter unlock · Esc clear · Ctrl-Q quit"
+        } else if self.closes_kiosk {
+            "Tab next field · Enter close the kiosk · Esc back to the kiosk"
         } else {
             "Tab next field · Enter sign in · Esc clear · Ctrl-Q quit"
         };

@@ -10,6 +10,7 @@
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,6 +37,31 @@ pub mod keys {
     pub const RIGHT: &str = "\x1b[C";
     pub const LEFT: &str = "\x1b[D";
     pub const CTRL_C: &str = "\x03";
+    pub const CTRL_D: &str = "\x04";
+    pub const CTRL_Z: &str = "\x1a";
+    pub const CTRL_BACKSLASH: &str = "\x1c";
+}
+
+/// Reads a PTY's side into `seen` until the other side closes, or until `closed` is set, when
+/// it lets go of `fd` (a reader blocked in `read()` would keep the terminal open forever).
+pub fn read_until_closed(fd: OwnedFd, closed: &AtomicBool, mut seen: impl FnMut(&[u8])) {
+    let mut file = std::fs::File::from(fd);
+    let mut buf = [0u8; 8192];
+    while !closed.load(Ordering::SeqCst) {
+        let mut p = libc::pollfd {
+            fd: file.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut p, 1, 20) } <= 0 {
+            continue;
+        }
+        match file.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen(&buf[..n]),
+        }
+    }
 }
 
 /// A fresh temporary folder laid out like a user's home.
@@ -86,12 +112,15 @@ pub fn plain_command(dir: &Path) -> std::process::Command {
 pub struct Desk {
     what: String,
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    /// `None` once the terminal was closed ([`Desk::hang_up`]).
+    writer: Option<Box<dyn Write + Send>>,
     /// Kept open for the life of the child: dropping it hangs the PTY up.
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     eof: Arc<AtomicBool>,
+    /// Set to make the reader let go of its copy of the terminal's side.
+    closed: Arc<AtomicBool>,
     status: Option<ExitStatus>,
     dir: Option<TempDir>,
     db: PathBuf,
@@ -142,20 +171,21 @@ impl Desk {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let eof = Arc::new(AtomicBool::new(false));
-        let mut reader = pair.master.try_clone_reader().expect("a PTY reader");
+        let closed = Arc::new(AtomicBool::new(false));
         {
-            let (parser, raw, eof) = (Arc::clone(&parser), Arc::clone(&raw), Arc::clone(&eof));
+            let master_fd = pair.master.as_raw_fd().expect("the PTY's descriptor");
+            // SAFETY: the master stays open until after this borrow is duplicated.
+            let fd = unsafe { BorrowedFd::borrow_raw(master_fd) }
+                .try_clone_to_owned()
+                .expect("a PTY reader");
+            let (parser, raw) = (Arc::clone(&parser), Arc::clone(&raw));
+            let eof = Arc::clone(&eof);
+            let closed = Arc::clone(&closed);
             thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                loop {
-                    match reader.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            raw.lock().unwrap().extend_from_slice(&buf[..n]);
-                            parser.lock().unwrap().process(&buf[..n]);
-                        }
-                    }
-                }
+                read_until_closed(fd, &closed, |bytes| {
+                    raw.lock().unwrap().extend_from_slice(bytes);
+                    parser.lock().unwrap().process(bytes);
+                });
                 eof.store(true, Ordering::SeqCst);
             });
         }
@@ -163,11 +193,12 @@ impl Desk {
         Desk {
             what,
             child,
-            writer,
-            _master: pair.master,
+            writer: Some(writer),
+            master: Some(pair.master),
             parser,
             raw,
             eof,
+            closed,
             status: None,
             dir: Some(dir),
             db,
@@ -276,14 +307,24 @@ impl Desk {
         })
     }
 
+    /// Closes the terminal's other side, as a closed window or a dropped SSH session does.
+    pub fn hang_up(&mut self) {
+        self.writer = None;
+        self.master = None;
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
     /// Writes keys to the terminal.
     pub fn send(&mut self, keys: &str) {
-        self.writer
+        let Some(writer) = self.writer.as_mut() else {
+            panic!("`{}`: the terminal was closed", self.what);
+        };
+        if let Err(e) = writer
             .write_all(keys.as_bytes())
-            .and_then(|()| self.writer.flush())
-            .unwrap_or_else(|e| {
-                panic!("could not type into `{}`: {e}\n{}", self.what, self.dump())
-            });
+            .and_then(|()| writer.flush())
+        {
+            panic!("could not type into `{}`: {e}\n{}", self.what, self.dump());
+        }
     }
 
     /// Types `text` one key at a time, as a person would (a multi-byte character is one key).

@@ -3,10 +3,10 @@
 //! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
 
 use crate::app::access::{self, SignInError};
-use crate::app::commands;
+use crate::app::{commands, queries};
 use crate::domain::citizen::display_name;
-use crate::domain::{Catalogue, ResidentId};
-use crate::store::status_view::{self, ViewApplication, ViewCitizen, ViewInjection};
+use crate::domain::{BirthDate, Catalogue, ResidentId};
+use crate::store::status_view::{ViewApplication, ViewCitizen, ViewInjection};
 use crate::tui::app::{Cx, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{SELECTED, Theme};
@@ -29,6 +29,8 @@ pub struct CitizenScreen {
     catalogue: Catalogue,
     /// Keys shown in the page's hints: (apply, cancel).
     keys: (String, String),
+    /// When the throttle's "wait N s" is over (the message then clears).
+    wait_until: Option<DateTime<Utc>>,
 }
 
 enum State {
@@ -72,6 +74,7 @@ impl CitizenScreen {
                 cx.keymap.key_of(Action::Apply),
                 cx.keymap.key_of(Action::Cancel),
             ),
+            wait_until: None,
         }
     }
 
@@ -84,7 +87,13 @@ impl CitizenScreen {
             Ok(id) => id,
             Err(e) => return form.set_error("id", &e.message),
         };
-        let birth = form.value("birth_date").trim().to_string();
+        // A date that is no date costs no attempt: it could match nobody.
+        let today = cx.desk.now().date_naive();
+        let birth = match BirthDate::parse("Date of birth", &form.value("birth_date"), today) {
+            Ok(b) => b.to_string(),
+            Err(e) => return form.set_error("birth_date", &e.message),
+        };
+        self.wait_until = None;
         match access::sign_in_citizen(cx.desk, &id, &birth) {
             Ok(citizen) => {
                 tracing::info!("citizen {} signed in at the kiosk", citizen.citizen_id);
@@ -105,32 +114,30 @@ impl CitizenScreen {
                 form.message = Some("No match found for this id and date of birth.".into())
             }
             Err(SignInError::App(e)) => cx.error(&e),
+            Err(e @ SignInError::Wait { seconds }) => {
+                self.wait_until = Some(cx.desk.now() + Duration::seconds(seconds));
+                form.message = Some(e.to_string());
+            }
             Err(e) => form.message = Some(e.to_string()),
         }
     }
 
     fn sign_out(&mut self) {
         self.state = State::SignIn(sign_in_form());
+        self.wait_until = None;
     }
 }
 
 impl Page {
     fn load(&mut self, cx: &mut Cx<'_>) {
-        let conn = cx.desk.conn();
-        let id = self.citizen.citizen_id;
-        let loaded = (|| -> rusqlite::Result<()> {
-            if let Some(c) = status_view::citizen_by_id(conn, id)? {
-                self.citizen = c;
+        match queries::status_of(cx.desk, self.citizen.citizen_id) {
+            Ok(status) => {
+                self.citizen = status.citizen;
+                self.injections = status.injections;
+                self.applications = status.applications;
+                self.delayed = status.issuance_delayed;
             }
-            self.injections = status_view::injections_of(conn, id)?;
-            self.applications = status_view::applications_of(conn, id)?;
-            let long = crate::store::issuance::pending_count(conn)?
-                > i64::from(cx.desk.config().long_queue);
-            self.delayed = long || cx.desk.dispatcher().issuance_delayed(conn)?;
-            Ok(())
-        })();
-        if let Err(e) = loaded {
-            cx.error(&e.into());
+            Err(e) => cx.error(&e),
         }
         self.selected = self.selected.min(self.injections.len().saturating_sub(1));
     }
@@ -523,7 +530,15 @@ impl Screen for CitizenScreen {
     }
 
     fn tick(&mut self, cx: &mut Cx<'_>) -> bool {
-        let idle = cx.desk.now() - self.last_input >= self.idle;
+        let now = cx.desk.now();
+        if self.wait_until.is_some_and(|until| now >= until) {
+            self.wait_until = None;
+            if let State::SignIn(form) = &mut self.state {
+                form.message = None;
+            }
+            return true;
+        }
+        let idle = now - self.last_input >= self.idle;
         let has_something = match &self.state {
             State::Page(_) => true,
             State::SignIn(f) => f.is_dirty() || f.message.is_some(),

@@ -3,9 +3,9 @@
 //! applications.
 
 use crate::app::Desk;
+use crate::app::queries::{self, DetailApplication};
 use crate::domain::{Catalogue, ResidentId};
-use crate::store::applying::{self, ApplicationRow};
-use crate::store::vaccination::{self, CitizenRow, InjectionRow};
+use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::{cell, fit, local_time};
 use ratatui::Frame;
@@ -18,7 +18,8 @@ use rusqlite::Connection;
 pub struct Detail {
     pub citizen: CitizenRow,
     pub injections: Vec<InjectionRow>,
-    pub applications: Vec<ApplicationRow>,
+    /// With REVOKED shown for a revoked certificate.
+    pub applications: Vec<DetailApplication>,
     pub selected: usize,
     /// The whole id, once the manager asked to see it (kept until the detail closes).
     pub revealed: Option<ResidentId>,
@@ -26,13 +27,13 @@ pub struct Detail {
 
 impl Detail {
     pub fn load(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Option<Detail>> {
-        let Some(citizen) = vaccination::citizen(conn, citizen_id)? else {
+        let Some(d) = queries::citizen_detail(conn, citizen_id)? else {
             return Ok(None);
         };
         Ok(Some(Detail {
-            injections: vaccination::injections_of(conn, citizen_id)?,
-            applications: applying::of_citizen(conn, citizen_id)?,
-            citizen,
+            injections: d.injections,
+            applications: d.applications,
+            citizen: d.citizen,
             selected: 0,
             revealed: None,
         }))
@@ -172,7 +173,8 @@ impl Detail {
         if self.applications.is_empty() {
             lines.push(Line::from(Span::styled(" No applications.", theme.muted())));
         }
-        for a in self.applications.iter().rev() {
+        for shown in self.applications.iter().rev() {
+            let a = &shown.row;
             let dose = self
                 .injections
                 .iter()
@@ -190,7 +192,7 @@ impl Detail {
                     cell(&dose, 5),
                     local_time(&a.applied_at)
                 )),
-                Span::styled(cell(a.status.as_str(), 10), theme.status(a.status.as_str())),
+                Span::styled(cell(&shown.status, 10), theme.status(&shown.status)),
                 Span::raw(fit(&note, w.saturating_sub(44))),
             ]));
         }

@@ -216,7 +216,7 @@ pub fn submit_record(
     let d = details(form)?;
     let dose = d.dose;
     let s = desk.stamp(actor);
-    desk.command(&s, "record injection", None, |ctx| {
+    desk.command(&s, "record injection", Some(citizen.id), |ctx| {
         commands::record_injection(ctx, &s, citizen, d)
     })?;
     Ok(dose)

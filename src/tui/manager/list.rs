@@ -4,8 +4,9 @@
 //! (ids are stored sealed and found only whole, never by a part).
 
 use crate::app::Desk;
+use crate::app::queries::{self, CitizenListItem};
 use crate::domain::ResidentId;
-use crate::store::vaccination::{self, Anchor, CitizenListRow, ListOrder};
+use crate::store::vaccination::{self, Anchor, ListOrder};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::{Shown, TextField};
 use crate::tui::widgets::{cell, fit, width};
@@ -15,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub struct CitizenList {
-    pub rows: Vec<CitizenListRow>,
+    pub rows: Vec<CitizenListItem>,
     pub selected: usize,
     /// Rows that fit on screen (set at each draw).
     pub height: usize,
@@ -61,16 +62,14 @@ impl CitizenList {
         desk: &Desk,
         anchor: &Anchor,
         n: usize,
-    ) -> rusqlite::Result<Vec<CitizenListRow>> {
+    ) -> rusqlite::Result<Vec<CitizenListItem>> {
         match self.order(desk) {
-            Some((order, key)) => {
-                vaccination::citizens_window(desk.conn(), order, &key, anchor, n as i64)
-            }
+            Some((order, key)) => queries::citizens_window(desk, order, &key, anchor, n as i64),
             None => Ok(vec![]),
         }
     }
 
-    fn key_of(r: &CitizenListRow) -> (String, i64) {
+    fn key_of(r: &CitizenListItem) -> (String, i64) {
         (r.key.clone(), r.id)
     }
 
@@ -188,14 +187,15 @@ impl CitizenList {
         Ok(())
     }
 
-    pub fn current(&self) -> Option<&CitizenListRow> {
+    pub fn current(&self) -> Option<&CitizenListItem> {
         self.rows.get(self.selected)
     }
 
     /// Draws the search line and the rows; returns the cursor while searching.
     pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
-        // Fixed columns take 40 and "Latest" needs 12 (ADMINISTERED); the name gets the rest.
-        let name_w = (area.width as usize).saturating_sub(54).clamp(12, 40);
+        // Fixed columns take 40 and "Latest" needs 22 ("injection ADMINISTERED": which record
+        // and its state); the name gets the rest.
+        let name_w = (area.width as usize).saturating_sub(62).clamp(12, 40);
         let w = area.width as usize;
         // An id being searched shows masked, like every id on screen.
         self.search.shown = if self.is_id_search() {
@@ -248,18 +248,23 @@ impl CitizenList {
                 cell(&r.birth_date, 10),
                 cell(&r.doses.to_string(), 5),
             );
+            let status = r.latest.status();
+            let latest = format!("{} {status}", r.latest.what());
             lines.push(if sel {
                 // The highlight spans the whole row.
                 Line::from(Span::styled(
-                    cell(&format!(" {text}{}", r.latest), w),
+                    cell(&format!(" {text}{latest}"), w),
                     theme.selected(),
                 ))
             } else {
                 let head = fit(&format!(" {text}"), w);
                 let rest = w.saturating_sub(width(&head));
+                let what = fit(&format!("{} ", r.latest.what()), rest);
+                let rest = rest.saturating_sub(width(&what));
                 Line::from(vec![
                     Span::raw(head),
-                    Span::styled(fit(&r.latest, rest), theme.status(&r.latest)),
+                    Span::styled(what, theme.muted()),
+                    Span::styled(fit(status, rest), theme.status(status)),
                 ])
             });
         }
