@@ -12,8 +12,11 @@ enum Step {
     Sql(&'static str),
     /// Seals the plain ids an older vaxdesk kept (citizens, the view and the event log).
     SealResidentIds,
+    /// Creates the name-search keys and fills them for the citizens already there (the keys
+    /// are folded in Rust, as every later write folds them).
+    SearchTerms,
 }
-use Step::{SealResidentIds, Sql};
+use Step::{SealResidentIds, SearchTerms, Sql};
 
 const MIGRATIONS: &[Step] = &[
     // 1: the four contexts, the outbox and the seed log.
@@ -284,7 +287,38 @@ const MIGRATIONS: &[Step] = &[
     "#),
     // 10: the plain ids written before 9 are sealed (needs the keys when there are any).
     SealResidentIds,
+    // 11: a name search finds any word of a name or of its machine-readable form, ignoring
+    // case and marks (`muller` finds Müller, `KIM` finds 김 민준): one row per citizen and
+    // search key, walked by its primary key; the second index finds a citizen's own keys.
+    SearchTerms,
 ];
+
+/// The table and index of migration 11.
+const SEARCH_TERMS_SQL: &str = r#"
+    CREATE TABLE citizen_search_terms (
+        term       TEXT NOT NULL,
+        citizen_id INTEGER NOT NULL REFERENCES citizens (id),
+        PRIMARY KEY (term, citizen_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX citizen_search_terms_by_citizen ON citizen_search_terms (citizen_id, term);
+"#;
+
+/// Migration 11: the table, then the keys of every citizen already registered.
+fn search_terms(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SEARCH_TERMS_SQL)?;
+    let mut read = conn.prepare(
+        "SELECT id, family_name, given_name, family_name_icao, given_name_icao FROM citizens",
+    )?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let (f, g, fi, gi): (String, String, String, String) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let terms = crate::domain::citizen::search_terms(&f, &g, &fi, &gi);
+        let sort = crate::domain::citizen::display_name(&f, &g).to_lowercase();
+        super::vaccination::write_search_terms(conn, r.get(0)?, &terms, &sort)?;
+    }
+    Ok(())
+}
 
 /// The schema version this binary writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -360,6 +394,7 @@ pub fn migrate(conn: &Connection, path: &str, ids: Option<&IdKeys>) -> Result<()
             match step {
                 Sql(sql) => c.execute_batch(sql).map_err(damaged)?,
                 SealResidentIds => sealed = super::sealing::seal_plain_ids(c, path, ids)?,
+                SearchTerms => search_terms(c).map_err(damaged)?,
             }
             c.pragma_update(None, "user_version", i as i64 + 1)?;
         }
@@ -460,8 +495,10 @@ pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), S
 #[cfg(test)]
 pub(crate) fn migrate_until(conn: &Connection, version: usize) -> rusqlite::Result<()> {
     for (i, step) in MIGRATIONS.iter().enumerate().take(version) {
-        if let Sql(sql) = step {
-            conn.execute_batch(sql)?;
+        match step {
+            Sql(sql) => conn.execute_batch(sql)?,
+            SearchTerms => search_terms(conn)?,
+            SealResidentIds => {}
         }
         conn.pragma_update(None, "user_version", i as i64 + 1)?;
     }

@@ -101,7 +101,31 @@ pub fn insert_citizen(
         id.sealed,
         id.masked
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    write_search_terms(conn, id, &d.search_terms(), &sort_name(d))?;
+    Ok(id)
+}
+
+/// Sits between a search key and the name in a stored key: below every letter and digit, so
+/// a prefix of the key still finds it, and citizens with the same key sort by name.
+pub const TERM_END: char = '\u{1F}';
+
+/// Replaces a citizen's name-search keys (in the same transaction as the names they fold).
+/// Each is stored as `key`, [`TERM_END`], the sort name.
+pub fn write_search_terms(
+    conn: &Connection,
+    citizen: i64,
+    terms: &std::collections::BTreeSet<String>,
+    sort_name: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM citizen_search_terms WHERE citizen_id = ?1")?
+        .execute([citizen])?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO citizen_search_terms (term, citizen_id) VALUES (?1, ?2)")?;
+    for t in terms {
+        insert.execute(params![format!("{t}{TERM_END}{sort_name}"), citizen])?;
+    }
+    Ok(())
 }
 
 pub fn update_citizen(
@@ -129,7 +153,7 @@ pub fn update_citizen(
         actor,
         compact_name(&sort_name(d))
     ])?;
-    Ok(())
+    write_search_terms(conn, id, &d.search_terms(), &sort_name(d))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,7 +330,9 @@ pub struct CitizenListRow {
 /// What the list is ordered and filtered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListOrder {
-    /// By name (`sort_name`, lower case); a filter is a name prefix.
+    /// By name (`sort_name`, lower case). A filter finds the citizens with a search key
+    /// starting with it (see [`crate::domain::text::search_key`]), ordered by the first such
+    /// key: any word of a name or of its machine-readable form, or the whole name.
     Name,
     /// The one citizen whose id has the keyed hash given as the filter (exact ids only).
     Lookup,
@@ -334,10 +360,20 @@ pub fn citizens_window(
     anchor: &Anchor,
     limit: i64,
 ) -> rusqlite::Result<Vec<CitizenListRow>> {
-    let (col, low) = match order {
-        ListOrder::Name if prefix.trim().is_empty() => ("c.sort_name", String::new()),
-        ListOrder::Name => ("c.compact_name", compact_name(prefix)),
-        ListOrder::Lookup => ("c.id_lookup", prefix.trim().to_string()),
+    let search = match order {
+        ListOrder::Name if !prefix.trim().is_empty() => {
+            Some(crate::domain::text::search_key(prefix))
+        }
+        _ => None,
+    };
+    if search.as_deref() == Some("") {
+        // Only punctuation was typed: no name has a key starting with nothing but that.
+        return Ok(vec![]);
+    }
+    let (col, low) = match (order, &search) {
+        (ListOrder::Name, Some(key)) => ("t.term", key.clone()),
+        (ListOrder::Name, None) => ("c.sort_name", String::new()),
+        (ListOrder::Lookup, _) => ("c.id_lookup", prefix.trim().to_string()),
     };
     // Keys starting with `low` sort below `low` followed by the highest code point.
     let high = format!("{low}\u{10FFFF}");
@@ -350,6 +386,19 @@ pub fn citizens_window(
         Anchor::After(k, i) => (">", "ASC", k.clone(), *i),
         Anchor::Before(k, i) => ("<", "DESC", k.clone(), *i),
     };
+    // A search walks the keys in order; a citizen shows once, at the first of its keys that
+    // matches (the NOT EXISTS probes the citizen's own keys through their index), so the
+    // keyset `(key, id)` pages exactly as the plain list does.
+    let (from, idcol, once) = if search.is_some() {
+        (
+            "citizen_search_terms t JOIN citizens c ON c.id = t.citizen_id",
+            "t.citizen_id",
+            "AND NOT EXISTS (SELECT 1 FROM citizen_search_terms e
+                 WHERE e.citizen_id = t.citizen_id AND e.term >= ?3 AND e.term < t.term)",
+        )
+    } else {
+        ("citizens c", "c.id", "")
+    };
     let sql = format!(
         "SELECT c.id, c.masked_id, c.family_name, c.given_name, c.birth_date, {col},
              (SELECT COUNT(*) FROM injections i
@@ -360,9 +409,9 @@ pub fn citizens_window(
                  (SELECT i.status FROM injections i WHERE i.citizen_id = c.id
                   ORDER BY i.dose DESC, i.id DESC LIMIT 1),
                  '')
-         FROM citizens c
-         WHERE ({col}, c.id) {cmp} (?1, ?2) AND {col} >= ?3 AND {col} < ?4
-         ORDER BY {col} {dir}, c.id {dir}
+         FROM {from}
+         WHERE ({col}, {idcol}) {cmp} (?1, ?2) AND {col} >= ?3 AND {col} < ?4 {once}
+         ORDER BY {col} {dir}, {idcol} {dir}
          LIMIT ?5"
     );
     let mut rows = conn
@@ -476,7 +525,12 @@ mod tests {
         assert_eq!(w(&Anchor::First, "김", 10).len(), 2);
         assert_eq!(names(&w(&Anchor::First, "김민준", 10)), ["김 민준"]);
         assert_eq!(names(&w(&Anchor::Last, "김", 10)), ["김 가은", "김 민준"]);
-        assert_eq!(names(&w(&Anchor::First, "KI", 10)), ["Kim Ann"]);
+        // The machine-readable form matches too: KIM is 김's.
+        assert_eq!(
+            names(&w(&Anchor::First, "KI", 10)),
+            ["Kim Ann", "김 가은", "김 민준"]
+        );
+        assert_eq!(names(&w(&Anchor::First, "ann", 10)), ["Kim Ann"]);
         let exact = keys.lookup(&ResidentId::parse("id", "ID0002").unwrap());
         let by_id = citizens_window(&conn, ListOrder::Lookup, &exact, &Anchor::First, 5);
         assert_eq!(names(&by_id.unwrap()), ["김 가은"]);
