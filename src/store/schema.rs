@@ -504,3 +504,41 @@ pub(crate) fn migrate_until(conn: &Connection, version: usize) -> rusqlite::Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::vaccination::{Anchor, ListOrder, citizens_window};
+
+    /// Citizens written by a vaxdesk before migration 11 are found by the new search once the
+    /// database is opened.
+    #[test]
+    fn migration_11_fills_the_search_keys_of_existing_citizens() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("old.db")).unwrap();
+        migrate_until(&conn, 10).unwrap();
+        conn.execute_batch(
+            "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
+                 given_name_icao, birth_date, sort_name, compact_name, registered_at,
+                 updated_at, updated_by, masked_id)
+             VALUES (1, 'a', 'Müller', 'Anna', 'MUELLER', 'ANNA', '1988', 'müller anna',
+                     'mülleranna', 't', 't', 's', 'M482*****'),
+                    (2, 'b', '김', '민준', 'KIM', 'MINJUN', '1990', '김 민준', '김민준',
+                     't', 't', 's', '900101-1******');",
+        )
+        .unwrap();
+        migrate(&conn, "old.db", None).unwrap();
+        assert_eq!(version(&conn).unwrap(), VERSION);
+        let find = |q: &str| -> Vec<String> {
+            citizens_window(&conn, ListOrder::Name, q, &Anchor::First, 10)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        assert_eq!(find("muller"), ["Müller Anna"]);
+        assert_eq!(find("MUELLER"), ["Müller Anna"]);
+        assert_eq!(find("kim"), ["김 민준"]);
+        assert_eq!(find("민준"), ["김 민준"]);
+    }
+}

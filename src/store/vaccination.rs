@@ -360,6 +360,62 @@ pub fn citizens_window(
     anchor: &Anchor,
     limit: i64,
 ) -> rusqlite::Result<Vec<CitizenListRow>> {
+    let Some(q) = window_query(order, prefix, anchor) else {
+        return Ok(vec![]);
+    };
+    let mut rows = conn
+        .prepare_cached(&q.sql)?
+        .query_map(params![q.key, q.id, q.low, q.high, limit], |r| {
+            let family: String = r.get(2)?;
+            let given: String = r.get(3)?;
+            Ok(CitizenListRow {
+                id: r.get(0)?,
+                masked_id: r.get(1)?,
+                name: crate::domain::citizen::display_name(&family, &given),
+                birth_date: r.get(4)?,
+                key: r.get(5)?,
+                doses: r.get(6)?,
+                latest: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if q.descending {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// SQLite's plan for the window [`citizens_window`] would read (`EXPLAIN QUERY PLAN`, one
+/// step per line): what tests and benchmarks check for a full scan.
+pub fn citizens_window_plan(
+    conn: &Connection,
+    order: ListOrder,
+    prefix: &str,
+    anchor: &Anchor,
+) -> rusqlite::Result<String> {
+    let Some(q) = window_query(order, prefix, anchor) else {
+        return Ok(String::new());
+    };
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", q.sql))?;
+    let steps = stmt
+        .query_map(params![q.key, q.id, q.low, q.high, 20], |r| {
+            r.get::<_, String>(3)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(steps.join("\n"))
+}
+
+/// The SQL of one window and its bounds.
+struct WindowQuery {
+    sql: String,
+    key: String,
+    id: i64,
+    low: String,
+    high: String,
+    descending: bool,
+}
+
+fn window_query(order: ListOrder, prefix: &str, anchor: &Anchor) -> Option<WindowQuery> {
     let search = match order {
         ListOrder::Name if !prefix.trim().is_empty() => {
             Some(crate::domain::text::search_key(prefix))
@@ -368,7 +424,7 @@ pub fn citizens_window(
     };
     if search.as_deref() == Some("") {
         // Only punctuation was typed: no name has a key starting with nothing but that.
-        return Ok(vec![]);
+        return None;
     }
     let (col, low) = match (order, &search) {
         (ListOrder::Name, Some(key)) => ("t.term", key.clone()),
@@ -414,26 +470,14 @@ pub fn citizens_window(
          ORDER BY {col} {dir}, {idcol} {dir}
          LIMIT ?5"
     );
-    let mut rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params![key, id, low, high, limit], |r| {
-            let family: String = r.get(2)?;
-            let given: String = r.get(3)?;
-            Ok(CitizenListRow {
-                id: r.get(0)?,
-                masked_id: r.get(1)?,
-                name: crate::domain::citizen::display_name(&family, &given),
-                birth_date: r.get(4)?,
-                key: r.get(5)?,
-                doses: r.get(6)?,
-                latest: r.get(7)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    if dir == "DESC" {
-        rows.reverse();
-    }
-    Ok(rows)
+    Some(WindowQuery {
+        sql,
+        key,
+        id,
+        low,
+        high,
+        descending: dir == "DESC",
+    })
 }
 
 /// Number of citizens.
