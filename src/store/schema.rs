@@ -289,18 +289,22 @@ const MIGRATIONS: &[Step] = &[
     SealResidentIds,
     // 11: a name search finds any word of a name or of its machine-readable form, ignoring
     // case and marks (`muller` finds Müller, `KIM` finds 김 민준): one row per citizen and
-    // search key, walked by its primary key; the second index finds a citizen's own keys.
+    // search key, walked by its primary key one `shared` value at a time (see
+    // `vaccination::stored_search_terms`); the second index finds a citizen's own keys.
     SearchTerms,
 ];
 
 /// The table and index of migration 11.
 const SEARCH_TERMS_SQL: &str = r#"
     CREATE TABLE citizen_search_terms (
+        shared     INTEGER NOT NULL CHECK (shared >= 0),
         term       TEXT NOT NULL,
         citizen_id INTEGER NOT NULL REFERENCES citizens (id),
-        PRIMARY KEY (term, citizen_id)
+        PRIMARY KEY (shared, term, citizen_id)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX citizen_search_terms_by_citizen ON citizen_search_terms (citizen_id, term);
+    CREATE INDEX citizen_search_terms_by_citizen ON citizen_search_terms (citizen_id);
+    -- The search no longer reads the name without spaces; its index only cost writes.
+    DROP INDEX citizens_by_compact_name;
 "#;
 
 /// Migration 11: the table, then the keys of every citizen already registered.
