@@ -755,6 +755,19 @@ fn control_characters_in_ids_dates_codes_and_lots_are_refused_naming_the_field()
             &[NEW],
         );
     }
+    let late = start()
+        + &step("apply")
+            .s("citizen", NEW)
+            .i("dose", 1)
+            .at("2021-06-02T09:00:00+09:00\u{0}")
+            .done();
+    refused(
+        &desk,
+        "bad.toml",
+        &late,
+        &["bad.toml: step 3 (apply): at: holds a control or invisible character (U+0000)"],
+        &[NEW],
+    );
     let text = start() + &register("900202-23456\u{0}78", "박", "지우", "1990-02-02");
     refused(
         &desk,

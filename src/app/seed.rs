@@ -370,6 +370,7 @@ fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: String) -> Result<S
     let at = match &step.at {
         None => now,
         Some(s) => {
+            text::no_controls("at", s)?;
             let t = DateTime::parse_from_rfc3339(s.trim())
                 .map_err(|_| {
                     Refusal::input(
