@@ -21,6 +21,11 @@
 //! `vaccination::sort_name`. One citizen in five has two ADMINISTERED injections and one in twenty
 //! an ISSUED application, so the list's dose and latest-status subqueries do real work.
 //!
+//! A search walks the name-search keys (`citizen_search_terms`, filled here from the domain's
+//! own `CitizenDetails::search_terms`): the typed searches are checked against the first key
+//! of the folded text, and the window section adds searches by case and marks, the
+//! machine-readable form and a given name, each refused if its plan scans a table or sorts.
+//!
 //! Besides the keys: "refresh" times `Shell::tick` + draw after another connection committed (the
 //! list reloads its window and its total), and a last section per table times the window query
 //! alone (`vaccination::citizens_window`, as each key calls it) and the total's `COUNT(*)`.
@@ -296,6 +301,9 @@ struct Name {
     family_icao: String,
     given_icao: String,
     sort_name: String,
+    /// The name-search keys as stored, with their `shared` counts, from the store's own
+    /// `vaccination::stored_search_terms`.
+    terms: Vec<(String, i64)>,
 }
 
 /// The 100 x 1000 names, built by the domain (`CitizenDetails::new`, `vaccination::sort_name`),
@@ -340,8 +348,10 @@ fn names() -> Res<Names> {
         cumulative.push(sum);
         for g in given {
             let d = CitizenDetails::new(family, g, None, None, BirthDate::Year(1980))?;
+            let sort_name = vaccination::sort_name(&d);
             all.push(Name {
-                sort_name: vaccination::sort_name(&d),
+                terms: vaccination::stored_search_terms(&d.search_terms(), &sort_name),
+                sort_name,
                 family: d.family_name,
                 given: d.given_name,
                 family_icao: d.family_name_icao,
@@ -384,6 +394,9 @@ fn fill(path: &Path, n: usize, names: &Names) -> Res<Filled> {
          VALUES (?1, ?2, 'EU/1/20/1528', ?3, 2, ?4, ?5, 'KR', 'Seoul Central Clinic',
              'ADMINISTERED', ?6, ?6, 'manager:bench')",
     )?;
+    let mut term = conn.prepare(
+        "INSERT INTO citizen_search_terms (shared, term, citizen_id) VALUES (?1, ?2, ?3)",
+    )?;
     let mut application = conn.prepare(
         "INSERT INTO applications (citizen_id, injection_id, status, applied_at, updated_at,
              updated_by, certificate_id)
@@ -421,6 +434,9 @@ fn fill(path: &Path, n: usize, names: &Names) -> Res<Filled> {
             vaccination::compact_name(&name.sort_name),
             format!("M{:03}****", id % 1000),
         ])?;
+        for (t, shared) in &name.terms {
+            term.execute(params![shared, t, id])?;
+        }
         if (h >> 8).is_multiple_of(5) {
             let day1 = vaccinated0 + Days::days(((h >> 16) % 200) as i64);
             for dose in 1..=2i64 {
@@ -446,7 +462,7 @@ fn fill(path: &Path, n: usize, names: &Names) -> Res<Filled> {
             }
         }
     }
-    drop((citizen, injection, application));
+    drop((citizen, injection, application, term));
     // A scratch table another "desk" writes to, so the list's refresh can be timed.
     conn.execute_batch(
         "CREATE TABLE bench_scratch (id INTEGER PRIMARY KEY, at TEXT NOT NULL);
@@ -572,22 +588,48 @@ impl<'d> Rig<'d> {
     /// The selected row shows the `k`-th citizen (from 0) whose name starts with `prefix`, in
     /// list order or, with `from_end`, counting back from the last.
     fn expect_row(&self, prefix: &str, from_end: bool, k: usize) -> Res<()> {
-        // Like the list: by name, or while searching by the name without spaces.
-        let (col, low) = if prefix.is_empty() {
-            ("sort_name", String::new())
+        // Like the list: by name; while searching, the citizen with the smallest search key
+        // starting with the folded text (the smallest of all is its citizen's smallest, and
+        // shares fewer characters with that citizen's key before than the text is long).
+        let (sql, low) = if prefix.is_empty() {
+            let dir = if from_end { "DESC" } else { "ASC" };
+            (
+                format!(
+                    "SELECT family_name, given_name, birth_date FROM citizens
+                     WHERE sort_name >= ?1 AND sort_name < ?2
+                     ORDER BY sort_name {dir}, id {dir} LIMIT 1 OFFSET ?3"
+                ),
+                String::new(),
+            )
         } else {
-            ("compact_name", vaccination::compact_name(prefix))
+            if from_end || k > 0 {
+                return Err(self.fail("the search check knows the first row only".into()));
+            }
+            let key = vaxdesk::domain::text::search_key(prefix);
+            let arms: Vec<String> = (0..key.chars().count())
+                .map(|s| {
+                    format!(
+                        "SELECT * FROM (SELECT term, citizen_id FROM citizen_search_terms
+                         WHERE shared = {s} AND term >= ?1 AND term < ?2
+                         ORDER BY term LIMIT 1)"
+                    )
+                })
+                .collect();
+            (
+                format!(
+                    "SELECT c.family_name, c.given_name, c.birth_date
+                     FROM ({}) t JOIN citizens c ON c.id = t.citizen_id
+                     ORDER BY t.term, t.citizen_id LIMIT 1 OFFSET ?3",
+                    arms.join(" UNION ALL ")
+                ),
+                key,
+            )
         };
-        let dir = if from_end { "DESC" } else { "ASC" };
         let row = self
             .desk
             .conn()
             .query_row(
-                &format!(
-                    "SELECT family_name, given_name, birth_date FROM citizens
-                     WHERE {col} >= ?1 AND {col} < ?2
-                     ORDER BY {col} {dir}, id {dir} LIMIT 1 OFFSET ?3"
-                ),
+                &sql,
                 params![low, format!("{low}\u{10FFFF}"), k as i64],
                 |r| {
                     Ok((
@@ -778,7 +820,7 @@ fn diagnose(desk: &Desk, n: usize, limit: usize) -> Res<()> {
     let first = window("", &Anchor::First)?;
     let edge = first.last().ok_or("empty list")?;
     let after = Anchor::After(edge.key.clone(), edge.id);
-    let cases: [(&str, &str, Anchor); 11] = [
+    let cases: [(&str, &str, Anchor); 18] = [
         ("g, Esc", "", Anchor::First),
         ("G", "", Anchor::Last),
         ("PageDown", "", after),
@@ -790,6 +832,13 @@ fn diagnose(desk: &Desk, n: usize, limit: usize) -> Res<()> {
         ("(no match: xq)", "xq", Anchor::First),
         ("Enter, G (in search 김)", "김", Anchor::Last),
         ("Enter, G (in search s)", "s", Anchor::Last),
+        ("search: marks and case", "MULLER", Anchor::First),
+        ("search: marks", "nguyen", Anchor::First),
+        ("search: machine-readable", "KIM", Anchor::First),
+        ("search: machine-readable, G", "KIM", Anchor::Last),
+        ("search: a given name", "minjun", Anchor::First),
+        ("search: a given name", "서연", Anchor::First),
+        ("search: family then given", "muller anna", Anchor::First),
     ];
     println!(
         "\n{} citizens: the window query alone ({limit} rows, median of {SQL_REPS} runs, ms)",
@@ -799,6 +848,10 @@ fn diagnose(desk: &Desk, n: usize, limit: usize) -> Res<()> {
     for (key, prefix, anchor) in cases {
         let t = median_of(|| window(prefix, &anchor).map(|_| ()).map_err(Into::into))?;
         let rows = window(prefix, &anchor)?.len();
+        let plan = vaccination::citizens_window_plan(conn, ListOrder::Name, prefix, &anchor)?;
+        if plan.lines().any(|l| l.starts_with("SCAN")) || plan.contains("TEMP B-TREE") {
+            return Err(format!("{key} {prefix:?}: a full scan or a sort:\n{plan}").into());
+        }
         println!(
             "  {}{:>9}{rows:>6}",
             pad(&format!("{key}: {prefix:?}"), 40),

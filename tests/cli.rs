@@ -106,8 +106,8 @@ fn status_json_has_the_documented_shape_oldest_first() {
         json!([
             {"dose": 1, "series": 2, "product": COMIRNATY, "date": "2021-06-01", "status": "ADMINISTERED"},
             {"dose": 2, "series": 2, "product": COMIRNATY, "date": "2021-07-01", "status": "ADMINISTERED"},
-            {"dose": 3, "series": 2, "product": COMIRNATY, "date": "2021-12-20", "status": "VOIDED"},
-            {"dose": 4, "series": 2, "product": COMIRNATY, "date": "2026-12-20", "status": "SCHEDULED"},
+            {"dose": 3, "series": 3, "product": COMIRNATY, "date": "2021-12-20", "status": "VOIDED"},
+            {"dose": 4, "series": 4, "product": COMIRNATY, "date": "2026-12-20", "status": "SCHEDULED"},
         ])
     );
 
@@ -212,7 +212,7 @@ fn queue_json_lists_pending_requests_oldest_first() {
     let ids = [rrn(1), rrn(2), rrn(3), rrn(4)];
     let mut text = String::new();
     for (i, id) in ids.iter().enumerate() {
-        text += &register(id, "최", &format!("하늘{i}"), "2001-09-09");
+        text += &register(id, "최", &format!("하늘{i}"), &rrn_birth(i + 1));
         text += &inject(id, 1, "2021-07-12", "ABV5300");
     }
     // Applied in step order 0, 1, 2, 3 but at times 10:00, 09:00, 11:00, 08:00.
@@ -523,7 +523,7 @@ fn issuance_failures_delay_but_lose_nothing() {
     // Citizens and injections, without faults.
     let mut text = String::new();
     for (i, id) in ids.iter().enumerate() {
-        text += &register(id, "정", &format!("유나{i}"), "1995-02-20");
+        text += &register(id, "정", &format!("유나{i}"), &rrn_birth(100 + i));
         text += &inject(id, 1, "2022-01-10", &format!("FL{i:04}"));
     }
     desk.write("people.toml", &text);
@@ -976,7 +976,7 @@ fn dispatch_counts_the_events_its_start_up_delivered() {
     desk.seed_ok(
         "lee.toml",
         &[
-            register(&id, "이", "서연", "1985-03-03"),
+            register(&id, "이", "서연", &rrn_birth(5)),
             inject(&id, 1, "2022-01-10", "FL0001"),
         ]
         .concat(),

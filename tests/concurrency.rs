@@ -34,7 +34,7 @@ fn people(first: usize, n: usize, with_apply: bool) -> String {
     let mut text = String::new();
     for i in first..first + n {
         let id = rrn(i);
-        text += &register(&id, "이", &format!("서연{i}"), "1985-03-15");
+        text += &register(&id, "이", &format!("서연{i}"), &rrn_birth(i));
         text += &inject(&id, 1, "2021-06-01", &format!("L{i}"));
         if with_apply {
             text += &apply(&id, 1);

@@ -65,7 +65,7 @@ fn killed_seed_runs_keep_every_acknowledged_file() {
     let mut files = vec![];
     for i in 0..FILES {
         let name = format!("c{i:03}.toml");
-        let text = register(&citizen(i), "박", &format!("지훈{i}"), "1972-07-04");
+        let text = register(&citizen(i), "박", &format!("지훈{i}"), &rrn_birth(1000 + i));
         desk.write(&name, &text);
         names.insert(name.clone(), i);
         files.push(name);

@@ -83,9 +83,10 @@ fn manager_searches_opens_and_registers_a_citizen() {
     desk.type_text("박");
     desk.send(TAB);
     desk.type_text("서준");
-    desk.wait_for("PARK (suggested)");
-    desk.send(TAB); // Family (MRZ): keep the suggestion
-    desk.send(TAB); // Given (MRZ): keep the suggestion
+    // The machine-readable forms follow the names as they are typed.
+    desk.wait_for_all(&["Family (MRZ)    PARK", "Given (MRZ)     SEOJUN"]);
+    desk.send(TAB); // Family (MRZ): keep what the name suggested
+    desk.send(TAB); // Given (MRZ): keep what the name suggested
     desk.send(TAB);
     desk.type_text("2001-02-03");
     desk.wait_for("2001-02-03");

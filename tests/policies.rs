@@ -8,7 +8,7 @@ use common::*;
 use std::collections::BTreeSet;
 use vaxdesk::app::{AppError, queries};
 use vaxdesk::bus::BreakerState;
-use vaxdesk::domain::{InjectionDetails, InjectionStatus, Uvci};
+use vaxdesk::domain::{CitizenDetails, InjectionDetails, InjectionStatus, Uvci};
 use vaxdesk::store::vaccination::{CitizenRow, InjectionRow};
 
 fn one_dose() -> (TestDesk, CitizenRow, InjectionRow) {
@@ -297,7 +297,11 @@ fn status_view_follows_every_step_of_a_clinic_day() {
 
     // A corrected name shows on the page.
     let s = d.stamp("manager:park");
-    d.run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &kim, details("김", "민수")))
+    let renamed = CitizenDetails {
+        birth_date: kim.details.birth_date,
+        ..details("김", "민수")
+    };
+    d.run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &kim, renamed))
         .unwrap();
     assert_eq!(status(d, &kim).citizen.given_name, "민수");
 
@@ -496,7 +500,11 @@ fn random_clinic_with(
                 let day0 = day("2021-03-01") + Duration::days(rng.below(900) as i64);
                 let mut det = InjectionDetails {
                     product: rng.pick(&products).to_string(),
-                    series: 1 + rng.below(3) as u32,
+                    // A dose never exceeds its series, except n/1 after a one-dose series.
+                    series: match 1 + rng.below(3) as u32 {
+                        1 => 1,
+                        n => n.max(dose),
+                    },
                     date: day0,
                     ..administered(dose, 2, "2021-06-01")
                 };
@@ -746,7 +754,7 @@ fn rules5_6_applications_accepted_while_issuance_fails_then_delivered_exactly_on
         );
         let mut injections = vec![];
         for dose in 1..=4 {
-            injections.push(record(d, &c, administered(dose, 2, "2021-06-01")));
+            injections.push(record(d, &c, administered(dose, dose.max(2), "2021-06-01")));
         }
         people.push((c, injections));
     }
@@ -866,7 +874,7 @@ fn rule6_breaker_opens_only_after_the_configured_failures() {
     let d = &t.desk;
     let c = register(d, "M00000001", "Test", "Person");
     let injections: Vec<_> = (1..=5)
-        .map(|dose| record(d, &c, administered(dose, 2, "2021-06-01")))
+        .map(|dose| record(d, &c, administered(dose, dose.max(2), "2021-06-01")))
         .collect();
     faults.set_issuance(true);
     for (i, inj) in injections.iter().take(3).enumerate() {
@@ -912,7 +920,7 @@ fn restart_catches_up_pending_events() {
     let mut t = TestDesk::with(vaxdesk::config::Config::default(), faults.clone());
     let c = register(&t.desk, "M00000001", "Test", "Person");
     let inj: Vec<_> = (1..=3)
-        .map(|dose| record(&t.desk, &c, administered(dose, 2, "2021-06-01")))
+        .map(|dose| record(&t.desk, &c, administered(dose, dose.max(2), "2021-06-01")))
         .collect();
     faults.set_issuance(true);
     let mut apps = vec![];

@@ -568,7 +568,13 @@ fn rule8_decomposed_hangul_is_stored_composed() {
         ("김", "민준")
     );
     // The stored name equals the composed spelling typed on another screen.
-    assert_eq!(c.details, details("김", "민준"));
+    assert_eq!(
+        (
+            c.details.family_name.as_str(),
+            c.details.given_name.as_str()
+        ),
+        ("김", "민준")
+    );
     // A zero-width character between a base and its mark: once removed, the two compose.
     let c = register(
         &t.desk,
@@ -811,4 +817,157 @@ fn every_refusal_leaves_the_database_unchanged() {
     assert_eq!(application(d, pending).0, "APPLIED");
     assert_eq!(request(d, pending).unwrap().0, "PENDING");
     assert_eq!(application(d, issued).0, "ISSUED");
+}
+
+// --- issue 9 point 13: rules every door enforces ------------------------------------------------
+
+fn register_with(
+    t: &TestDesk,
+    id: &str,
+    family: &str,
+    given: &str,
+    birth: BirthDate,
+) -> Result<i64, AppError> {
+    let s = t.desk.stamp("manager:park");
+    let d = CitizenDetails::new(family, given, None, None, birth).map_err(AppError::Refused)?;
+    let id = rid(id);
+    t.desk
+        .run(|ctx| commands::register_citizen(ctx, &s, &id, d))
+}
+
+fn ymd(s: &str) -> BirthDate {
+    BirthDate::parse("birth_date", s, day("2026-11-25")).unwrap()
+}
+
+#[test]
+fn rule8_the_birth_date_agrees_with_the_resident_id_and_its_century_digit() {
+    let t = TestDesk::new();
+    for (id, birth) in [
+        ("900101-1234567", "1990-01-02"),
+        ("900101-1234567", "1991"),
+        ("900101-1234567", "1990-02"),
+        // 3/4/7/8: born in the 2000s.
+        ("050315-1234567", "2005-03-15"),
+        ("050315-3234567", "1905-03-15"),
+        ("050315-8234567", "1905-03"),
+        // 9/0: born in the 1800s, which no birth date here can be.
+        ("990101-9234567", "1999-01-01"),
+    ] {
+        let r = refused_unchanged(&t.desk, Rule::Input, || {
+            register_with(&t, id, "김", "민준", ymd(birth))
+        });
+        assert_eq!(r.field, "birth_date", "{id} {birth}: {r:?}");
+        assert!(r.message.contains("resident id"), "{}", r.message);
+    }
+    for (id, birth) in [
+        ("900101-1234567", "1990-01-01"),
+        ("900102-2234567", "1990-01"),
+        ("900103-5234567", "1990"),
+        ("050315-4234567", "2005-03-15"),
+        ("050316-7234567", "2005"),
+        ("M48213907", "1961-02-03"),
+    ] {
+        register_with(&t, id, "김", "민준", ymd(birth))
+            .unwrap_or_else(|e| panic!("{id} {birth}: {e:?}"));
+    }
+    // A correction of the birth date is held to the same id.
+    let kim = citizen(&t.desk, "900101-1234567");
+    let s = t.desk.stamp("manager:park");
+    let moved = CitizenDetails {
+        birth_date: ymd("1990-01-11"),
+        ..kim.details.clone()
+    };
+    let r = refused_unchanged(&t.desk, Rule::Input, || {
+        t.desk
+            .run(|ctx| commands::update_citizen(ctx, &s, &kim, moved))
+    });
+    assert_eq!(r.field, "birth_date");
+}
+
+#[test]
+fn rule8_a_family_name_is_required_and_one_name_goes_there() {
+    let e = CitizenDetails::new("", "Sukarno", None, None, BirthDate::Year(1960)).unwrap_err();
+    assert_eq!(e.field, "family_name");
+    assert!(e.message.contains("ICAO 9303"), "{}", e.message);
+    let one = CitizenDetails::new("Sukarno", "", None, None, BirthDate::Year(1960)).unwrap();
+    assert_eq!(
+        (one.family_name_icao.as_str(), one.given_name_icao.as_str()),
+        ("SUKARNO", "")
+    );
+}
+
+#[test]
+fn rule7_a_dose_beyond_its_series_is_refused_except_after_a_one_dose_series() {
+    let r = {
+        let t = TestDesk::new();
+        let kim = register(&t.desk, "900101-1234567", "김", "민준");
+        let s = t.desk.stamp("manager:park");
+        refused_unchanged(&t.desk, Rule::InjectionInput, || {
+            t.desk.run(|ctx| {
+                commands::record_injection(ctx, &s, &kim, administered(3, 2, "2021-12-20"))
+            })
+        })
+    };
+    assert_eq!(r.field, "series");
+    assert!(r.message.contains("3/3"), "{}", r.message);
+    // The same rule on a correction.
+    let (t, _kim, inj) = one_dose();
+    let d = InjectionDetails {
+        dose: 3,
+        ..inj.details.clone()
+    };
+    let r = refused_unchanged(&t.desk, Rule::InjectionInput, || {
+        try_update(&t.desk, &inj, Some(inj.version), d)
+    });
+    assert_eq!(r.field, "series");
+}
+
+#[test]
+fn rule7_a_country_outside_the_value_set_is_refused() {
+    for bad in ["ZZ", "XX", "UK", "K", "KOR", "kr"] {
+        injection_refused(
+            InjectionDetails {
+                country: bad.into(),
+                ..administered(1, 2, "2021-06-01")
+            },
+            Rule::InjectionInput,
+            "country",
+        );
+    }
+    assert_eq!(injection::country(" de ").unwrap(), "DE");
+}
+
+#[test]
+fn rule8_control_characters_in_ids_dates_codes_and_lots_are_refused_not_removed() {
+    assert_eq!(rid_err("900101-1234\u{0}567"), "id");
+    assert_eq!(rid_err("M4821\u{202E}3907"), "id");
+    assert_eq!(
+        BirthDate::parse("birth_date", "1990-01-01\u{0}", day("2026-11-25"))
+            .unwrap_err()
+            .field,
+        "birth_date"
+    );
+    assert_eq!(
+        injection::date("date", "2021-06-01\u{1b}")
+            .unwrap_err()
+            .field,
+        "date"
+    );
+    assert_eq!(injection::lot("FA\u{0}4598").unwrap_err().field, "lot");
+    assert_eq!(injection::lot("FA4598\u{200B}").unwrap_err().field, "lot");
+    assert_eq!(
+        injection::product("EU/1/20/1528\u{0}").unwrap_err().field,
+        "product"
+    );
+    assert_eq!(injection::country("K\u{7}R").unwrap_err().field, "country");
+    let e = text::no_controls("lot", "FA\u{85}1").unwrap_err();
+    assert!(e.message.contains("U+0085"), "{}", e.message);
+    // Names keep being cleaned.
+    assert_eq!(text::clean("Ki\u{0}m"), "Kim");
+}
+
+fn rid_err(raw: &str) -> &'static str {
+    vaxdesk::domain::ResidentId::parse("id", raw)
+        .unwrap_err()
+        .field
 }

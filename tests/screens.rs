@@ -403,8 +403,9 @@ fn screen_manager_register_field_error() {
         assert_shows(s, "Resident id     030303-3••••••");
         assert_shows(s, "Family name     김");
         assert_shows(s, "Given name      서준");
-        assert_shows(s, "Family (MRZ)    KIM (suggested)");
-        assert_shows(s, "Given (MRZ)     SEOJUN (suggested)");
+        // The machine-readable forms follow the names as they are typed.
+        assert_shows(s, "Family (MRZ)    KIM ");
+        assert_shows(s, "Given (MRZ)     SEOJUN ");
         // The error is right under the date of birth, which has the focus.
         let all: Vec<&str> = s.lines().collect();
         let at = all
@@ -428,7 +429,7 @@ fn screen_manager_record_form() {
     char_key(&mut m, 'a');
     check_and_snapshot!("manager_record_form", &mut m, |b: &Buffer, s: &str| {
         assert_frame(b, "Record injection for 김 민준");
-        assert_shows(s, "▶ Vaccine         ◀ Comirnaty — EU/1/20/1528 ▶");
+        assert_shows(s, "▶ Vaccine         ◀ Comirnaty · 화이자 — EU/1/20/1528 ▶");
         // The next dose after 3/3, with the booster's series.
         assert_shows(s, "Dose            4");
         assert_shows(s, "Series of       4");

@@ -575,3 +575,227 @@ fn korean_names_round_trip() {
     assert_eq!(events[0]["data"]["family_name"], "남궁");
     assert_eq!(events[1]["data"]["family_name"], "김");
 }
+
+// --- issue 9 point 13: the rules the forms enforce, in seed files too ---------------------------
+
+#[test]
+fn a_birth_date_the_resident_id_contradicts_is_refused() {
+    let desk = desk_with_base();
+    for (id, birth) in [
+        ("900202-2345678", "1990-02-03"),
+        ("900202-2345678", "1990-03"),
+        ("900202-2345678", "1991"),
+        ("050315-1345678", "2005-03-15"),
+        ("050315-4345678", "1905-03-15"),
+    ] {
+        let text = start() + &register(id, "박", "지우", birth);
+        refused(
+            &desk,
+            "bad.toml",
+            &text,
+            &[
+                "bad.toml: step 3 (register-citizen): birth_date: ",
+                "does not agree with the resident id",
+            ],
+            &[NEW, id],
+        );
+    }
+    // A correction is held to the id too.
+    let text = start()
+        + &step("update-citizen")
+            .s("id", NEW)
+            .s("birth_date", "1990-01-02")
+            .done();
+    refused(
+        &desk,
+        "bad.toml",
+        &text,
+        &["bad.toml: step 3 (update-citizen): birth_date: 1990-01-02 does not agree"],
+        &[NEW],
+    );
+    // As far as a partial date goes, it agrees.
+    desk.seed_ok(
+        "ok.toml",
+        &(register("050315-4345678", "박", "지우", "2005-03")
+            + &register("900202-2345678", "박", "지호", "1990")),
+    );
+}
+
+#[test]
+fn a_given_name_alone_is_refused_naming_the_family_name() {
+    let desk = desk_with_base();
+    let text = start() + &register("M77001122", "", "Sukarno", "1960");
+    refused(
+        &desk,
+        "bad.toml",
+        &text,
+        &[
+            "bad.toml: step 3 (register-citizen): family_name: must not be empty",
+            "ICAO 9303",
+        ],
+        &[NEW, "M77001122"],
+    );
+}
+
+#[test]
+fn a_dose_beyond_its_series_is_refused_and_a_booster_gets_the_catalogue_series() {
+    let desk = desk_with_base();
+    let booster = |dose: i64, series: i64| {
+        step("record-injection")
+            .s("citizen", NEW)
+            .s("product", COMIRNATY)
+            .i("dose", dose)
+            .i("series", series)
+            .s("date", "2021-12-20")
+            .s("lot", "FK0112")
+            .done()
+    };
+    refused(
+        &desk,
+        "bad.toml",
+        &(start() + &booster(3, 2)),
+        &[
+            "bad.toml: step 3 (record-injection): series: dose 3 cannot be of a series of 2",
+            "3/3",
+        ],
+        &[NEW],
+    );
+    // Without a series: 3/3 after Comirnaty's two doses, 2/1 after Jcovden's one, as the form.
+    let text = start()
+        + &inject(NEW, 2, "2021-06-22", "FD7211")
+        + &inject(NEW, 3, "2021-12-20", "FK0112")
+        + &register("720704-1456789", "박", "지훈", "1972-07-04")
+        + &step("record-injection")
+            .s("citizen", "720704-1456789")
+            .s("product", "EU/1/20/1525")
+            .i("dose", 1)
+            .s("date", "2021-06-02")
+            .s("lot", "JC0001")
+            .done()
+        + &step("record-injection")
+            .s("citizen", "720704-1456789")
+            .s("product", "EU/1/20/1525")
+            .i("dose", 2)
+            .s("date", "2021-11-15")
+            .s("lot", "JC0002")
+            .done();
+    desk.seed_ok("boosters.toml", &text);
+    let doses = |id: &str| -> Vec<(i64, i64)> {
+        desk.status(id)["injections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["dose"].as_i64().unwrap(), i["series"].as_i64().unwrap()))
+            .collect()
+    };
+    assert_eq!(doses(NEW), [(1, 2), (2, 2), (3, 3)]);
+    assert_eq!(doses("720704-1456789"), [(1, 1), (2, 1)]);
+}
+
+#[test]
+fn a_country_outside_the_value_set_is_refused() {
+    let desk = desk_with_base();
+    for country in ["ZZ", "XX", "KOR", "K1"] {
+        let text = start()
+            + &step("record-injection")
+                .s("citizen", NEW)
+                .s("product", COMIRNATY)
+                .i("dose", 2)
+                .s("date", "2021-06-22")
+                .s("lot", "FD7211")
+                .s("country", country)
+                .done();
+        refused(
+            &desk,
+            "bad.toml",
+            &text,
+            &[
+                "bad.toml: step 3 (record-injection): country: ",
+                "not an ISO 3166 alpha-2 country code",
+            ],
+            &[NEW],
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_ids_dates_codes_and_lots_are_refused_naming_the_field() {
+    let desk = desk_with_base();
+    let dose2 = |field: &str, value: &str| {
+        let mut s = step("record-injection");
+        for (k, v) in [
+            ("citizen", NEW),
+            ("product", COMIRNATY),
+            ("date", "2021-06-22"),
+            ("lot", "FD7211"),
+        ] {
+            s = s.s(k, if k == field { value } else { v });
+        }
+        if field == "country" {
+            s = s.s("country", value);
+        }
+        s.i("dose", 2).done()
+    };
+    for (field, text) in [
+        ("lot", dose2("lot", "FD\u{0}7211")),
+        ("lot", dose2("lot", "FD7211\u{200B}")),
+        ("date", dose2("date", "2021-06-22\u{1b}")),
+        ("product", dose2("product", "EU/1/20/1528\u{0}")),
+        ("country", dose2("country", "K\u{7}R")),
+        ("citizen", dose2("citizen", "900101-123\u{0}4567")),
+    ] {
+        refused(
+            &desk,
+            "bad.toml",
+            &(start() + &text),
+            &[
+                &format!("bad.toml: step 3 (record-injection): {field}: "),
+                "control or invisible character",
+            ],
+            &[NEW],
+        );
+    }
+    let late = start()
+        + &step("apply")
+            .s("citizen", NEW)
+            .i("dose", 1)
+            .at("2021-06-02T09:00:00+09:00\u{0}")
+            .done();
+    refused(
+        &desk,
+        "bad.toml",
+        &late,
+        &["bad.toml: step 3 (apply): at: holds a control or invisible character (U+0000)"],
+        &[NEW],
+    );
+    let text = start() + &register("900202-23456\u{0}78", "박", "지우", "1990-02-02");
+    refused(
+        &desk,
+        "bad.toml",
+        &text,
+        &["bad.toml: step 3 (register-citizen): id: holds a control"],
+        &[NEW],
+    );
+    // Names are cleaned, as before.
+    desk.seed_ok(
+        "names.toml",
+        &register("900202-2345678", "박\u{0}", "지\u{202E}우", "1990-02-02"),
+    );
+    let s = desk.status("900202-2345678");
+    assert_eq!(s["citizen"]["family_name"], "박");
+    assert_eq!(s["citizen"]["given_name"], "지우");
+}
+
+#[test]
+fn the_demo_seed_satisfies_every_rule() {
+    let desk = Desk::new();
+    let demo = include_str!("../assets/demo-seed.toml");
+    desk.seed_ok("demo-seed.toml", demo);
+    for id in ["900101-1234567", "M48213907"] {
+        let s = desk.status(id);
+        for i in s["injections"].as_array().unwrap() {
+            let (dose, series) = (i["dose"].as_i64().unwrap(), i["series"].as_i64().unwrap());
+            assert!(dose <= series || series == 1, "{id}: {dose}/{series}");
+        }
+    }
+}

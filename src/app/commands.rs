@@ -123,6 +123,7 @@ pub fn register_citizen(
         )
         .into());
     }
+    crate::domain::citizen::check_birth_against_id(id.as_str(), &details.birth_date)?;
     let citizen = vaccination::insert_citizen(ctx.conn, &at_rest, &details, &s.at_str(), &s.actor)?;
     let row = CitizenRow {
         id: citizen,
@@ -165,6 +166,8 @@ pub fn update_citizen(
     if details == citizen.details {
         return Ok(());
     }
+    // The masked id keeps the birth date and century digit the rule needs.
+    crate::domain::citizen::check_birth_against_id(&citizen.masked_id, &details.birth_date)?;
     vaccination::update_citizen(ctx.conn, citizen.id, &details, &s.at_str(), &s.actor)?;
     let row = CitizenRow {
         details,

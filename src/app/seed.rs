@@ -410,6 +410,7 @@ fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: String) -> Result<S
     let at = match &step.at {
         None => now,
         Some(s) => {
+            text::no_controls("at", s)?;
             let t = DateTime::parse_from_rfc3339(s.trim())
                 .map_err(|_| {
                     Refusal::input(
@@ -472,29 +473,32 @@ fn run_step(ctx: &Ctx<'_>, step: &Step, now: DateTime<Utc>, file: &str) -> Resul
         "record-injection" => {
             let s = stamp_for(step, now, staff())?;
             let citizen = find_citizen(ctx, &ResidentId::parse("citizen", step.must("citizen"))?)?;
-            let product = step.must("product").trim().to_string();
-            let default_series =
-                ctx.catalogue
-                    .get(&product)
-                    .map(|p| p.series)
-                    .ok_or_else(|| {
-                        Refusal::injection(
-                            "product",
-                            format!("product: '{product}' is not in the vaccine catalogue"),
-                        )
-                    })?;
+            let product = injection::product(step.must("product"))?;
+            let dose = step.dose()?;
+            // Without a series the catalogue's, as the form suggests it: a booster is 3/3
+            // after a two-dose series and 2/1 after a one-dose one.
+            let default_series = ctx
+                .catalogue
+                .get(&product)
+                .map(|p| p.series_for(dose))
+                .ok_or_else(|| {
+                    Refusal::injection(
+                        "product",
+                        format!("product: '{product}' is not in the vaccine catalogue"),
+                    )
+                })?;
             let details = InjectionDetails {
-                dose: step.dose()?,
+                dose,
                 series: match step.int("series") {
                     Some(v) => injection::count("series", v)?,
                     None => default_series,
                 },
                 date: injection::date("date", step.must("date"))?,
                 lot: injection::lot(step.text("lot").unwrap_or_default())?,
-                country: step
-                    .text("country")
-                    .map(|c| c.trim().to_ascii_uppercase())
-                    .unwrap_or_else(|| ctx.config.country.clone()),
+                country: match step.text("country") {
+                    Some(c) => injection::country(c)?,
+                    None => ctx.config.country.clone(),
+                },
                 centre: text::optional("centre", step.text("centre").unwrap_or_default(), 120)?,
                 status: status(step.text("status").unwrap_or("administered"))?,
                 product,
@@ -516,7 +520,7 @@ fn run_step(ctx: &Ctx<'_>, step: &Step, now: DateTime<Utc>, file: &str) -> Resul
                 d.lot = injection::lot(v)?;
             }
             if let Some(v) = step.text("product") {
-                d.product = v.trim().to_string();
+                d.product = injection::product(v)?;
             }
             if let Some(v) = step.int("series") {
                 d.series = injection::count("series", v)?;
@@ -563,6 +567,7 @@ fn run_step(ctx: &Ctx<'_>, step: &Step, now: DateTime<Utc>, file: &str) -> Resul
 }
 
 fn status(raw: &str) -> Result<InjectionStatus, Refusal> {
+    text::no_controls("status", raw)?;
     match raw.trim().to_ascii_lowercase().as_str() {
         "administered" => Ok(InjectionStatus::Administered),
         "scheduled" => Ok(InjectionStatus::Scheduled),

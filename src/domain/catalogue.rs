@@ -27,6 +27,9 @@ pub struct Product {
     /// Medicinal product code (`mp`), e.g. `EU/1/20/1528`.
     pub code: String,
     pub name: String,
+    /// The name Korean clinics use (화이자, 모더나, ...), where one is in use.
+    #[serde(default)]
+    pub name_ko: Option<String>,
     /// Marketing authorisation holder or manufacturer code (`ma`).
     pub manufacturer: String,
     pub manufacturer_name: String,
@@ -35,6 +38,41 @@ pub struct Product {
     pub vaccine_type_name: String,
     /// Usual number of doses in the primary series.
     pub series: u32,
+}
+
+impl Product {
+    /// The series to record for `dose` when none is given: the usual series, except that a
+    /// booster after a series of two or more counts in it (`3/3`, `4/4`) while one after a
+    /// one-dose series is written `n/1` (`2/1`), as the EU encoding guidance does.
+    pub fn series_for(&self, dose: u32) -> u32 {
+        if self.series == 1 {
+            1
+        } else {
+            self.series.max(dose)
+        }
+    }
+
+    /// The words a picker matches what was typed against: the name, the Korean name, the
+    /// product code and the manufacturer (code and name).
+    pub fn keywords(&self) -> String {
+        let mut k = format!(
+            "{} {} {} {}",
+            self.name, self.code, self.manufacturer, self.manufacturer_name
+        );
+        if let Some(ko) = &self.name_ko {
+            k.push(' ');
+            k.push_str(ko);
+        }
+        k
+    }
+
+    /// `Comirnaty · 화이자`: the name with its Korean name, where there is one.
+    pub fn label(&self) -> String {
+        match &self.name_ko {
+            Some(ko) => format!("{} · {ko}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +125,9 @@ impl Catalogue {
             if !VACCINE_TYPES.contains(&p.vaccine_type.as_str()) {
                 return Err(bad("vaccine_type is not in the EU value set"));
             }
+            if p.name_ko.as_deref().is_some_and(|k| k.trim().is_empty()) {
+                return Err(bad("name_ko must not be empty (leave it out instead)"));
+            }
             if p.series == 0 {
                 return Err(bad("series must be at least 1"));
             }
@@ -129,6 +170,10 @@ mod tests {
         assert_eq!(comirnaty.manufacturer, "ORG-100030215");
         assert_eq!(comirnaty.series, 2);
         assert_eq!(c.get("EU/1/20/1525").unwrap().series, 1);
+        assert_eq!(comirnaty.name_ko.as_deref(), Some("화이자"));
+        assert_eq!(comirnaty.series_for(3), 3);
+        assert_eq!(comirnaty.series_for(1), 2);
+        assert_eq!(c.get("EU/1/20/1525").unwrap().series_for(2), 1);
         assert!(
             c.get("NVX-CoV2373").is_none(),
             "deprecated products are left out"

@@ -2,6 +2,7 @@
 
 use super::{Refusal, icao, text};
 use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// A national or registry id, in one normal form.
@@ -15,6 +16,7 @@ pub struct ResidentId(String);
 
 impl ResidentId {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, Refusal> {
+        text::no_controls(field, raw)?;
         let v: String = text::clean(raw)
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -89,6 +91,7 @@ pub enum BirthDate {
 impl BirthDate {
     /// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; refuses impossible and future dates.
     pub fn parse(field: &'static str, raw: &str, today: NaiveDate) -> Result<Self, Refusal> {
+        text::no_controls(field, raw)?;
         let s = raw.trim();
         let bad = || {
             Refusal::input(
@@ -156,6 +159,54 @@ impl fmt::Display for BirthDate {
     }
 }
 
+/// The birth date a Korean resident registration number states: `YYMMDD` and the century
+/// digit after the hyphen (1/2/5/6 → 19xx, 3/4/7/8 → 20xx, 9/0 → 18xx). Reads the whole id or
+/// its masked form (`900101-1******`); `None` for any other kind of id.
+pub fn id_birth(id: &str) -> Option<(i32, u32, u32)> {
+    let b = id.as_bytes();
+    if b.len() != 14 || b[6] != b'-' || !b[..6].iter().chain(&b[7..8]).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let century = match b[7] {
+        b'1' | b'2' | b'5' | b'6' => 1900,
+        b'3' | b'4' | b'7' | b'8' => 2000,
+        _ => 1800,
+    };
+    Some((century + n(0) as i32, n(2), n(4)))
+}
+
+/// Refuses a date of birth that disagrees with what the resident id states, as far as the date
+/// is known (`YYYY-MM` and `YYYY` agree when their year and month do). Ids that state no date
+/// (passport numbers) agree with any.
+pub fn check_birth_against_id(id: &str, birth: &BirthDate) -> Result<(), Refusal> {
+    let Some((y, m, d)) = id_birth(id) else {
+        return Ok(());
+    };
+    let agrees = match *birth {
+        BirthDate::Full(b) => (b.year(), b.month(), b.day()) == (y, m, d),
+        BirthDate::YearMonth(by, bm) => (by, bm) == (y, m),
+        BirthDate::Year(by) => by == y,
+    };
+    if agrees {
+        return Ok(());
+    }
+    let stated = match *birth {
+        BirthDate::Full(_) => format!("{y:04}-{m:02}-{d:02}"),
+        BirthDate::YearMonth(..) => format!("{y:04}-{m:02}"),
+        BirthDate::Year(_) => format!("{y:04}"),
+    };
+    Err(Refusal::input(
+        "birth_date",
+        format!(
+            "birth_date: {birth} does not agree with the resident id, which says {stated} (its first six digits and the digit after the hyphen)"
+        ),
+    ))
+}
+
+/// Why a citizen with a given name only is refused, and what to do instead.
+pub const FAMILY_NAME_REQUIRED: &str = "family_name: must not be empty; a person with one name only has it as the family name and no given name (ICAO 9303: the primary identifier is never empty)";
+
 /// What a citizen's record says: names (with their machine-readable forms) and date of birth.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenDetails {
@@ -179,11 +230,8 @@ impl CitizenDetails {
             text::optional("family_name", family_name, text::NAME_MAX)?.unwrap_or_default();
         let given_name =
             text::optional("given_name", given_name, text::NAME_MAX)?.unwrap_or_default();
-        if family_name.is_empty() && given_name.is_empty() {
-            return Err(Refusal::input(
-                "family_name",
-                "family_name: a citizen needs a family name or a given name",
-            ));
+        if family_name.is_empty() {
+            return Err(Refusal::input("family_name", FAMILY_NAME_REQUIRED));
         }
         let family_name_icao = match family_name_icao {
             Some(v) => icao::validate("family_name_icao", v)?,
@@ -214,6 +262,41 @@ impl CitizenDetails {
     pub fn display_name(&self) -> String {
         display_name(&self.family_name, &self.given_name)
     }
+
+    /// The keys a name search finds this citizen by (see [`text::search_key`]): each word of
+    /// each name and of its machine-readable form, and the whole name in either order, so
+    /// `muller`, `kim`, `민준`, `김민준` and `minjun kim` all find their person.
+    pub fn search_terms(&self) -> BTreeSet<String> {
+        search_terms(
+            &self.family_name,
+            &self.given_name,
+            &self.family_name_icao,
+            &self.given_name_icao,
+        )
+    }
+}
+
+/// The search keys of these names (see [`CitizenDetails::search_terms`]).
+pub fn search_terms(
+    family: &str,
+    given: &str,
+    family_icao: &str,
+    given_icao: &str,
+) -> BTreeSet<String> {
+    let mut terms = BTreeSet::new();
+    for (family, given) in [(family, given), (family_icao, given_icao)] {
+        for part in [family, given] {
+            terms.extend(
+                part.split(|c: char| !c.is_alphanumeric())
+                    .map(text::search_key),
+            );
+            terms.insert(text::search_key(part));
+        }
+        terms.insert(text::search_key(&format!("{family}{given}")));
+        terms.insert(text::search_key(&format!("{given}{family}")));
+    }
+    terms.remove("");
+    terms
 }
 
 /// `family given`, or whichever part exists.
@@ -273,6 +356,81 @@ mod tests {
     }
 
     #[test]
+    fn search_terms_cover_words_icao_and_both_orders() {
+        let d = CitizenDetails::new(
+            "Müller-Lüdenscheidt",
+            "Anna Maria",
+            None,
+            None,
+            BirthDate::Year(1990),
+        )
+        .unwrap();
+        let t = d.search_terms();
+        for want in [
+            "muller",
+            "ludenscheidt",
+            "mullerludenscheidt",
+            "anna",
+            "maria",
+            "annamaria",
+            "mullerludenscheidtannamaria",
+            "annamariamullerludenscheidt",
+            "mueller",
+            "muellerluedenscheidt",
+        ] {
+            assert!(t.contains(want), "{want} in {t:?}");
+        }
+        let k = CitizenDetails::new("김", "민준", None, None, BirthDate::Year(1990)).unwrap();
+        let t = k.search_terms();
+        for want in [
+            "김",
+            "민준",
+            "김민준",
+            "민준김",
+            "kim",
+            "minjun",
+            "kimminjun",
+        ] {
+            assert!(t.contains(want), "{want} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn birth_dates_agree_with_the_resident_id() {
+        let full = |s| BirthDate::parse("birth_date", s, today()).unwrap();
+        assert_eq!(id_birth("900101-1234567"), Some((1990, 1, 1)));
+        assert_eq!(id_birth("900101-1******"), Some((1990, 1, 1)));
+        assert_eq!(id_birth("050315-3******"), Some((2005, 3, 15)));
+        assert_eq!(id_birth("050315-8******"), Some((2005, 3, 15)));
+        assert_eq!(id_birth("990101-6******"), Some((1999, 1, 1)));
+        assert_eq!(id_birth("990101-0******"), Some((1899, 1, 1)));
+        assert_eq!(id_birth("M123*****"), None);
+        let id = "900101-1234567";
+        assert!(check_birth_against_id(id, &full("1990-01-01")).is_ok());
+        assert!(check_birth_against_id(id, &full("1990-01")).is_ok());
+        assert!(check_birth_against_id(id, &full("1990")).is_ok());
+        for bad in ["1990-01-02", "1990-02", "1991", "2000-01-01"] {
+            let e = check_birth_against_id(id, &full(bad)).unwrap_err();
+            assert_eq!(e.field, "birth_date", "{bad}");
+        }
+        assert!(check_birth_against_id("050315-4234567", &full("2005-03-15")).is_ok());
+        assert!(check_birth_against_id("050315-1234567", &full("2005-03-15")).is_err());
+        assert!(check_birth_against_id("M12345678", &full("1990")).is_ok());
+    }
+
+    #[test]
+    fn ids_and_dates_with_controls_are_refused() {
+        assert_eq!(
+            ResidentId::parse("id", "900101-123\u{0}4567")
+                .unwrap_err()
+                .field,
+            "id"
+        );
+        let e = BirthDate::parse("birth_date", "1990-01-0\u{1b}1", today()).unwrap_err();
+        assert!(e.message.contains("U+001B"), "{e}");
+    }
+
+    #[test]
     fn details_suggest_icao_and_need_a_name() {
         let d = CitizenDetails::new("김", "민준", None, None, BirthDate::Year(1990)).unwrap();
         assert_eq!(
@@ -281,6 +439,9 @@ mod tests {
         );
         assert_eq!(d.display_name(), "김 민준");
         assert!(CitizenDetails::new(" ", "", None, None, BirthDate::Year(1990)).is_err());
+        let given_only = CitizenDetails::new("", "민준", None, None, BirthDate::Year(1990));
+        assert_eq!(given_only.unwrap_err().field, "family_name");
+        assert!(CitizenDetails::new("Sukarno", "", None, None, BirthDate::Year(1990)).is_ok());
         let e = CitizenDetails::new("Kim", "", Some("K1M"), None, BirthDate::Year(1990));
         assert_eq!(e.unwrap_err().field, "family_name_icao");
     }

@@ -67,8 +67,9 @@ impl InjectionDetails {
     /// Checks rule 7 against the catalogue and today's date.
     ///
     /// An ADMINISTERED injection has a lot and a date not after `today`; a SCHEDULED one may be
-    /// booked ahead. Boosters are normal: the dose may exceed the series (`3/3` follows `2/2`,
-    /// `2/1` follows a one-dose series).
+    /// booked ahead. Boosters are normal and count in the series: `3/3` follows `2/2`, and
+    /// after a one-dose series they are written `n/1` (`2/1`); otherwise the dose never
+    /// exceeds the series (`3/2` is refused).
     pub fn check(&self, catalogue: &Catalogue, today: NaiveDate) -> Result<(), Refusal> {
         if catalogue.get(&self.product).is_none() {
             return Err(Refusal::injection(
@@ -89,6 +90,15 @@ impl InjectionDetails {
             return Err(Refusal::injection(
                 "series",
                 "series: must be a whole number ≥ 1",
+            ));
+        }
+        if self.dose > self.series && self.series != 1 {
+            return Err(Refusal::injection(
+                "series",
+                format!(
+                    "series: dose {} cannot be of a series of {}; a booster counts in the series ({}/{}), or is written {}/1 after a one-dose series",
+                    self.dose, self.series, self.dose, self.dose, self.dose
+                ),
             ));
         }
         if self.status == InjectionStatus::Voided {
@@ -136,6 +146,7 @@ pub fn count(field: &'static str, value: i64) -> Result<u32, Refusal> {
 
 /// An injection date from input: `YYYY-MM-DD`, a real date.
 pub fn date(field: &'static str, raw: &str) -> Result<NaiveDate, Refusal> {
+    text::no_controls(field, raw)?;
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
         Refusal::injection(
             field,
@@ -144,17 +155,54 @@ pub fn date(field: &'static str, raw: &str) -> Result<NaiveDate, Refusal> {
     })
 }
 
-/// A lot number: cleaned, up to 40 characters.
+/// A lot number: up to 40 characters; a control character is refused, not removed.
 pub fn lot(raw: &str) -> Result<Option<String>, Refusal> {
+    text::no_controls("lot", raw)?;
     text::optional("lot", raw, 40)
 }
 
-/// An ISO 3166 alpha-2 country code.
+/// A product code as typed (seed files): trimmed; a control character is refused.
+pub fn product(raw: &str) -> Result<String, Refusal> {
+    text::no_controls("product", raw)?;
+    Ok(raw.trim().to_string())
+}
+
+/// A country code as typed: trimmed and upper-cased, then checked by [`check_country`].
+pub fn country(raw: &str) -> Result<String, Refusal> {
+    text::no_controls("country", raw)?;
+    let code = raw.trim().to_ascii_uppercase();
+    check_country(&code)?;
+    Ok(code)
+}
+
+/// The ISO 3166 alpha-2 codes a certificate may name: the EU DCC value set `country-2-codes`.
+const COUNTRIES: &str = include_str!("../../assets/countries.txt");
+
+/// The English name of an ISO 3166 alpha-2 code in the value set.
+pub fn country_name(code: &str) -> Option<&'static str> {
+    COUNTRIES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(code)?.strip_prefix(' '))
+        .filter(|_| code.len() == 2)
+}
+
+/// An ISO 3166 alpha-2 country code from the value set (`ZZ` and other unassigned codes are
+/// refused).
 pub fn check_country(code: &str) -> Result<(), Refusal> {
-    if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+    let shape = code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase());
+    if !shape || country_name(code).is_none() {
+        // The text is quoted only when it is two plain letters: it may hold anything.
+        let shown = if shape {
+            format!("'{code}'")
+        } else {
+            "this".to_string()
+        };
         return Err(Refusal::injection(
             "country",
-            format!("country: '{code}' is not an ISO 3166 alpha-2 code (e.g. KR)"),
+            format!(
+                "country: {shown} is not an ISO 3166 alpha-2 country code (two letters, e.g. KR)"
+            ),
         ));
     }
     Ok(())
@@ -212,6 +260,30 @@ mod tests {
             "country"
         );
         assert_eq!(count("dose", 0).unwrap_err().field, "dose");
+        for bad in ["ZZ", "XX", "K", "kr\u{0}"] {
+            assert_eq!(
+                field(InjectionDetails {
+                    country: bad.into(),
+                    ..ok()
+                }),
+                "country",
+                "{bad}"
+            );
+        }
+        assert_eq!(country(" kr ").unwrap(), "KR");
+        assert_eq!(country("K\u{0}R").unwrap_err().field, "country");
+        assert_eq!(country_name("KR"), Some("Korea, Republic of"));
+        assert_eq!(lot("FA\u{7}12").unwrap_err().field, "lot");
+        assert_eq!(date("date", "2021-06-01\u{0}").unwrap_err().field, "date");
+        let e = InjectionDetails {
+            dose: 3,
+            series: 2,
+            ..ok()
+        }
+        .check(&Catalogue::bundled(), today())
+        .unwrap_err();
+        assert_eq!(e.field, "series");
+        assert!(e.message.contains("3/3"), "{e}");
         assert_eq!(date("date", "2021-02-30").unwrap_err().field, "date");
     }
 
@@ -230,5 +302,11 @@ mod tests {
             ..ok()
         };
         assert!(booster.check(&Catalogue::bundled(), today()).is_ok());
+        let third = InjectionDetails {
+            dose: 3,
+            series: 3,
+            ..ok()
+        };
+        assert!(third.check(&Catalogue::bundled(), today()).is_ok());
     }
 }

@@ -12,7 +12,8 @@ pub const NAME_MAX: usize = 80;
 /// Longest free text (reasons, centres, lots).
 pub const TEXT_MAX: usize = 200;
 
-fn is_invisible(c: char) -> bool {
+/// A control, bidi-override or zero-width character: never part of a name, id or code.
+pub fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200B}'..='\u{200F}'   // zero-width space/joiners, LRM, RLM
@@ -41,6 +42,65 @@ pub fn clean(raw: &str) -> String {
     }
     // NFC again: removing a character can bring a base and its combining mark together.
     out.nfc().collect()
+}
+
+/// Refuses a code-like value (an id, a date, a product or country code, a lot) that holds a
+/// control, bidi or zero-width character. Such a value is not cleaned: a silently changed id or
+/// lot would be a different record, so the person typing it is asked to look again.
+pub fn no_controls(field: &'static str, raw: &str) -> Result<(), Refusal> {
+    match raw.chars().find(|c| is_invisible(*c)) {
+        Some(c) => Err(Refusal::input(
+            field,
+            format!(
+                "{field}: holds a control or invisible character (U+{:04X}); nothing was kept",
+                c as u32
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What [`clean`] removes from `raw` that a person would want to know about (white space
+/// folding and normalisation are not worth a note).
+pub fn cleaning_note(raw: &str) -> Option<&'static str> {
+    raw.chars()
+        .any(|c| !c.is_whitespace() && is_invisible(c))
+        .then_some("control characters removed")
+}
+
+/// Folds text for search: NFC, lower case, Latin letters without their marks (`Müller` →
+/// `muller`, `Nguyễn` → `nguyen`, `ß` → `ss`). Hangul and other scripts keep their letters.
+pub fn fold(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.nfc() {
+        match c {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ł' | 'Ł' => out.push('l'),
+            'þ' | 'Þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            // Hangul syllables decompose into jamo: keep them whole.
+            '\u{AC00}'..='\u{D7A3}' => out.push(c),
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            _ => {
+                for d in std::iter::once(c).nfd() {
+                    if !unicode_normalization::char::is_combining_mark(d) {
+                        out.extend(d.to_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The key a search compares: [`fold`]ed, letters and digits only (`김 민준` → `김민준`,
+/// `Smith-Jones` → `smithjones`).
+pub fn search_key(raw: &str) -> String {
+    fold(raw).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// A required text field: cleaned, not empty, at most `max` characters.
@@ -80,6 +140,31 @@ mod tests {
     fn strips_controls_bidi_and_zero_width() {
         assert_eq!(clean("Kim\u{202E}\u{200B} Min\u{0007}jun"), "Kim Minjun");
         assert_eq!(clean("  a \t\n b  "), "a b");
+    }
+
+    #[test]
+    fn codes_with_controls_are_refused_and_names_get_a_note() {
+        assert!(no_controls("lot", "FA1234").is_ok());
+        let e = no_controls("lot", "FA\u{0}1234").unwrap_err();
+        assert_eq!(e.field, "lot");
+        assert!(e.message.contains("U+0000"), "{e}");
+        assert_eq!(no_controls("id", "A\u{202E}B").unwrap_err().field, "id");
+        assert_eq!(
+            cleaning_note("Kim\u{7}"),
+            Some("control characters removed")
+        );
+        assert_eq!(cleaning_note(" Kim  Min "), None);
+    }
+
+    #[test]
+    fn folds_case_marks_and_hangul_for_search() {
+        assert_eq!(fold("Müller"), "muller");
+        assert_eq!(fold("MÜLLER"), "muller");
+        assert_eq!(fold("Nguyễn"), "nguyen");
+        assert_eq!(fold("Gößinger"), "gossinger");
+        assert_eq!(fold("\u{1100}\u{1175}\u{11B7}"), "김");
+        assert_eq!(search_key("김 민준"), "김민준");
+        assert_eq!(search_key("Smith-Jones"), "smithjones");
     }
 
     #[test]

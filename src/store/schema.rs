@@ -12,8 +12,11 @@ enum Step {
     Sql(&'static str),
     /// Seals the plain ids an older vaxdesk kept (citizens, the view and the event log).
     SealResidentIds,
+    /// Creates the name-search keys and fills them for the citizens already there (the keys
+    /// are folded in Rust, as every later write folds them).
+    SearchTerms,
 }
-use Step::{SealResidentIds, Sql};
+use Step::{SealResidentIds, SearchTerms, Sql};
 
 const MIGRATIONS: &[Step] = &[
     // 1: the four contexts, the outbox and the seed log.
@@ -289,7 +292,42 @@ const MIGRATIONS: &[Step] = &[
     Sql(r#"
     CREATE INDEX certificates_by_citizen ON certificates (citizen_id);
     "#),
+    // 12: a name search finds any word of a name or of its machine-readable form, ignoring
+    // case and marks (`muller` finds Müller, `KIM` finds 김 민준): one row per citizen and
+    // search key, walked by its primary key one `shared` value at a time (see
+    // `vaccination::stored_search_terms`); the second index finds a citizen's own keys.
+    SearchTerms,
 ];
+
+/// The table and index of migration 12.
+const SEARCH_TERMS_SQL: &str = r#"
+    CREATE TABLE citizen_search_terms (
+        shared     INTEGER NOT NULL CHECK (shared >= 0),
+        term       TEXT NOT NULL,
+        citizen_id INTEGER NOT NULL REFERENCES citizens (id),
+        PRIMARY KEY (shared, term, citizen_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX citizen_search_terms_by_citizen ON citizen_search_terms (citizen_id);
+    -- The search no longer reads the name without spaces; its index only cost writes.
+    DROP INDEX citizens_by_compact_name;
+"#;
+
+/// Migration 12: the table, then the keys of every citizen already registered.
+fn search_terms(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SEARCH_TERMS_SQL)?;
+    let mut read = conn.prepare(
+        "SELECT id, family_name, given_name, family_name_icao, given_name_icao FROM citizens",
+    )?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let (f, g, fi, gi): (String, String, String, String) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let terms = crate::domain::citizen::search_terms(&f, &g, &fi, &gi);
+        let sort = crate::domain::citizen::display_name(&f, &g).to_lowercase();
+        super::vaccination::write_search_terms(conn, r.get(0)?, &terms, &sort)?;
+    }
+    Ok(())
+}
 
 /// The schema version this binary writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -365,6 +403,7 @@ pub fn migrate(conn: &Connection, path: &str, ids: Option<&IdKeys>) -> Result<()
             match step {
                 Sql(sql) => c.execute_batch(sql).map_err(damaged)?,
                 SealResidentIds => sealed = super::sealing::seal_plain_ids(c, path, ids)?,
+                SearchTerms => search_terms(c).map_err(damaged)?,
             }
             c.pragma_update(None, "user_version", i as i64 + 1)?;
         }
@@ -465,10 +504,50 @@ pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), S
 #[cfg(test)]
 pub(crate) fn migrate_until(conn: &Connection, version: usize) -> rusqlite::Result<()> {
     for (i, step) in MIGRATIONS.iter().enumerate().take(version) {
-        if let Sql(sql) = step {
-            conn.execute_batch(sql)?;
+        match step {
+            Sql(sql) => conn.execute_batch(sql)?,
+            SearchTerms => search_terms(conn)?,
+            SealResidentIds => {}
         }
         conn.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::vaccination::{Anchor, ListOrder, citizens_window};
+
+    /// Citizens written by a vaxdesk before migration 12 are found by the new search once the
+    /// database is opened.
+    #[test]
+    fn migration_12_fills_the_search_keys_of_existing_citizens() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("old.db")).unwrap();
+        migrate_until(&conn, 11).unwrap();
+        conn.execute_batch(
+            "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
+                 given_name_icao, birth_date, sort_name, compact_name, registered_at,
+                 updated_at, updated_by, masked_id)
+             VALUES (1, 'a', 'Müller', 'Anna', 'MUELLER', 'ANNA', '1988', 'müller anna',
+                     'mülleranna', 't', 't', 's', 'M482*****'),
+                    (2, 'b', '김', '민준', 'KIM', 'MINJUN', '1990', '김 민준', '김민준',
+                     't', 't', 's', '900101-1******');",
+        )
+        .unwrap();
+        migrate(&conn, "old.db", None).unwrap();
+        assert_eq!(version(&conn).unwrap(), VERSION);
+        let find = |q: &str| -> Vec<String> {
+            citizens_window(&conn, ListOrder::Name, q, &Anchor::First, 10)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        assert_eq!(find("muller"), ["Müller Anna"]);
+        assert_eq!(find("MUELLER"), ["Müller Anna"]);
+        assert_eq!(find("kim"), ["김 민준"]);
+        assert_eq!(find("민준"), ["김 민준"]);
+    }
 }

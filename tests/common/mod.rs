@@ -103,7 +103,12 @@ pub fn details(family: &str, given: &str) -> CitizenDetails {
 pub fn register(desk: &Desk, id: &str, family: &str, given: &str) -> CitizenRow {
     let s = desk.stamp("manager:park");
     let id = rid(id);
-    desk.run(|ctx| commands::register_citizen(ctx, &s, &id, details(family, given)))
+    // Born in the year a resident registration number states (1980 for other ids).
+    let mut d = details(family, given);
+    if let Some((y, _, _)) = vaxdesk::domain::citizen::id_birth(id.as_str()) {
+        d.birth_date = BirthDate::Year(y);
+    }
+    desk.run(|ctx| commands::register_citizen(ctx, &s, &id, d))
         .unwrap();
     citizen(desk, id.as_str())
 }

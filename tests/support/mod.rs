@@ -464,6 +464,12 @@ pub fn rrn(n: usize) -> String {
     )
 }
 
+/// The date of birth `rrn(n)` states (`YYMMDD` and the century digit 1: 19YY).
+pub fn rrn_birth(n: usize) -> String {
+    let id = rrn(n);
+    format!("19{}-{}-{}", &id[0..2], &id[2..4], &id[4..6])
+}
+
 /// Path helper: a file name relative to a folder, as text.
 pub fn rel(p: &Path) -> String {
     p.to_string_lossy().into_owned()

@@ -26,25 +26,93 @@ pub fn register() -> Form {
     id.placeholder = Some("YYMMDD-NNNNNNN or a passport number".into());
     Form::new(
         "Register citizen",
-        vec![
-            id,
-            FormField::text("family_name", "Family name", "", 80),
-            FormField::text("given_name", "Given name", "", 80),
-            FormField::text("family_name_icao", "Family (MRZ)", "", 80),
-            FormField::text("given_name_icao", "Given (MRZ)", "", 80),
-            birth,
-        ],
+        vec![id]
+            .into_iter()
+            .chain(name_fields("", "", "", ""))
+            .chain([birth])
+            .collect(),
     )
 }
 
-/// Shows the suggested machine-readable names in the empty MRZ fields as the names change.
-pub fn suggest_icao(form: &mut Form) {
-    let family = icao::family_name(&text::clean(&form.value("family_name")));
-    let given = icao::given_name(&text::clean(&form.value("given_name")));
-    for (key, s) in [("family_name_icao", family), ("given_name_icao", given)] {
-        if let Some(f) = form.field_mut(key) {
-            f.placeholder = (!s.is_empty()).then(|| format!("{s} (suggested)"));
+/// The names and their machine-readable forms, with the ICAO 9303 rule for one name stated
+/// where it applies: a person with one name has it as the family name.
+fn name_fields(family: &str, given: &str, family_icao: &str, given_icao: &str) -> Vec<FormField> {
+    let mut family = FormField::text("family_name", "Family name", family, 80);
+    family.placeholder = Some("required; one name only goes here (ICAO 9303)".into());
+    let mut given = FormField::text("given_name", "Given name", given, 80);
+    given.placeholder = Some("empty when the person has one name only".into());
+    vec![
+        family,
+        given,
+        FormField::text("family_name_icao", "Family (MRZ)", family_icao, 80),
+        FormField::text("given_name_icao", "Given (MRZ)", given_icao, 80),
+    ]
+}
+
+/// The name fields and the machine-readable field each suggests.
+const NAME_PAIRS: [(&str, &str); 2] = [
+    ("family_name", "family_name_icao"),
+    ("given_name", "given_name_icao"),
+];
+
+fn suggestion(name_key: &str, name: &str) -> String {
+    let name = text::clean(name);
+    if name_key == "family_name" {
+        icao::family_name(&name)
+    } else {
+        icao::given_name(&name)
+    }
+}
+
+/// Keeps each machine-readable name in step with its name: when the name `changed`, its
+/// machine-readable form follows it (back to what it was when the name is back to what it
+/// was) unless the manager typed it by hand. A hand-typed one stays, with a note; emptied, it
+/// takes the suggestion on save and follows the name again.
+pub fn suggest_icao(form: &mut Form, changed: &str) {
+    for (name_key, icao_key) in NAME_PAIRS {
+        let name = form.value(name_key);
+        let s = suggestion(name_key, &name);
+        let hand = form
+            .field(icao_key)
+            .is_some_and(|f| f.edited && !f.value().trim().is_empty());
+        if !hand && name_key == changed {
+            let follow = if name == form.initial(name_key) {
+                form.initial(icao_key)
+            } else {
+                s.clone()
+            };
+            form.suggest(icao_key, &follow);
         }
+        let value = form.value(icao_key);
+        if let Some(f) = form.field_mut(icao_key) {
+            f.placeholder = (!s.is_empty()).then(|| format!("{s} (suggested)"));
+            f.note =
+                (hand && !s.is_empty() && icao::validate(icao_key, &value).ok() != Some(s.clone()))
+                    .then(|| format!("typed by hand; the name suggests {s} (empty it to follow)"));
+        }
+    }
+}
+
+/// Notes under the name fields what cleaning removed (a pasted control or bidi character).
+fn note_cleaning(form: &mut Form, key: &str) {
+    let value = form.value(key);
+    if let Some(f) = form.field_mut(key) {
+        f.note = text::cleaning_note(&value).map(str::to_string);
+    }
+}
+
+/// What a changed field does to the others: names re-suggest their machine-readable forms
+/// and note their cleaning; the product and the dose re-suggest the series until it is typed.
+pub fn changed(form: &mut Form, key: &str, catalogue: &Catalogue, series_typed: &mut bool) {
+    match key {
+        "family_name" | "given_name" => {
+            note_cleaning(form, key);
+            suggest_icao(form, key);
+        }
+        "family_name_icao" | "given_name_icao" => suggest_icao(form, key),
+        "series" => *series_typed = true,
+        "product" | "dose" if !*series_typed => follow_series(form, catalogue),
+        _ => {}
     }
 }
 
@@ -77,14 +145,22 @@ pub fn submit_register(desk: &Desk, form: &Form, actor: &str) -> Result<(i64, St
     Ok((citizen, name))
 }
 
-fn products(catalogue: &Catalogue) -> Vec<(String, String)> {
-    let mut list: Vec<(String, String)> = catalogue
+/// The vaccine picker's options, `(code, label)` by label, and the words typing matches in
+/// each: name, Korean name, product code and manufacturer.
+fn products(catalogue: &Catalogue) -> (Vec<(String, String)>, Vec<String>) {
+    let mut list: Vec<(String, String, String)> = catalogue
         .products()
         .iter()
-        .map(|p| (p.code.clone(), format!("{} — {}", p.name, p.code)))
+        .map(|p| {
+            (
+                p.code.clone(),
+                format!("{} — {}", p.label(), p.code),
+                p.keywords(),
+            )
+        })
         .collect();
     list.sort_by_key(|p| p.1.to_lowercase());
-    list
+    list.into_iter().map(|(c, l, k)| ((c, l), k)).unzip()
 }
 
 fn statuses() -> Vec<(String, String)> {
@@ -103,7 +179,7 @@ pub fn injection(
     today: &str,
 ) -> Form {
     let catalogue = desk.catalogue();
-    let list = products(catalogue);
+    let (list, keywords) = products(catalogue);
     let (product, dose, series, date, lot, centre, status, country) = match from {
         Some(r) => {
             let d = &r.details;
@@ -120,7 +196,7 @@ pub fn injection(
         }
         None => {
             let first = "EU/1/20/1528".to_string();
-            let series = default_series(catalogue.get(&first).map_or(2, |p| p.series), next_dose);
+            let series = catalogue.get(&first).map_or(2, |p| p.series_for(next_dose));
             (
                 first,
                 next_dose.to_string(),
@@ -146,7 +222,7 @@ pub fn injection(
     Form::new(
         title,
         vec![
-            FormField::choice("product", "Vaccine", list, selected),
+            FormField::choice("product", "Vaccine", list, selected).keywords(keywords),
             FormField::text("dose", "Dose", &dose, 2),
             FormField::text("series", "Series of", &series, 2),
             FormField::text("date", "Date given", &date, 10),
@@ -158,25 +234,15 @@ pub fn injection(
     )
 }
 
-/// The series to suggest for a dose: the product's usual series, except that a booster after
-/// a series of two or more counts in it (3/3, 4/4) while one after a one-dose series stays
-/// `n/1` (2/1), as the EU encoding guidance does.
-pub fn default_series(product_series: u32, dose: u32) -> u32 {
-    if product_series == 1 {
-        1
-    } else {
-        product_series.max(dose)
-    }
-}
-
-/// After the product changed: the series follows the catalogue unless it was typed by hand.
+/// After the product or the dose changed: the series follows the catalogue
+/// ([`crate::domain::Product::series_for`], as seed files do) unless it was typed by hand.
 pub fn follow_series(form: &mut Form, catalogue: &Catalogue) {
     let product = form.value("product");
-    let dose = form.value("dose").trim().parse().unwrap_or(1);
-    if let (Some(p), Some(f)) = (catalogue.get(&product), form.field_mut("series"))
-        && let crate::tui::widgets::form::Input::Text(t) = &mut f.input
-    {
-        t.set(&default_series(p.series, dose).to_string());
+    let Ok(dose) = form.value("dose").trim().parse::<u32>() else {
+        return;
+    };
+    if let Some(p) = catalogue.get(&product) {
+        form.suggest("series", &p.series_for(dose.max(1)).to_string());
     }
 }
 
@@ -197,7 +263,7 @@ fn details(form: &Form) -> Result<InjectionDetails, Refusal> {
         series: number("series", &form.value("series"))?,
         date: injection::date("date", &form.value("date"))?,
         lot: injection::lot(&form.value("lot"))?,
-        country: form.value("country").trim().to_ascii_uppercase(),
+        country: injection::country(&form.value("country"))?,
         centre: text::optional("centre", &form.value("centre"), 120)?,
         status: if form.value("status") == "scheduled" {
             InjectionStatus::Scheduled
@@ -278,15 +344,17 @@ pub fn edit_citizen(citizen: &CitizenRow) -> Form {
     birth.placeholder = Some("YYYY-MM-DD, YYYY-MM or YYYY".into());
     let mut form = Form::new(
         format!("Edit {}", d.display_name()),
-        vec![
-            FormField::text("family_name", "Family name", &d.family_name, 80),
-            FormField::text("given_name", "Given name", &d.given_name, 80),
-            FormField::text("family_name_icao", "Family (MRZ)", &d.family_name_icao, 80),
-            FormField::text("given_name_icao", "Given (MRZ)", &d.given_name_icao, 80),
-            birth,
-        ],
+        name_fields(
+            &d.family_name,
+            &d.given_name,
+            &d.family_name_icao,
+            &d.given_name_icao,
+        )
+        .into_iter()
+        .chain([birth])
+        .collect(),
     );
-    suggest_icao(&mut form);
+    suggest_icao(&mut form, "");
     form
 }
 

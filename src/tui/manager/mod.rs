@@ -276,10 +276,8 @@ impl ManagerScreen {
         match form.handle(ev) {
             FormEvent::Submit => self.submit(cx),
             FormEvent::Cancel => self.form = None,
-            FormEvent::Changed("family_name" | "given_name") => forms::suggest_icao(form),
-            FormEvent::Changed("series") => self.series_typed = true,
-            FormEvent::Changed("product") if !self.series_typed => {
-                forms::follow_series(form, &self.catalogue)
+            FormEvent::Changed(key) => {
+                forms::changed(form, key, &self.catalogue, &mut self.series_typed)
             }
             _ => {}
         }
@@ -519,10 +517,10 @@ impl Screen for ManagerScreen {
     }
 
     fn paste(&mut self, text: &str) {
-        if let Some((_, form)) = &mut self.form {
-            for c in text.chars().filter(|c| !c.is_control()) {
-                form.handle(&KeyEvent::from(KeyCode::Char(c)));
-            }
+        if let Some((_, form)) = &mut self.form
+            && let FormEvent::Changed(key) = form.paste(text)
+        {
+            forms::changed(form, key, &self.catalogue, &mut self.series_typed);
         }
     }
 

@@ -36,9 +36,21 @@ impl TextField {
     }
 
     /// What the screen shows: the value, or its masked form.
+    /// Control, bidi and zero-width characters (pasted) show as `�`, so they are seen and
+    /// never reach the terminal.
     pub fn display(&self) -> String {
         match self.shown {
-            Shown::Plain => self.value.clone(),
+            Shown::Plain => self
+                .value
+                .chars()
+                .map(|c| {
+                    if crate::domain::text::is_invisible(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
             Shown::Secret => "•".repeat(self.value.chars().count()),
             Shown::ResidentId => {
                 let digits_first = self.value.chars().take(6).all(|c| c.is_ascii_digit());
@@ -65,6 +77,19 @@ impl TextField {
     pub fn set(&mut self, value: &str) {
         self.value = value.to_string();
         self.cursor = value.chars().count();
+    }
+
+    /// Inserts pasted text at the cursor as it is, control characters included (the form's
+    /// checks refuse or clean them where they land), up to the length cap.
+    pub fn insert_str(&mut self, text: &str) {
+        for c in text.chars() {
+            if self.value.chars().count() >= self.max_chars {
+                break;
+            }
+            let at = self.byte_at(self.cursor);
+            self.value.insert(at, c);
+            self.cursor += 1;
+        }
     }
 
     pub fn clear(&mut self) {

@@ -15,12 +15,41 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Text(TextField),
-    /// One of a fixed list: `(value, label)`. Left/Right move; typing jumps by label.
+    /// One of a fixed list: `(value, label)`. Typing narrows it to the options with a word
+    /// starting with each typed word (shown under the field); Backspace widens it again;
+    /// Left/Right move among the options that match.
     Choice {
         options: Vec<(String, String)>,
         selected: usize,
         typed: String,
+        /// Per option, the text typing is matched against (the label when empty).
+        keywords: Vec<String>,
     },
+}
+
+/// The words of `text` a picker compares, folded (case, marks, NFC) like a name search.
+fn words(text: &str) -> Vec<String> {
+    crate::domain::text::fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The options whose keywords (or label) have, for each typed word, a word starting with it.
+pub fn choice_matches(
+    options: &[(String, String)],
+    keywords: &[String],
+    typed: &str,
+) -> Vec<usize> {
+    let want = words(typed);
+    (0..options.len())
+        .filter(|&i| {
+            let hay = words(keywords.get(i).unwrap_or(&options[i].1));
+            want.iter()
+                .all(|w| hay.iter().any(|h| h.starts_with(w.as_str())))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +60,10 @@ pub struct FormField {
     pub error: Option<String>,
     /// Shown muted in an empty text field (e.g. the suggested machine-readable name).
     pub placeholder: Option<String>,
+    /// A muted line under the field (e.g. "control characters removed").
+    pub note: Option<String>,
+    /// True once the person changed this field with a key (not a suggestion set by the form).
+    pub edited: bool,
 }
 
 impl FormField {
@@ -41,6 +74,8 @@ impl FormField {
             input: Input::Text(TextField::new(value, max)),
             error: None,
             placeholder: None,
+            note: None,
+            edited: false,
         }
     }
 
@@ -57,10 +92,60 @@ impl FormField {
                 options,
                 selected,
                 typed: String::new(),
+                keywords: vec![],
             },
             error: None,
             placeholder: None,
+            note: None,
+            edited: false,
         }
+    }
+
+    /// The same choice matching typing against `keywords` (one per option) as well.
+    pub fn keywords(mut self, words: Vec<String>) -> Self {
+        if let Input::Choice { keywords, .. } = &mut self.input {
+            *keywords = words;
+        }
+        self
+    }
+
+    /// What was typed into a choice to narrow it (empty for a text field).
+    pub fn typed(&self) -> &str {
+        match &self.input {
+            Input::Choice { typed, .. } => typed,
+            Input::Text(_) => "",
+        }
+    }
+
+    /// The line under a choice that shows what was typed and how many options match.
+    fn typed_line(&self) -> Option<String> {
+        let Input::Choice {
+            options,
+            typed,
+            keywords,
+            ..
+        } = &self.input
+        else {
+            return None;
+        };
+        if typed.is_empty() {
+            return None;
+        }
+        let n = choice_matches(options, keywords, typed).len();
+        Some(match n {
+            0 => format!("typed: {typed} · no match; Backspace to widen"),
+            1 => format!("typed: {typed} · 1 match"),
+            n => format!("typed: {typed} · {n} matches · ←→ among them"),
+        })
+    }
+
+    /// The muted lines under the field: what a choice was narrowed by, then the note.
+    fn note_lines(&self) -> Vec<String> {
+        self.typed_line()
+            .into_iter()
+            .chain(self.note.clone())
+            .map(|l| format!("    {l}"))
+            .collect()
     }
 
     /// The same field showing what is typed as `shown` says.
@@ -140,6 +225,54 @@ impl Form {
         self.fields.iter_mut().find(|f| f.key == key)
     }
 
+    /// The value `key` had when the form opened.
+    pub fn initial(&self, key: &str) -> String {
+        self.fields
+            .iter()
+            .position(|f| f.key == key)
+            .and_then(|i| self.initial.get(i).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Sets a text field's value as the form's own suggestion (not typed by the person).
+    pub fn suggest(&mut self, key: &str, value: &str) {
+        if let Some(f) = self.field_mut(key)
+            && let Input::Text(t) = &mut f.input
+            && t.value() != value
+        {
+            t.set(value);
+        }
+    }
+
+    /// Pasted text goes into the focused text field as it is (the checks on save refuse or
+    /// clean what it holds); a choice takes it as typing.
+    pub fn paste(&mut self, text: &str) -> FormEvent {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormEvent::Ignored;
+        };
+        match &mut field.input {
+            Input::Text(t) => {
+                let before = t.value().to_string();
+                t.insert_str(text);
+                if t.value() == before {
+                    return FormEvent::Ignored;
+                }
+                field.error = None;
+                field.edited = true;
+                FormEvent::Changed(field.key)
+            }
+            Input::Choice { .. } => {
+                let mut last = FormEvent::Ignored;
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    if let FormEvent::Changed(k) = self.handle(&KeyEvent::from(KeyCode::Char(c))) {
+                        last = FormEvent::Changed(k);
+                    }
+                }
+                last
+            }
+        }
+    }
+
     /// True when something was typed that a close would lose.
     pub fn is_dirty(&self) -> bool {
         self.fields
@@ -179,10 +312,12 @@ impl Form {
             KeyCode::Enter => return FormEvent::Submit,
             KeyCode::Esc => return FormEvent::Cancel,
             KeyCode::Tab | KeyCode::Down => {
+                self.leave_choice();
                 self.focus = (self.focus + 1) % n;
                 return FormEvent::Moved;
             }
             KeyCode::BackTab | KeyCode::Up => {
+                self.leave_choice();
                 self.focus = (self.focus + n - 1) % n;
                 return FormEvent::Moved;
             }
@@ -201,40 +336,71 @@ impl Form {
                 options,
                 selected,
                 typed,
+                keywords,
             } => {
                 let before = *selected;
+                let typed_before = typed.clone();
+                // Left/Right walk the options that match what was typed (all when nothing is).
+                let step = |typed: &str, selected: usize, forward: bool| {
+                    let m = choice_matches(options, keywords, typed);
+                    let Some(at) = m.iter().position(|&i| i == selected) else {
+                        return m.first().copied().unwrap_or(selected);
+                    };
+                    let len = m.len();
+                    m[if forward {
+                        (at + 1) % len
+                    } else {
+                        (at + len - 1) % len
+                    }]
+                };
                 match ev.code {
-                    KeyCode::Left => {
-                        *selected = (*selected + options.len() - 1) % options.len().max(1);
-                        typed.clear();
-                    }
-                    KeyCode::Right | KeyCode::Char(' ') => {
-                        *selected = (*selected + 1) % options.len().max(1);
-                        typed.clear();
+                    KeyCode::Left => *selected = step(typed, *selected, false),
+                    KeyCode::Right => *selected = step(typed, *selected, true),
+                    KeyCode::Char(' ') if typed.is_empty() => {
+                        *selected = step(typed, *selected, true)
                     }
                     KeyCode::Backspace => {
                         typed.pop();
                     }
-                    KeyCode::Char(c) => {
-                        typed.push(c);
-                        let want = typed.to_lowercase();
-                        if let Some(i) = options
-                            .iter()
-                            .position(|(_, label)| label.to_lowercase().starts_with(&want))
-                        {
-                            *selected = i;
-                        }
-                    }
+                    KeyCode::Char(c) => typed.push(c),
                     _ => return FormEvent::Ignored,
+                }
+                if *typed != typed_before && !typed.is_empty() {
+                    // The first match, unless the one shown still matches.
+                    let m = choice_matches(options, keywords, typed);
+                    if !m.contains(selected)
+                        && let Some(&first) = m.first()
+                    {
+                        *selected = first;
+                    }
+                }
+                if *typed != typed_before {
+                    // What was typed shows under the field even when nothing else changed.
+                    field.edited = true;
+                    if *selected == before {
+                        return FormEvent::Moved;
+                    }
                 }
                 *selected != before
             }
         };
         if changed {
             field.error = None;
+            field.edited = true;
             FormEvent::Changed(key)
         } else {
             FormEvent::Ignored
+        }
+    }
+
+    /// Leaving a choice forgets what was typed into it (the choice itself stays).
+    fn leave_choice(&mut self) {
+        if let Some(FormField {
+            input: Input::Choice { typed, .. },
+            ..
+        }) = self.fields.get_mut(self.focus)
+        {
+            typed.clear();
         }
     }
 
@@ -244,14 +410,14 @@ impl Form {
         let errors: usize = self
             .fields
             .iter()
-            .filter_map(|f| f.error.as_ref())
-            .map(|e| error_lines(e, inner).len())
+            .map(|f| f.error.as_ref().map_or(0, |e| error_lines(e, inner).len()))
             .sum();
+        let notes: usize = self.fields.iter().map(|f| f.note_lines().len()).sum();
         let message = self
             .message
             .as_ref()
             .map_or(0, |m| super::wrap(&format!("✗ {m}"), inner).len());
-        (self.fields.len() + errors + 2 + message) as u16
+        (self.fields.len() + errors + notes + 2 + message) as u16
     }
 
     /// Draws the form in a bordered box over `area`; returns where the cursor belongs.
@@ -335,6 +501,20 @@ impl Form {
                 }
             }
             lines.push(Line::from(spans));
+            for (n, l) in f.note_lines().into_iter().enumerate() {
+                if focused && n == 0 && !f.typed().is_empty() {
+                    // The cursor after what was typed, so an IME shows its preedit there.
+                    let col = width(&format!("    typed: {}", f.typed())) as u16;
+                    cursor = Some(Position::new(
+                        inner.x + col.min(inner.width.saturating_sub(1)),
+                        inner.y + lines.len() as u16,
+                    ));
+                }
+                lines.push(Line::from(Span::styled(
+                    fit(&l, inner.width as usize),
+                    theme.muted(),
+                )));
+            }
             if let Some(e) = &f.error {
                 for l in error_lines(e, inner.width as usize) {
                     lines.push(Line::from(Span::styled(l, theme.error())));

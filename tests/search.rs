@@ -1,0 +1,204 @@
+//! The manager's name search finds what a clerk types: decomposed Hangul (as a macOS keyboard
+//! sends it), Latin without case or marks, the machine-readable form, any word of a name, the
+//! whole name in either order; each citizen once, paged through an index (the query plan is
+//! read, so a full scan at a million citizens is caught here, not at a desk).
+
+mod common;
+mod screens_support;
+
+use common::*;
+use screens_support::*;
+use unicode_normalization::UnicodeNormalization;
+use vaxdesk::app::Desk;
+use vaxdesk::store::vaccination::{
+    Anchor, CitizenListRow, ListOrder, citizens_window, citizens_window_plan,
+};
+use vaxdesk::tui::app::Role;
+
+/// A desk with the names the cases need.
+fn clinic() -> TestDesk {
+    let t = TestDesk::new();
+    for (id, family, given) in [
+        ("900101-1234567", "김", "민준"),
+        ("950505-2234567", "김", "가은"),
+        ("M48213907", "Müller", "Anna Lena"),
+        ("M48213908", "Mueller", "Jonas"),
+        ("780830-2234567", "Nguyễn", "Thị Mai"),
+        ("P55501234", "Smith-Jones", "Charles Edward"),
+        ("M00000042", "Kimball", "Ann"),
+    ] {
+        register(&t.desk, id, family, given);
+    }
+    t
+}
+
+fn find(desk: &Desk, query: &str) -> Vec<String> {
+    citizens_window(desk.conn(), ListOrder::Name, query, &Anchor::First, 50)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect()
+}
+
+#[track_caller]
+fn finds(desk: &Desk, query: &str, want: &[&str]) {
+    let got = find(desk, query);
+    assert_eq!(got, want, "search {query:?}");
+}
+
+#[test]
+fn decomposed_hangul_finds_the_composed_name() {
+    let t = clinic();
+    let decomposed: String = "김".nfd().collect();
+    assert_ne!(decomposed, "김");
+    finds(&t.desk, &decomposed, &["김 가은", "김 민준"]);
+    let whole: String = "김민준".nfd().collect();
+    finds(&t.desk, &whole, &["김 민준"]);
+}
+
+#[test]
+fn latin_ignores_case_and_marks() {
+    let t = clinic();
+    finds(&t.desk, "muller", &["Müller Anna Lena"]);
+    finds(&t.desk, "MULLER", &["Müller Anna Lena"]);
+    finds(&t.desk, "Müller", &["Müller Anna Lena"]);
+    finds(&t.desk, "nguyen", &["Nguyễn Thị Mai"]);
+    finds(&t.desk, "NGUYỄN", &["Nguyễn Thị Mai"]);
+    // `mueller` is both a name and Müller's machine-readable form.
+    finds(&t.desk, "mueller", &["Mueller Jonas", "Müller Anna Lena"]);
+}
+
+#[test]
+fn the_machine_readable_form_finds_the_korean_name() {
+    let t = clinic();
+    // A whole word first, then the longer names it begins.
+    finds(&t.desk, "KIM", &["김 가은", "김 민준", "Kimball Ann"]);
+    finds(&t.desk, "minjun", &["김 민준"]);
+    finds(&t.desk, "kim minjun", &["김 민준"]);
+}
+
+#[test]
+fn a_given_name_and_any_word_match_and_each_citizen_shows_once() {
+    let t = clinic();
+    finds(&t.desk, "민준", &["김 민준"]);
+    finds(&t.desk, "anna", &["Müller Anna Lena"]);
+    finds(&t.desk, "lena", &["Müller Anna Lena"]);
+    finds(&t.desk, "mai", &["Nguyễn Thị Mai"]);
+    finds(&t.desk, "jones", &["Smith-Jones Charles Edward"]);
+    finds(&t.desk, "smith-jones", &["Smith-Jones Charles Edward"]);
+    finds(&t.desk, "charles edward", &["Smith-Jones Charles Edward"]);
+    // The given name first, as a passport writes it.
+    finds(&t.desk, "anna lena muller", &["Müller Anna Lena"]);
+    // Kimball Ann has several keys starting with "ann" and "kim": still one row each.
+    finds(&t.desk, "ann", &["Kimball Ann", "Müller Anna Lena"]);
+    finds(&t.desk, "zzz", &[]);
+    finds(&t.desk, "--", &[]);
+}
+
+#[test]
+fn a_renamed_citizen_is_found_by_the_new_name_only() {
+    let t = clinic();
+    let c = citizen(&t.desk, "M48213908");
+    let s = t.desk.stamp("manager:park");
+    let d = vaxdesk::domain::CitizenDetails {
+        family_name: "Schäfer".into(),
+        family_name_icao: "SCHAEFER".into(),
+        ..c.details.clone()
+    };
+    t.desk
+        .run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &c, d))
+        .unwrap();
+    finds(&t.desk, "schafer", &["Schäfer Jonas"]);
+    finds(&t.desk, "schaefer", &["Schäfer Jonas"]);
+    finds(&t.desk, "mueller", &["Müller Anna Lena"]);
+}
+
+#[test]
+fn a_search_pages_through_every_match_once_in_both_directions() {
+    let t = TestDesk::new();
+    for i in 0..45 {
+        register(
+            &t.desk,
+            &format!("M{:08}", 1000 + i),
+            "Kim",
+            &format!("Person {i:02}"),
+        );
+    }
+    register(&t.desk, "M99999999", "Lee", "Kimberly");
+    let page = |anchor: &Anchor| -> Vec<CitizenListRow> {
+        citizens_window(t.desk.conn(), ListOrder::Name, "kim", anchor, 7).unwrap()
+    };
+    let mut seen = vec![];
+    let mut rows = page(&Anchor::First);
+    while !rows.is_empty() {
+        seen.extend(rows.iter().map(|r| r.id));
+        let last = rows.last().unwrap();
+        rows = page(&Anchor::After(last.key.clone(), last.id));
+    }
+    assert_eq!(seen.len(), 46, "every match once");
+    let unique: std::collections::BTreeSet<i64> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), 46, "no citizen twice");
+    // And back from the end.
+    let mut back = vec![];
+    let mut rows = page(&Anchor::Last);
+    while !rows.is_empty() {
+        back.splice(0..0, rows.iter().map(|r| r.id));
+        let first = rows.first().unwrap();
+        rows = page(&Anchor::Before(first.key.clone(), first.id));
+    }
+    assert_eq!(back, seen);
+}
+
+#[test]
+fn the_search_walks_indexes_never_the_whole_table() {
+    let t = clinic();
+    let conn = t.desk.conn();
+    // No ANALYZE, as at a desk: the plan rests on the indexes alone, whatever the size.
+    for anchor in [
+        Anchor::First,
+        Anchor::Last,
+        Anchor::After("kim\u{1f}".into(), 3),
+        Anchor::Before("kim\u{1f}".into(), 3),
+    ] {
+        let plan = citizens_window_plan(conn, ListOrder::Name, "kim", &anchor).unwrap();
+        // A range seek on the keys, one `shared` value at a time: never a citizen's second
+        // match, so the end of a big prefix costs what its start does.
+        assert!(
+            plan.contains("SEARCH t USING PRIMARY KEY (shared=? AND"),
+            "{plan}"
+        );
+        assert!(
+            plan.contains("SEARCH c USING INTEGER PRIMARY KEY"),
+            "{plan}"
+        );
+        for bad in ["SCAN", "TEMP B-TREE"] {
+            assert!(!plan.contains(bad), "{bad} in {plan}");
+        }
+    }
+    // The plain list (no search) keeps its own index.
+    let plan = citizens_window_plan(conn, ListOrder::Name, "", &Anchor::First).unwrap();
+    assert!(plan.contains("citizens_by_name"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
+
+#[test]
+fn the_manager_finds_a_name_typed_decomposed_and_in_capitals() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    for (typed, name) in [
+        ("김민준".nfd().collect::<String>(), "김 민준"),
+        ("MULLER".to_string(), "Müller Anna Lena"),
+        ("nguyen".to_string(), "Nguyễn Thị Mai"),
+        ("KIM".to_string(), "김 민준"),
+    ] {
+        char_key(&mut m, '/');
+        type_text(&mut m, &typed);
+        enter(&mut m);
+        let s = seen(&mut m);
+        let selected = line_with(&s, "▶ ");
+        assert!(selected.contains(name), "{typed}: {selected}\n{s}");
+        key(&mut m, ratatui::crossterm::event::KeyCode::Esc);
+        let s = seen(&mut m);
+        assert!(!s.contains(&format!("/{typed}")), "{s}");
+    }
+}
