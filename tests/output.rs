@@ -156,7 +156,12 @@ fn a_reader_that_takes_one_byte_and_exits_ends_a_long_listing_quietly() {
     let mut text = String::new();
     for i in 0..400 {
         let id = support::rrn(1000 + i);
-        text += &register(&id, "정", &format!("유나{i}"), &support::rrn_birth(1000 + i));
+        text += &register(
+            &id,
+            "정",
+            &format!("유나{i}"),
+            &support::rrn_birth(1000 + i),
+        );
         text += &inject(&id, 1, "2022-01-10", &format!("FL{i:04}"));
     }
     desk.seed_ok("many.toml", &text);
