@@ -86,7 +86,7 @@ fn an_issue_question_keeps_its_applicant_when_another_desk_issues_them_meanwhile
     let s = wide(&mut i);
     assert_says(
         &s,
-        "김 민준's application was issued by issuer:kang meanwhile; nothing was done.",
+        "김 민준's application was issued at another desk (by issuer:kang) meanwhile; nothing was done.",
     );
     assert_eq!(certificates(&td.desk), issued, "no second certificate");
     assert_eq!(queue(&td.desk)[0].name, "정 유나", "정 유나 still waits");
@@ -398,7 +398,7 @@ fn an_opened_application_says_when_it_left_the_queue_and_issuing_it_is_refused()
     char_key(&mut i, 'y');
     assert_says(
         &wide(&mut i),
-        "김 민준's application was rejected by issuer:kang meanwhile; nothing was done.",
+        "김 민준's application was rejected at another desk (by issuer:kang) meanwhile; nothing was done.",
     );
     assert_eq!(queue(&td.desk)[0].name, "정 유나");
     // Esc closes the question, then goes back to the queue.

@@ -616,8 +616,10 @@ fn check_reviewed(ctx: &Ctx<'_>, r: &Reviewed) -> Result<(), AppError> {
     let by = request
         .as_ref()
         .and_then(|q| q.closed_by.as_deref())
-        .map(|b| format!(" by {b}"))
-        .unwrap_or_default();
+        .map_or_else(
+            || " at another desk".to_string(),
+            |b| format!(" at another desk (by {b})"),
+        );
     let name = &r.name;
     match (app.status, request.as_ref().map(|q| q.status)) {
         (ApplicationStatus::Applied, Some(RequestStatus::Pending)) => {}
