@@ -644,7 +644,12 @@ impl<'d> Rig<'d> {
         let Some(sel) = lines.iter().find(|l| l.contains("▶ ")) else {
             return Err(self.fail("no selected row".into()));
         };
-        if sel.contains(&row.0) && sel.contains(&row.1) {
+        // A name wider than its column is cut with "…": the part shown must begin the name.
+        let cut = sel
+            .split_once("▶ ")
+            .and_then(|(_, rest)| rest.split_once('…'))
+            .is_some_and(|(shown, _)| row.0.starts_with(shown.trim()));
+        if (sel.contains(&row.0) || cut) && sel.contains(&row.1) {
             Ok(())
         } else {
             let end = if from_end { " from the end" } else { "" };
