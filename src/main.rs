@@ -20,7 +20,7 @@ mod report;
 use admin::{audit_command, file_warnings, new_passphrase, staff_command};
 use export::{Export, cert_export};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{CertCommand, Cli, Command, KeysCommand, RoleArg, StaffCommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -63,7 +63,10 @@ fn main() -> ExitCode {
             report::escape(&info.to_string())
         );
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(Failure(message)) => {
@@ -71,6 +74,30 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A command line clap cannot read. Help and version go out as clap writes them; an error
+/// echoes what was typed, so it passes the same boundary as every message (escaped, quotes cut
+/// to 80 characters), plain (without colours), with clap's exit status (2).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    // Rendered again without styles: clap's plain text drops an escape sequence typed in a
+    // value instead of showing it, so the message is taken as written, then escaped.
+    let plain = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches_from(std::env::args_os())
+        .err()
+        .map_or_else(|| e.render().to_string(), |e| e.render().ansi().to_string());
+    report::note(&report::cut_quotes(&plain));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 const LOG_FILE: &str = "vaxdesk.log";

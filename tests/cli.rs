@@ -961,6 +961,10 @@ fn long_bad_input_is_quoted_cut_to_80_characters() {
     let cut = format!("'{}…'", "x".repeat(79));
     assert!(r.stderr.contains(&cut), "{}", r.stderr);
     assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
+    // A value clap refuses is cut the same way.
+    let r = desk.run(&["audit", "--since", &long]).usage();
+    assert!(r.stderr.contains(&cut), "{}", r.stderr);
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
     desk.write("long.toml", &format!("[[step]]\naction = \"{long}\"\n"));
     let r = desk.run(&["seed", "long.toml"]).refused();
     assert!(r.stderr.contains(&cut), "{}", r.stderr);

@@ -318,3 +318,26 @@ fn rows_edited_by_another_tool_are_shown_escaped_and_json_stays_exact() {
     let staff = desk.run(&["staff", "list", "--json"]).ok().json();
     assert_eq!(staff[0]["name"], HOSTILE, "{staff}");
 }
+
+#[test]
+fn a_usage_error_shows_the_typed_value_escaped() {
+    let desk = Desk::new();
+    for args in [
+        &["audit", "--since", HOSTILE][..],
+        &[
+            "cert",
+            "export",
+            "--citizen",
+            KIM,
+            "--dose",
+            "1",
+            "--format",
+            HOSTILE,
+        ],
+        &[HOSTILE],
+    ] {
+        let r = support::run(desk.command().args(args)).usage();
+        assert_escaped(&format!("{args:?} (standard error)"), &r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    }
+}
