@@ -156,10 +156,15 @@ fn keys_command(
             report::out_bytes(s.cert_pem().as_bytes());
         }
         KeysCommand::Import { cert, key } => {
-            let read = |p: &PathBuf| {
-                std::fs::read_to_string(p).map_err(|e| Failure(format!("{}: {e}", p.display())))
+            let read = |p: &PathBuf, what: &str| {
+                vaxdesk::config::read_named_file(p, what)
+                    .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+                    .map_err(|e| Failure(format!("{}: {e}", p.display())))
             };
-            let s = keys.import(&read(cert)?, &read(key)?)?;
+            let s = keys.import(
+                &read(cert, "a certificate file")?,
+                &read(key, "a key file")?,
+            )?;
             say!(
                 "Imported the signer (kid {}); it signs from now on.",
                 s.kid_hex()

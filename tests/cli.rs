@@ -820,6 +820,10 @@ fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
             vec!["--db", name, "queue"],
             vec!["--config", name, "queue"],
             vec!["seed", name],
+            // Every other file a command reads: a certificate, a trust list, a key to import.
+            vec!["verify", name],
+            vec!["verify", "--trust", name, "HC1:6BF"],
+            vec!["keys", "import", "--cert", name, "--key", name],
         ] {
             let mut c = if args[0] == "--db" {
                 desk.bare()

@@ -318,14 +318,13 @@ pub fn apply_file(desk: &Desk, path: &Path) -> Result<SeedOutcome, AppError> {
 /// A seed file's text: a folder or a FIFO is refused before reading (reading a FIFO would
 /// wait forever), and text that is not UTF-8 is refused naming the line where it stops.
 fn read_file(path: &Path) -> Result<String, String> {
-    if let Some(kind) = std::fs::metadata(path)
-        .ok()
-        .as_ref()
-        .and_then(crate::config::not_a_file)
-    {
-        return Err(format!("is {kind}, not a seed file"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = crate::config::read_named_file(path, "a seed file").map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            e.to_string()
+        } else {
+            format!("cannot read: {e}")
+        }
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let good = e.utf8_error().valid_up_to();
