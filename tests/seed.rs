@@ -768,6 +768,20 @@ fn control_characters_in_ids_dates_codes_and_lots_are_refused_naming_the_field()
         &["bad.toml: step 3 (apply): at: holds a control or invisible character (U+0000)"],
         &[NEW],
     );
+    // Who did it is an id too: a changed actor would be someone else.
+    let by = start()
+        + &step("apply")
+            .s("citizen", NEW)
+            .i("dose", 1)
+            .s("actor", "manager:park\u{1b}[2J")
+            .done();
+    refused(
+        &desk,
+        "bad.toml",
+        &by,
+        &["bad.toml: step 3 (apply): actor: holds a control or invisible character (U+001B)"],
+        &[NEW],
+    );
     let text = start() + &register("900202-23456\u{0}78", "박", "지우", "1990-02-02");
     refused(
         &desk,

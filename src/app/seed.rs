@@ -427,7 +427,11 @@ fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: String) -> Result<S
         }
     };
     let actor = match &step.actor {
-        Some(a) => text::required("actor", a, 80)?,
+        Some(a) => {
+            // Who acted is an id: refused, not cleaned, like the ids it stands beside.
+            text::no_controls("actor", a)?;
+            text::required("actor", a, 80)?
+        }
         None => default_actor,
     };
     Ok(Stamp { actor, at })
