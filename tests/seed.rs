@@ -695,7 +695,14 @@ fn a_dose_beyond_its_series_is_refused_and_a_booster_gets_the_catalogue_series()
 #[test]
 fn a_country_outside_the_value_set_is_refused() {
     let desk = desk_with_base();
-    for country in ["ZZ", "XX", "KOR", "K1"] {
+    let long = "K".repeat(300);
+    for country in ["ZZ", "XX", "KOR", "K1", &long] {
+        // What was written is quoted, a long value cut to 80 characters.
+        let shown = if country.len() > 80 {
+            format!("'{}…'", "K".repeat(79))
+        } else {
+            format!("'{country}'")
+        };
         let text = start()
             + &step("record-injection")
                 .s("citizen", NEW)
@@ -710,7 +717,7 @@ fn a_country_outside_the_value_set_is_refused() {
             "bad.toml",
             &text,
             &[
-                "bad.toml: step 3 (record-injection): country: ",
+                &format!("bad.toml: step 3 (record-injection): country: {shown} is "),
                 "not an ISO 3166 alpha-2 country code",
             ],
             &[NEW],
