@@ -72,12 +72,7 @@ pub fn cut_quotes(message: &str) -> String {
             break;
         };
         let inner = &rest[inner_start..inner_start + len];
-        if inner.chars().count() > QUOTE_MAX {
-            out.extend(inner.chars().take(QUOTE_MAX - 1));
-            out.push('…');
-        } else {
-            out.push_str(inner);
-        }
+        out.push_str(&vaxdesk::domain::text::cut(inner, QUOTE_MAX));
         out.push(quote);
         rest = &rest[inner_start + len + quote.len_utf8()..];
     }

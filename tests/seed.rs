@@ -140,6 +140,25 @@ fn unknown_field() {
         ],
         &[NEW],
     );
+    // A pasted page as a field's name is cut, as quoted input is.
+    let long = "x".repeat(300);
+    let text = start()
+        + &step("apply")
+            .s("citizen", NEW)
+            .i("dose", 1)
+            .i(&long, 1)
+            .done();
+    let r = refused(
+        &desk,
+        "bad.toml",
+        &text,
+        &[&format!(
+            "bad.toml: step 3 (apply): {}…: unknown field",
+            "x".repeat(79)
+        )],
+        &[NEW],
+    );
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
 }
 
 #[test]

@@ -33,11 +33,7 @@ impl fmt::Display for SeedError {
         match &self.step {
             Some((n, action)) => {
                 // An unknown action is the file's text: a long one is cut, as quotes are.
-                let shown: String = if action.chars().count() > 80 {
-                    action.chars().take(79).chain(['…']).collect()
-                } else {
-                    action.clone()
-                };
+                let shown = text::cut(action, 80);
                 write!(f, "{}: step {n} ({shown}): {}", self.file, self.message)
             }
             None => write!(f, "{}: {}", self.file, self.message),
@@ -211,6 +207,7 @@ fn parse_step(t: &toml::Table) -> Result<Step, (String, String)> {
         let known = matches!(key.as_str(), "action" | "actor" | "at")
             || spec.iter().any(|(k, _, _)| k == key);
         if !known {
+            let key = text::cut(key, 80);
             return Err(fail(format!("{key}: unknown field for {action}")));
         }
     }
