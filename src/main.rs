@@ -476,12 +476,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         tracing::info!("created the resident-id key {}", key.display());
     }
     let faults = Faults::from_env();
-    let mut desk = if exists {
-        Desk::open_existing(&db, ids, config, clock()?, faults)?
+    let opened = if exists {
+        Desk::open_existing(&db, ids, config, clock()?, faults)
     } else {
-        tracing::info!("created the database {}", db.display());
-        Desk::open(&db, ids, config, clock()?, faults)?
+        Desk::open(&db, ids, config, clock()?, faults)
     };
+    let mut desk = match opened {
+        Ok(desk) => desk,
+        Err(e) => {
+            // A key made for a database that could not be made seals nothing: it goes too, so
+            // the refusal's "nothing was changed" holds.
+            if created && !exists && !db.exists() {
+                let _ = std::fs::remove_file(&key);
+            }
+            return Err(e.into());
+        }
+    };
+    if !exists {
+        tracing::info!("created the database {}", db.display());
+    }
     if setting_up {
         say!("Created the database {}.", db.display());
         if created {

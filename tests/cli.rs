@@ -905,6 +905,35 @@ fn a_read_only_database_is_reported_as_read_only_and_left_alone() {
     );
 }
 
+/// `init` that cannot create its database (here: in a read-only folder) leaves no resident-id
+/// key behind, as its "nothing was changed" says.
+#[cfg(unix)]
+#[test]
+fn init_that_cannot_create_the_database_leaves_no_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::without_database();
+    let key = desk.keys_dir().join("resident-ids.key");
+    std::fs::remove_file(&key).ok();
+    std::fs::create_dir(desk.path("locked")).expect("mkdir");
+    let mut c = desk.bare();
+    c.args(["--db", "locked/new.db", "init"]);
+    as_ordinary_user(&desk, &mut c);
+    std::fs::set_permissions(desk.path("locked"), std::fs::Permissions::from_mode(0o500))
+        .expect("chmod");
+    let r = run(&mut c).refused();
+    assert!(
+        r.stderr.contains("locked/new.db") && r.stderr.contains("read-only"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        !desk.path("locked/new.db").exists(),
+        "a database was created"
+    );
+    assert!(!key.exists(), "a resident-id key was left behind");
+}
+
 #[test]
 fn a_database_whose_wal_was_removed_is_reported_not_shown_empty() {
     let desk = Desk::new();
