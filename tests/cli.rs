@@ -841,6 +841,27 @@ fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
     }
 }
 
+/// A database path that is a link to nothing: neither a command nor `init` calls it missing
+/// (and so suggests `init`, which could only fail the same way); both name the link.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_missing_database_is_named_as_such() {
+    let desk = Desk::without_database();
+    std::os::unix::fs::symlink(desk.path("moved/clinic.db"), desk.path("clinic.db"))
+        .expect("symlink");
+    for args in [&["queue"][..], &["init"]] {
+        let r = run(desk.bare().args(["--db", "clinic.db"]).args(args)).refused();
+        assert!(
+            r.stderr.contains("clinic.db is a link to")
+                && r.stderr.contains("moved/clinic.db")
+                && !r.stderr.contains("vaxdesk init"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert!(!desk.path("moved").exists(), "a folder was created");
+}
+
 /// Runs as an ordinary user even when the tests run as root (root writes anything): the
 /// desk's folder is handed to `nobody`, who then meets the file modes as a clinic's user does.
 #[cfg(unix)]

@@ -32,6 +32,13 @@ pub enum StoreError {
     Missing { path: String },
     #[error("database {path} is {kind}, not a database file")]
     NotAFile { path: String, kind: &'static str },
+    /// A link whose file is not there: not a new clinic either (the file was moved or its
+    /// disk is not mounted).
+    #[error(
+        "database {path} is a link to {target}, which is not there; nothing was created \
+         (mount or restore it, or give the real file with --db)"
+    )]
+    BrokenLink { path: String, target: String },
     #[error(
         "database {path} {reason}: vaxdesk writes to it and keeps its -wal and -shm files \
          beside it; nothing was changed"
@@ -102,7 +109,13 @@ pub fn exists(path: &Path) -> Result<bool, StoreError> {
             }),
             None => Ok(true),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(path) {
+            Ok(target) => Err(StoreError::BrokenLink {
+                path: path.display().to_string(),
+                target: target.display().to_string(),
+            }),
+            Err(_) => Ok(false),
+        },
         // Whatever else is wrong (a folder on the way that cannot be entered), opening says.
         Err(_) => Ok(true),
     }
