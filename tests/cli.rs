@@ -1019,6 +1019,15 @@ fn long_bad_input_is_quoted_cut_to_80_characters() {
     let r = desk.run(&["audit", "--since", &long]).usage();
     assert!(r.stderr.contains(&cut), "{}", r.stderr);
     assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
+    // A line of a file that is not TOML at all is shown cut around the place it breaks.
+    desk.write("bare.toml", &format!("[[step]]\naction = {long}\n"));
+    let r = desk.run(&["seed", "bare.toml"]).refused();
+    assert!(
+        r.stderr.contains("line 2") && r.stderr.contains('…'),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
     desk.write("long.toml", &format!("[[step]]\naction = \"{long}\"\n"));
     let r = desk.run(&["seed", "long.toml"]).refused();
     assert!(r.stderr.contains(&cut), "{}", r.stderr);
