@@ -289,10 +289,13 @@ fn read_one_key() -> Option<u8> {
     line.bytes().next()
 }
 
-/// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
+/// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step. `named` is a database given
+/// with --db (or VAXDESK_DB): when it is not there, the revocation step says its list was not
+/// read, rather than that there is none.
 fn verify(
     keys_dir: Option<&Path>,
     db: Option<&Path>,
+    named: bool,
     trust: &[PathBuf],
     at: Option<chrono::DateTime<chrono::Utc>>,
     json: bool,
@@ -321,7 +324,17 @@ fn verify(
         at,
         revoked: revoked.as_deref(),
     };
-    let result = vaxdesk::cert::verify_input(&input, &options);
+    let mut result = vaxdesk::cert::verify_input(&input, &options);
+    if let Some(db) = db.filter(|_| named && revoked.is_none()) {
+        for step in &mut result.steps {
+            if step.step == vaxdesk::cert::Step::Revocation && step.ok {
+                step.detail = format!(
+                    "no database at {}: its revocations were not checked",
+                    db.display()
+                );
+            }
+        }
+    }
     if json {
         report::json(&result.to_json())?;
     } else {
@@ -357,7 +370,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }) = &cli.command
     {
         let db = database_path(&cli, paths.as_ref());
-        return verify(keys_dir.as_deref(), db.as_deref(), trust, *at, *json, input);
+        let named = cli.db.is_some();
+        return verify(
+            keys_dir.as_deref(),
+            db.as_deref(),
+            named,
+            trust,
+            *at,
+            *json,
+            input,
+        );
     }
     let (config, config_path) = match (&cli.config, &paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
