@@ -214,6 +214,26 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
     Ok(Some(revoked))
 }
 
+/// Whether the file at `db` already holds a vaxdesk schema, for `init`: an empty file (or an
+/// empty SQLite database) is where the new one goes; a file that is no vaxdesk database is
+/// refused as opening it would refuse it.
+fn has_a_schema(db: &Path) -> Result<bool, Failure> {
+    if std::fs::metadata(db).is_ok_and(|m| m.len() == 0) {
+        return Ok(false);
+    }
+    // Read-only places and a removed -wal are named as such, as every command names them.
+    vaxdesk::store::refuse_what_cannot_open(db)?;
+    let conn = vaxdesk::store::open_read_only(db)?;
+    let version = vaxdesk::store::schema::version(&conn).map_err(|e| {
+        Failure(format!(
+            "database {} is not a vaxdesk database or is damaged: {}",
+            db.display(),
+            vaxdesk::store::schema::short(&e)
+        ))
+    })?;
+    Ok(version > 0)
+}
+
 /// A database bound to a resident-id key, opened where that key file is missing: a new key
 /// would only be refused (and left behind), so say what is wrong before anything is created.
 fn refuse_a_lost_id_key(db: &Path, ids_dir: &Path) -> Result<(), Failure> {
@@ -405,7 +425,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             "the desk needs a terminal; for scripts use a subcommand (see --help)".into(),
         ));
     }
-    if exists && matches!(cli.command, Some(Command::Init)) {
+    if exists && matches!(cli.command, Some(Command::Init)) && has_a_schema(&db)? {
         say!(
             "There is already a database at {}; nothing was changed.",
             db.display()

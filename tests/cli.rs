@@ -805,6 +805,39 @@ fn init_creates_the_database_and_its_key_once() {
     .ok();
 }
 
+/// `init` says "already a database" only of a vaxdesk database: a file that is no database
+/// is refused as the other commands refuse it, and an empty file becomes the new database.
+#[test]
+fn init_on_a_file_that_is_no_clinic_database_says_what_it_is() {
+    let desk = Desk::without_database();
+    desk.write("notes.db", "shopping list\n");
+    let r = run(desk.bare().args(["--db", "notes.db", "init"])).refused();
+    assert!(
+        r.stderr.contains("notes.db") && r.stderr.contains("not a vaxdesk database"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read_to_string(desk.path("notes.db")).expect("read"),
+        "shopping list\n"
+    );
+    {
+        let other = rusqlite::Connection::open(desk.path("other.db")).expect("open");
+        other.execute("CREATE TABLE t (x)", []).expect("create");
+    }
+    let r = run(desk.bare().args(["--db", "other.db", "init"])).refused();
+    assert!(r.stderr.contains("another program"), "{}", r.stderr);
+    desk.write("empty.db", "");
+    let r = run(desk.bare().args(["--db", "empty.db", "init"])).ok();
+    assert!(
+        r.stdout.contains("Created the database empty.db"),
+        "{}",
+        r.stdout
+    );
+    run(desk.bare().args(["--db", "empty.db", "queue"])).ok();
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
@@ -969,6 +1002,12 @@ fn a_database_whose_wal_was_removed_is_reported_not_shown_empty() {
     std::fs::remove_file(&wal).expect("remove the -wal");
     // The holder keeps its -shm index as it was (it would otherwise checkpoint at close).
     std::mem::forget(holder);
+    // Commands that only read the file (verify's revocations, init's look) say it too, and
+    // leave the evidence (the -shm index) as it was for the next one.
+    let r = desk.run(&["verify", "HC1:6BF"]).refused();
+    assert!(r.stderr.contains("desk.db-wal"), "{}", r.stderr);
+    let r = desk.run(&["init"]).refused();
+    assert!(r.stderr.contains("desk.db-wal"), "{}", r.stderr);
     let r = desk.run(&["status", "--citizen", KIM]).refused();
     assert!(
         r.stderr.contains("desk.db-wal") && r.stderr.contains("removed"),

@@ -200,7 +200,7 @@ fn finish_open(
 
 /// Refuses, before SQLite touches them, an existing database that cannot be opened as it is:
 /// one on a read-only mount or in a read-only file or folder, or one whose `-wal` was removed.
-fn refuse_what_cannot_open(path: &Path) -> Result<(), StoreError> {
+pub fn refuse_what_cannot_open(path: &Path) -> Result<(), StoreError> {
     if let Some(e) = read_only(path) {
         return Err(e);
     }
@@ -294,6 +294,14 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();
     if !exists(path)? {
         return Err(StoreError::Missing { path: shown });
+    }
+    // Even a reader would rebuild the -shm index of a removed -wal, and with it the only trace
+    // of the lost changes: the next desk would open the older state without a word.
+    if let Some(frames) = removed_wal_frames(path) {
+        return Err(StoreError::WalRemoved {
+            path: shown,
+            frames,
+        });
     }
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|source| StoreError::Open {
