@@ -60,6 +60,7 @@ fn printing_commands(hc1: &str) -> Vec<Vec<String>> {
         &["doctor"],
         &["dispatch"],
         &["rebuild-views", "--check"],
+        &["rebuild-views"],
         &["staff", "list"],
         &["staff", "list", "--json"],
         &["keys", "export-cert"],
@@ -75,6 +76,8 @@ fn printing_commands(hc1: &str) -> Vec<Vec<String>> {
     for format in ["hc1", "json", "svg", "png"] {
         all.push(export(format));
     }
+    // Last: a new signer for every later command.
+    all.push(vec!["keys".into(), "rotate".into()]);
     all
 }
 
