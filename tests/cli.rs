@@ -872,6 +872,26 @@ fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
             );
         }
     }
+    // A keys folder whose resident-id key or signer certificate is a FIFO.
+    for file in ["resident-ids.key", "signer-0.pem"] {
+        let dir = desk.path(&format!("keys-{file}"));
+        std::fs::create_dir(&dir).expect("mkdir");
+        let c = std::ffi::CString::new(dir.join(file).as_os_str().as_bytes()).expect("a path");
+        // SAFETY: mkfifo only reads the NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+        let args = if file.ends_with(".pem") {
+            vec!["verify", "HC1:6BF"]
+        } else {
+            vec!["queue"]
+        };
+        let r = run_or_hang(desk.command().arg("--keys").arg(&dir).args(&args));
+        assert_eq!(r.code, 1, "{file}: {r:?}");
+        assert!(
+            r.stderr.contains(file) && r.stderr.contains("FIFO"),
+            "{file}: {}",
+            r.stderr
+        );
+    }
 }
 
 /// A database path that is a link to nothing: neither a command nor `init` calls it missing
