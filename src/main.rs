@@ -218,9 +218,6 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
 /// empty SQLite database) is where the new one goes; a file that is no vaxdesk database is
 /// refused as opening it would refuse it.
 fn has_a_schema(db: &Path) -> Result<bool, Failure> {
-    if std::fs::metadata(db).is_ok_and(|m| m.len() == 0) {
-        return Ok(false);
-    }
     // Read-only places and a removed -wal are named as such, as every command names them.
     vaxdesk::store::refuse_what_cannot_open(db)?;
     let conn = vaxdesk::store::open_read_only(db)?;
@@ -418,7 +415,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let db: PathBuf = database_path(&cli, paths.as_ref()).ok_or_else(|| {
         Failure("cannot find a data directory for the database; give one with --db PATH".into())
     })?;
-    let exists = vaxdesk::store::exists(&db)?;
+    // An empty file is no database yet: the commands that create one make it there.
+    let exists = vaxdesk::store::exists(&db)? && !vaxdesk::store::is_empty_file(&db);
     let tui = cli.command.is_none();
     if tui && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
         return Err(Failure(

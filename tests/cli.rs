@@ -829,6 +829,15 @@ fn init_on_a_file_that_is_no_clinic_database_says_what_it_is() {
     let r = run(desk.bare().args(["--db", "other.db", "init"])).refused();
     assert!(r.stderr.contains("another program"), "{}", r.stderr);
     desk.write("empty.db", "");
+    // An empty file is no clinic either: only init makes one of it.
+    let r = run(desk.bare().args(["--db", "empty.db", "queue"])).refused();
+    assert_eq!(r.stderr, no_database("empty.db"));
+    assert_eq!(
+        std::fs::metadata(desk.path("empty.db"))
+            .expect("there")
+            .len(),
+        0
+    );
     let r = run(desk.bare().args(["--db", "empty.db", "init"])).ok();
     assert!(
         r.stdout.contains("Created the database empty.db"),

@@ -121,10 +121,16 @@ pub fn exists(path: &Path) -> Result<bool, StoreError> {
     }
 }
 
+/// Whether the file at `path` is there but empty (0 bytes): SQLite would make a new database
+/// of it, so only a command that creates one may open it.
+pub fn is_empty_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
+}
+
 fn open_at(path: &Path, ids: Option<&IdKeys>, create: bool) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();
     let there = exists(path)?;
-    if !there && !create {
+    if (!there || is_empty_file(path)) && !create {
         return Err(StoreError::Missing { path: shown });
     }
     if there {
