@@ -102,17 +102,15 @@ impl Config {
             path: path.display().to_string(),
             reason,
         };
-        // A folder or a FIFO is refused before reading: reading a FIFO would wait forever.
-        if let Some(kind) = std::fs::metadata(path).ok().as_ref().and_then(not_a_file) {
-            return Err(err(format!("is {kind}, not a configuration file")));
-        }
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let bytes = match read_named_file(path, "a configuration file") {
+            Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
                 return Ok(Config::default());
             }
             Err(e) => return Err(err(e.to_string())),
         };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| err("stream did not contain valid UTF-8".into()))?;
         let config: Config = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
         config.check().map_err(err)?;
         Ok(config)
@@ -232,6 +230,19 @@ pub fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
         }
     }
     Some("something other than a regular file")
+}
+
+/// Reads a file the user named (a configuration, a seed file, a certificate, a key), refusing
+/// at once what is not a regular file: reading a FIFO would wait forever and a folder never
+/// reads. The refusal (`InvalidInput`) says what it is instead of `what` ("a seed file").
+pub fn read_named_file(path: &Path, what: &str) -> std::io::Result<Vec<u8>> {
+    if let Some(kind) = std::fs::metadata(path).ok().as_ref().and_then(not_a_file) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("is {kind}, not {what}"),
+        ));
+    }
+    std::fs::read(path)
 }
 
 /// The desk's folders, from the platform's conventions.

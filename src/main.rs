@@ -20,7 +20,7 @@ mod report;
 use admin::{audit_command, file_warnings, new_passphrase, staff_command};
 use export::{Export, cert_export};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{CertCommand, Cli, Command, KeysCommand, RoleArg, StaffCommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -63,7 +63,10 @@ fn main() -> ExitCode {
             report::escape(&info.to_string())
         );
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(Failure(message)) => {
@@ -71,6 +74,30 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A command line clap cannot read. Help and version go out as clap writes them; an error
+/// echoes what was typed, so it passes the same boundary as every message (escaped, quotes cut
+/// to 80 characters), plain (without colours), with clap's exit status (2).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    // Rendered again without styles: clap's plain text drops an escape sequence typed in a
+    // value instead of showing it, so the message is taken as written, then escaped.
+    let plain = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches_from(std::env::args_os())
+        .err()
+        .map_or_else(|| e.render().to_string(), |e| e.render().ansi().to_string());
+    report::note(&report::cut_quotes(&plain));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 const LOG_FILE: &str = "vaxdesk.log";
@@ -129,10 +156,15 @@ fn keys_command(
             report::out_bytes(s.cert_pem().as_bytes());
         }
         KeysCommand::Import { cert, key } => {
-            let read = |p: &PathBuf| {
-                std::fs::read_to_string(p).map_err(|e| Failure(format!("{}: {e}", p.display())))
+            let read = |p: &PathBuf, what: &str| {
+                vaxdesk::config::read_named_file(p, what)
+                    .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+                    .map_err(|e| Failure(format!("{}: {e}", p.display())))
             };
-            let s = keys.import(&read(cert)?, &read(key)?)?;
+            let s = keys.import(
+                &read(cert, "a certificate file")?,
+                &read(key, "a key file")?,
+            )?;
             say!(
                 "Imported the signer (kid {}); it signs from now on.",
                 s.kid_hex()
@@ -180,6 +212,23 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
     }
     let revoked = issuance::revoked_uvcis(&conn).map_err(|e| unreadable(&e))?;
     Ok(Some(revoked))
+}
+
+/// Whether the file at `db` already holds a vaxdesk schema, for `init`: an empty file (or an
+/// empty SQLite database) is where the new one goes; a file that is no vaxdesk database is
+/// refused as opening it would refuse it.
+fn has_a_schema(db: &Path) -> Result<bool, Failure> {
+    // Read-only places and a removed -wal are named as such, as every command names them.
+    vaxdesk::store::refuse_what_cannot_open(db)?;
+    let conn = vaxdesk::store::open_read_only(db)?;
+    let version = vaxdesk::store::schema::version(&conn).map_err(|e| {
+        Failure(format!(
+            "database {} is not a vaxdesk database or is damaged: {}",
+            db.display(),
+            vaxdesk::store::schema::short(&e)
+        ))
+    })?;
+    Ok(version > 0)
 }
 
 /// A database bound to a resident-id key, opened where that key file is missing: a new key
@@ -257,10 +306,13 @@ fn read_one_key() -> Option<u8> {
     line.bytes().next()
 }
 
-/// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step.
+/// `vaxdesk verify`: exit 0 when valid, 1 naming the failed step. `named` is a database given
+/// with --db (or VAXDESK_DB): when it is not there, the revocation step says its list was not
+/// read, rather than that there is none.
 fn verify(
     keys_dir: Option<&Path>,
     db: Option<&Path>,
+    named: bool,
     trust: &[PathBuf],
     at: Option<chrono::DateTime<chrono::Utc>>,
     json: bool,
@@ -289,7 +341,17 @@ fn verify(
         at,
         revoked: revoked.as_deref(),
     };
-    let result = vaxdesk::cert::verify_input(&input, &options);
+    let mut result = vaxdesk::cert::verify_input(&input, &options);
+    if let Some(db) = db.filter(|_| named && revoked.is_none()) {
+        for step in &mut result.steps {
+            if step.step == vaxdesk::cert::Step::Revocation && step.ok {
+                step.detail = format!(
+                    "no database at {}: its revocations were not checked",
+                    db.display()
+                );
+            }
+        }
+    }
     if json {
         report::json(&result.to_json())?;
     } else {
@@ -325,7 +387,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }) = &cli.command
     {
         let db = database_path(&cli, paths.as_ref());
-        return verify(keys_dir.as_deref(), db.as_deref(), trust, *at, *json, input);
+        let named = cli.db.is_some();
+        return verify(
+            keys_dir.as_deref(),
+            db.as_deref(),
+            named,
+            trust,
+            *at,
+            *json,
+            input,
+        );
     }
     let (config, config_path) = match (&cli.config, &paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
@@ -344,14 +415,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let db: PathBuf = database_path(&cli, paths.as_ref()).ok_or_else(|| {
         Failure("cannot find a data directory for the database; give one with --db PATH".into())
     })?;
-    let exists = vaxdesk::store::exists(&db)?;
+    // An empty file is no database yet: the commands that create one make it there.
+    let exists = vaxdesk::store::exists(&db)? && !vaxdesk::store::is_empty_file(&db);
     let tui = cli.command.is_none();
     if tui && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
         return Err(Failure(
             "the desk needs a terminal; for scripts use a subcommand (see --help)".into(),
         ));
     }
-    if exists && matches!(cli.command, Some(Command::Init)) {
+    if exists && matches!(cli.command, Some(Command::Init)) && has_a_schema(&db)? {
         say!(
             "There is already a database at {}; nothing was changed.",
             db.display()
@@ -444,12 +516,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         tracing::info!("created the resident-id key {}", key.display());
     }
     let faults = Faults::from_env();
-    let mut desk = if exists {
-        Desk::open_existing(&db, ids, config, clock()?, faults)?
+    let opened = if exists {
+        Desk::open_existing(&db, ids, config, clock()?, faults)
     } else {
-        tracing::info!("created the database {}", db.display());
-        Desk::open(&db, ids, config, clock()?, faults)?
+        Desk::open(&db, ids, config, clock()?, faults)
     };
+    let mut desk = match opened {
+        Ok(desk) => desk,
+        Err(e) => {
+            // A key made for a database that could not be made seals nothing: it goes too, so
+            // the refusal's "nothing was changed" holds.
+            if created && !exists && !db.exists() {
+                let _ = std::fs::remove_file(&key);
+            }
+            return Err(e.into());
+        }
+    };
+    if !exists {
+        tracing::info!("created the database {}", db.display());
+    }
     if setting_up {
         say!("Created the database {}.", db.display());
         if created {

@@ -59,8 +59,73 @@ pub fn escape(s: &str) -> String {
 const QUOTE_MAX: usize = 80;
 
 /// A message with each quoted input ('...' or `...`) longer than [`QUOTE_MAX`] characters cut
-/// to that many, ending in `…`: a pasted page does not flood the terminal.
+/// to that many, ending in `…`: a pasted page does not flood the terminal. A quote ends with
+/// its line; a TOML error's snippet (a line of the file over a caret) is cut around the caret.
 pub fn cut_quotes(message: &str) -> String {
+    let lines: Vec<&str> = message.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some((source, caret)) = lines
+            .get(i + 1)
+            .and_then(|next| cut_snippet(lines[i], next))
+        {
+            out.extend([source, caret]);
+            i += 2;
+        } else {
+            out.push(cut_line_quotes(lines[i]));
+            i += 1;
+        }
+    }
+    out.join("\n")
+}
+
+/// A snippet's source line (`12 | text`) longer than [`QUOTE_MAX`] and the caret line under it
+/// (`   |     ^^`), cut to a window of the text around the caret with `…` where it was cut;
+/// `None` when the two lines are not such a pair or the text is short enough.
+fn cut_snippet(source: &str, under: &str) -> Option<(String, String)> {
+    let (gutter, text) = source.split_once(" | ")?;
+    gutter.trim().parse::<u32>().ok()?;
+    let bar = under.find('|')?;
+    let marks = under[bar + 1..].strip_prefix(' ')?;
+    let column = marks.find('^')?;
+    let carets = marks[column..].chars().take_while(|c| *c == '^').count();
+    if !under[..bar].trim().is_empty() || !marks[column + carets..].trim().is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= QUOTE_MAX {
+        return None;
+    }
+    // Room for a `…` at each end; the caret a third of the way in.
+    let width = QUOTE_MAX - 2;
+    let start = column
+        .saturating_sub(width / 3)
+        .min(chars.len().saturating_sub(width));
+    let end = (start + width).min(chars.len());
+    let mut window = String::new();
+    if start > 0 {
+        window.push('…');
+    }
+    window.extend(&chars[start..end]);
+    if end < chars.len() {
+        window.push('…');
+    }
+    let shift = column.saturating_sub(start) + usize::from(start > 0);
+    let carets = carets.min(end.saturating_sub(column).max(1));
+    Some((
+        format!("{gutter} | {window}"),
+        format!(
+            "{} {}{}",
+            &under[..=bar],
+            " ".repeat(shift),
+            "^".repeat(carets)
+        ),
+    ))
+}
+
+/// One line with each quoted input longer than [`QUOTE_MAX`] characters cut.
+fn cut_line_quotes(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(open) = rest.find(['\'', '`']) {
@@ -72,12 +137,7 @@ pub fn cut_quotes(message: &str) -> String {
             break;
         };
         let inner = &rest[inner_start..inner_start + len];
-        if inner.chars().count() > QUOTE_MAX {
-            out.extend(inner.chars().take(QUOTE_MAX - 1));
-            out.push('…');
-        } else {
-            out.push_str(inner);
-        }
+        out.push_str(&vaxdesk::domain::text::cut(inner, QUOTE_MAX));
         out.push(quote);
         rest = &rest[inner_start + len + quote.len_utf8()..];
     }
@@ -733,5 +793,40 @@ mod tests {
         let short = "status: 'done' is not a status (chmod 700 'w')";
         assert_eq!(cut_quotes(short), short);
         assert_eq!(cut_quotes("an odd ' quote"), "an odd ' quote");
+        // A quote never runs on into the next line.
+        let lines = format!("O'Brien\n{long}\nit's");
+        assert_eq!(cut_quotes(&lines), lines);
+    }
+
+    #[test]
+    fn a_long_line_in_a_toml_snippet_is_cut_around_its_caret() {
+        let text = format!("x = \"{}\" {}\n", "a".repeat(150), "y".repeat(150));
+        let message = toml::from_str::<toml::Table>(&text)
+            .expect_err("not TOML")
+            .to_string();
+        let cut = cut_quotes(&message);
+        let lines: Vec<&str> = cut.lines().collect();
+        for line in &lines {
+            assert!(line.chars().count() <= QUOTE_MAX + 8, "{cut}");
+        }
+        let (at, source) = lines
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.starts_with("1 | "))
+            .expect("the snippet's line");
+        assert!(
+            source.starts_with("1 | …") && source.ends_with('…'),
+            "{cut}"
+        );
+        // Columns count characters (`…` is one).
+        let caret = lines[at + 1].find('^').expect("a caret");
+        let before: String = source.chars().take(caret).collect();
+        assert_eq!(
+            source.chars().nth(caret),
+            Some('y'),
+            "the caret moved:\n{cut}"
+        );
+        assert!(!before.contains('y'), "{cut}");
+        assert_eq!(lines.last(), message.lines().last().as_ref(), "{cut}");
     }
 }

@@ -805,6 +805,48 @@ fn init_creates_the_database_and_its_key_once() {
     .ok();
 }
 
+/// `init` says "already a database" only of a vaxdesk database: a file that is no database
+/// is refused as the other commands refuse it, and an empty file becomes the new database.
+#[test]
+fn init_on_a_file_that_is_no_clinic_database_says_what_it_is() {
+    let desk = Desk::without_database();
+    desk.write("notes.db", "shopping list\n");
+    let r = run(desk.bare().args(["--db", "notes.db", "init"])).refused();
+    assert!(
+        r.stderr.contains("notes.db") && r.stderr.contains("not a vaxdesk database"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read_to_string(desk.path("notes.db")).expect("read"),
+        "shopping list\n"
+    );
+    {
+        let other = rusqlite::Connection::open(desk.path("other.db")).expect("open");
+        other.execute("CREATE TABLE t (x)", []).expect("create");
+    }
+    let r = run(desk.bare().args(["--db", "other.db", "init"])).refused();
+    assert!(r.stderr.contains("another program"), "{}", r.stderr);
+    desk.write("empty.db", "");
+    // An empty file is no clinic either: only init makes one of it.
+    let r = run(desk.bare().args(["--db", "empty.db", "queue"])).refused();
+    assert_eq!(r.stderr, no_database("empty.db"));
+    assert_eq!(
+        std::fs::metadata(desk.path("empty.db"))
+            .expect("there")
+            .len(),
+        0
+    );
+    let r = run(desk.bare().args(["--db", "empty.db", "init"])).ok();
+    assert!(
+        r.stdout.contains("Created the database empty.db"),
+        "{}",
+        r.stdout
+    );
+    run(desk.bare().args(["--db", "empty.db", "queue"])).ok();
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
@@ -820,6 +862,10 @@ fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
             vec!["--db", name, "queue"],
             vec!["--config", name, "queue"],
             vec!["seed", name],
+            // Every other file a command reads: a certificate, a trust list, a key to import.
+            vec!["verify", name],
+            vec!["verify", "--trust", name, "HC1:6BF"],
+            vec!["keys", "import", "--cert", name, "--key", name],
         ] {
             let mut c = if args[0] == "--db" {
                 desk.bare()
@@ -835,6 +881,47 @@ fn a_fifo_or_a_folder_is_refused_at_once_naming_it() {
             );
         }
     }
+    // A keys folder whose resident-id key or signer certificate is a FIFO.
+    for file in ["resident-ids.key", "signer-0.pem"] {
+        let dir = desk.path(&format!("keys-{file}"));
+        std::fs::create_dir(&dir).expect("mkdir");
+        let c = std::ffi::CString::new(dir.join(file).as_os_str().as_bytes()).expect("a path");
+        // SAFETY: mkfifo only reads the NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+        let args = if file.ends_with(".pem") {
+            vec!["verify", "HC1:6BF"]
+        } else {
+            vec!["queue"]
+        };
+        let r = run_or_hang(desk.command().arg("--keys").arg(&dir).args(&args));
+        assert_eq!(r.code, 1, "{file}: {r:?}");
+        assert!(
+            r.stderr.contains(file) && r.stderr.contains("FIFO"),
+            "{file}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A database path that is a link to nothing: neither a command nor `init` calls it missing
+/// (and so suggests `init`, which could only fail the same way); both name the link.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_missing_database_is_named_as_such() {
+    let desk = Desk::without_database();
+    std::os::unix::fs::symlink(desk.path("moved/clinic.db"), desk.path("clinic.db"))
+        .expect("symlink");
+    for args in [&["queue"][..], &["init"]] {
+        let r = run(desk.bare().args(["--db", "clinic.db"]).args(args)).refused();
+        assert!(
+            r.stderr.contains("clinic.db is a link to")
+                && r.stderr.contains("moved/clinic.db")
+                && !r.stderr.contains("vaxdesk init"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert!(!desk.path("moved").exists(), "a folder was created");
 }
 
 /// Runs as an ordinary user even when the tests run as root (root writes anything): the
@@ -901,6 +988,35 @@ fn a_read_only_database_is_reported_as_read_only_and_left_alone() {
     );
 }
 
+/// `init` that cannot create its database (here: in a read-only folder) leaves no resident-id
+/// key behind, as its "nothing was changed" says.
+#[cfg(unix)]
+#[test]
+fn init_that_cannot_create_the_database_leaves_no_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::without_database();
+    let key = desk.keys_dir().join("resident-ids.key");
+    std::fs::remove_file(&key).ok();
+    std::fs::create_dir(desk.path("locked")).expect("mkdir");
+    let mut c = desk.bare();
+    c.args(["--db", "locked/new.db", "init"]);
+    as_ordinary_user(&desk, &mut c);
+    std::fs::set_permissions(desk.path("locked"), std::fs::Permissions::from_mode(0o500))
+        .expect("chmod");
+    let r = run(&mut c).refused();
+    assert!(
+        r.stderr.contains("locked/new.db") && r.stderr.contains("read-only"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        !desk.path("locked/new.db").exists(),
+        "a database was created"
+    );
+    assert!(!key.exists(), "a resident-id key was left behind");
+}
+
 #[test]
 fn a_database_whose_wal_was_removed_is_reported_not_shown_empty() {
     let desk = Desk::new();
@@ -915,6 +1031,12 @@ fn a_database_whose_wal_was_removed_is_reported_not_shown_empty() {
     std::fs::remove_file(&wal).expect("remove the -wal");
     // The holder keeps its -shm index as it was (it would otherwise checkpoint at close).
     std::mem::forget(holder);
+    // Commands that only read the file (verify's revocations, init's look) say it too, and
+    // leave the evidence (the -shm index) as it was for the next one.
+    let r = desk.run(&["verify", "HC1:6BF"]).refused();
+    assert!(r.stderr.contains("desk.db-wal"), "{}", r.stderr);
+    let r = desk.run(&["init"]).refused();
+    assert!(r.stderr.contains("desk.db-wal"), "{}", r.stderr);
     let r = desk.run(&["status", "--citizen", KIM]).refused();
     assert!(
         r.stderr.contains("desk.db-wal") && r.stderr.contains("removed"),
@@ -960,6 +1082,19 @@ fn long_bad_input_is_quoted_cut_to_80_characters() {
         .refused();
     let cut = format!("'{}…'", "x".repeat(79));
     assert!(r.stderr.contains(&cut), "{}", r.stderr);
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
+    // A value clap refuses is cut the same way.
+    let r = desk.run(&["audit", "--since", &long]).usage();
+    assert!(r.stderr.contains(&cut), "{}", r.stderr);
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
+    // A line of a file that is not TOML at all is shown cut around the place it breaks.
+    desk.write("bare.toml", &format!("[[step]]\naction = {long}\n"));
+    let r = desk.run(&["seed", "bare.toml"]).refused();
+    assert!(
+        r.stderr.contains("line 2") && r.stderr.contains('…'),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
     desk.write("long.toml", &format!("[[step]]\naction = \"{long}\"\n"));
     let r = desk.run(&["seed", "long.toml"]).refused();

@@ -60,6 +60,7 @@ fn printing_commands(hc1: &str) -> Vec<Vec<String>> {
         &["doctor"],
         &["dispatch"],
         &["rebuild-views", "--check"],
+        &["rebuild-views"],
         &["staff", "list"],
         &["staff", "list", "--json"],
         &["keys", "export-cert"],
@@ -75,6 +76,8 @@ fn printing_commands(hc1: &str) -> Vec<Vec<String>> {
     for format in ["hc1", "json", "svg", "png"] {
         all.push(export(format));
     }
+    // Last: a new signer for every later command.
+    all.push(vec!["keys".into(), "rotate".into()]);
     all
 }
 
@@ -317,4 +320,27 @@ fn rows_edited_by_another_tool_are_shown_escaped_and_json_stays_exact() {
     assert_eq!(status["citizen"]["family_name"], HOSTILE);
     let staff = desk.run(&["staff", "list", "--json"]).ok().json();
     assert_eq!(staff[0]["name"], HOSTILE, "{staff}");
+}
+
+#[test]
+fn a_usage_error_shows_the_typed_value_escaped() {
+    let desk = Desk::new();
+    for args in [
+        &["audit", "--since", HOSTILE][..],
+        &[
+            "cert",
+            "export",
+            "--citizen",
+            KIM,
+            "--dose",
+            "1",
+            "--format",
+            HOSTILE,
+        ],
+        &[HOSTILE],
+    ] {
+        let r = support::run(desk.command().args(args)).usage();
+        assert_escaped(&format!("{args:?} (standard error)"), &r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    }
 }

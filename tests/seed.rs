@@ -140,6 +140,25 @@ fn unknown_field() {
         ],
         &[NEW],
     );
+    // A pasted page as a field's name is cut, as quoted input is.
+    let long = "x".repeat(300);
+    let text = start()
+        + &step("apply")
+            .s("citizen", NEW)
+            .i("dose", 1)
+            .i(&long, 1)
+            .done();
+    let r = refused(
+        &desk,
+        "bad.toml",
+        &text,
+        &[&format!(
+            "bad.toml: step 3 (apply): {}…: unknown field",
+            "x".repeat(79)
+        )],
+        &[NEW],
+    );
+    assert!(!r.stderr.contains(&"x".repeat(80)), "{}", r.stderr);
 }
 
 #[test]
@@ -695,7 +714,14 @@ fn a_dose_beyond_its_series_is_refused_and_a_booster_gets_the_catalogue_series()
 #[test]
 fn a_country_outside_the_value_set_is_refused() {
     let desk = desk_with_base();
-    for country in ["ZZ", "XX", "KOR", "K1"] {
+    let long = "K".repeat(300);
+    for country in ["ZZ", "XX", "KOR", "K1", &long] {
+        // What was written is quoted, a long value cut to 80 characters.
+        let shown = if country.len() > 80 {
+            format!("'{}…'", "K".repeat(79))
+        } else {
+            format!("'{country}'")
+        };
         let text = start()
             + &step("record-injection")
                 .s("citizen", NEW)
@@ -710,7 +736,7 @@ fn a_country_outside_the_value_set_is_refused() {
             "bad.toml",
             &text,
             &[
-                "bad.toml: step 3 (record-injection): country: ",
+                &format!("bad.toml: step 3 (record-injection): country: {shown} is "),
                 "not an ISO 3166 alpha-2 country code",
             ],
             &[NEW],
@@ -766,6 +792,20 @@ fn control_characters_in_ids_dates_codes_and_lots_are_refused_naming_the_field()
         "bad.toml",
         &late,
         &["bad.toml: step 3 (apply): at: holds a control or invisible character (U+0000)"],
+        &[NEW],
+    );
+    // Who did it is an id too: a changed actor would be someone else.
+    let by = start()
+        + &step("apply")
+            .s("citizen", NEW)
+            .i("dose", 1)
+            .s("actor", "manager:park\u{1b}[2J")
+            .done();
+    refused(
+        &desk,
+        "bad.toml",
+        &by,
+        &["bad.toml: step 3 (apply): actor: holds a control or invisible character (U+001B)"],
         &[NEW],
     );
     let text = start() + &register("900202-23456\u{0}78", "박", "지우", "1990-02-02");

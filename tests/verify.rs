@@ -960,3 +960,45 @@ fn input_may_be_a_file_or_a_png_picture() {
         out.stderr
     );
 }
+
+/// A database named with --db that is not there is not a desk without revocations: the
+/// revocation step says its list was not read, in the table and in `--json`.
+#[test]
+fn a_missing_db_named_for_verify_is_said_in_the_revocation_step() {
+    let desk = Desk::new();
+    let s = signer();
+    let pem = write_pem(&desk, "signer.pem", s);
+    let pem = pem.to_str().unwrap();
+    let text = s.issue(&dcc());
+    let said = "no database at typo/clinc.db: its revocations were not checked";
+    let out = support::run(
+        desk.bare()
+            .args([
+                "--db",
+                "typo/clinc.db",
+                "verify",
+                "--trust",
+                pem,
+                "--at",
+                AT,
+            ])
+            .arg(&text),
+    );
+    assert!(out.stdout.contains(said), "{}", out.stdout);
+    let out = support::run(
+        desk.bare()
+            .args(["--db", "typo/clinc.db", "verify", "--json", "--trust", pem])
+            .args(["--at", AT])
+            .arg(&text),
+    );
+    let json: Value = out.json();
+    let step = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "revocation")
+        .cloned()
+        .unwrap();
+    assert_eq!(step["detail"], said, "{json}");
+    assert!(!desk.path("typo").exists(), "a folder was created");
+}

@@ -33,11 +33,7 @@ impl fmt::Display for SeedError {
         match &self.step {
             Some((n, action)) => {
                 // An unknown action is the file's text: a long one is cut, as quotes are.
-                let shown: String = if action.chars().count() > 80 {
-                    action.chars().take(79).chain(['…']).collect()
-                } else {
-                    action.clone()
-                };
+                let shown = text::cut(action, 80);
                 write!(f, "{}: step {n} ({shown}): {}", self.file, self.message)
             }
             None => write!(f, "{}: {}", self.file, self.message),
@@ -211,6 +207,7 @@ fn parse_step(t: &toml::Table) -> Result<Step, (String, String)> {
         let known = matches!(key.as_str(), "action" | "actor" | "at")
             || spec.iter().any(|(k, _, _)| k == key);
         if !known {
+            let key = text::cut(key, 80);
             return Err(fail(format!("{key}: unknown field for {action}")));
         }
     }
@@ -318,14 +315,13 @@ pub fn apply_file(desk: &Desk, path: &Path) -> Result<SeedOutcome, AppError> {
 /// A seed file's text: a folder or a FIFO is refused before reading (reading a FIFO would
 /// wait forever), and text that is not UTF-8 is refused naming the line where it stops.
 fn read_file(path: &Path) -> Result<String, String> {
-    if let Some(kind) = std::fs::metadata(path)
-        .ok()
-        .as_ref()
-        .and_then(crate::config::not_a_file)
-    {
-        return Err(format!("is {kind}, not a seed file"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = crate::config::read_named_file(path, "a seed file").map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            e.to_string()
+        } else {
+            format!("cannot read: {e}")
+        }
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let good = e.utf8_error().valid_up_to();
@@ -428,7 +424,11 @@ fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: String) -> Result<S
         }
     };
     let actor = match &step.actor {
-        Some(a) => text::required("actor", a, 80)?,
+        Some(a) => {
+            // Who acted is an id: refused, not cleaned, like the ids it stands beside.
+            text::no_controls("actor", a)?;
+            text::required("actor", a, 80)?
+        }
         None => default_actor,
     };
     Ok(Stamp { actor, at })

@@ -185,7 +185,9 @@ impl KeyStore {
 
     fn read(&self, name: &str) -> Result<String, KeyError> {
         let p = self.path(name);
-        fs::read_to_string(&p).map_err(|e| file_error(&p, e))
+        crate::config::read_named_file(&p, "a key file")
+            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+            .map_err(|e| file_error(&p, e))
     }
 
     pub fn has_keys(&self) -> bool {
@@ -310,8 +312,8 @@ impl KeyStore {
                 (name.starts_with("signer-") && name.ends_with(".pem")).then_some(name)
             })
             .filter_map(|name| {
-                let text = fs::read_to_string(self.path(&name)).ok()?;
-                let cert = Certificate::from_pem(text.as_bytes()).ok()?;
+                let text = crate::config::read_named_file(&self.path(&name), "a file").ok()?;
+                let cert = Certificate::from_pem(&text).ok()?;
                 Some((name, cert.to_der().ok()?))
             })
             .collect();

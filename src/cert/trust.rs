@@ -216,7 +216,8 @@ impl TrustStore {
     /// Adds every certificate of a PEM file (a DER file is accepted too).
     pub fn add_file(&mut self, path: &Path) -> Result<(), String> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+        let bytes = crate::config::read_named_file(path, "a certificate file")
+            .map_err(|e| format!("{name}: {e}"))?;
         let ders = match std::str::from_utf8(&bytes) {
             Ok(text) if text.contains("-----BEGIN") => {
                 pem_certificates(text).map_err(|e| format!("{name}: {e}"))?

@@ -167,10 +167,11 @@ pub enum Input {
 impl Input {
     /// INPUT of the command line: an HC1 string, a file holding one, or a PNG picture.
     pub fn from_arg(arg: &str) -> Result<Input, String> {
-        if arg.starts_with(hc1::PREFIX) || !Path::new(arg).is_file() {
+        if arg.starts_with(hc1::PREFIX) || std::fs::metadata(arg).is_err() {
             return Ok(Input::Argument(arg.to_string()));
         }
-        let bytes = std::fs::read(arg).map_err(|e| format!("{arg}: {e}"))?;
+        let bytes = crate::config::read_named_file(Path::new(arg), "a certificate file")
+            .map_err(|e| format!("{arg}: {e}"))?;
         if qrimage::is_png(&bytes) {
             return Ok(Input::Picture(bytes));
         }

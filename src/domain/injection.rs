@@ -192,16 +192,12 @@ pub fn country_name(code: &str) -> Option<&'static str> {
 pub fn check_country(code: &str) -> Result<(), Refusal> {
     let shape = code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase());
     if !shape || country_name(code).is_none() {
-        // The text is quoted only when it is two plain letters: it may hold anything.
-        let shown = if shape {
-            format!("'{code}'")
-        } else {
-            "this".to_string()
-        };
+        // Quoted as written (controls were refused before): where it is printed, a long
+        // quote is cut.
         return Err(Refusal::injection(
             "country",
             format!(
-                "country: {shown} is not an ISO 3166 alpha-2 country code (two letters, e.g. KR)"
+                "country: '{code}' is not an ISO 3166 alpha-2 country code (two letters, e.g. KR)"
             ),
         ));
     }

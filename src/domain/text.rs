@@ -103,6 +103,18 @@ pub fn search_key(raw: &str) -> String {
     fold(raw).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// Text from outside as a message shows it: at most `max` characters, a longer one cut to
+/// `max - 1` and `…`, so a pasted page does not flood the screen.
+pub fn cut(raw: &str, max: usize) -> String {
+    if raw.chars().count() <= max {
+        return raw.to_string();
+    }
+    raw.chars()
+        .take(max.saturating_sub(1))
+        .chain(['…'])
+        .collect()
+}
+
 /// A required text field: cleaned, not empty, at most `max` characters.
 pub fn required(field: &'static str, raw: &str, max: usize) -> Result<String, Refusal> {
     let v = clean(raw);

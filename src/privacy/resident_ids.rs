@@ -88,7 +88,10 @@ impl IdKeys {
             path: path.display().to_string(),
             reason,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
+        let bytes =
+            crate::config::read_named_file(&path, "a key file").map_err(|e| fail(e.to_string()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| fail("not a vaxdesk resident-id key file".into()))?;
         let hex = text
             .trim()
             .strip_prefix(HEADER)

@@ -32,6 +32,13 @@ pub enum StoreError {
     Missing { path: String },
     #[error("database {path} is {kind}, not a database file")]
     NotAFile { path: String, kind: &'static str },
+    /// A link whose file is not there: not a new clinic either (the file was moved or its
+    /// disk is not mounted).
+    #[error(
+        "database {path} is a link to {target}, which is not there; nothing was created \
+         (mount or restore it, or give the real file with --db)"
+    )]
+    BrokenLink { path: String, target: String },
     #[error(
         "database {path} {reason}: vaxdesk writes to it and keeps its -wal and -shm files \
          beside it; nothing was changed"
@@ -102,16 +109,28 @@ pub fn exists(path: &Path) -> Result<bool, StoreError> {
             }),
             None => Ok(true),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(path) {
+            Ok(target) => Err(StoreError::BrokenLink {
+                path: path.display().to_string(),
+                target: target.display().to_string(),
+            }),
+            Err(_) => Ok(false),
+        },
         // Whatever else is wrong (a folder on the way that cannot be entered), opening says.
         Err(_) => Ok(true),
     }
 }
 
+/// Whether the file at `path` is there but empty (0 bytes): SQLite would make a new database
+/// of it, so only a command that creates one may open it.
+pub fn is_empty_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
+}
+
 fn open_at(path: &Path, ids: Option<&IdKeys>, create: bool) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();
     let there = exists(path)?;
-    if !there && !create {
+    if (!there || is_empty_file(path)) && !create {
         return Err(StoreError::Missing { path: shown });
     }
     if there {
@@ -187,7 +206,7 @@ fn finish_open(
 
 /// Refuses, before SQLite touches them, an existing database that cannot be opened as it is:
 /// one on a read-only mount or in a read-only file or folder, or one whose `-wal` was removed.
-fn refuse_what_cannot_open(path: &Path) -> Result<(), StoreError> {
+pub fn refuse_what_cannot_open(path: &Path) -> Result<(), StoreError> {
     if let Some(e) = read_only(path) {
         return Err(e);
     }
@@ -281,6 +300,14 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     let shown = path.display().to_string();
     if !exists(path)? {
         return Err(StoreError::Missing { path: shown });
+    }
+    // Even a reader would rebuild the -shm index of a removed -wal, and with it the only trace
+    // of the lost changes: the next desk would open the older state without a word.
+    if let Some(frames) = removed_wal_frames(path) {
+        return Err(StoreError::WalRemoved {
+            path: shown,
+            frames,
+        });
     }
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|source| StoreError::Open {
