@@ -606,3 +606,20 @@ fn the_role_picker_leads_to_the_staff_sign_in() {
     staff_sign_in(&mut p, ISSUER.0, ISSUER.2);
     assert_shows(&seen(&mut p), "Queue 4 pending");
 }
+
+#[test]
+fn the_idle_lock_footer_says_enter_unlocks_and_offers_no_other_field() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    td.advance(Duration::seconds(300));
+    m.tick();
+    assert!(m.locked());
+    for (w, h) in SIZES {
+        let s = screen(&mut m, w, h);
+        let footer = s.lines().last().unwrap_or_default();
+        assert_shows(footer, "Enter unlock");
+        assert_shows(footer, "Esc clear");
+        assert_hides(footer, "sign in");
+        assert_hides(footer, "next field");
+    }
+}
