@@ -203,9 +203,10 @@ impl ManagerScreen {
                         .map(|d| d.citizen.details.display_name())
                         .unwrap_or_default();
                     let q = format!(
-                        "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
+                        "Void dose {} ({}) of {who}? A pending application for it will be rejected. Reason: {}",
                         row.details.dose,
-                        self.catalogue.name_of(&row.details.product)
+                        self.catalogue.name_of(&row.details.product),
+                        reason.trim()
                     );
                     let target = ((**row).clone(), reason);
                     self.confirm_void = Some(Confirm::new("Void injection", q, target));
@@ -474,7 +475,14 @@ impl Screen for ManagerScreen {
         if let Some(confirm) = &self.confirm_void {
             match confirm.answer(action) {
                 Answer::Yes => self.void(cx),
-                Answer::Close => self.confirm_void = None,
+                // "No" goes back to the reason; a refusal closes the form too, since the dose
+                // it was opened on has changed (asking again would only be refused again).
+                Answer::Close => {
+                    if confirm.is_refused() {
+                        self.form = None;
+                    }
+                    self.confirm_void = None;
+                }
                 Answer::Wait => {}
             }
         } else if let Some(confirm) = &self.confirm_unlock {
