@@ -377,3 +377,29 @@ fn an_opened_application_shows_a_long_name_and_centre_whole_and_titles_say_they_
         .unwrap();
     assert!(title.contains("…"), "{title:?}\n{s}");
 }
+
+#[test]
+fn a_long_name_on_the_managers_detail_is_cut_with_an_ellipsis_and_keeps_the_id_in_view() {
+    let td = demo();
+    common::register(
+        &td.desk,
+        "M99887766",
+        "Wolfeschlegelsteinhausenbergerdorff-Müllerschön",
+        "Hubert Blaine Alexander Maximilian",
+    );
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '/');
+    type_text(&mut m, "wolfe");
+    enter(&mut m);
+    enter(&mut m);
+    for (w, h) in SIZES {
+        let s = screen(&mut m, w, h);
+        let head = line_with(&s, "Wolfe");
+        assert!(head.contains("M998*****"), "the id stays in view: {head:?}");
+        assert!(head.contains("born 1980"), "{head:?}");
+        if columns(head) >= w as usize - 1 {
+            assert!(head.contains("…"), "the cut is marked: {head:?}");
+        }
+    }
+    assert!(line_with(&seen(&mut m), "Wolfe").contains('…'));
+}
