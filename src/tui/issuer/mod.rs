@@ -281,7 +281,7 @@ impl IssuerScreen {
                             Err(e) => form.set_error("reason", &e.message),
                             Ok(reason) => {
                                 let question = format!(
-                                    "Revoke certificate {} of {}? Verifiers at this desk will refuse it.",
+                                    "Revoke certificate {} of {}? Verifiers at this desk will refuse it. Reason: {reason}",
                                     r.cert.uvci, r.cert.name
                                 );
                                 let target = ((**r).clone(), reason);
