@@ -168,7 +168,16 @@ fn a_revocation_keeps_its_certificate_when_a_newer_one_arrives() {
     let kim_uvci = common::try_issue(&other, pending_of(&other, "김 민준")).unwrap();
     other_desk_changed(&td, &mut i);
     let s = wide(&mut i);
-    assert_says(&s, &format!("Revoke certificate {park_uvci} of 박 지훈?"));
+    assert_says(
+        &s,
+        &format!("Revoke the certificate of 박 지훈 ({park_uvci})?"),
+    );
+    // At 80 columns too, the holder's name reads whole on one line of the question.
+    let narrow = seen(&mut i);
+    assert!(
+        line_with(&narrow, "Revoke the").contains("Revoke the certificate of 박 지훈"),
+        "{narrow}"
+    );
     char_key(&mut i, 'y');
     assert_shows(&seen(&mut i), "Revoked the certificate of 박 지훈");
     let revoked = vaxdesk::store::issuance::revoked_uvcis(td.desk.conn()).unwrap();
