@@ -403,3 +403,36 @@ fn a_long_name_on_the_managers_detail_is_cut_with_an_ellipsis_and_keeps_the_id_i
     }
     assert!(line_with(&seen(&mut m), "Wolfe").contains('…'));
 }
+
+#[test]
+fn a_wide_terminal_gives_the_issuers_name_columns_room_for_a_long_name() {
+    let td = demo();
+    let name = "제갈 아름다운하늘빛나래";
+    let c = common::register(&td.desk, "920304-2123456", "제갈", "아름다운하늘빛나래");
+    let inj = common::record(&td.desk, &c, common::administered(1, 2, "2021-07-01"));
+    let app = common::apply(&td.desk, &c, &inj);
+    td.desk.dispatch().unwrap();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    for (w, h) in [(120, 40), (200, 50)] {
+        let s = screen(&mut i, w, h);
+        assert!(
+            line_with(&s, "제갈").contains(name),
+            "the queue at {w}x{h}:\n{s}"
+        );
+    }
+    common::try_issue(&td.desk, app).unwrap();
+    td.desk.dispatch().unwrap();
+    tab(&mut i);
+    for (w, h) in [(120, 40), (200, 50)] {
+        let s = screen(&mut i, w, h);
+        let row = line_with(&s, "▶");
+        assert!(
+            row.contains(name),
+            "the issued list at {w}x{h}: {row:?}\n{s}"
+        );
+        assert!(
+            row.contains("URN:UVCI:"),
+            "the identifier whole too: {row:?}"
+        );
+    }
+}
