@@ -457,7 +457,11 @@ fn a_manager_unlocks_a_locked_account_from_the_desk() {
     assert_shows(&seen(&mut i), "Locked after 10 failed attempts");
     let mut m = shell(&td.desk, Some(Role::Manager));
     char_key(&mut m, 'U');
-    assert_shows(&seen(&mut m), "Unlock a staff account");
+    let s = seen(&mut m);
+    assert_shows(&s, "Unlock a staff account");
+    // One field, and Enter goes on to a question: the form's hint says so.
+    assert_shows(&s, "Enter continue · Esc back");
+    assert_hides(&s, "←→ choose");
     type_text(&mut m, "issuer.lee");
     enter(&mut m);
     // Unlocking asks first (no key acts irreversibly without a question).

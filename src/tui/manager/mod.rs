@@ -546,7 +546,8 @@ impl Screen for ManagerScreen {
         // Under its question the void form is hidden: the question quotes what it holds.
         if let Some((kind, form)) = self.form.as_ref().filter(|_| self.confirm_void.is_none()) {
             let help = match kind {
-                FormKind::Void(_) => "Enter continue · Esc back",
+                // One field, and Enter goes on to a question.
+                FormKind::Void(_) | FormKind::UnlockStaff => "Enter continue · Esc back",
                 _ => "Tab/↑↓ move · ←→ choose · Enter save · Esc back",
             };
             let w = area.width.min(80);
