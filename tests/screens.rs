@@ -419,6 +419,9 @@ fn screen_manager_register_field_error() {
         );
         // The error is readable to its end: it says which formats are accepted.
         assert_shows(s, "(YYYY-MM-DD, YYYY-MM or YYYY)");
+        // Only text fields here: the hint offers no ←→ choice.
+        assert_shows(s, "Tab/↑↓ move · Enter save · Esc back");
+        assert_hides(s, "←→ choose");
     });
 }
 

@@ -548,7 +548,13 @@ impl Screen for ManagerScreen {
             let help = match kind {
                 // One field, and Enter goes on to a question.
                 FormKind::Void(_) | FormKind::UnlockStaff => "Enter continue · Esc back",
-                _ => "Tab/↑↓ move · ←→ choose · Enter save · Esc back",
+                // A citizen's form has text fields only: nothing to choose with ←→.
+                FormKind::Register | FormKind::EditCitizen(_) => {
+                    "Tab/↑↓ move · Enter save · Esc back"
+                }
+                FormKind::Record(_) | FormKind::Edit(_) => {
+                    "Tab/↑↓ move · ←→ choose · Enter save · Esc back"
+                }
             };
             let w = area.width.min(80);
             let r = centered(area, w, form.height(w) + 2);
