@@ -168,7 +168,16 @@ fn a_revocation_keeps_its_certificate_when_a_newer_one_arrives() {
     let kim_uvci = common::try_issue(&other, pending_of(&other, "김 민준")).unwrap();
     other_desk_changed(&td, &mut i);
     let s = wide(&mut i);
-    assert_says(&s, &format!("Revoke certificate {park_uvci} of 박 지훈?"));
+    assert_says(
+        &s,
+        &format!("Revoke the certificate of 박 지훈 ({park_uvci})?"),
+    );
+    // At 80 columns too, the holder's name reads whole on one line of the question.
+    let narrow = seen(&mut i);
+    assert!(
+        line_with(&narrow, "Revoke the").contains("Revoke the certificate of 박 지훈"),
+        "{narrow}"
+    );
     char_key(&mut i, 'y');
     assert_shows(&seen(&mut i), "Revoked the certificate of 박 지훈");
     let revoked = vaxdesk::store::issuance::revoked_uvcis(td.desk.conn()).unwrap();
@@ -240,8 +249,9 @@ fn a_void_question_keeps_its_dose_and_is_refused_when_it_was_corrected_meanwhile
     char_key(&mut m, 'x');
     type_text(&mut m, "wrong patient");
     enter(&mut m);
-    let question =
-        "Void dose 1 (Comirnaty) of 김 민준? A pending application for it will be rejected.";
+    // The form hides under its question: the question quotes the reason it will record.
+    let question = "Void dose 1 (Comirnaty) of 김 민준? A pending application for it will be \
+         rejected. Reason: wrong patient";
     assert_says(&wide(&mut m), question);
     let kim = common::citizen(&other, KIM);
     let row = common::injection(&other, &kim, 1);
@@ -261,6 +271,15 @@ fn a_void_question_keeps_its_dose_and_is_refused_when_it_was_corrected_meanwhile
     let now = common::injection(&td.desk, &kim, 1);
     assert_eq!(now.details.status.as_str(), "ADMINISTERED", "not voided");
     assert_eq!(now.details.lot.as_deref(), Some("FA9999"));
+    // Closing the refusal closes the void form of the dose as it was, too: the detail shows
+    // the dose as it is now, and Enter asks nothing again.
+    enter(&mut m);
+    let s = wide(&mut m);
+    assert_hides(&s, "Void dose 1");
+    assert_hides(&s, "wrong patient");
+    assert_shows(&s, "FA9999");
+    enter(&mut m);
+    assert_hides(&wide(&mut m), "Void dose 1");
 }
 
 #[test]

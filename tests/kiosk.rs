@@ -351,3 +351,42 @@ fn a_revoked_certificate_reads_revoked_on_the_managers_list_and_detail() {
     assert!(app_row.contains("REVOKED"), "{app_row:?}\n{s}");
     assert!(!app_row.contains("ISSUED"), "{app_row:?}\n{s}");
 }
+
+/// The last line of the screen: the footer's hints.
+fn footer(screen: &str) -> &str {
+    screen.lines().last().unwrap_or_default()
+}
+
+#[test]
+fn the_kiosk_footers_say_what_esc_and_enter_do_there() {
+    let td = demo();
+    ensure_staff(&td.desk);
+    let mut k = bare_shell(&td.desk, Some(Role::Citizen));
+    sign_in(&mut k, KIM, KIM_BIRTH);
+    for (w, h) in SIZES {
+        // On the citizen's page Esc signs out ("leave", short enough for the other hints).
+        let s = screen(&mut k, w, h);
+        assert_shows(footer(&s), "Esc leave");
+        assert_hides(footer(&s), "Esc back");
+    }
+    // At the staff sign-in that closes the kiosk, Esc goes back to the kiosk (it clears
+    // nothing) and Enter closes the kiosk.
+    char_key(&mut k, 'q');
+    assert!(k.closing_kiosk());
+    for (w, h) in SIZES {
+        let s = screen(&mut k, w, h);
+        assert_shows(footer(&s), "Enter close the kiosk");
+        assert_shows(footer(&s), "Esc back to the kiosk");
+        assert_hides(footer(&s), "Esc clear");
+        assert_hides(footer(&s), "sign in");
+    }
+    esc(&mut k);
+    assert!(!k.closing_kiosk());
+    assert_shows(footer(&seen(&mut k)), "Esc leave");
+    // The certificate's view keeps its own Esc: it closes the view, and says so.
+    key(&mut k, KeyCode::Down);
+    char_key(&mut k, 'v');
+    let s = seen(&mut k);
+    assert_shows(footer(&s), "Esc back");
+    assert_hides(footer(&s), "leave");
+}

@@ -324,3 +324,115 @@ fn the_kiosk_wraps_a_long_note_under_its_indent() {
         assert!(words.contains(&word), "{word:?} is missing:\n{s}");
     }
 }
+
+/// The text of the screen's popups and boxes, borders taken out, as one line.
+fn flat(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.replace('│', " ").trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn an_opened_application_shows_a_long_name_and_centre_whole_and_titles_say_they_are_cut() {
+    let td = demo();
+    let name = (
+        "Wolfeschlegelsteinhausenbergerdorff-Müllerschön",
+        "Hubert Blaine Alexander",
+    );
+    let centre = "Universitätsklinikum Schleswig-Holstein Campus Kiel Impfzentrum Nord";
+    let c = common::register(&td.desk, "M99887766", name.0, name.1);
+    let mut d = common::administered(1, 2, "2021-06-01");
+    d.centre = Some(centre.into());
+    let inj = common::record(&td.desk, &c, d);
+    common::apply(&td.desk, &c, &inj);
+    td.desk.dispatch().unwrap();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    while !line_with(&seen(&mut i), "▶").contains("Wolfe") {
+        key(&mut i, KeyCode::Down);
+    }
+    enter(&mut i);
+    let s = seen(&mut i);
+    let text = flat(&s);
+    // Opened, nothing of the record is cut: the name and the centre wrap.
+    assert!(text.contains(&format!("{} {}", name.0, name.1)), "{s}");
+    assert!(text.contains(centre), "{s}");
+    // Wrapped lines keep their indent (one column inside the border).
+    for l in s
+        .lines()
+        .filter(|l| l.contains("Schleswig") || l.contains("Kiel"))
+    {
+        assert!(l.starts_with("│ ") && !l.starts_with("│  "), "{l:?}\n{s}");
+    }
+    // The box's title names the application and says where it is cut.
+    let title = s.lines().find(|l| l.contains("Application of")).unwrap();
+    assert!(title.contains("…"), "{title:?}");
+    // So does the reject form's title.
+    char_key(&mut i, 'r');
+    let s = seen(&mut i);
+    let title = s
+        .lines()
+        .find(|l| l.contains("Reject the application"))
+        .unwrap();
+    assert!(title.contains("…"), "{title:?}\n{s}");
+}
+
+#[test]
+fn a_long_name_on_the_managers_detail_is_cut_with_an_ellipsis_and_keeps_the_id_in_view() {
+    let td = demo();
+    common::register(
+        &td.desk,
+        "M99887766",
+        "Wolfeschlegelsteinhausenbergerdorff-Müllerschön",
+        "Hubert Blaine Alexander Maximilian",
+    );
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    char_key(&mut m, '/');
+    type_text(&mut m, "wolfe");
+    enter(&mut m);
+    enter(&mut m);
+    for (w, h) in SIZES {
+        let s = screen(&mut m, w, h);
+        let head = line_with(&s, "Wolfe");
+        assert!(head.contains("M998*****"), "the id stays in view: {head:?}");
+        assert!(head.contains("born 1980"), "{head:?}");
+        if columns(head) >= w as usize - 1 {
+            assert!(head.contains("…"), "the cut is marked: {head:?}");
+        }
+    }
+    assert!(line_with(&seen(&mut m), "Wolfe").contains('…'));
+}
+
+#[test]
+fn a_wide_terminal_gives_the_issuers_name_columns_room_for_a_long_name() {
+    let td = demo();
+    let name = "제갈 아름다운하늘빛나래";
+    let c = common::register(&td.desk, "920304-2123456", "제갈", "아름다운하늘빛나래");
+    let inj = common::record(&td.desk, &c, common::administered(1, 2, "2021-07-01"));
+    let app = common::apply(&td.desk, &c, &inj);
+    td.desk.dispatch().unwrap();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    for (w, h) in [(120, 40), (200, 50)] {
+        let s = screen(&mut i, w, h);
+        assert!(
+            line_with(&s, "제갈").contains(name),
+            "the queue at {w}x{h}:\n{s}"
+        );
+    }
+    common::try_issue(&td.desk, app).unwrap();
+    td.desk.dispatch().unwrap();
+    tab(&mut i);
+    for (w, h) in [(120, 40), (200, 50)] {
+        let s = screen(&mut i, w, h);
+        let row = line_with(&s, "▶");
+        assert!(
+            row.contains(name),
+            "the issued list at {w}x{h}: {row:?}\n{s}"
+        );
+        assert!(
+            row.contains("URN:UVCI:"),
+            "the identifier whole too: {row:?}"
+        );
+    }
+}

@@ -419,6 +419,9 @@ fn screen_manager_register_field_error() {
         );
         // The error is readable to its end: it says which formats are accepted.
         assert_shows(s, "(YYYY-MM-DD, YYYY-MM or YYYY)");
+        // Only text fields here: the hint offers no ←→ choice.
+        assert_shows(s, "Tab/↑↓ move · Enter save · Esc back");
+        assert_hides(s, "←→ choose");
     });
 }
 
@@ -1084,7 +1087,17 @@ fn flow_issuer_revokes_a_certificate_and_the_citizen_sees_it() {
     assert_shows(&seen(&mut i), "reason: say why the certificate is revoked");
     type_text(&mut i, "wrong lot recorded");
     enter(&mut i);
-    assert_shows(&seen(&mut i), "Verifiers at this desk will refuse it.");
+    // The reason form is gone under the question: the question quotes what it records.
+    let s = seen(&mut i);
+    let question = s
+        .lines()
+        .map(|l| l.replace('│', " ").trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        question.contains("Verifiers at this desk will refuse it. Reason: wrong lot recorded"),
+        "{s}"
+    );
     char_key(&mut i, 'y');
     let s = seen(&mut i);
     assert_shows(&s, "Revoked the certificate of 박 지훈");

@@ -457,7 +457,11 @@ fn a_manager_unlocks_a_locked_account_from_the_desk() {
     assert_shows(&seen(&mut i), "Locked after 10 failed attempts");
     let mut m = shell(&td.desk, Some(Role::Manager));
     char_key(&mut m, 'U');
-    assert_shows(&seen(&mut m), "Unlock a staff account");
+    let s = seen(&mut m);
+    assert_shows(&s, "Unlock a staff account");
+    // One field, and Enter goes on to a question: the form's hint says so.
+    assert_shows(&s, "Enter continue · Esc back");
+    assert_hides(&s, "←→ choose");
     type_text(&mut m, "issuer.lee");
     enter(&mut m);
     // Unlocking asks first (no key acts irreversibly without a question).
@@ -605,4 +609,21 @@ fn the_role_picker_leads_to_the_staff_sign_in() {
     assert_hides(&s, "Queue");
     staff_sign_in(&mut p, ISSUER.0, ISSUER.2);
     assert_shows(&seen(&mut p), "Queue 4 pending");
+}
+
+#[test]
+fn the_idle_lock_footer_says_enter_unlocks_and_offers_no_other_field() {
+    let td = demo();
+    let mut m = shell(&td.desk, Some(Role::Manager));
+    td.advance(Duration::seconds(300));
+    m.tick();
+    assert!(m.locked());
+    for (w, h) in SIZES {
+        let s = screen(&mut m, w, h);
+        let footer = s.lines().last().unwrap_or_default();
+        assert_shows(footer, "Enter unlock");
+        assert_shows(footer, "Esc clear");
+        assert_hides(footer, "sign in");
+        assert_hides(footer, "next field");
+    }
 }

@@ -503,14 +503,24 @@ impl<'d> Shell<'d> {
             "yes",
             "no",
         ];
-        // On the kiosk, "quit" asks for staff: the hints say so.
+        // The hints say what a key does here: on the kiosk "quit" asks for staff and Esc signs
+        // out; at the kiosk's closing sign-in Esc goes back to the kiosk; the idle lock has
+        // one field, which Enter unlocks.
         let kiosk = matches!(self.current, Current::Role(Role::Citizen, _));
+        let kiosk_page = kiosk && own.contains(&Context::Citizen);
+        let closing = self.closing_kiosk.is_some();
+        let locked = self.lock.is_some() && !closing;
         let said = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<(Vec<String>, &'static str)> {
             hints
                 .into_iter()
-                .map(|(k, d)| match d {
-                    "quit" if kiosk => (k, "staff exit"),
-                    _ => (k, d),
+                .filter_map(|(k, d)| match d {
+                    "sign in" if closing => Some((k, "close the kiosk")),
+                    "clear" if closing => Some((k, "back to the kiosk")),
+                    "sign in" if locked => Some((k, "unlock")),
+                    "next field" if locked => None,
+                    "quit" if kiosk => Some((k, "staff exit")),
+                    "back" if kiosk_page => Some((k, "leave")),
+                    _ => Some((k, d)),
                 })
                 .collect()
         };

@@ -179,8 +179,9 @@ impl IssuedList {
             IssuedFilter::Uvci(p) => format!(" Issued certificates · id starting {p}"),
             IssuedFilter::Name(n) => format!(" Issued certificates · holder named {n}"),
         };
-        // Fixed columns take 45; the name gets up to 20 and the identifier the rest.
-        let name_w = w.saturating_sub(45 + 36).clamp(10, 20);
+        // Fixed columns take 45 and a whole identifier 36; the name gets what is left, 10 to
+        // 30 as in the queue (at 80 columns the identifier gives way, cut at its start).
+        let name_w = w.saturating_sub(45 + 36).clamp(10, 30);
         let mut lines = vec![
             Line::from(Span::styled(fit(&title, w), theme.title())),
             Line::from(Span::styled(

@@ -281,8 +281,9 @@ impl IssuerScreen {
                             Err(e) => form.set_error("reason", &e.message),
                             Ok(reason) => {
                                 let question = format!(
-                                    "Revoke certificate {} of {}? Verifiers at this desk will refuse it.",
-                                    r.cert.uvci, r.cert.name
+                                    // The name first, so it does not break across lines.
+                                    "Revoke the certificate of {} ({})? Verifiers at this desk will refuse it. Reason: {reason}",
+                                    r.cert.name, r.cert.uvci
                                 );
                                 let target = ((**r).clone(), reason);
                                 self.dialog = Some(Dialog::Revoke(Confirm::new(

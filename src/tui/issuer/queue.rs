@@ -7,7 +7,7 @@ use crate::app::{AppError, Desk};
 use crate::domain::Catalogue;
 use crate::domain::citizen::mask;
 use crate::tui::theme::{SELECTED, Theme};
-use crate::tui::widgets::{cell, fit, local_time};
+use crate::tui::widgets::{cell, fit, local_time, wrap_indented};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -114,36 +114,28 @@ impl Queue {
     }
 }
 
-/// The lines that describe an application.
-fn about(q: &QueueItem, catalogue: &Catalogue, w: usize) -> Vec<Line<'static>> {
+/// The lines that describe an application, whole: the pane cuts them to its width with `…`,
+/// the opened application wraps them.
+fn about(q: &QueueItem, catalogue: &Catalogue) -> Vec<String> {
     let product = catalogue.get(&q.product);
     vec![
-        Line::raw(fit(
-            &format!(" {}   {}   born {}", q.name, mask(&q.citizen), q.birth_date),
-            w,
-        )),
-        Line::raw(fit(
-            &format!(
-                " {} ({}), {}   dose {}/{}",
-                q.product_name,
-                q.product,
-                product.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
-                q.dose,
-                q.series
-            ),
-            w,
-        )),
-        Line::raw(fit(
-            &format!(
-                " given {} · lot {} · {} {}",
-                q.date,
-                q.lot.as_deref().unwrap_or("—"),
-                q.centre.as_deref().unwrap_or(""),
-                q.country
-            ),
-            w,
-        )),
-        Line::raw(format!(" applied {}", local_time(&q.applied_at))),
+        format!(" {}   {}   born {}", q.name, mask(&q.citizen), q.birth_date),
+        format!(
+            " {} ({}), {}   dose {}/{}",
+            q.product_name,
+            q.product,
+            product.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
+            q.dose,
+            q.series
+        ),
+        format!(
+            " given {} · lot {} · {} {}",
+            q.date,
+            q.lot.as_deref().unwrap_or("—"),
+            q.centre.as_deref().unwrap_or(""),
+            q.country
+        ),
+        format!(" applied {}", local_time(&q.applied_at)),
     ]
 }
 
@@ -162,7 +154,11 @@ pub fn render_pane(
         frame.render_widget(block, area);
         return;
     };
-    let lines = about(q, catalogue, area.width as usize);
+    let w = area.width as usize;
+    let lines: Vec<Line<'_>> = about(q, catalogue)
+        .iter()
+        .map(|l| Line::raw(fit(l, w)))
+        .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -177,11 +173,16 @@ pub fn render_opened(
     catalogue: &Catalogue,
 ) {
     let w = area.width.saturating_sub(2) as usize;
+    // Opened, the application shows whole: a long name, lot or centre wraps under itself.
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" Application of {} ", q.name),
+        fit(&format!(" Application of {} ", q.name), w),
         theme.title(),
     ));
-    let mut lines = about(q, catalogue, w);
+    let mut lines: Vec<Line<'_>> = about(q, catalogue)
+        .iter()
+        .flat_map(|l| wrap_indented(l, w))
+        .map(Line::raw)
+        .collect();
     lines.push(Line::raw(""));
     let note = match now {
         None => Some(

@@ -7,7 +7,7 @@ use crate::app::queries::{self, DetailApplication};
 use crate::domain::{Catalogue, ResidentId};
 use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::theme::{SELECTED, Theme};
-use crate::tui::widgets::{cell, fit, local_time};
+use crate::tui::widgets::{cell, fit, local_time, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -79,17 +79,23 @@ impl Detail {
         ])
         .areas(area);
         let w = area.width as usize;
+        // The id and birth date always show: a long name gives way, cut with `…`.
+        let id_born = format!(
+            "   {}   born {}",
+            self.revealed
+                .as_ref()
+                .map_or(c.masked_id.as_str(), |id| id.as_str()),
+            d.birth_date
+        );
+        let name_room = w.saturating_sub(width(&id_born)).max(12);
         frame.render_widget(
             Paragraph::new(vec![
                 Line::from(vec![
-                    Span::styled(format!(" {}", d.display_name()), theme.title()),
-                    Span::raw(format!(
-                        "   {}   born {}",
-                        self.revealed
-                            .as_ref()
-                            .map_or(c.masked_id.as_str(), |id| id.as_str()),
-                        d.birth_date
-                    )),
+                    Span::styled(
+                        fit(&format!(" {}", d.display_name()), name_room),
+                        theme.title(),
+                    ),
+                    Span::raw(id_born),
                 ]),
                 Line::from(Span::styled(
                     fit(

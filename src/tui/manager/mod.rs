@@ -203,9 +203,10 @@ impl ManagerScreen {
                         .map(|d| d.citizen.details.display_name())
                         .unwrap_or_default();
                     let q = format!(
-                        "Void dose {} ({}) of {who}? A pending application for it will be rejected.",
+                        "Void dose {} ({}) of {who}? A pending application for it will be rejected. Reason: {}",
                         row.details.dose,
-                        self.catalogue.name_of(&row.details.product)
+                        self.catalogue.name_of(&row.details.product),
+                        reason.trim()
                     );
                     let target = ((**row).clone(), reason);
                     self.confirm_void = Some(Confirm::new("Void injection", q, target));
@@ -474,7 +475,14 @@ impl Screen for ManagerScreen {
         if let Some(confirm) = &self.confirm_void {
             match confirm.answer(action) {
                 Answer::Yes => self.void(cx),
-                Answer::Close => self.confirm_void = None,
+                // "No" goes back to the reason; a refusal closes the form too, since the dose
+                // it was opened on has changed (asking again would only be refused again).
+                Answer::Close => {
+                    if confirm.is_refused() {
+                        self.form = None;
+                    }
+                    self.confirm_void = None;
+                }
                 Answer::Wait => {}
             }
         } else if let Some(confirm) = &self.confirm_unlock {
@@ -538,8 +546,15 @@ impl Screen for ManagerScreen {
         // Under its question the void form is hidden: the question quotes what it holds.
         if let Some((kind, form)) = self.form.as_ref().filter(|_| self.confirm_void.is_none()) {
             let help = match kind {
-                FormKind::Void(_) => "Enter continue · Esc back",
-                _ => "Tab/↑↓ move · ←→ choose · Enter save · Esc back",
+                // One field, and Enter goes on to a question.
+                FormKind::Void(_) | FormKind::UnlockStaff => "Enter continue · Esc back",
+                // A citizen's form has text fields only: nothing to choose with ←→.
+                FormKind::Register | FormKind::EditCitizen(_) => {
+                    "Tab/↑↓ move · Enter save · Esc back"
+                }
+                FormKind::Record(_) | FormKind::Edit(_) => {
+                    "Tab/↑↓ move · ←→ choose · Enter save · Esc back"
+                }
             };
             let w = area.width.min(80);
             let r = centered(area, w, form.height(w) + 2);

@@ -429,9 +429,14 @@ impl Form {
         help: &str,
     ) -> Option<Position> {
         super::clear_for_popup(frame, area);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(Span::styled(format!(" {} ", self.title), theme.title()));
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(
+            // A title naming a long name is cut with `…`, never silently at the corner.
+            fit(
+                &format!(" {} ", self.title),
+                area.width.saturating_sub(2) as usize,
+            ),
+            theme.title(),
+        ));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let input_width = inner.width.saturating_sub(LABEL + 1) as usize;
