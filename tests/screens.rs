@@ -1528,3 +1528,34 @@ fn screen_issuer_application_opened() {
     assert!(line_with(&seen(&mut i), "▶ ").contains("정 유나"));
     assert_eq!(queue(&td.desk).len(), 4);
 }
+
+#[test]
+fn the_issued_list_stays_on_its_certificate_when_another_desk_issues() {
+    let td = demo();
+    // More than a reload reads at once (30), so the oldest certificates lie past its first page.
+    issue_many(&td.desk, 36);
+    let other = second_desk(&td);
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    key(&mut i, ratatui::crossterm::event::KeyCode::End);
+    let all = all_uvcis(&td.desk);
+    let oldest = all.last().unwrap().clone();
+    assert_eq!(selected_uvci(&screen(&mut i, 80, 24)), oldest);
+    // Another desk issues: the list reloads with a new certificate at its top.
+    let pending = queries::queue(&other, 1).unwrap()[0].application;
+    common::try_issue(&other, pending).unwrap();
+    td.advance(Duration::seconds(2));
+    assert!(i.tick(), "the desk redraws after another desk's change");
+    let s = screen(&mut i, 80, 24);
+    assert_eq!(
+        selected_uvci(&s),
+        oldest,
+        "the selection stays on the certificate it was on:\n{s}"
+    );
+    // The list above it still reaches the new one.
+    key(&mut i, ratatui::crossterm::event::KeyCode::Home);
+    assert_eq!(
+        selected_uvci(&screen(&mut i, 80, 24)),
+        all_uvcis(&td.desk)[0]
+    );
+}

@@ -75,7 +75,7 @@ impl IssuedList {
     /// Reads the window again where it stands (another desk issued or revoked), keeping the
     /// selected certificate.
     pub fn reload(&mut self, desk: &Desk) -> Result<(), AppError> {
-        let keep = self.current().map(|r| r.cert.id);
+        let keep = self.current().map(|r| (r.cert.id, r.key.clone()));
         let n = self.rows.len().max(WINDOW / 2);
         let anchor = match self.rows.first() {
             Some(first) if !self.at_top => {
@@ -91,8 +91,20 @@ impl IssuedList {
         };
         self.at_top = anchor == IssuedAnchor::First;
         self.rows = self.page(desk, &anchor, n)?;
-        if let Some(i) = keep.and_then(|id| self.rows.iter().position(|r| r.cert.id == id)) {
-            self.selected = i;
+        if let Some((id, key)) = keep {
+            // Rows that arrived above pushed it out of the window: read from it instead.
+            if !self.rows.iter().any(|r| r.cert.id == id) {
+                let anchor = match self.page(desk, &IssuedAnchor::Before(key), 1)?.pop() {
+                    Some(before) => IssuedAnchor::After(before.key),
+                    None => IssuedAnchor::First,
+                };
+                self.at_top = anchor == IssuedAnchor::First;
+                self.rows = self.page(desk, &anchor, n)?;
+                self.offset = 0;
+            }
+            if let Some(i) = self.rows.iter().position(|r| r.cert.id == id) {
+                self.selected = i;
+            }
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         Ok(())
