@@ -746,16 +746,7 @@ mod tests {
         assert!(seqs(&conn, &f("2026-11-25T12:00:00.000Z")).is_empty());
     }
 
-    /// The query plan of `sql`, its parameters left unbound.
-    fn plan(conn: &Connection, sql: &str) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let mut rows = stmt.raw_query();
-        let mut steps = Vec::new();
-        while let Some(r) = rows.next().unwrap() {
-            steps.push(r.get::<_, String>(3).unwrap());
-        }
-        steps.join(" | ")
-    }
+    use crate::store::query_plan as plan;
 
     #[test]
     fn filters_use_their_indexes() {

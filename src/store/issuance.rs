@@ -357,15 +357,7 @@ pub fn issued_to_citizen(
 mod tests {
     use super::*;
 
-    fn plan(conn: &Connection, sql: &str) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows: Vec<String> = stmt
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        rows.join(" | ")
-    }
+    use crate::store::query_plan as plan;
 
     /// Every page of the issued list seeks an index: no scan of the certificates, and no
     /// sort of them in a temporary tree (both cost a full pass at a million certificates).

@@ -401,3 +401,16 @@ fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
 }
+
+/// The query plan of `sql`, its parameters left unbound: the index tests read it to prove a
+/// screen's query seeks an index instead of scanning a table.
+#[cfg(test)]
+pub(crate) fn query_plan(conn: &Connection, sql: &str) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let mut rows = stmt.raw_query();
+    let mut steps = Vec::new();
+    while let Some(r) = rows.next().unwrap() {
+        steps.push(r.get::<_, String>(3).unwrap());
+    }
+    steps.join(" | ")
+}

@@ -592,15 +592,7 @@ mod tests {
     use crate::domain::ResidentId;
     use crate::privacy::IdKeys;
 
-    fn plan(conn: &Connection, sql: &str) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows: Vec<String> = stmt
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        rows.join(" | ")
-    }
+    use crate::store::query_plan as plan;
 
     #[test]
     fn screen_queries_use_their_indexes() {
