@@ -457,9 +457,9 @@ fn screen_manager_void_confirm() {
         assert_frame(b, "Void injection");
         assert_shows(
             s,
-            "Void dose 1 (Comirnaty) of 김 민준? A pending application for",
+            "│ Void dose 1 (Comirnaty) of 김 민준? A pending application    │",
         );
-        assert_shows(s, "it will be rejected.");
+        assert_shows(s, "for it will be rejected.");
         assert_shows(s, "y / Enter: yes    n / Esc: no");
     });
     // Confirmed: the dose is voided and its pending application rejected.

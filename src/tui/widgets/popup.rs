@@ -8,6 +8,7 @@ use super::{fit, width};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -105,54 +106,51 @@ pub fn refusal_text(why: &str) -> String {
 
 /// Draws a question whose command was refused, with the reason under it.
 fn refused(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, q: &str, why: &str) {
-    let w = (width(q).max(width(why)) as u16 + 4)
-        .clamp(34, 64)
-        .min(area.width);
-    let inner = w.saturating_sub(3) as usize;
-    let question = super::wrap(q, inner);
-    let reason = super::wrap(why, inner);
-    let r = centered(area, w, (question.len() + reason.len()) as u16 + 5);
-    super::clear_for_popup(frame, r);
-    let mut text: Vec<Line<'_>> = question
-        .into_iter()
-        .map(|l| Line::from(Span::styled(format!(" {l}"), theme.muted())))
-        .collect();
-    text.push(Line::raw(""));
-    text.extend(
-        reason
-            .into_iter()
-            .map(|l| Line::from(Span::styled(format!(" {l}"), theme.error()))),
-    );
-    text.push(Line::raw(""));
-    text.push(Line::from(Span::styled(
-        " Enter / Esc: close",
-        theme.muted(),
-    )));
-    frame.render_widget(
-        Paragraph::new(text).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(format!(" {title} "), theme.title())),
-        ),
-        r,
-    );
+    let paragraphs = [(q, theme.muted()), (why, theme.error())];
+    question_box(frame, area, theme, title, &paragraphs, "Enter / Esc: close");
 }
 
 /// Draws a yes/no question.
 pub fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, question: &str) {
-    let w = (width(question) as u16 + 4).clamp(34, 64).min(area.width);
-    let wrapped = super::wrap(question, w.saturating_sub(3) as usize);
-    let r = centered(area, w, wrapped.len() as u16 + 4);
-    super::clear_for_popup(frame, r);
-    let mut text: Vec<Line<'_>> = wrapped
-        .into_iter()
-        .map(|l| Line::raw(format!(" {l}")))
-        .collect();
+    let paragraphs = [(question, Style::default())];
+    question_box(
+        frame,
+        area,
+        theme,
+        title,
+        &paragraphs,
+        "y / Enter: yes    n / Esc: no",
+    );
+}
+
+/// A box of wrapped paragraphs (a blank line between them), then the keys that answer it;
+/// one column is kept free at each side so wrapped text never touches the border.
+fn question_box(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    paragraphs: &[(&str, Style)],
+    keys: &str,
+) {
+    let widest = paragraphs.iter().map(|(t, _)| width(t)).max().unwrap_or(0);
+    let w = (widest as u16 + 4).clamp(34, 64).min(area.width);
+    let inner = w.saturating_sub(4) as usize;
+    let mut text: Vec<Line<'_>> = vec![];
+    for (i, (paragraph, style)) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            text.push(Line::raw(""));
+        }
+        text.extend(
+            super::wrap(paragraph, inner)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(format!(" {l}"), *style))),
+        );
+    }
     text.push(Line::raw(""));
-    text.push(Line::from(Span::styled(
-        " y / Enter: yes    n / Esc: no",
-        theme.muted(),
-    )));
+    text.push(Line::from(Span::styled(format!(" {keys}"), theme.muted())));
+    let r = centered(area, w, text.len() as u16 + 2);
+    super::clear_for_popup(frame, r);
     frame.render_widget(
         Paragraph::new(text).block(
             Block::default()
