@@ -11,6 +11,7 @@ use crate::app::access::{self, SignInError, StaffSession};
 use crate::app::staff_admin::DEMO_STAFF;
 use crate::domain::StaffRole;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::chunks;
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::centered;
@@ -33,7 +34,8 @@ pub enum GateEvent {
 pub struct StaffGate {
     role: StaffRole,
     /// No account exists yet: the sign-in says how to make one.
-    no_accounts: bool,
+    /// With no staff account yet: the database's path, for the command that adds one.
+    no_accounts: Option<String>,
     /// Set when the gate is an idle lock: only this person can open it.
     locked_for: Option<StaffSession>,
     /// The sign-in that closes the kiosk (any staff role may close it).
@@ -52,7 +54,9 @@ impl StaffGate {
     pub fn sign_in(role: StaffRole, desk: &Desk) -> Self {
         StaffGate {
             role,
-            no_accounts: crate::store::staff::count(desk.conn()).is_ok_and(|n| n == 0),
+            no_accounts: crate::store::staff::count(desk.conn())
+                .is_ok_and(|n| n == 0)
+                .then(|| desk.conn().path().unwrap_or_default().to_string()),
             locked_for: None,
             closes_kiosk: false,
             wait_until: None,
@@ -67,7 +71,7 @@ impl StaffGate {
     pub fn lock(session: StaffSession) -> Self {
         StaffGate {
             role: session.role,
-            no_accounts: false,
+            no_accounts: None,
             locked_for: Some(session),
             closes_kiosk: false,
             wait_until: None,
@@ -229,18 +233,20 @@ impl StaffGate {
                     theme.muted(),
                 )));
             }
-        } else if self.no_accounts {
+        } else if let Some(db) = &self.no_accounts {
             lines.push(Line::from(Span::styled(
                 "No staff accounts yet. The database's owner adds one:",
                 theme.muted(),
             )));
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "  vaxdesk staff add NAME --role {}",
-                    self.role.as_str().to_lowercase()
-                ),
-                theme.muted(),
-            )));
+            // The whole command, this database named, cut at the width and never shortened.
+            let command = format!(
+                "vaxdesk --db {} staff add NAME --role {}",
+                shell_quoted(db),
+                self.role.as_str().to_lowercase()
+            );
+            for part in chunks(&command, (w as usize).saturating_sub(2).max(1)) {
+                lines.push(Line::from(Span::styled(format!("  {part}"), theme.muted())));
+            }
         }
         if !lines.is_empty() {
             let below_y = box_area.y + box_area.height + 1;
@@ -257,5 +263,18 @@ impl StaffGate {
             "Tab next field · Enter sign in · Esc clear · Ctrl-Q quit"
         };
         self.form.render(frame, box_area, theme, hint)
+    }
+}
+
+/// A path as a shell reads it back: quoted when it holds anything but plain path characters.
+fn shell_quoted(path: &str) -> String {
+    let plain = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c));
+    if plain {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
     }
 }
