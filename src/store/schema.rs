@@ -297,6 +297,19 @@ const MIGRATIONS: &[Step] = &[
     // search key, walked by its primary key one `shared` value at a time (see
     // `vaccination::stored_search_terms`); the second index finds a citizen's own keys.
     SearchTerms,
+    // 13: the citizen list's total is kept as citizens are added, so a refresh after another
+    // desk's commit reads one row instead of counting a million (`vaccination::citizen_count`).
+    Sql(r#"
+    CREATE TABLE citizen_total (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n  INTEGER NOT NULL CHECK (n >= 0)
+    ) STRICT;
+    INSERT INTO citizen_total (id, n) SELECT 1, COUNT(*) FROM citizens;
+    CREATE TRIGGER citizen_total_on_insert AFTER INSERT ON citizens
+    BEGIN UPDATE citizen_total SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER citizen_total_on_delete AFTER DELETE ON citizens
+    BEGIN UPDATE citizen_total SET n = n - 1 WHERE id = 1; END;
+    "#),
 ];
 
 /// The table and index of migration 12.
@@ -518,6 +531,37 @@ pub(crate) fn migrate_until(conn: &Connection, version: usize) -> rusqlite::Resu
 mod tests {
     use super::*;
     use crate::store::vaccination::{Anchor, ListOrder, citizens_window};
+
+    /// The list's total is counted once for the citizens already there (step 13), then kept
+    /// by every insert, and always equals a full count.
+    #[test]
+    fn migration_13_keeps_the_citizen_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("old.db")).unwrap();
+        migrate_until(&conn, 12).unwrap();
+        let insert = |id: i64| {
+            conn.execute(
+                "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
+                     given_name_icao, birth_date, sort_name, compact_name, registered_at,
+                     updated_at, updated_by, masked_id)
+                 VALUES (?1, ?1, 'Kim', 'Minjun', 'KIM', 'MINJUN', '1990', 'kim minjun',
+                         'kimminjun', 't', 't', 's', '900101-1******')",
+                [id],
+            )
+            .unwrap();
+        };
+        insert(1);
+        insert(2);
+        migrate(&conn, "old.db", None).unwrap();
+        let full = |c: &Connection| -> i64 {
+            c.query_row("SELECT COUNT(*) FROM citizens", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(crate::store::vaccination::citizen_count(&conn).unwrap(), 2);
+        insert(3);
+        assert_eq!(crate::store::vaccination::citizen_count(&conn).unwrap(), 3);
+        assert_eq!(full(&conn), 3);
+    }
 
     /// Citizens written by a vaxdesk before migration 12 are found by the new search once the
     /// database is opened.
