@@ -28,7 +28,8 @@
 //!
 //! Besides the keys: "refresh" times `Shell::tick` + draw after another connection committed (the
 //! list reloads its window and its total), and a last section per table times the window query
-//! alone (`vaccination::citizens_window`, as each key calls it) and the total (`vaccination::citizen_count`, one row kept by triggers).
+//! alone (`vaccination::citizens_window`, as each key calls it) and the total
+//! (`vaccination::citizen_count`, one row kept by triggers).
 
 use chrono::{Duration as Days, NaiveDate};
 use ratatui::Terminal;
