@@ -27,7 +27,7 @@
 //!    (the "deliveries" column counts events actually handled). Each subscriber is also timed
 //!    alone.
 
-use chrono::{DateTime, Duration as Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration as Days, NaiveDate, TimeZone, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 use std::fmt::Write as _;
@@ -146,8 +146,18 @@ fn people(from: usize, to: usize, doses: u32) -> Vec<Person> {
                 })
                 .collect();
             Person {
-                // 13 digits: YYMMDD then a unique 7-digit serial.
-                resident_id: format!("{}-{:07}", birth.format("%y%m%d"), i),
+                // 13 digits: YYMMDD, the century digit (1/2 for 19xx, 3/4 for 20xx, as the
+                // birth-date rule reads it), then a 6-digit serial.
+                resident_id: format!(
+                    "{}-{}{:06}",
+                    birth.format("%y%m%d"),
+                    if birth.year() < 2000 {
+                        1 + i % 2
+                    } else {
+                        3 + i % 2
+                    },
+                    i % 1_000_000
+                ),
                 family: FAMILY[i % FAMILY.len()],
                 given: format!(
                     "{}{}",
