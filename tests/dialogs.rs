@@ -47,15 +47,6 @@ fn wide(shell: &mut Shell<'_>) -> String {
     screen(shell, 120, 40)
 }
 
-/// Text as it reads on screen once the popup's wrapping and borders are taken out.
-fn flat(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|l| l.replace('│', " ").trim().to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[track_caller]
 fn assert_says(screen: &str, text: &str) {
     assert!(

@@ -325,15 +325,6 @@ fn the_kiosk_wraps_a_long_note_under_its_indent() {
     }
 }
 
-/// The text of the screen's popups and boxes, borders taken out, as one line.
-fn flat(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|l| l.replace('│', " ").trim().to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[test]
 fn an_opened_application_shows_a_long_name_and_centre_whole_and_titles_say_they_are_cut() {
     let td = demo();

@@ -259,3 +259,13 @@ pub fn assert_frame(buffer: &Buffer, title: &str) {
     }
     panic!("the box {title:?} has no bottom:\n{screen}");
 }
+
+/// The screen's text with box borders taken out, as one line: a wrapped question or note reads
+/// as the sentence it is.
+pub fn flat(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.replace('│', " ").trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
