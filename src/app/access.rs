@@ -4,12 +4,12 @@
 //! the transaction that does the work.
 
 use super::{AppError, Desk, Stamp};
+use crate::app::store::status_view::{self, ViewCitizen};
+use crate::app::store::throttle::{self, Gate};
+use crate::app::store::{self, staff, vaccination};
 use crate::domain::staff::LOCK_AFTER;
 use crate::domain::{ResidentId, StaffName, StaffRole};
 use crate::privacy::passphrase;
-use crate::store::status_view::{self, ViewCitizen};
-use crate::store::throttle::{self, Gate};
-use crate::store::{self, staff, vaccination};
 use chrono::{DateTime, Utc};
 
 /// A staff member signed in at this desk.

@@ -2,15 +2,15 @@
 //! [`super::Desk::run`]), checks its rules, writes its own context's rows and appends events.
 
 use super::{AppError, Ctx, Stamp};
+use crate::app::store::applying::{self, ApplicationRow};
+use crate::app::store::issuance::{self, NewCertificate};
+use crate::app::store::outbox;
+use crate::app::store::vaccination::{self, CitizenRow, InjectionRow};
 use crate::domain::event::{CitizenFacts, Event, InjectionFacts};
 use crate::domain::{
     ApplicationStatus, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, RequestStatus,
     ResidentId, Rule, Uvci, text,
 };
-use crate::store::applying::{self, ApplicationRow};
-use crate::store::issuance::{self, NewCertificate};
-use crate::store::outbox;
-use crate::store::vaccination::{self, CitizenRow, InjectionRow};
 use chrono::Duration;
 
 fn emit(ctx: &Ctx<'_>, s: &Stamp, e: &Event) -> Result<i64, AppError> {

@@ -6,22 +6,24 @@
 //! subscribers right after the commit.
 
 pub mod access;
+pub mod bus;
 pub mod commands;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;
+pub mod store;
 
-use crate::bus::{DispatchReport, Dispatcher, Faults};
+use crate::app::bus::{DispatchReport, Dispatcher, Faults};
 use crate::cert::keys::Signer;
 use crate::config::Config;
 use crate::domain::{Catalogue, Clock, Refusal};
 use crate::privacy::IdKeys;
-use crate::store::audit::{self, AuditEntry, DeskIdentity};
-use crate::store::{self, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::Arc;
+use store::StoreError;
+use store::audit::{self, AuditEntry, DeskIdentity};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -39,7 +41,7 @@ pub enum AppError {
     #[error(transparent)]
     Privacy(#[from] crate::privacy::IdKeyError),
     #[error(transparent)]
-    Staff(#[from] crate::store::staff::StaffStoreError),
+    Staff(#[from] crate::app::store::staff::StaffStoreError),
 }
 
 impl From<rusqlite::Error> for AppError {

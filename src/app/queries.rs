@@ -2,14 +2,14 @@
 //! the event log, the health report, and the status view's rebuild from the log.
 
 use super::{AppError, Desk};
-use crate::bus::dispatcher::SubscriberStatus;
-use crate::bus::subscribers::STATUS_VIEW;
+use crate::app::bus::dispatcher::SubscriberStatus;
+use crate::app::bus::subscribers::STATUS_VIEW;
+use crate::app::store::applying::{self, ApplicationRow};
+use crate::app::store::status_view::{self, Snapshot, ViewApplication, ViewCitizen, ViewInjection};
+use crate::app::store::vaccination::{self, Anchor, CitizenRow, InjectionRow, ListOrder};
+use crate::app::store::{self, outbox, schema};
 use crate::domain::event::Event;
 use crate::domain::{Refusal, ResidentId, Rule};
-use crate::store::applying::{self, ApplicationRow};
-use crate::store::status_view::{self, Snapshot, ViewApplication, ViewCitizen, ViewInjection};
-use crate::store::vaccination::{self, Anchor, CitizenRow, InjectionRow, ListOrder};
-use crate::store::{self, outbox, schema};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A citizen's page: built from the status view alone.
@@ -353,7 +353,7 @@ pub enum IssuedAnchor {
 /// One certificate of the issued list, with the key to page on from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedItem {
-    pub cert: crate::store::issuance::IssuedRow,
+    pub cert: crate::app::store::issuance::IssuedRow,
     pub product_name: String,
     pub key: IssuedKey,
 }
@@ -370,7 +370,7 @@ pub fn issued_page(
     anchor: &IssuedAnchor,
     limit: usize,
 ) -> Result<Vec<IssuedItem>, AppError> {
-    use crate::store::issuance::{self as iss, Direction};
+    use crate::app::store::issuance::{self as iss, Direction};
     let conn = desk.conn();
     let n = limit as i64;
     let item = |cert: iss::IssuedRow, key: String, citizen: i64| IssuedItem {
@@ -425,10 +425,10 @@ fn issued_by_name(
     name: &str,
     anchor: &IssuedAnchor,
     limit: usize,
-    item: &dyn Fn(crate::store::issuance::IssuedRow, String, i64) -> IssuedItem,
+    item: &dyn Fn(crate::app::store::issuance::IssuedRow, String, i64) -> IssuedItem,
 ) -> Result<Vec<IssuedItem>, AppError> {
-    use crate::store::issuance::{self as iss, Direction};
-    use crate::store::vaccination::{self, Anchor, ListOrder};
+    use crate::app::store::issuance::{self as iss, Direction};
+    use crate::app::store::vaccination::{self, Anchor, ListOrder};
     let conn = desk.conn();
     let (dir, mut at, within) = match anchor {
         IssuedAnchor::First => (Direction::Forward, Anchor::First, None),
@@ -644,7 +644,7 @@ pub struct Doctor {
     pub pending_requests: i64,
     pub undecodable_event: Option<String>,
     /// The audit log's hash chain: rows checked and the first broken row, if any.
-    pub audit: crate::store::audit::ChainCheck,
+    pub audit: crate::app::store::audit::ChainCheck,
 }
 
 impl Doctor {
@@ -672,7 +672,7 @@ impl Doctor {
                         .unwrap_or_default()
                 ));
             }
-            if s.state != crate::bus::BreakerState::Closed {
+            if s.state != crate::app::bus::BreakerState::Closed {
                 p.push(format!("subscriber {} breaker is {}", s.name, s.state));
             }
         }

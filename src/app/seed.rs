@@ -7,11 +7,11 @@
 
 use super::commands::{self as cmd, find_application, find_citizen, find_injection};
 use super::{AppError, Ctx, Desk, Stamp};
+use crate::app::store::{self, seed_log};
 use crate::domain::{
     BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId, injection,
     text,
 };
-use crate::store::{self, seed_log};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

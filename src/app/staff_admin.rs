@@ -4,9 +4,9 @@
 //! these run from the command line; each is audited with the administrator as the actor.
 
 use super::{AppError, Desk};
+use crate::app::store::{staff, throttle};
 use crate::domain::{Refusal, ResidentId, Rule, StaffName, StaffRole};
 use crate::privacy::passphrase;
-use crate::store::{staff, throttle};
 
 /// One account as listed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -159,7 +159,8 @@ pub fn unlock_account(desk: &Desk, admin: &str, name: &StaffName) -> Result<Unlo
 pub fn unlock_kiosk(desk: &Desk, admin: &str, id: &ResidentId) -> Result<bool, AppError> {
     let stamp = desk.stamp(admin);
     let lookup = desk.ids().lookup(id);
-    let whose = crate::store::vaccination::citizen_by_lookup(desk.conn(), &lookup)?.map(|c| c.id);
+    let whose =
+        crate::app::store::vaccination::citizen_by_lookup(desk.conn(), &lookup)?.map(|c| c.id);
     desk.command(&stamp, "kiosk unlock", whose, |ctx| {
         Ok(throttle::unlock(
             ctx.conn,

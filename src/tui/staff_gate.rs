@@ -54,7 +54,7 @@ impl StaffGate {
     pub fn sign_in(role: StaffRole, desk: &Desk) -> Self {
         StaffGate {
             role,
-            no_accounts: crate::store::staff::count(desk.conn())
+            no_accounts: crate::app::store::staff::count(desk.conn())
                 .is_ok_and(|n| n == 0)
                 .then(|| desk.conn().path().unwrap_or_default().to_string()),
             locked_for: None,

@@ -3,10 +3,10 @@
 //! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
 
 use crate::app::access::{self, SignInError};
+use crate::app::store::status_view::{ViewApplication, ViewCitizen, ViewInjection};
 use crate::app::{commands, queries};
 use crate::domain::citizen::display_name;
 use crate::domain::{BirthDate, Catalogue, ResidentId};
-use crate::store::status_view::{ViewApplication, ViewCitizen, ViewInjection};
 use crate::tui::app::{Cx, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{SELECTED, Theme};

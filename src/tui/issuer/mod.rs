@@ -11,9 +11,9 @@
 mod issued;
 mod queue;
 
+use crate::app::bus::dispatcher::SubscriberStatus;
 use crate::app::queries::{self, IssuedAnchor, IssuedFilter, IssuedItem, QueueItem};
 use crate::app::{AppError, commands};
-use crate::bus::dispatcher::SubscriberStatus;
 use crate::domain::{Catalogue, text};
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
@@ -176,7 +176,7 @@ impl IssuerScreen {
             return;
         };
         let c = &r.cert;
-        let payload = match crate::store::issuance::certificate(cx.desk.conn(), &c.uvci) {
+        let payload = match crate::app::store::issuance::certificate(cx.desk.conn(), &c.uvci) {
             Ok(Some(row)) => row.payload,
             Ok(None) => return cx.fail("This certificate is no longer on record."),
             Err(e) => return cx.error(&e.into()),
@@ -551,7 +551,7 @@ impl IssuerScreen {
             theme.header(),
         )];
         for s in &self.health {
-            let healthy = s.state == crate::bus::BreakerState::Closed && s.lag == 0;
+            let healthy = s.state == crate::app::bus::BreakerState::Closed && s.lag == 0;
             let (text, style) = if healthy {
                 (format!("· {} ok ", s.name), theme.muted())
             } else {

@@ -32,7 +32,7 @@ impl Queue {
     pub fn load(&mut self, desk: &Desk) -> Result<(), AppError> {
         let keep = self.current().map(|q| q.application);
         self.items = queries::queue(desk, QUEUE_WINDOW)?;
-        self.pending = crate::store::issuance::pending_count(desk.conn())?;
+        self.pending = crate::app::store::issuance::pending_count(desk.conn())?;
         if let Some(i) = keep.and_then(|a| self.items.iter().position(|q| q.application == a)) {
             self.selected = i;
         }

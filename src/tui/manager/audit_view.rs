@@ -3,9 +3,9 @@
 //! Whose record shows as the masked id; the log itself holds only internal ids.
 
 use crate::app::Desk;
+use crate::app::store::audit::{self, AuditFilter, AuditRow};
+use crate::app::store::vaccination;
 use crate::domain::ResidentId;
-use crate::store::audit::{self, AuditFilter, AuditRow};
-use crate::store::vaccination;
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};

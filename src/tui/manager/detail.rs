@@ -4,8 +4,8 @@
 
 use crate::app::Desk;
 use crate::app::queries::{self, DetailApplication};
+use crate::app::store::vaccination::{CitizenRow, InjectionRow};
 use crate::domain::{Catalogue, ResidentId};
-use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::{cell, fit, local_time, width};
 use ratatui::Frame;

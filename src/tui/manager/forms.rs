@@ -2,12 +2,12 @@
 //! submit parses what was typed with the domain's own checks, so a refusal names the field it
 //! belongs to and the form shows it beside that field, keeping everything typed.
 
+use crate::app::store::vaccination::{CitizenRow, InjectionRow};
 use crate::app::{AppError, Desk, commands};
 use crate::domain::{
     BirthDate, Catalogue, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId,
     icao, injection, text,
 };
-use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormField};
 
@@ -291,7 +291,7 @@ pub fn submit_record(
 /// The injection as it is now, inside the command's transaction: the version the form was
 /// opened with is then checked against it, so a change made meanwhile is refused.
 fn reread(ctx: &crate::app::Ctx<'_>, row: &InjectionRow) -> Result<InjectionRow, AppError> {
-    crate::store::vaccination::injection(ctx.conn, row.id)?.ok_or_else(|| {
+    crate::app::store::vaccination::injection(ctx.conn, row.id)?.ok_or_else(|| {
         Refusal::new(
             crate::domain::Rule::NotFound,
             "injection",

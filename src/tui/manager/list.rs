@@ -5,8 +5,8 @@
 
 use crate::app::Desk;
 use crate::app::queries::{self, CitizenListItem};
+use crate::app::store::vaccination::{self, Anchor, ListOrder};
 use crate::domain::ResidentId;
-use crate::store::vaccination::{self, Anchor, ListOrder};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::{Shown, TextField};
 use crate::tui::widgets::{cell, fit, width};

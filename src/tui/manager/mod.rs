@@ -6,11 +6,11 @@ mod detail;
 mod forms;
 mod list;
 
+use crate::app::store::vaccination::{CitizenRow, InjectionRow};
 use crate::app::{AppError, access, staff_admin};
 use crate::domain::Catalogue;
 use crate::domain::InjectionStatus;
 use crate::domain::{ResidentId, StaffName};
-use crate::store::vaccination::{CitizenRow, InjectionRow};
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
@@ -164,7 +164,7 @@ impl ManagerScreen {
                 let text = form.value("name");
                 // A staff account by that name, or else a citizen's id at the kiosk.
                 let account = StaffName::parse("name", &text).ok().filter(|n| {
-                    crate::store::staff::by_name(cx.desk.conn(), n)
+                    crate::app::store::staff::by_name(cx.desk.conn(), n)
                         .ok()
                         .flatten()
                         .is_some()

@@ -357,14 +357,14 @@ pub fn issued_to_citizen(
 mod tests {
     use super::*;
 
-    use crate::store::query_plan as plan;
+    use crate::app::store::query_plan as plan;
 
     /// Every page of the issued list seeks an index: no scan of the certificates, and no
     /// sort of them in a temporary tree (both cost a full pass at a million certificates).
     #[test]
     fn issued_list_queries_use_their_indexes() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        let conn = crate::app::store::open(&dir.path().join("t.db")).unwrap();
         let cases = [
             (
                 format!(

@@ -593,12 +593,12 @@ mod tests {
     use crate::domain::ResidentId;
     use crate::privacy::IdKeys;
 
-    use crate::store::query_plan as plan;
+    use crate::app::store::query_plan as plan;
 
     #[test]
     fn screen_queries_use_their_indexes() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        let conn = crate::app::store::open(&dir.path().join("t.db")).unwrap();
         let list = plan(
             &conn,
             "SELECT id FROM citizens WHERE (sort_name, id) > ('a', 1) AND sort_name >= 'a'
@@ -629,7 +629,7 @@ mod tests {
     #[test]
     fn citizens_window_walks_names_in_order_with_a_keyset() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        let conn = crate::app::store::open(&dir.path().join("t.db")).unwrap();
         let keys = IdKeys::generate();
         for (i, (f, g)) in [
             ("김", "민준"),

@@ -143,7 +143,7 @@ pub fn active_managers(conn: &Connection) -> rusqlite::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store;
+    use crate::app::store;
 
     fn name(s: &str) -> StaffName {
         StaffName::parse("name", s).unwrap()

@@ -10,9 +10,9 @@
 use super::Faults;
 use super::breaker::{BreakerPolicy, BreakerState, Gate};
 use super::subscribers::{ApplyingPolicy, HandlerError, IssuancePolicy, StatusView, Subscriber};
+use crate::app::store::{self, outbox};
 use crate::domain::Clock;
 use crate::domain::clock::stamp;
-use crate::store::{self, outbox};
 use rusqlite::Connection;
 use std::sync::Arc;
 

@@ -4,9 +4,9 @@
 //! idempotent: a target that has already moved on is left as it is.
 
 use super::Faults;
+use crate::app::store::{applying, issuance, outbox, status_view};
 use crate::domain::event::{Event, StoredEvent};
 use crate::domain::{ApplicationStatus, RequestStatus};
-use crate::store::{applying, issuance, outbox, status_view};
 use rusqlite::Connection;
 
 #[derive(Debug, thiserror::Error)]

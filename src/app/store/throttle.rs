@@ -221,7 +221,7 @@ pub fn state(conn: &Connection, subject: &str) -> rusqlite::Result<Option<Thrott
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store;
+    use crate::app::store;
     use chrono::TimeZone;
 
     fn t0() -> DateTime<Utc> {

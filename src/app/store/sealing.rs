@@ -148,22 +148,22 @@ mod tests {
         let path = dir.path().join("old.db");
         older_database(&path);
         // Without the keys, the database is refused, not half-migrated.
-        let e = crate::store::open(&path).unwrap_err().to_string();
+        let e = crate::app::store::open(&path).unwrap_err().to_string();
         assert!(e.contains("resident-id key"), "{e}");
 
         let keys = IdKeys::generate();
-        let conn = crate::store::open_with(&path, Some(&keys)).unwrap();
+        let conn = crate::app::store::open_with(&path, Some(&keys)).unwrap();
         let id = crate::domain::ResidentId::parse("id", "900101-1234567").unwrap();
-        let row = crate::store::vaccination::citizen_by_lookup(&conn, &keys.lookup(&id))
+        let row = crate::app::store::vaccination::citizen_by_lookup(&conn, &keys.lookup(&id))
             .unwrap()
             .expect("found by its keyed hash");
         assert_eq!(row.masked_id, "900101-1******");
         assert_eq!(keys.open(&row.sealed_id).unwrap(), id);
-        let view = crate::store::status_view::citizen_by_lookup(&conn, &keys.lookup(&id))
+        let view = crate::app::store::status_view::citizen_by_lookup(&conn, &keys.lookup(&id))
             .unwrap()
             .expect("the view follows");
         assert_eq!(view.masked_id, "900101-1******");
-        let events = crate::store::outbox::events_between(&conn, 0, i64::MAX, None, 10);
+        let events = crate::app::store::outbox::events_between(&conn, 0, i64::MAX, None, 10);
         let events = events.unwrap();
         assert!(matches!(
             &events[0].event,
@@ -176,7 +176,7 @@ mod tests {
             assert!(!text.contains("1234567"), "{file} still holds the plain id");
         }
         // Other keys are refused.
-        let e = crate::store::open_with(&path, Some(&IdKeys::generate()))
+        let e = crate::app::store::open_with(&path, Some(&IdKeys::generate()))
             .unwrap_err()
             .to_string();
         assert!(e.contains("another resident-id key"), "{e}");

@@ -5,8 +5,8 @@
 //! trial delivery is let through (half-open): success closes it, failure opens it again.
 //! Its state lives in the database, so every desk sees and respects the same breaker.
 
+use crate::app::store::outbox::Health;
 use crate::domain::clock::{parse_stamp, stamp};
-use crate::store::outbox::Health;
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 

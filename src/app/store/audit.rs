@@ -443,14 +443,14 @@ mod tests {
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::store::open(&dir.path().join("t.db")).unwrap();
+        let conn = crate::app::store::open(&dir.path().join("t.db")).unwrap();
         (dir, conn)
     }
 
     /// A log of `n` rows: actor "kim" on odd seqs, "lee" on even; citizen seq % 3 (0 = none).
     fn db_with(n: i64) -> (tempfile::TempDir, Connection) {
         let (dir, conn) = db();
-        crate::store::immediate(&conn, |c| {
+        crate::app::store::immediate(&conn, |c| {
             for i in 1..=n {
                 let at = format!("2026-11-25T09:{i:02}:00.000Z");
                 let actor = if i % 2 == 1 { "kim" } else { "lee" };
@@ -725,7 +725,7 @@ mod tests {
     #[test]
     fn since_is_exact_when_desk_clocks_disagree() {
         let (_d, conn) = db();
-        crate::store::immediate(&conn, |c| {
+        crate::app::store::immediate(&conn, |c| {
             // Row 2 comes from a desk whose clock is behind.
             for at in [
                 "2026-11-25T10:00:00.000Z",
@@ -746,7 +746,7 @@ mod tests {
         assert!(seqs(&conn, &f("2026-11-25T12:00:00.000Z")).is_empty());
     }
 
-    use crate::store::query_plan as plan;
+    use crate::app::store::query_plan as plan;
 
     #[test]
     fn filters_use_their_indexes() {

@@ -530,7 +530,7 @@ pub(crate) fn migrate_until(conn: &Connection, version: usize) -> rusqlite::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::vaccination::{Anchor, ListOrder, citizens_window};
+    use crate::app::store::vaccination::{Anchor, ListOrder, citizens_window};
 
     /// The list's total is counted once for the citizens already there (step 13), then kept
     /// by every insert, and always equals a full count.
@@ -557,9 +557,15 @@ mod tests {
             c.query_row("SELECT COUNT(*) FROM citizens", [], |r| r.get(0))
                 .unwrap()
         };
-        assert_eq!(crate::store::vaccination::citizen_count(&conn).unwrap(), 2);
+        assert_eq!(
+            crate::app::store::vaccination::citizen_count(&conn).unwrap(),
+            2
+        );
         insert(3);
-        assert_eq!(crate::store::vaccination::citizen_count(&conn).unwrap(), 3);
+        assert_eq!(
+            crate::app::store::vaccination::citizen_count(&conn).unwrap(),
+            3
+        );
         assert_eq!(full(&conn), 3);
     }
 
