@@ -7,11 +7,14 @@
 
 pub mod access;
 pub mod bus;
+pub mod certificates;
 pub mod commands;
+pub mod maintenance;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;
 pub mod store;
+pub mod views;
 
 use crate::app::bus::{DispatchReport, Dispatcher, Faults};
 use crate::cert::keys::Signer;

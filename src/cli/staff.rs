@@ -1,36 +1,111 @@
-//! Administration from the command line: staff accounts and the audit log. Whoever can open
-//! the database file administers; every change is recorded as `admin:$USER`.
+//! `vaxdesk staff ...`: staff accounts from the command line. Whoever can open the database
+//! file administers; every change is recorded as `admin:$USER`. A new passphrase is asked
+//! before the database is opened, so a refusal there changes nothing.
 
-use crate::Failure;
-use crate::cli::{StaffCommand, StaffRoleArg};
-use crate::report;
-use rusqlite::OptionalExtension;
+use super::{Failure, admin_actor, report};
+use clap::Subcommand;
 use std::io::{BufRead, IsTerminal, Read};
-use std::path::Path;
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::staff_admin::{self, Unlocked};
-use vaxdesk::domain::{ResidentId, StaffName, StaffRole};
-use vaxdesk::privacy::{files, passphrase};
-use vaxdesk::store::audit::{self, AuditFilter};
+use vaxdesk::domain::{StaffName, StaffRole};
+use vaxdesk::privacy::passphrase;
 
-/// Who administers from the command line, as the audit log records it: `admin:$USER`.
-/// `$USER` names the administrator: only the file's owner can open the database (0600), so
-/// the name is for reading the log, not a credential.
-pub fn admin_actor() -> String {
-    let user = std::env::var("USER")
-        .ok()
-        .map(|u| u.trim().to_string())
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "unknown".to_string());
-    format!("admin:{user}")
+pub const HELP: &str = "\
+Passphrases are asked twice on the terminal without echo, or read as one line from standard
+input with --passphrase-stdin; only their Argon2id hash is stored. After 10 failed sign-ins in a
+row an account locks for 15 minutes, or until `staff unlock`. Every change is written to the
+audit log with admin:$USER as the actor.
+
+Examples:
+  vaxdesk staff add kim.nurse --role manager
+  printf '%s\\n' \"$PASS\" | vaxdesk staff add park --role issuer --passphrase-stdin
+  vaxdesk staff list --json
+  vaxdesk staff disable park
+  vaxdesk staff passwd kim.nurse
+  vaxdesk staff unlock kim.nurse
+
+Exit status: 0 done, 1 refused or bad input (message on stderr), 2 usage.";
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add an account; asks for its passphrase twice
+    Add {
+        /// The account name: letters, digits, '.', '-', '_' or Hangul, no spaces
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// What the account may do
+        #[arg(long, value_enum, value_name = "ROLE")]
+        role: StaffRoleArg,
+        /// Read the passphrase as one line from standard input (for scripts)
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    /// List the accounts with their role and state
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account: it can no longer sign in
+    Disable {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Enable a disabled account again
+    Enable {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Give an account a new passphrase (also clears its failed attempts)
+    Passwd {
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Read the passphrase as one line from standard input (for scripts)
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    /// Clear an account's failed sign-ins and lift its lock
+    Unlock {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+/// The role of a staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StaffRoleArg {
+    /// Runs the desk: registers citizens, records and corrects injections
+    Manager,
+    /// Works the queue: issues or rejects certificates
+    Issuer,
+}
+
+/// The new passphrase `staff add` and `staff passwd` need, asked before the database opens;
+/// `None` for the other actions.
+pub fn new_passphrase_for(action: &StaffCommand) -> Result<Option<String>, Failure> {
+    match action {
+        StaffCommand::Add {
+            name,
+            passphrase_stdin,
+            ..
+        }
+        | StaffCommand::Passwd {
+            name,
+            passphrase_stdin,
+        } => {
+            let name = StaffName::parse("NAME", name)?;
+            Ok(Some(new_passphrase(&name, *passphrase_stdin)?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The longest line `--passphrase-stdin` reads (a passphrase has at most 1024 characters).
 const PASSPHRASE_LINE_MAX: u64 = 16 * 1024;
 
 /// A new passphrase: one line of standard input, or asked twice on the terminal without echo.
-pub fn new_passphrase(name: &StaffName, from_stdin: bool) -> Result<String, Failure> {
+fn new_passphrase(name: &StaffName, from_stdin: bool) -> Result<String, Failure> {
     if from_stdin {
         let mut line = Vec::new();
         std::io::stdin()
@@ -105,11 +180,7 @@ fn echo_restored_on_interrupt<T>(prompt: impl FnOnce() -> T) -> T {
 }
 
 /// `vaxdesk staff ...`. `text` is the new passphrase of `add` and `passwd`, read beforehand.
-pub fn staff_command(
-    desk: &Desk,
-    action: StaffCommand,
-    text: Option<String>,
-) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, action: &StaffCommand, text: Option<String>) -> Result<ExitCode, Failure> {
     let admin = admin_actor();
     let name = |raw: &str| StaffName::parse("NAME", raw);
     let text = text.unwrap_or_default();
@@ -117,7 +188,7 @@ pub fn staff_command(
         StaffCommand::Add {
             name: raw, role, ..
         } => {
-            let name = name(&raw)?;
+            let name = name(raw)?;
             let role = match role {
                 StaffRoleArg::Manager => StaffRole::Manager,
                 StaffRoleArg::Issuer => StaffRole::Issuer,
@@ -127,29 +198,29 @@ pub fn staff_command(
         }
         StaffCommand::List { json } => {
             let accounts = staff_admin::list(desk)?;
-            if json {
+            if *json {
                 report::json(&accounts)?;
             } else {
                 report::staff_text(&accounts);
             }
         }
         StaffCommand::Disable { name: raw } => {
-            let name = name(&raw)?;
+            let name = name(raw)?;
             staff_admin::set_disabled(desk, &admin, &name, true)?;
             say!("Disabled {name}: it can no longer sign in.");
         }
         StaffCommand::Enable { name: raw } => {
-            let name = name(&raw)?;
+            let name = name(raw)?;
             staff_admin::set_disabled(desk, &admin, &name, false)?;
             say!("Enabled {name}: it can sign in again.");
         }
         StaffCommand::Passwd { name: raw, .. } => {
-            let name = name(&raw)?;
+            let name = name(raw)?;
             staff_admin::set_passphrase(desk, &admin, &name, &text)?;
             say!("Changed the passphrase of {name}.");
         }
         StaffCommand::Unlock { name: raw } => {
-            let name = name(&raw)?;
+            let name = name(raw)?;
             match staff_admin::unlock_account(desk, &admin, &name)? {
                 Unlocked::WasLocked { until, failures } => say!(
                     "Unlocked {name}: it was locked until {} after {failures} failed attempts.",
@@ -168,103 +239,4 @@ pub fn staff_command(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// How many audit rows one query reads (pages are walked back by seq).
-const AUDIT_PAGE: usize = 500;
-
-/// `vaxdesk audit`: the rows that match, oldest first.
-pub fn audit_command(
-    desk: &Desk,
-    citizen: Option<&str>,
-    actor: Option<&str>,
-    since: Option<chrono::DateTime<chrono::Utc>>,
-    json: bool,
-) -> Result<(), Failure> {
-    let conn = desk.conn();
-    let citizen = match citizen {
-        None => None,
-        Some(raw) => {
-            let id = ResidentId::parse("--citizen", raw)?;
-            let found: Option<i64> = conn
-                .query_row(
-                    "SELECT id FROM citizens WHERE id_lookup = ?1",
-                    [desk.ids().lookup(&id)],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            // A citizen this desk does not know has no rows; the filter itself is valid.
-            Some(found)
-        }
-    };
-    let actor = match actor.map(str::trim) {
-        Some("") => return Err(Failure("--actor: must not be empty".to_string())),
-        other => other.map(str::to_string),
-    };
-    let since = since.map(vaxdesk::domain::clock::since_stamp);
-    let mut rows = Vec::new();
-    if citizen != Some(None) {
-        let mut filter = AuditFilter {
-            citizen: citizen.flatten(),
-            actor,
-            since,
-            before: None,
-            limit: AUDIT_PAGE,
-        };
-        loop {
-            let page = audit::page(conn, &filter)?;
-            let full = page.len() == AUDIT_PAGE;
-            filter.before = page.last().map(|r| r.seq);
-            rows.extend(page);
-            if !full {
-                break;
-            }
-        }
-    }
-    rows.reverse();
-    let mut masked: std::collections::HashMap<i64, Option<String>> = Default::default();
-    let mut lines = Vec::with_capacity(rows.len());
-    for row in rows {
-        let masked_id = match row.citizen {
-            None => None,
-            Some(c) => match masked.get(&c) {
-                Some(m) => m.clone(),
-                None => {
-                    let m: Option<String> = conn
-                        .query_row("SELECT masked_id FROM citizens WHERE id = ?1", [c], |r| {
-                            r.get(0)
-                        })
-                        .optional()?
-                        .filter(|m: &String| !m.is_empty());
-                    masked.insert(c, m.clone());
-                    m
-                }
-            },
-        };
-        lines.push(report::AuditLine { row, masked_id });
-    }
-    if json {
-        report::audit_json(&lines)?;
-    } else {
-        report::audit_text(&lines);
-    }
-    Ok(())
-}
-
-/// What `doctor` warns about: the database, its journals and folder, the keys folders and the
-/// log file, wherever someone other than their owner may read them.
-pub fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>) -> Vec<String> {
-    let mut found = files::wide_modes(db, None);
-    for dir in key_dirs {
-        found.extend(files::wide_modes(db, Some(dir)));
-    }
-    if let Some(log) = log.filter(|l| l.exists()) {
-        found.extend(files::wide_modes(log, None));
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    found
-        .into_iter()
-        .filter(|w| seen.insert(w.path.clone()))
-        .map(|w| w.to_string())
-        .collect()
 }

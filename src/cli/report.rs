@@ -10,16 +10,16 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
+use vaxdesk::app::bus::DispatchReport;
+use vaxdesk::app::certificates::CertificateRow;
 use vaxdesk::app::queries::{Doctor, QueueItem, Status, ViewCheck};
 use vaxdesk::app::staff_admin::StaffListing;
-use vaxdesk::app::{AppError, Desk, queries};
-use vaxdesk::bus::DispatchReport;
+use vaxdesk::app::views::audit_log::AuditLine;
+use vaxdesk::app::{AppError, Desk, maintenance, queries};
 use vaxdesk::cert::verify::{kid_text, time_text};
 use vaxdesk::cert::{Step, Verification};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::domain::citizen::display_name;
-use vaxdesk::store::audit::AuditRow;
-use vaxdesk::store::issuance::CertificateRow;
 
 /// Characters a terminal obeys or hides instead of showing: C0 and C1 controls (escape
 /// sequences, carriage returns), bidi embeddings, overrides, isolates and marks (which reorder
@@ -520,12 +520,7 @@ pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
     for name in &r.waiting {
         say!("  {name} is waiting (backoff or open breaker)");
     }
-    let lagging = desk
-        .dispatcher()
-        .status(desk.conn())?
-        .into_iter()
-        .filter(|s| s.lag > 0)
-        .count();
+    let lagging = maintenance::lagging_subscribers(desk)?;
     Ok(if lagging == 0 {
         ExitCode::SUCCESS
     } else {
@@ -689,12 +684,6 @@ pub fn staff_text(accounts: &[StaffListing]) {
         })
         .collect();
     table(&["name", "role", "state"], &rows);
-}
-
-/// One audit row with the masked id of its citizen (when the citizen is known).
-pub struct AuditLine {
-    pub row: AuditRow,
-    pub masked_id: Option<String>,
 }
 
 /// `audit --json`: every row as an object, oldest first.

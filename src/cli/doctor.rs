@@ -1,0 +1,38 @@
+//! `vaxdesk doctor`: the database's health (integrity, schema, subscribers, the audit chain)
+//! and the files someone other than their owner may read. Exit 1 when something is wrong.
+
+use super::open::{LOG_FILE, Place};
+use super::{Failure, report};
+use std::path::Path;
+use std::process::ExitCode;
+use vaxdesk::app::{Desk, queries};
+use vaxdesk::privacy::files;
+
+pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
+    let health = queries::doctor(desk)?;
+    let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
+    if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
+        key_dirs.push(k);
+    }
+    let log = place.log_dir.as_ref().map(|d| d.join(LOG_FILE));
+    let warnings = file_warnings(&place.db, &key_dirs, log.as_deref());
+    Ok(report::doctor(&health, &place.db, &warnings))
+}
+
+/// What `doctor` warns about: the database, its journals and folder, the keys folders and the
+/// log file, wherever someone other than their owner may read them.
+fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>) -> Vec<String> {
+    let mut found = files::wide_modes(db, None);
+    for dir in key_dirs {
+        found.extend(files::wide_modes(db, Some(dir)));
+    }
+    if let Some(log) = log.filter(|l| l.exists()) {
+        found.extend(files::wide_modes(log, None));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    found
+        .into_iter()
+        .filter(|w| seen.insert(w.path.clone()))
+        .map(|w| w.to_string())
+        .collect()
+}

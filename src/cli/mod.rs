@@ -1,0 +1,227 @@
+//! The command line, as cargo lays it out: the flags every command shares and the list of
+//! subcommands here, one file per subcommand beside it (its clap arguments and a thin `run`),
+//! and the opening of the desk in [`open`]. The commands reach the data only through
+//! `vaxdesk::app`; what they print passes [`report`]'s output boundary. Errors come back as a
+//! [`Failure`]; `main` alone turns them into messages and exit codes.
+
+mod audit;
+mod cert;
+mod dispatch;
+mod doctor;
+mod events;
+mod init;
+mod keys;
+mod open;
+mod queue;
+mod rebuild;
+pub mod report;
+mod seed;
+mod staff;
+mod status;
+mod verify;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vaxdesk::config::Paths;
+
+const EXAMPLES: &str = "\
+Examples:
+  vaxdesk init --db clinic.db
+  vaxdesk --demo --role citizen
+  vaxdesk --db clinic.db --role manager
+  vaxdesk --demo status --citizen 900101-1234567
+  vaxdesk --db clinic.db seed day-1.toml day-2.toml
+  vaxdesk --db clinic.db queue --json
+  vaxdesk --db clinic.db events --after 120 --json
+  vaxdesk --db clinic.db rebuild-views --check
+  vaxdesk --db clinic.db doctor
+  vaxdesk --db clinic.db cert export --citizen 900101-1234567 --dose 2 --format png --out cert.png
+  vaxdesk verify --trust signer.pem certificate.png
+  vaxdesk --db clinic.db staff add kim.nurse --role manager
+  vaxdesk --db clinic.db audit --citizen 900101-1234567 --since 2026-11-01
+
+Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vaxdesk",
+    version,
+    about = "Vaccination certificates at a clinic desk",
+    long_about = "Vaccination certificates at a clinic desk: citizens and injections, \
+                  certificate applications, and the issuer's queue, kept in one SQLite file. \
+                  Without a subcommand it opens the desk (a terminal UI); on a database that is \
+                  not there it asks before creating one.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// The database file [default: vaxdesk.db in the user's data directory]
+    #[arg(long, global = true, env = "VAXDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Apply a seed file before anything else (repeatable; each file is atomic and idempotent)
+    #[arg(long = "seed", global = true, value_name = "FILE")]
+    pub seeds: Vec<PathBuf>,
+
+    /// Load the bundled demo clinic (uses its own demo.db unless --db is given)
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// The keys folder: signing keys and the resident-id key [default: keys (demo-keys with
+    /// --demo) in the user's data directory]
+    #[arg(long, global = true, env = "VAXDESK_KEYS", value_name = "DIR")]
+    pub keys: Option<PathBuf>,
+
+    /// The configuration file [default: config.toml in the user's config directory]
+    #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Open this role's screen directly (without it, a role picker)
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
+
+    /// Print the default configuration file and exit
+    #[arg(long)]
+    pub print_default_config: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// The injection manager: registers citizens, records and corrects injections
+    Manager,
+    /// The certificate issuer: works the queue, issues or rejects
+    Issuer,
+    /// The citizen kiosk: apply, cancel, check the status
+    Citizen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new clinic database (and its resident-id key); an existing one is left as it is
+    #[command(after_help = init::HELP)]
+    Init,
+
+    /// Apply seed files (TOML, ordered [[step]] tables) and print what was done
+    #[command(after_help = "Example:\n  vaxdesk --db clinic.db seed citizens.toml injections.toml")]
+    Seed(seed::Args),
+
+    /// Show a citizen's status view: injections and applications
+    #[command(after_help = "Example:\n  vaxdesk status --citizen 900101-1234567 --json")]
+    Status(status::Args),
+
+    /// Show the issuer's pending requests, oldest first
+    #[command(after_help = "Example:\n  vaxdesk queue --json")]
+    Queue(queue::Args),
+
+    /// Show the event log
+    #[command(after_help = "Example:\n  vaxdesk events --after 100 --json")]
+    Events(events::Args),
+
+    /// Rebuild the citizens' status view from the event log
+    #[command(after_help = "Example:\n  vaxdesk rebuild-views --check")]
+    RebuildViews(rebuild::Args),
+
+    /// Check the database: integrity, schema version, subscriber lag, breaker state, the audit
+    /// log's hash chain, and files readable by others than their owner
+    Doctor,
+
+    /// Deliver pending events to the subscribers now
+    Dispatch,
+
+    /// Verify a signed certificate (EU DCC): an HC1 string, a file holding one, or a PNG of
+    /// its QR code
+    #[command(after_help = verify::HELP)]
+    Verify(verify::Args),
+
+    /// Certificates this desk has issued
+    #[command(
+        after_help = "Example:\n  vaxdesk --db clinic.db cert export --citizen 900101-1234567 --dose 2 \
+                      --format png --out cert.png"
+    )]
+    Cert {
+        #[command(subcommand)]
+        action: cert::CertCommand,
+    },
+
+    /// Staff accounts that sign in at the desk (whoever can open the database administers them)
+    #[command(after_help = staff::HELP)]
+    Staff {
+        #[command(subcommand)]
+        action: staff::StaffCommand,
+    },
+
+    /// Show the audit log: who did what, from which desk, to whose record, with what result
+    #[command(after_help = audit::HELP)]
+    Audit(audit::Args),
+
+    /// The desk's signing keys: a country CA and document signers
+    #[command(
+        after_help = "Examples:\n  vaxdesk keys init\n  vaxdesk keys export-cert > signer.pem\n  \
+                      vaxdesk keys import --cert dsc.pem --key dsc.key.pem\n  vaxdesk keys rotate"
+    )]
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysCommand,
+    },
+}
+
+/// A failure the user must read: `main` prints it on stderr, exit status 1.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+/// Who administers from the command line, as the audit log records it: `admin:$USER`.
+/// `$USER` names the administrator: only the file's owner can open the database (0600), so
+/// the name is for reading the log, not a credential.
+pub fn admin_actor() -> String {
+    let user = std::env::var("USER")
+        .ok()
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    format!("admin:{user}")
+}
+
+/// Runs what the command line asks: the default configuration, a `verify` (which reads no
+/// configuration and opens no desk), or else opens the desk and runs the command on it (the
+/// desk's screens without one).
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if cli.print_default_config {
+        return Ok(open::print_default_config());
+    }
+    let paths = Paths::discover();
+    if let Some(Command::Verify(args)) = &cli.command {
+        return verify::run(&cli, paths.as_ref(), args);
+    }
+    let Some(opened) = open::open(&cli, paths.as_ref())? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let open::Opened { desk, place, .. } = &opened;
+    let Some(command) = &cli.command else {
+        return open::desk_screens(&cli, opened);
+    };
+    match command {
+        Command::Seed(args) => seed::run(desk, args),
+        Command::Status(args) => status::run(desk, args),
+        Command::Queue(args) => queue::run(desk, args),
+        Command::Events(args) => events::run(desk, args),
+        Command::RebuildViews(args) => rebuild::run(desk, args),
+        Command::Doctor => doctor::run(desk, place),
+        Command::Dispatch => dispatch::run(desk),
+        Command::Staff { action } => staff::run(desk, action, opened.passphrase.clone()),
+        Command::Audit(args) => audit::run(desk, args),
+        Command::Cert { action } => cert::run(desk, place, action),
+        // Said when the database was created; the keys were handled before the desk opened.
+        Command::Init | Command::Keys { .. } => Ok(ExitCode::SUCCESS),
+        // Handled before the desk opens.
+        Command::Verify(_) => Ok(ExitCode::SUCCESS),
+    }
+}

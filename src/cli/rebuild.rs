@@ -1,0 +1,18 @@
+//! `vaxdesk rebuild-views`: rebuilds the citizens' status view from the event log, or with
+//! `--check` only compares (exit 1 when the live view differs).
+
+use super::{Failure, report};
+use std::process::ExitCode;
+use vaxdesk::app::{Desk, queries};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only compare: exit 1 and show the differences if the live view differs
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+    let result = queries::rebuild_views(desk, !args.check)?;
+    Ok(report::rebuild(&result, args.check))
+}
