@@ -8,10 +8,12 @@
 pub mod access;
 pub mod bus;
 pub mod commands;
+pub mod manage;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;
 pub mod store;
+pub mod views;
 
 use crate::app::bus::{DispatchReport, Dispatcher, Faults};
 use crate::cert::keys::Signer;
