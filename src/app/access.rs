@@ -214,24 +214,6 @@ pub fn sign_in_citizen(
     })?
 }
 
-/// A staff member opens a citizen's detail: `read` loads what is shown, and the view is
-/// recorded in the same transaction (when there was something to show).
-pub fn view_citizen<T>(
-    desk: &Desk,
-    actor: &str,
-    citizen: i64,
-    read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<Option<T>>,
-) -> Result<Option<T>, AppError> {
-    let stamp = desk.stamp(actor);
-    store::immediate(desk.conn(), |c| {
-        let shown = read(c)?;
-        if shown.is_some() {
-            desk.audit_in(c, &stamp, "view citizen", Some(citizen), "ok", None)?;
-        }
-        Ok(shown)
-    })
-}
-
 /// Opens a citizen's sealed id for a staff member, and records that it was shown.
 pub fn reveal_id(desk: &Desk, actor: &str, citizen: i64) -> Result<ResidentId, AppError> {
     let stamp = desk.stamp(actor);

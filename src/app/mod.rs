@@ -10,6 +10,7 @@ pub mod bus;
 pub mod certificates;
 pub mod commands;
 pub mod maintenance;
+pub mod manage;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;

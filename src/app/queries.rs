@@ -4,13 +4,11 @@
 use super::{AppError, Desk};
 use crate::app::bus::dispatcher::SubscriberStatus;
 use crate::app::bus::subscribers::STATUS_VIEW;
-use crate::app::store::applying::{self, ApplicationRow};
 use crate::app::store::status_view::{self, Snapshot, ViewApplication, ViewCitizen, ViewInjection};
-use crate::app::store::vaccination::{self, Anchor, CitizenRow, InjectionRow, ListOrder};
 use crate::app::store::{self, outbox, schema};
 use crate::domain::event::Event;
 use crate::domain::{Refusal, ResidentId, Rule};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 /// A citizen's page: built from the status view alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,151 +70,6 @@ pub fn issuance_delayed(desk: &Desk) -> Result<bool, AppError> {
         )?
         .query_row([limit + 1], |r| r.get(0))?;
     Ok(pending > limit || desk.dispatcher().issuance_delayed(conn)?)
-}
-
-/// What the manager's "Latest" column says about a citizen, and which record it is about: the
-/// latest application (REVOKED when its certificate was revoked, as the kiosk, the issuer and
-/// the CLI say), or else the latest injection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Latest {
-    Nothing,
-    Injection(String),
-    Application(String),
-}
-
-impl Latest {
-    /// The record the state is of, in the clinic's words.
-    pub fn what(&self) -> &'static str {
-        match self {
-            Latest::Nothing => "",
-            Latest::Injection(_) => "injection",
-            Latest::Application(_) => "application",
-        }
-    }
-
-    pub fn status(&self) -> &str {
-        match self {
-            Latest::Nothing => "",
-            Latest::Injection(s) | Latest::Application(s) => s,
-        }
-    }
-}
-
-/// A citizen's latest application's state (REVOKED for a revoked certificate), or else their
-/// latest injection's. Two index lookups.
-pub fn latest_of(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Latest> {
-    let application: Option<String> = conn
-        .prepare_cached(
-            "SELECT CASE WHEN k.revoked_at IS NOT NULL THEN 'REVOKED' ELSE a.status END
-             FROM applications a LEFT JOIN certificates k ON k.application_id = a.id
-             WHERE a.citizen_id = ?1 ORDER BY a.id DESC LIMIT 1",
-        )?
-        .query_row([citizen_id], |r| r.get(0))
-        .optional()?;
-    if let Some(status) = application {
-        return Ok(Latest::Application(status));
-    }
-    let injection: Option<String> = conn
-        .prepare_cached(
-            "SELECT status FROM injections WHERE citizen_id = ?1
-             ORDER BY dose DESC, id DESC LIMIT 1",
-        )?
-        .query_row([citizen_id], |r| r.get(0))
-        .optional()?;
-    Ok(injection.map_or(Latest::Nothing, Latest::Injection))
-}
-
-/// One row of the manager's citizen list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CitizenListItem {
-    pub id: i64,
-    pub masked_id: String,
-    pub name: String,
-    pub birth_date: String,
-    /// The key the list is ordered by.
-    pub key: String,
-    /// ADMINISTERED injections.
-    pub doses: i64,
-    pub latest: Latest,
-}
-
-/// A window of the manager's citizen list (keyset paging, see
-/// [`vaccination::citizens_window`]), each row with its [`Latest`].
-pub fn citizens_window(
-    desk: &Desk,
-    order: ListOrder,
-    key: &str,
-    anchor: &Anchor,
-    limit: i64,
-) -> rusqlite::Result<Vec<CitizenListItem>> {
-    let conn = desk.conn();
-    vaccination::citizens_window(conn, order, key, anchor, limit)?
-        .into_iter()
-        .map(|r| {
-            Ok(CitizenListItem {
-                latest: latest_of(conn, r.id)?,
-                id: r.id,
-                masked_id: r.masked_id,
-                name: r.name,
-                birth_date: r.birth_date,
-                key: r.key,
-                doses: r.doses,
-            })
-        })
-        .collect()
-}
-
-/// An application as the manager's detail shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetailApplication {
-    pub row: ApplicationRow,
-    /// The state shown: the application's, or REVOKED when its certificate was revoked.
-    pub status: String,
-    pub revocation_reason: Option<String>,
-}
-
-/// One citizen as the manager sees them: the record, the injections and the applications.
-#[derive(Debug, Clone)]
-pub struct CitizenDetail {
-    pub citizen: CitizenRow,
-    pub injections: Vec<InjectionRow>,
-    pub applications: Vec<DetailApplication>,
-}
-
-/// Reads a citizen's detail on `conn` (inside the transaction that records the view).
-pub fn citizen_detail(
-    conn: &Connection,
-    citizen_id: i64,
-) -> rusqlite::Result<Option<CitizenDetail>> {
-    let Some(citizen) = vaccination::citizen(conn, citizen_id)? else {
-        return Ok(None);
-    };
-    let mut applications = vec![];
-    for row in applying::of_citizen(conn, citizen_id)? {
-        let revoked: Option<Option<String>> = match &row.certificate_id {
-            Some(uvci) => conn
-                .prepare_cached(
-                    "SELECT revocation_reason FROM certificates
-                     WHERE uvci = ?1 AND revoked_at IS NOT NULL",
-                )?
-                .query_row([uvci], |r| r.get(0))
-                .optional()?,
-            None => None,
-        };
-        applications.push(DetailApplication {
-            status: match revoked {
-                Some(_) => "REVOKED".to_string(),
-                None => row.status.as_str().to_string(),
-            },
-            revocation_reason: revoked.flatten(),
-            row,
-        });
-    }
-    Ok(Some(CitizenDetail {
-        injections: vaccination::injections_of(conn, citizen_id)?,
-        applications,
-        citizen,
-    }))
 }
 
 /// One pending request in the issuer's queue.

@@ -2,10 +2,11 @@
 //! which is recorded), injections with product, dose, date, lot and status, and the
 //! applications.
 
-use crate::app::Desk;
-use crate::app::queries::{self, DetailApplication};
-use crate::app::store::vaccination::{CitizenRow, InjectionRow};
-use crate::domain::{Catalogue, ResidentId};
+use crate::app::views::citizen_page::{
+    self, CitizenPage, CitizenRow, InjectionRow, PageApplication,
+};
+use crate::app::{AppError, Desk};
+use crate::domain::{Catalogue, InjectionStatus, ResidentId};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::{cell, fit, local_time, width};
 use ratatui::Frame;
@@ -13,36 +14,38 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use rusqlite::Connection;
 
 pub struct Detail {
     pub citizen: CitizenRow,
     pub injections: Vec<InjectionRow>,
     /// With REVOKED shown for a revoked certificate.
-    pub applications: Vec<DetailApplication>,
+    pub applications: Vec<PageApplication>,
     pub selected: usize,
     /// The whole id, once the manager asked to see it (kept until the detail closes).
     pub revealed: Option<ResidentId>,
 }
 
 impl Detail {
-    pub fn load(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Option<Detail>> {
-        let Some(d) = queries::citizen_detail(conn, citizen_id)? else {
-            return Ok(None);
-        };
-        Ok(Some(Detail {
-            injections: d.injections,
-            applications: d.applications,
-            citizen: d.citizen,
+    fn new(page: CitizenPage) -> Detail {
+        Detail {
+            citizen: page.citizen,
+            injections: page.injections,
+            applications: page.applications,
             selected: 0,
             revealed: None,
-        }))
+        }
+    }
+
+    /// Opens a citizen's page for `actor` (recorded in the audit log); `None`: not registered.
+    pub fn open(desk: &Desk, actor: &str, citizen: i64) -> Result<Option<Detail>, AppError> {
+        Ok(citizen_page::open(desk, actor, citizen)?.map(Detail::new))
     }
 
     /// Reloads in place, keeping the selected injection.
-    pub fn reload(&mut self, desk: &Desk) -> rusqlite::Result<()> {
+    pub fn reload(&mut self, desk: &Desk) -> Result<(), AppError> {
         let keep = self.current().map(|i| i.id);
-        if let Some(mut fresh) = Detail::load(desk.conn(), self.citizen.id)? {
+        if let Some(page) = citizen_page::refresh(desk, self.citizen.id)? {
+            let mut fresh = Detail::new(page);
             fresh.selected = keep
                 .and_then(|id| fresh.injections.iter().position(|i| i.id == id))
                 .unwrap_or(self.selected)
@@ -61,7 +64,7 @@ impl Detail {
     pub fn next_dose(&self) -> u32 {
         self.injections
             .iter()
-            .filter(|i| i.details.status != crate::domain::InjectionStatus::Voided)
+            .filter(|i| i.details.status != InjectionStatus::Voided)
             .map(|i| i.details.dose)
             .max()
             .unwrap_or(0)
@@ -198,7 +201,10 @@ impl Detail {
                     cell(&dose, 5),
                     local_time(&a.applied_at)
                 )),
-                Span::styled(cell(&shown.status, 10), theme.status(&shown.status)),
+                Span::styled(
+                    cell(shown.state.as_str(), 10),
+                    theme.status(shown.state.as_str()),
+                ),
                 Span::raw(fit(&note, w.saturating_sub(44))),
             ]));
         }

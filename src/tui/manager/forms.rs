@@ -2,8 +2,8 @@
 //! submit parses what was typed with the domain's own checks, so a refusal names the field it
 //! belongs to and the form shows it beside that field, keeping everything typed.
 
-use crate::app::store::vaccination::{CitizenRow, InjectionRow};
-use crate::app::{AppError, Desk, commands};
+use crate::app::manage::{self, CitizenRow, InjectionRow, NewCitizen};
+use crate::app::{AppError, Desk};
 use crate::domain::{
     BirthDate, Catalogue, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId,
     icao, injection, text,
@@ -123,8 +123,9 @@ fn optional(v: &str) -> Option<&str> {
 
 /// The citizen's details as typed in the register or edit form; an empty MRZ field takes
 /// the suggestion.
-fn citizen_details(form: &Form, s: &crate::app::Stamp) -> Result<CitizenDetails, Refusal> {
-    let birth = BirthDate::parse("birth_date", &form.value("birth_date"), s.today())?;
+fn citizen_details(form: &Form, desk: &Desk, actor: &str) -> Result<CitizenDetails, Refusal> {
+    let today = desk.stamp(actor).today();
+    let birth = BirthDate::parse("birth_date", &form.value("birth_date"), today)?;
     CitizenDetails::new(
         &form.value("family_name"),
         &form.value("given_name"),
@@ -135,13 +136,10 @@ fn citizen_details(form: &Form, s: &crate::app::Stamp) -> Result<CitizenDetails,
 }
 
 pub fn submit_register(desk: &Desk, form: &Form, actor: &str) -> Result<(i64, String), AppError> {
-    let s = desk.stamp(actor);
     let id = ResidentId::parse("id", &form.value("id"))?;
-    let details = citizen_details(form, &s)?;
+    let details = citizen_details(form, desk, actor)?;
     let name = details.display_name();
-    let citizen = desk.command(&s, "register citizen", None, |ctx| {
-        commands::register_citizen(ctx, &s, &id, details)
-    })?;
+    let citizen = manage::register_citizen(desk, actor, NewCitizen { id, details })?;
     Ok((citizen, name))
 }
 
@@ -163,11 +161,14 @@ fn products(catalogue: &Catalogue) -> (Vec<(String, String)>, Vec<String>) {
     list.into_iter().map(|(c, l, k)| ((c, l), k)).unzip()
 }
 
+/// The statuses a form may set (voiding has its own question).
+const STATUSES: [InjectionStatus; 2] = [InjectionStatus::Administered, InjectionStatus::Scheduled];
+
 fn statuses() -> Vec<(String, String)> {
-    vec![
-        ("administered".into(), "administered".into()),
-        ("scheduled".into(), "scheduled".into()),
-    ]
+    STATUSES
+        .iter()
+        .map(|s| (s.lower().to_string(), s.lower().to_string()))
+        .collect()
 }
 
 /// The record/edit form, prefilled from `from` (edit) or with defaults (record).
@@ -210,7 +211,7 @@ pub fn injection(
         }
     };
     let selected = list.iter().position(|p| p.0 == product).unwrap_or(0);
-    let status_index = usize::from(status == InjectionStatus::Scheduled);
+    let status_index = STATUSES.iter().position(|s| *s == status).unwrap_or(0);
     let title = match from {
         Some(r) => format!(
             "Edit dose {} of {}",
@@ -265,10 +266,9 @@ fn details(form: &Form) -> Result<InjectionDetails, Refusal> {
         lot: injection::lot(&form.value("lot"))?,
         country: injection::country(&form.value("country"))?,
         centre: text::optional("centre", &form.value("centre"), 120)?,
-        status: if form.value("status") == "scheduled" {
-            InjectionStatus::Scheduled
-        } else {
-            InjectionStatus::Administered
+        status: match form.value("status").parse() {
+            Ok(InjectionStatus::Scheduled) => InjectionStatus::Scheduled,
+            _ => InjectionStatus::Administered,
         },
     })
 }
@@ -281,24 +281,8 @@ pub fn submit_record(
 ) -> Result<u32, AppError> {
     let d = details(form)?;
     let dose = d.dose;
-    let s = desk.stamp(actor);
-    desk.command(&s, "record injection", Some(citizen.id), |ctx| {
-        commands::record_injection(ctx, &s, citizen, d)
-    })?;
+    manage::record_injection(desk, actor, citizen, d)?;
     Ok(dose)
-}
-
-/// The injection as it is now, inside the command's transaction: the version the form was
-/// opened with is then checked against it, so a change made meanwhile is refused.
-fn reread(ctx: &crate::app::Ctx<'_>, row: &InjectionRow) -> Result<InjectionRow, AppError> {
-    crate::app::store::vaccination::injection(ctx.conn, row.id)?.ok_or_else(|| {
-        Refusal::new(
-            crate::domain::Rule::NotFound,
-            "injection",
-            "this injection is gone",
-        )
-        .into()
-    })
 }
 
 pub fn submit_edit(
@@ -309,11 +293,7 @@ pub fn submit_edit(
 ) -> Result<u32, AppError> {
     let d = details(form)?;
     let dose = d.dose;
-    let s = desk.stamp(actor);
-    desk.command(&s, "correct injection", None, |ctx| {
-        let current = reread(ctx, row)?;
-        commands::update_injection(ctx, &s, &current, Some(row.version), d)
-    })?;
+    manage::correct_injection(desk, actor, row, d)?;
     Ok(dose)
 }
 
@@ -322,19 +302,6 @@ pub fn void(dose: u32) -> Form {
         format!("Void dose {dose}"),
         vec![FormField::text("reason", "Reason", "", 200)],
     )
-}
-
-pub fn submit_void(
-    desk: &Desk,
-    reason: &str,
-    row: &InjectionRow,
-    actor: &str,
-) -> Result<(), AppError> {
-    let s = desk.stamp(actor);
-    desk.command(&s, "void injection", None, |ctx| {
-        let current = reread(ctx, row)?;
-        commands::void_injection(ctx, &s, &current, Some(row.version), reason)
-    })
 }
 
 /// The edit form of a registered citizen: names, their machine-readable forms, birth date.
@@ -364,9 +331,6 @@ pub fn submit_edit_citizen(
     citizen: &CitizenRow,
     actor: &str,
 ) -> Result<(), AppError> {
-    let s = desk.stamp(actor);
-    let details = citizen_details(form, &s)?;
-    desk.command(&s, "update citizen", None, |ctx| {
-        commands::update_citizen(ctx, &s, citizen, details)
-    })
+    let details = citizen_details(form, desk, actor)?;
+    manage::update_citizen(desk, actor, citizen, details)
 }

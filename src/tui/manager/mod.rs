@@ -1,16 +1,18 @@
-//! The injection manager's desk: the citizen list, a citizen's detail, and the forms that
-//! register citizens and record, correct or void injections.
+//! The injection manager's desk: the citizen list, a citizen's detail, the audit log, and the
+//! forms that register citizens and record, correct or void injections. Keys become intents;
+//! what they read comes from `app::views` and what they change goes through `app::manage`,
+//! which owns the transaction, the audit row and the refusal. What the screen is doing is one
+//! `Mode`, changed only by its transitions.
 
 mod audit_view;
 mod detail;
 mod forms;
 mod list;
 
-use crate::app::store::vaccination::{CitizenRow, InjectionRow};
-use crate::app::{AppError, access, staff_admin};
-use crate::domain::Catalogue;
-use crate::domain::InjectionStatus;
-use crate::domain::{ResidentId, StaffName};
+use crate::app::AppError;
+use crate::app::manage::{self, CitizenRow, InjectionRow, UnlockTarget};
+use crate::app::views::citizen_page;
+use crate::domain::{Catalogue, InjectionStatus};
 use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
@@ -31,27 +33,45 @@ enum FormKind {
     Record(Box<CitizenRow>),
     Edit(Box<InjectionRow>),
     Void(Box<InjectionRow>),
-    /// A staff account locked after failed sign-ins, to open again.
+    /// A staff account locked after failed sign-ins (or a kiosk id), to open again.
     UnlockStaff,
 }
 
-/// What an unlock question is about: the account or kiosk id typed when it was asked.
-enum Unlock {
-    Staff(StaffName),
-    Kiosk(ResidentId),
+/// The question a form goes on to, about what it holds.
+enum Ask {
+    /// "Void this dose?", about the injection (and version) the void form was opened on,
+    /// with the reason typed.
+    Void(Confirm<(InjectionRow, String)>),
+    /// "Unlock …?", about the account or id typed in the unlock form.
+    Unlock(Confirm<UnlockTarget>),
+}
+
+/// A form, over the list or over the citizen's detail it was opened from.
+struct OpenForm {
+    under: Option<Box<Detail>>,
+    kind: FormKind,
+    form: Form,
+    ask: Option<Ask>,
+}
+
+/// What the manager's screen is doing. Keys, contexts, drawing and refreshes all follow it;
+/// only the transitions below change it.
+enum Mode {
+    /// The citizen list takes the keys.
+    List,
+    /// Typing in the list's search line.
+    Search,
+    /// The audit log, over the list.
+    Audit(Box<AuditView>),
+    /// One citizen's detail.
+    Detail(Box<Detail>),
+    /// A form (and maybe its question).
+    Form(Box<OpenForm>),
 }
 
 pub struct ManagerScreen {
     list: CitizenList,
-    /// The audit log, over the list while open.
-    audit: Option<AuditView>,
-    detail: Option<Detail>,
-    form: Option<(FormKind, Form)>,
-    /// "Void this dose?", about the injection (and version) the void form was opened on,
-    /// with the reason typed.
-    confirm_void: Option<Confirm<(InjectionRow, String)>>,
-    /// "Unlock …?", about the account or id typed in the unlock form.
-    confirm_unlock: Option<Confirm<Unlock>>,
+    mode: Mode,
     catalogue: Catalogue,
     series_typed: bool,
 }
@@ -60,19 +80,15 @@ impl ManagerScreen {
     pub fn new(cx: &mut Cx<'_>) -> Self {
         let mut s = ManagerScreen {
             list: CitizenList::new(),
-            audit: None,
-            detail: None,
-            form: None,
-            confirm_void: None,
-            confirm_unlock: None,
+            mode: Mode::List,
             catalogue: cx.desk.catalogue().clone(),
             series_typed: false,
         };
-        if let Err(e) = s.list.restart(cx.desk) {
-            cx.error(&e.into());
+        if let Err(e) = s.list.page.restart(cx.desk) {
+            cx.error(&e);
         }
-        if let Err(e) = s.list.reload(cx.desk) {
-            cx.error(&e.into());
+        if let Err(e) = s.list.page.reload(cx.desk) {
+            cx.error(&e);
         }
         s
     }
@@ -89,26 +105,57 @@ impl ManagerScreen {
             .to_string()
     }
 
+    /// Opens a citizen's detail (the read is recorded, in its transaction); on failure the
+    /// screen stays where it was.
     fn open_detail(&mut self, cx: &mut Cx<'_>, citizen: i64) {
-        // Opening a record is recorded, in the same transaction as its read.
-        let actor = Self::actor(cx);
-        match access::view_citizen(cx.desk, &actor, citizen, |c| Detail::load(c, citizen)) {
+        match Detail::open(cx.desk, &Self::actor(cx), citizen) {
             Ok(Some(d)) => {
                 tracing::info!("manager opened citizen {citizen}");
-                self.detail = Some(d);
+                self.mode = Mode::Detail(Box::new(d));
             }
             Ok(None) => cx.fail("This citizen is no longer registered."),
             Err(e) => cx.error(&e),
         }
     }
 
+    /// Opens a form over what is shown (the detail, or else the list).
+    fn open_form(&mut self, kind: FormKind, form: Form) {
+        let under = match std::mem::replace(&mut self.mode, Mode::List) {
+            Mode::Detail(d) => Some(d),
+            _ => None,
+        };
+        self.mode = Mode::Form(Box::new(OpenForm {
+            under,
+            kind,
+            form,
+            ask: None,
+        }));
+    }
+
+    /// Closes the form (and its question): back to what it was opened over.
+    fn close_form(&mut self) {
+        self.mode = match std::mem::replace(&mut self.mode, Mode::List) {
+            Mode::Form(f) => match f.under {
+                Some(d) => Mode::Detail(d),
+                None => Mode::List,
+            },
+            other => other,
+        };
+    }
+
+    /// Reads again what is shown: the citizen's detail, or else the list.
     fn reload(&mut self, cx: &mut Cx<'_>) {
-        let result = match &mut self.detail {
+        let detail = match &mut self.mode {
+            Mode::Detail(d) => Some(d),
+            Mode::Form(f) => f.under.as_mut(),
+            _ => None,
+        };
+        let result = match detail {
             Some(d) => d.reload(cx.desk),
-            None => self.list.reload(cx.desk),
+            None => self.list.page.reload(cx.desk),
         };
         if let Err(e) = result {
-            cx.error(&e.into());
+            cx.error(&e);
         }
     }
 
@@ -121,16 +168,22 @@ impl ManagerScreen {
     }
 
     fn submit(&mut self, cx: &mut Cx<'_>) {
-        let Some((kind, form)) = &mut self.form else {
+        let Mode::Form(f) = &mut self.mode else {
             return;
         };
+        let OpenForm {
+            under,
+            kind,
+            form,
+            ask,
+        } = &mut **f;
         form.clear_errors();
         let actor = Self::actor(cx);
         match kind {
             FormKind::Register => match forms::submit_register(cx.desk, form, &actor) {
                 Ok((citizen, name)) => {
                     cx.ok(format!("Registered {name}"));
-                    self.form = None;
+                    self.close_form();
                     self.open_detail(cx, citizen);
                 }
                 Err(e) => Self::show_error(form, cx, e),
@@ -139,7 +192,7 @@ impl ManagerScreen {
                 match forms::submit_edit_citizen(cx.desk, form, citizen, &actor) {
                     Ok(()) => {
                         cx.ok("Saved the citizen's details");
-                        self.form = None;
+                        self.close_form();
                     }
                     Err(e) => Self::show_error(form, cx, e),
                 }
@@ -148,7 +201,7 @@ impl ManagerScreen {
                 match forms::submit_record(cx.desk, form, citizen, &actor) {
                     Ok(dose) => {
                         cx.ok(format!("Recorded dose {dose}"));
-                        self.form = None;
+                        self.close_form();
                     }
                     Err(e) => Self::show_error(form, cx, e),
                 }
@@ -156,49 +209,35 @@ impl ManagerScreen {
             FormKind::Edit(row) => match forms::submit_edit(cx.desk, form, row, &actor) {
                 Ok(dose) => {
                     cx.ok(format!("Saved dose {dose}"));
-                    self.form = None;
+                    self.close_form();
                 }
                 Err(e) => Self::show_error(form, cx, e),
             },
             FormKind::UnlockStaff => {
-                let text = form.value("name");
                 // A staff account by that name, or else a citizen's id at the kiosk.
-                let account = StaffName::parse("name", &text).ok().filter(|n| {
-                    crate::app::store::staff::by_name(cx.desk.conn(), n)
-                        .ok()
-                        .flatten()
-                        .is_some()
-                });
-                let (target, q) = match account {
-                    Some(name) => (
-                        Unlock::Staff(name.clone()),
-                        format!("Unlock {name}? They can sign in again at once."),
-                    ),
-                    None => match ResidentId::parse("name", &text) {
-                        Ok(id) => (
-                            Unlock::Kiosk(id.clone()),
-                            format!(
-                                "Let the kiosk take {} again? Its failed sign-ins are forgotten.",
-                                id.masked()
-                            ),
-                        ),
-                        Err(_) => {
-                            return form.set_error(
-                                "name",
-                                "name: no staff account has this name, and it is not an id",
-                            );
-                        }
-                    },
+                let Some(target) = manage::unlock_target(cx.desk, &form.value("name")) else {
+                    return form.set_error(
+                        "name",
+                        "name: no staff account has this name, and it is not an id",
+                    );
                 };
-                self.confirm_unlock = Some(Confirm::new("Unlock", q, target));
+                let q = match &target {
+                    UnlockTarget::Staff(name) => {
+                        format!("Unlock {name}? They can sign in again at once.")
+                    }
+                    UnlockTarget::Kiosk(id) => format!(
+                        "Let the kiosk take {} again? Its failed sign-ins are forgotten.",
+                        id.masked()
+                    ),
+                };
+                *ask = Some(Ask::Unlock(Confirm::new("Unlock", q, target)));
             }
             FormKind::Void(row) => {
                 let reason = form.value("reason");
                 if reason.trim().is_empty() {
                     form.set_error("reason", "reason: say why this injection is voided");
                 } else {
-                    let who = self
-                        .detail
+                    let who = under
                         .as_ref()
                         .map(|d| d.citizen.details.display_name())
                         .unwrap_or_default();
@@ -209,7 +248,7 @@ impl ManagerScreen {
                         reason.trim()
                     );
                     let target = ((**row).clone(), reason);
-                    self.confirm_void = Some(Confirm::new("Void injection", q, target));
+                    *ask = Some(Ask::Void(Confirm::new("Void injection", q, target)));
                 }
             }
         }
@@ -219,29 +258,33 @@ impl ManagerScreen {
     /// Unlocks what the question names; the form and question close either way, with what
     /// was found said in a notice.
     fn unlock(&mut self, cx: &mut Cx<'_>) {
-        let Some(confirm) = self.confirm_unlock.take() else {
+        let Mode::Form(f) = &mut self.mode else {
             return;
         };
-        let actor = Self::actor(cx);
-        let result = match &confirm.target {
-            Unlock::Kiosk(id) => staff_admin::unlock_kiosk(cx.desk, &actor, id)
-                .map(|_| format!("The kiosk takes {} again.", id.masked())),
-            Unlock::Staff(name) => {
-                staff_admin::unlock(cx.desk, &actor, name).map(|was| match was {
-                    true => format!("Unlocked {name}: they can sign in again."),
-                    false => format!("{name} was not locked."),
-                })
+        let mut confirm = match f.ask.take() {
+            Some(Ask::Unlock(c)) => c,
+            other => {
+                f.ask = other;
+                return;
             }
         };
+        let actor = Self::actor(cx);
+        let result =
+            manage::unlock(cx.desk, &actor, &confirm.target).map(|was| match &confirm.target {
+                UnlockTarget::Kiosk(id) => format!("The kiosk takes {} again.", id.masked()),
+                UnlockTarget::Staff(name) if was => {
+                    format!("Unlocked {name}: they can sign in again.")
+                }
+                UnlockTarget::Staff(name) => format!("{name} was not locked."),
+            });
         match result {
             Ok(done) => {
                 cx.ok(done);
-                self.form = None;
+                self.close_form();
             }
             Err(AppError::Refused(r)) => {
-                let mut confirm = confirm;
                 confirm.refuse(&r.message);
-                self.confirm_unlock = Some(confirm);
+                f.ask = Some(Ask::Unlock(confirm));
             }
             Err(e) => cx.error(&e),
         }
@@ -251,138 +294,174 @@ impl ManagerScreen {
     /// Voids the injection the question is about, at the version it was shown; refused, the
     /// question stays and says why.
     fn void(&mut self, cx: &mut Cx<'_>) {
-        let Some(confirm) = &mut self.confirm_void else {
+        let Mode::Form(f) = &mut self.mode else {
+            return;
+        };
+        let Some(Ask::Void(confirm)) = &mut f.ask else {
             return;
         };
         let (row, reason) = &confirm.target;
-        match forms::submit_void(cx.desk, reason, row, &Self::actor(cx)) {
+        match manage::void_injection(cx.desk, &Self::actor(cx), row, reason) {
             Ok(()) => {
                 cx.ok(format!("Voided dose {}", row.details.dose));
-                self.form = None;
-                self.confirm_void = None;
+                self.close_form();
             }
             Err(AppError::Refused(r)) => confirm.refuse(&r.message),
             Err(e) => {
-                self.confirm_void = None;
+                f.ask = None;
                 cx.error(&e);
             }
         }
         self.reload(cx);
     }
 
-    fn form_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent) {
-        let Some((_, form)) = &mut self.form else {
+    /// A key while a question is asked: yes acts, no goes back to the form.
+    fn ask_key(&mut self, cx: &mut Cx<'_>, action: Option<Action>) {
+        let Mode::Form(f) = &mut self.mode else {
             return;
         };
-        match form.handle(ev) {
+        let (answer, refused_void) = match &f.ask {
+            Some(Ask::Void(c)) => (c.answer(action), c.is_refused()),
+            Some(Ask::Unlock(c)) => (c.answer(action), false),
+            None => return,
+        };
+        match answer {
+            Answer::Yes => match f.ask {
+                Some(Ask::Void(_)) => self.void(cx),
+                _ => self.unlock(cx),
+            },
+            // A refused void closes the form too, since the dose it was opened on has changed
+            // (asking again would only be refused again).
+            Answer::Close if refused_void => self.close_form(),
+            Answer::Close => f.ask = None,
+            Answer::Wait => {}
+        }
+    }
+
+    fn form_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent) {
+        let Mode::Form(f) = &mut self.mode else {
+            return;
+        };
+        match f.form.handle(ev) {
             FormEvent::Submit => self.submit(cx),
-            FormEvent::Cancel => self.form = None,
+            FormEvent::Cancel => self.close_form(),
             FormEvent::Changed(key) => {
-                forms::changed(form, key, &self.catalogue, &mut self.series_typed)
+                forms::changed(&mut f.form, key, &self.catalogue, &mut self.series_typed)
             }
             _ => {}
         }
     }
 
-    fn list_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+    /// A new search text: the list starts over with it.
+    fn searched(&mut self, cx: &mut Cx<'_>) -> Result<(), AppError> {
+        let text = self.list.search.value().to_string();
+        self.list.page.search(cx.desk, &text)
+    }
+
+    fn search_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
         let desk = cx.desk;
-        let list = &mut self.list;
-        let result = if list.searching {
-            match (action, ev.code) {
-                (Some(Action::Done), _) => {
-                    list.searching = false;
-                    Ok(())
-                }
-                (Some(Action::Clear), _) => {
-                    list.searching = false;
-                    list.search.clear();
-                    list.restart(desk)
-                }
-                (_, KeyCode::Down) => list.down(desk),
-                (_, KeyCode::Up) => list.up(desk),
-                _ => {
-                    if list.search.handle(ev) {
-                        list.restart(desk)
-                    } else {
-                        Ok(())
-                    }
-                }
+        let result = match (action, ev.code) {
+            (Some(Action::Done), _) => {
+                self.mode = Mode::List;
+                Ok(())
             }
-        } else {
-            match action {
-                Some(Action::Up) => list.up(desk),
-                Some(Action::Down) => list.down(desk),
-                Some(Action::PageUp) => list.page_up(desk),
-                Some(Action::PageDown) => list.page_down(desk),
-                Some(Action::Top) => list.top(desk),
-                Some(Action::Bottom) => list.bottom(desk),
-                Some(Action::Search) => {
-                    list.searching = true;
-                    Ok(())
-                }
-                Some(Action::Clear) if !list.search.value().is_empty() => {
-                    list.search.clear();
-                    list.restart(desk)
-                }
-                Some(Action::Register) => {
-                    self.series_typed = false;
-                    self.form = Some((FormKind::Register, forms::register()));
-                    Ok(())
-                }
-                Some(Action::Open) => {
-                    if let Some(id) = list.current().map(|r| r.id) {
-                        self.open_detail(cx, id);
-                    }
-                    Ok(())
-                }
-                Some(Action::AuditLog) => AuditView::new(desk).map(|v| self.audit = Some(v)),
-                Some(Action::UnlockStaff) => {
-                    self.form = Some((FormKind::UnlockStaff, forms::unlock_staff()));
-                    Ok(())
-                }
-                _ => Ok(()),
+            (Some(Action::Clear), _) => {
+                self.mode = Mode::List;
+                self.list.search.clear();
+                self.searched(cx)
             }
+            (_, KeyCode::Down) => self.list.page.down(desk),
+            (_, KeyCode::Up) => self.list.page.up(desk),
+            _ if self.list.search.handle(ev) => self.searched(cx),
+            _ => Ok(()),
         };
         if let Err(e) = result {
-            cx.error(&e.into());
+            cx.error(&e);
+        }
+    }
+
+    fn list_key(&mut self, cx: &mut Cx<'_>, action: Option<Action>) {
+        let desk = cx.desk;
+        let page = &mut self.list.page;
+        let result = match action {
+            Some(Action::Up) => page.up(desk),
+            Some(Action::Down) => page.down(desk),
+            Some(Action::PageUp) => page.page_up(desk),
+            Some(Action::PageDown) => page.page_down(desk),
+            Some(Action::Top) => page.top(desk),
+            Some(Action::Bottom) => page.bottom(desk),
+            Some(Action::Search) => {
+                self.mode = Mode::Search;
+                Ok(())
+            }
+            Some(Action::Clear) if !self.list.search.value().is_empty() => {
+                self.list.search.clear();
+                self.searched(cx)
+            }
+            Some(Action::Register) => {
+                self.series_typed = false;
+                self.open_form(FormKind::Register, forms::register());
+                Ok(())
+            }
+            Some(Action::Open) => {
+                if let Some(id) = page.current().map(|r| r.id) {
+                    self.open_detail(cx, id);
+                }
+                Ok(())
+            }
+            Some(Action::AuditLog) => {
+                AuditView::new(desk).map(|v| self.mode = Mode::Audit(Box::new(v)))
+            }
+            Some(Action::UnlockStaff) => {
+                self.open_form(FormKind::UnlockStaff, forms::unlock_staff());
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            cx.error(&e);
         }
     }
 
     fn audit_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
-        let Some(view) = &mut self.audit else { return };
+        let Mode::Audit(view) = &mut self.mode else {
+            return;
+        };
         let desk = cx.desk;
         let result = if view.form.is_some() {
             view.form_key(desk, ev)
         } else {
             match action {
                 Some(Action::Back) => {
-                    self.audit = None;
+                    self.mode = Mode::List;
                     Ok(())
                 }
                 Some(Action::Filter) => {
                     view.open_filter();
                     Ok(())
                 }
-                Some(Action::Up) => view.up(desk),
-                Some(Action::Down) => view.down(desk),
-                Some(Action::PageDown) => view.page_down(desk),
-                Some(Action::PageUp) => view.page_up(desk),
-                Some(Action::Top) => view.top(desk),
-                Some(Action::Bottom) => view.bottom(desk),
+                Some(Action::Up) => view.page.up(desk),
+                Some(Action::Down) => view.page.down(desk),
+                Some(Action::PageDown) => view.page.page_down(desk),
+                Some(Action::PageUp) => view.page.page_up(desk),
+                Some(Action::Top) => view.page.top(desk),
+                Some(Action::Bottom) => view.page.bottom(desk),
                 _ => Ok(()),
             }
         };
         if let Err(e) = result {
-            cx.error(&e.into());
+            cx.error(&e);
         }
     }
 
     fn detail_key(&mut self, cx: &mut Cx<'_>, action: Option<Action>) {
-        let Some(d) = &mut self.detail else { return };
+        let Mode::Detail(d) = &mut self.mode else {
+            return;
+        };
         let last = d.injections.len().saturating_sub(1);
         match action {
             Some(Action::Back) => {
-                self.detail = None;
+                self.mode = Mode::List;
                 self.reload(cx);
             }
             Some(Action::Up) => d.selected = d.selected.saturating_sub(1),
@@ -393,10 +472,11 @@ impl ManagerScreen {
             Some(Action::Bottom) => d.selected = last,
             Some(Action::EditCitizen) => {
                 let form = forms::edit_citizen(&d.citizen);
-                self.form = Some((FormKind::EditCitizen(Box::new(d.citizen.clone())), form));
+                let kind = FormKind::EditCitizen(Box::new(d.citizen.clone()));
+                self.open_form(kind, form);
             }
             Some(Action::RevealId) if d.revealed.is_none() => {
-                match access::reveal_id(cx.desk, &Self::actor(cx), d.citizen.id) {
+                match citizen_page::reveal_id(cx.desk, &Self::actor(cx), d.citizen.id) {
                     Ok(id) => {
                         d.revealed = Some(id);
                         cx.ok("Whole id shown; this is recorded in the audit log.");
@@ -408,7 +488,8 @@ impl ManagerScreen {
                 self.series_typed = false;
                 let form =
                     forms::injection(cx.desk, &d.citizen, None, d.next_dose(), &Self::today(cx));
-                self.form = Some((FormKind::Record(Box::new(d.citizen.clone())), form));
+                let kind = FormKind::Record(Box::new(d.citizen.clone()));
+                self.open_form(kind, form);
             }
             Some(Action::Edit | Action::Void) => {
                 let Some(row) = d.current().cloned() else {
@@ -421,18 +502,14 @@ impl ManagerScreen {
                     ));
                 }
                 self.series_typed = true;
-                let form = if action == Some(Action::Edit) {
-                    (
-                        FormKind::Edit(Box::new(row.clone())),
-                        forms::injection(cx.desk, &d.citizen, Some(&row), 0, ""),
-                    )
+                let (kind, form) = if action == Some(Action::Edit) {
+                    let form = forms::injection(cx.desk, &d.citizen, Some(&row), 0, "");
+                    (FormKind::Edit(Box::new(row)), form)
                 } else {
-                    (
-                        FormKind::Void(Box::new(row.clone())),
-                        forms::void(row.details.dose),
-                    )
+                    let form = forms::void(row.details.dose);
+                    (FormKind::Void(Box::new(row)), form)
                 };
-                self.form = Some(form);
+                self.open_form(kind, form);
             }
             _ => {}
         }
@@ -441,82 +518,56 @@ impl ManagerScreen {
 
 impl Screen for ManagerScreen {
     fn contexts(&self) -> Vec<Context> {
-        if self.confirm_void.is_some() || self.confirm_unlock.is_some() {
-            vec![Context::Confirm]
-        } else if self.form.is_some() {
-            vec![Context::Form]
-        } else if let Some(a) = &self.audit {
-            if a.form.is_some() {
-                vec![Context::Form]
-            } else {
-                vec![Context::Audit, Context::List]
-            }
-        } else if self.list.searching {
-            vec![Context::Search]
-        } else if self.detail.is_some() {
-            vec![Context::ManagerDetail, Context::List]
-        } else {
-            vec![Context::ManagerList, Context::List]
+        match &self.mode {
+            Mode::Form(f) if f.ask.is_some() => vec![Context::Confirm],
+            Mode::Form(_) => vec![Context::Form],
+            Mode::Audit(a) if a.form.is_some() => vec![Context::Form],
+            Mode::Audit(_) => vec![Context::Audit, Context::List],
+            Mode::Search => vec![Context::Search],
+            Mode::Detail(_) => vec![Context::ManagerDetail, Context::List],
+            Mode::List => vec![Context::ManagerList, Context::List],
         }
     }
 
     fn typing(&self) -> bool {
-        let audit_form = self.audit.as_ref().is_some_and(|a| a.form.is_some());
-        self.confirm_void.is_none()
-            && self.confirm_unlock.is_none()
-            && (self.form.is_some() || self.list.searching || audit_form)
+        match &self.mode {
+            Mode::Form(f) => f.ask.is_none(),
+            Mode::Audit(a) => a.form.is_some(),
+            Mode::Search => true,
+            Mode::Detail(_) | Mode::List => false,
+        }
     }
 
     fn unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|(_, f)| f.is_dirty())
+        matches!(&self.mode, Mode::Form(f) if f.form.is_dirty())
     }
 
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
-        if let Some(confirm) = &self.confirm_void {
-            match confirm.answer(action) {
-                Answer::Yes => self.void(cx),
-                // "No" goes back to the reason; a refusal closes the form too, since the dose
-                // it was opened on has changed (asking again would only be refused again).
-                Answer::Close => {
-                    if confirm.is_refused() {
-                        self.form = None;
-                    }
-                    self.confirm_void = None;
-                }
-                Answer::Wait => {}
-            }
-        } else if let Some(confirm) = &self.confirm_unlock {
-            match confirm.answer(action) {
-                Answer::Yes => self.unlock(cx),
-                Answer::Close => self.confirm_unlock = None,
-                Answer::Wait => {}
-            }
-        } else if self.form.is_some() {
-            self.form_key(cx, ev);
-        } else if self.audit.is_some() {
-            self.audit_key(cx, ev, action);
-        } else if self.detail.is_some() {
-            self.detail_key(cx, action);
-        } else {
-            self.list_key(cx, ev, action);
+        match &self.mode {
+            Mode::Form(f) if f.ask.is_some() => self.ask_key(cx, action),
+            Mode::Form(_) => self.form_key(cx, ev),
+            Mode::Audit(_) => self.audit_key(cx, ev, action),
+            Mode::Detail(_) => self.detail_key(cx, action),
+            Mode::Search => self.search_key(cx, ev, action),
+            Mode::List => self.list_key(cx, action),
         }
     }
 
     fn refresh(&mut self, cx: &mut Cx<'_>) {
         self.reload(cx);
-        if let Some(a) = &mut self.audit
-            && let Err(e) = a.reload(cx.desk)
+        if let Mode::Audit(a) = &mut self.mode
+            && let Err(e) = a.page.reload(cx.desk)
         {
-            cx.error(&e.into());
+            cx.error(&e);
         }
     }
 
     fn tick(&mut self, cx: &mut Cx<'_>) -> bool {
         // The audit log drawn at a new size loads a page of that size.
-        match &mut self.audit {
-            Some(a) if a.stale() => {
-                if let Err(e) = a.reload(cx.desk) {
-                    cx.error(&e.into());
+        match &mut self.mode {
+            Mode::Audit(a) if a.page.stale() => {
+                if let Err(e) = a.page.reload(cx.desk) {
+                    cx.error(&e);
                 }
                 true
             }
@@ -525,49 +576,57 @@ impl Screen for ManagerScreen {
     }
 
     fn paste(&mut self, text: &str) {
-        if let Some((_, form)) = &mut self.form
-            && let FormEvent::Changed(key) = form.paste(text)
+        if let Mode::Form(f) = &mut self.mode
+            && let FormEvent::Changed(key) = f.form.paste(text)
         {
-            forms::changed(form, key, &self.catalogue, &mut self.series_typed);
+            forms::changed(&mut f.form, key, &self.catalogue, &mut self.series_typed);
         }
     }
 
     fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
-        if let Some(a) = &mut self.audit {
-            return a.render(frame, area, theme);
-        }
-        let mut cursor = match &self.detail {
-            Some(d) => {
+        let f = match &mut self.mode {
+            Mode::Audit(a) => return a.render(frame, area, theme),
+            Mode::Detail(d) => {
                 d.render(frame, area, theme, &self.catalogue);
+                return None;
+            }
+            Mode::List => return self.list.render(frame, area, theme, false),
+            Mode::Search => return self.list.render(frame, area, theme, true),
+            Mode::Form(f) => f,
+        };
+        // What the form is over; the form has the cursor.
+        match &f.under {
+            Some(d) => d.render(frame, area, theme, &self.catalogue),
+            None => {
+                self.list.render(frame, area, theme, false);
+            }
+        }
+        match &f.ask {
+            // Under its question the void form is hidden: the question quotes what it holds.
+            Some(Ask::Void(confirm)) => {
+                confirm.render(frame, area, theme);
+                return None;
+            }
+            Some(Ask::Unlock(_)) | None => {}
+        }
+        let help = match f.kind {
+            // One field, and Enter goes on to a question.
+            FormKind::Void(_) | FormKind::UnlockStaff => "Enter continue · Esc back",
+            // A citizen's form has text fields only: nothing to choose with ←→.
+            FormKind::Register | FormKind::EditCitizen(_) => "Tab/↑↓ move · Enter save · Esc back",
+            FormKind::Record(_) | FormKind::Edit(_) => {
+                "Tab/↑↓ move · ←→ choose · Enter save · Esc back"
+            }
+        };
+        let w = area.width.min(80);
+        let r = centered(area, w, f.form.height(w) + 2);
+        let cursor = f.form.render(frame, r, theme, help);
+        match &f.ask {
+            Some(Ask::Unlock(confirm)) => {
+                confirm.render(frame, area, theme);
                 None
             }
-            None => self.list.render(frame, area, theme),
-        };
-        // Under its question the void form is hidden: the question quotes what it holds.
-        if let Some((kind, form)) = self.form.as_ref().filter(|_| self.confirm_void.is_none()) {
-            let help = match kind {
-                // One field, and Enter goes on to a question.
-                FormKind::Void(_) | FormKind::UnlockStaff => "Enter continue · Esc back",
-                // A citizen's form has text fields only: nothing to choose with ←→.
-                FormKind::Register | FormKind::EditCitizen(_) => {
-                    "Tab/↑↓ move · Enter save · Esc back"
-                }
-                FormKind::Record(_) | FormKind::Edit(_) => {
-                    "Tab/↑↓ move · ←→ choose · Enter save · Esc back"
-                }
-            };
-            let w = area.width.min(80);
-            let r = centered(area, w, form.height(w) + 2);
-            cursor = form.render(frame, r, theme, help);
+            _ => cursor,
         }
-        if let Some(confirm) = &self.confirm_void {
-            confirm.render(frame, area, theme);
-            cursor = None;
-        }
-        if let Some(confirm) = &self.confirm_unlock {
-            confirm.render(frame, area, theme);
-            cursor = None;
-        }
-        cursor
     }
 }
