@@ -8,10 +8,13 @@
 pub mod access;
 pub mod bus;
 pub mod commands;
+pub mod issue;
+pub mod kiosk;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;
 pub mod store;
+pub mod views;
 
 use crate::app::bus::{DispatchReport, Dispatcher, Faults};
 use crate::cert::keys::Signer;
