@@ -50,8 +50,9 @@ use vaxdesk::config::Config;
 use vaxdesk::domain::citizen::display_name;
 use vaxdesk::domain::{BirthDate, CitizenDetails, FixedClock};
 use vaxdesk::store::vaccination::{self, Anchor, ListOrder};
-use vaxdesk::tui::app::{Role, Shell};
 use vaxdesk::tui::keymap::Keymap;
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 use vaxdesk::tui::theme::Theme;
 
 const FULL_CITIZENS: usize = 1_000_000;

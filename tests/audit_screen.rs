@@ -8,7 +8,8 @@ mod screens_support;
 use ratatui::crossterm::event::KeyCode;
 use screens_support::*;
 use vaxdesk::store::audit::{self, AuditEntry, DeskIdentity};
-use vaxdesk::tui::app::{Role, Shell};
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 
 /// Rows added on top of the demo clinic's own, more than any test terminal shows at once.
 const ADDED: i64 = 130;

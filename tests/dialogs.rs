@@ -13,7 +13,8 @@ use chrono::Duration;
 use common::TestDesk;
 use screens_support::*;
 use vaxdesk::app::{Desk, queries};
-use vaxdesk::tui::app::{Role, Shell};
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 
 const KIM: &str = "900101-1234567";
 const KIM_BIRTH: &str = "1990-01-01";

@@ -10,7 +10,8 @@ mod screens_support;
 use ratatui::crossterm::event::KeyCode;
 use screens_support::*;
 use vaxdesk::app::Desk;
-use vaxdesk::tui::app::{Role, Shell};
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 
 const KIM: &str = "900101-1234567";
 

@@ -16,7 +16,8 @@ use vaxdesk::bus::Faults;
 use vaxdesk::config::Config;
 use vaxdesk::domain::ResidentId;
 use vaxdesk::store::audit::{self, AuditFilter};
-use vaxdesk::tui::app::{Role, Shell};
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 
 const KIM: &str = "900101-1234567";
 const KIM_BIRTH: &str = "1990-01-01";

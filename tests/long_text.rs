@@ -11,7 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use screens_support::*;
 use vaxdesk::domain::ResidentId;
-use vaxdesk::tui::app::Role;
+use vaxdesk::tui::screen::Role;
 use vaxdesk::tui::widgets::clipboard;
 
 const KIM: &str = "900101-1234567";
@@ -129,7 +129,7 @@ fn the_issuer_copies_a_certificate_too() {
 
 /// Where the terminal cursor is after a draw at `w` x `h`, with the screen.
 fn draw_with_cursor(
-    shell: &mut vaxdesk::tui::app::Shell<'_>,
+    shell: &mut vaxdesk::tui::shell::Shell<'_>,
     w: u16,
     h: u16,
 ) -> (Buffer, ratatui::layout::Position) {

@@ -18,7 +18,8 @@ use vaxdesk::app::queries;
 use vaxdesk::app::{Desk, queries::Status};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::domain::citizen::mask;
-use vaxdesk::tui::app::{Role, Shell};
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 
 // --- snapshots -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ use vaxdesk::app::Desk;
 use vaxdesk::store::vaccination::{
     Anchor, CitizenListRow, ListOrder, citizens_window, citizens_window_plan,
 };
-use vaxdesk::tui::app::Role;
+use vaxdesk::tui::screen::Role;
 
 /// A desk with the names the cases need.
 fn clinic() -> TestDesk {

@@ -11,7 +11,7 @@ use screens_support::*;
 use vaxdesk::app::staff_admin;
 use vaxdesk::domain::StaffName;
 use vaxdesk::store::audit::{self, AuditFilter};
-use vaxdesk::tui::app::Role;
+use vaxdesk::tui::screen::Role;
 
 /// The audit rows (newest first) with this action.
 fn audit_rows(desk: &vaxdesk::app::Desk, action: &str) -> Vec<audit::AuditRow> {
@@ -27,7 +27,7 @@ fn audit_rows(desk: &vaxdesk::app::Desk, action: &str) -> Vec<audit::AuditRow> {
 }
 
 /// Opens 김 민준's detail from the manager's list (search, then Enter).
-fn open_kim(m: &mut vaxdesk::tui::app::Shell<'_>) {
+fn open_kim(m: &mut vaxdesk::tui::shell::Shell<'_>) {
     char_key(m, '/');
     type_text(m, "김");
     enter(m);

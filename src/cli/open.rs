@@ -16,8 +16,8 @@ use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, SystemClock};
 use vaxdesk::privacy::IdKeys;
 use vaxdesk::privacy::resident_ids::KEY_FILE;
-use vaxdesk::tui::app::Role;
 use vaxdesk::tui::keymap::Keymap;
+use vaxdesk::tui::screen::Role;
 use vaxdesk::tui::theme::Theme;
 
 const DEMO_SEED: &str = include_str!("../../assets/demo-seed.toml");

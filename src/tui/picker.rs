@@ -1,7 +1,7 @@
 //! The role picker shown when `--role` is not given.
 
-use super::app::Role;
 use super::keymap::Action;
+use super::screen::Role;
 use super::theme::{SELECTED, Theme};
 use super::widgets::popup::centered;
 use ratatui::Frame;

@@ -54,9 +54,7 @@ impl StaffGate {
     pub fn sign_in(role: StaffRole, desk: &Desk) -> Self {
         StaffGate {
             role,
-            no_accounts: crate::app::store::staff::count(desk.conn())
-                .is_ok_and(|n| n == 0)
-                .then(|| desk.conn().path().unwrap_or_default().to_string()),
+            no_accounts: crate::app::views::sign_in::without_staff(desk),
             locked_for: None,
             closes_kiosk: false,
             wait_until: None,

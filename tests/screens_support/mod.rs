@@ -12,8 +12,9 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use vaxdesk::app::{Desk, staff_admin};
 use vaxdesk::domain::{StaffName, StaffRole};
-use vaxdesk::tui::app::{Role, Shell};
 use vaxdesk::tui::keymap::Keymap;
+use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 use vaxdesk::tui::theme::Theme;
 
 /// The two terminal sizes every screen is checked at.

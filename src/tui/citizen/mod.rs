@@ -3,12 +3,14 @@
 //! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
 
 use crate::app::access::{self, SignInError};
-use crate::app::store::status_view::{ViewApplication, ViewCitizen, ViewInjection};
-use crate::app::{commands, queries};
+use crate::app::kiosk;
+use crate::app::views::kiosk::{
+    self as page, Standing, ViewApplication, ViewCitizen, ViewInjection,
+};
 use crate::domain::citizen::display_name;
-use crate::domain::{BirthDate, Catalogue, ResidentId};
-use crate::tui::app::{Cx, Screen};
+use crate::domain::{BirthDate, Catalogue, InjectionStatus, ResidentId};
 use crate::tui::keymap::{Action, Context};
+use crate::tui::screen::{Cx, Screen};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
@@ -130,7 +132,7 @@ impl CitizenScreen {
 
 impl Page {
     fn load(&mut self, cx: &mut Cx<'_>) {
-        match queries::status_of(cx.desk, self.citizen.citizen_id) {
+        match page::page(cx.desk, self.citizen.citizen_id) {
             Ok(status) => {
                 self.citizen = status.citizen;
                 self.injections = status.injections;
@@ -159,22 +161,20 @@ impl Page {
         let Some((inj, app)) = self.current() else {
             return;
         };
-        if app.is_some_and(|a| a.status == "REVOKED") {
-            return cx.fail("This dose's certificate was revoked; please ask at the desk.");
-        }
-        if let Some(a) = app.filter(|a| matches!(a.status.as_str(), "APPLIED" | "ISSUED")) {
-            return cx.fail(format!(
-                "Dose {} already has an application ({}).",
-                inj.dose, a.status
-            ));
+        match app.and_then(ViewApplication::standing) {
+            Some(Standing::Revoked) => {
+                return cx.fail("This dose's certificate was revoked; please ask at the desk.");
+            }
+            Some(s) if s.is_active() => {
+                return cx.fail(format!(
+                    "Dose {} already has an application ({s}).",
+                    inj.dose
+                ));
+            }
+            _ => {}
         }
         let (citizen, injection, dose) = (self.citizen.citizen_id, inj.injection_id, inj.dose);
-        let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
-        let result = cx.desk.command(&stamp, "apply", Some(citizen), |ctx| {
-            let c = commands::citizen_by_id(ctx, citizen)?;
-            commands::apply(ctx, &stamp, &c, injection)
-        });
-        match result {
+        match kiosk::apply(cx.desk, citizen, injection) {
             Ok(_) => cx.ok(format!("Applied for a certificate for dose {dose}.")),
             Err(e) => cx.error(&e),
         }
@@ -185,7 +185,9 @@ impl Page {
         let Some((inj, Some(a))) = self.current() else {
             return cx.fail("There is no certificate for this dose yet.");
         };
-        let (Some(hc1), "ISSUED" | "REVOKED") = (&a.certificate, a.status.as_str()) else {
+        let standing = a.standing();
+        let (Some(hc1), Some(Standing::ISSUED | Standing::Revoked)) = (&a.certificate, standing)
+        else {
             return cx.fail("There is no certificate for this dose yet.");
         };
         let c = &self.citizen;
@@ -208,16 +210,14 @@ impl Page {
                 a.certificate_id.as_deref().unwrap_or_default()
             ),
         ];
-        if a.status == "REVOKED" {
+        if standing == Some(Standing::Revoked) {
             about.push(" REVOKED: this certificate is no longer valid.".into());
         }
         let citizen = self.citizen.citizen_id;
-        if let Err(e) = access::record_export(
+        if let Err(e) = kiosk::show_certificate(
             cx.desk,
-            &format!("citizen#{citizen}"),
             citizen,
             a.certificate_id.as_deref().unwrap_or_default(),
-            "shown as a QR code",
         ) {
             return cx.error(&e);
         }
@@ -230,15 +230,7 @@ impl Page {
         let Some(application) = self.confirm_cancel.as_ref().map(|c| c.target) else {
             return;
         };
-        let citizen = self.citizen.citizen_id;
-        let stamp = cx.desk.stamp(&format!("citizen#{citizen}"));
-        let result = cx
-            .desk
-            .command(&stamp, "cancel application", Some(citizen), |ctx| {
-                let c = commands::citizen_by_id(ctx, citizen)?;
-                commands::cancel(ctx, &stamp, &c, application)
-            });
-        match result {
+        match kiosk::cancel(cx.desk, self.citizen.citizen_id, application) {
             Ok(()) => {
                 self.confirm_cancel = None;
                 cx.ok("Application cancelled.");
@@ -303,8 +295,8 @@ impl Page {
             let sel = i == self.selected;
             let app = self
                 .application_of(inj.injection_id)
-                .map(|a| a.status.clone())
-                .unwrap_or_else(|| "—".into());
+                .and_then(ViewApplication::standing)
+                .map_or("—", Standing::as_str);
             let name = catalogue.name_of(&inj.product);
             // Columns measured in display width and cut with `…`.
             let row = format!(
@@ -326,7 +318,7 @@ impl Page {
                 let rest = w.saturating_sub(width(&head));
                 Line::from(vec![
                     Span::raw(head),
-                    Span::styled(fit(&app, rest), theme.status(&app)),
+                    Span::styled(fit(app, rest), theme.status(app)),
                 ])
             });
         }
@@ -334,8 +326,8 @@ impl Page {
 
         let mut text: Vec<Line<'_>> = vec![];
         if let Some((inj, app)) = self.current() {
-            match (inj.status.as_str(), app) {
-                (_, Some(a)) if a.status == "ISSUED" => {
+            match (inj.injection_status(), app.map(|a| (a, a.standing()))) {
+                (_, Some((a, Some(Standing::ISSUED)))) => {
                     text.push(Line::from(vec![
                         Span::raw(" Certificate "),
                         Span::styled(
@@ -353,7 +345,7 @@ impl Page {
                         theme.muted(),
                     )));
                 }
-                (_, Some(a)) if a.status == "REVOKED" => {
+                (_, Some((a, Some(Standing::Revoked)))) => {
                     text.push(Line::from(vec![
                         Span::raw(" Certificate "),
                         Span::styled(a.certificate_id.clone().unwrap_or_default(), theme.error()),
@@ -364,7 +356,7 @@ impl Page {
                     }
                     text.push(Line::raw(" Please ask at the desk."));
                 }
-                (_, Some(a)) if a.status == "APPLIED" => {
+                (_, Some((a, Some(Standing::APPLIED)))) => {
                     text.push(Line::raw(format!(
                         " Application received {}; waiting for the issuer.",
                         local_time(&a.applied_at)
@@ -380,8 +372,8 @@ impl Page {
                         theme.muted(),
                     )));
                 }
-                ("ADMINISTERED", other) => {
-                    if let Some(a) = other {
+                (Some(InjectionStatus::Administered), other) => {
+                    if let Some((a, _)) = other {
                         let why = a
                             .reason
                             .as_deref()
@@ -397,7 +389,7 @@ impl Page {
                         theme.muted(),
                     )));
                 }
-                ("SCHEDULED", _) => text.push(Line::raw(format!(
+                (Some(InjectionStatus::Scheduled), _) => text.push(Line::raw(format!(
                     " Scheduled for {}. A certificate can be applied for once it is given.",
                     inj.date
                 ))),
@@ -502,7 +494,7 @@ impl Screen for CitizenScreen {
                     Some(Action::Apply) => page.apply(cx),
                     Some(Action::Show) => page.show(cx),
                     Some(Action::Cancel) => match page.current() {
-                        Some((i, Some(a))) if a.status == "APPLIED" => {
+                        Some((i, Some(a))) if a.standing() == Some(Standing::APPLIED) => {
                             let q = format!(
                                 "Cancel your application for dose {}/{}?",
                                 i.dose, i.series

@@ -4,7 +4,7 @@
 //! (whole or from its unique part) or by the holder's name (the citizen list's own name
 //! search). The selected certificate shows in a detail pane under the list.
 
-use crate::app::queries::{self, IssuedAnchor, IssuedFilter, IssuedItem};
+use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
 use crate::app::{AppError, Desk};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::TextField;
@@ -56,7 +56,7 @@ impl IssuedList {
         anchor: &IssuedAnchor,
         n: usize,
     ) -> Result<Vec<IssuedItem>, AppError> {
-        queries::issued_page(desk, &self.filter(), anchor, n)
+        issuer_board::issued_page(desk, &self.filter(), anchor, n)
     }
 
     pub fn current(&self) -> Option<&IssuedItem> {

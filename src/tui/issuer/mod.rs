@@ -11,12 +11,13 @@
 mod issued;
 mod queue;
 
-use crate::app::bus::dispatcher::SubscriberStatus;
-use crate::app::queries::{self, IssuedAnchor, IssuedFilter, IssuedItem, QueueItem};
-use crate::app::{AppError, commands};
+use crate::app::views::health::{self, SubscriberStatus};
+use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
+use crate::app::views::queue::QueueItem;
+use crate::app::{AppError, issue};
 use crate::domain::{Catalogue, text};
-use crate::tui::app::{Cx, Role, Screen};
 use crate::tui::keymap::{Action, Context};
+use crate::tui::screen::{Cx, Role, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{Answer, Confirm, centered};
@@ -87,11 +88,11 @@ impl IssuerScreen {
         let loaded = (|| -> Result<(), AppError> {
             self.queue.load(desk)?;
             self.recent =
-                queries::issued_page(desk, &IssuedFilter::All, &IssuedAnchor::First, RECENT)?;
+                issuer_board::issued_page(desk, &IssuedFilter::All, &IssuedAnchor::First, RECENT)?;
             if matches!(self.focus, Focus::Issued) {
                 self.issued.reload(desk)?;
             }
-            self.health = desk.dispatcher().status(desk.conn())?;
+            self.health = health::subscribers(desk)?;
             Ok(())
         })();
         if let Err(e) = loaded {
@@ -112,40 +113,21 @@ impl IssuerScreen {
         let Some(dialog) = &mut self.dialog else {
             return;
         };
-        let stamp = cx.desk.stamp(&cx.staff(Role::Issuer));
+        let (desk, actor) = (cx.desk, cx.staff(Role::Issuer));
         let result: Result<String, AppError> = match dialog {
             Dialog::Issue(c) => {
                 let q = &c.target;
-                cx.desk
-                    .command(&stamp, "issue certificate", Some(q.citizen_id), |ctx| {
-                        commands::issue_reviewed(ctx, &stamp, &q.reviewed())
-                    })
-                    .map(|uvci| {
-                        tracing::info!("issued {uvci} for application {}", q.application);
-                        format!("Issued {uvci} to {}", q.name)
-                    })
+                issue::issue(desk, &actor, q).map(|uvci| format!("Issued {uvci} to {}", q.name))
             }
             Dialog::Reject(c) => {
                 let (q, reason) = &c.target;
-                cx.desk
-                    .command(&stamp, "reject application", Some(q.citizen_id), |ctx| {
-                        commands::reject_reviewed(ctx, &stamp, &q.reviewed(), reason)
-                    })
+                issue::reject(desk, &actor, q, reason)
                     .map(|()| format!("Rejected the application of {}", q.name))
             }
             Dialog::Revoke(c) => {
                 let (r, reason) = &c.target;
-                cx.desk
-                    .command(
-                        &stamp,
-                        "revoke certificate",
-                        Some(r.cert.citizen_id),
-                        |ctx| commands::revoke(ctx, &stamp, &r.cert.uvci, reason),
-                    )
-                    .map(|()| {
-                        tracing::info!("revoked {}", r.cert.uvci);
-                        format!("Revoked the certificate of {}", r.cert.name)
-                    })
+                issue::revoke(desk, &actor, r, reason)
+                    .map(|()| format!("Revoked the certificate of {}", r.cert.name))
             }
             _ => return,
         };
@@ -176,14 +158,6 @@ impl IssuerScreen {
             return;
         };
         let c = &r.cert;
-        let payload = match crate::app::store::issuance::certificate(cx.desk.conn(), &c.uvci) {
-            Ok(Some(row)) => row.payload,
-            Ok(None) => return cx.fail("This certificate is no longer on record."),
-            Err(e) => return cx.error(&e.into()),
-        };
-        let Some(hc1) = payload else {
-            return cx.fail("This certificate was issued before signing; it has no QR code.");
-        };
         let mut about = vec![
             format!(" {}", c.name),
             format!(
@@ -204,17 +178,15 @@ impl IssuerScreen {
                 c.revocation_reason.clone().unwrap_or_default()
             ));
         }
-        // A certificate on screen can be photographed: it is recorded as shown.
-        let actor = cx.staff(Role::Issuer);
-        if let Err(e) = crate::app::access::record_export(
-            cx.desk,
-            &actor,
-            c.citizen_id,
-            &c.uvci,
-            "shown as a QR code",
-        ) {
-            return cx.error(&e);
-        }
+        // A certificate on screen can be photographed: the use case records it as shown.
+        let hc1 = match issue::show(cx.desk, &cx.staff(Role::Issuer), &r) {
+            Ok(issue::Shown::Qr(hc1)) => hc1,
+            Ok(issue::Shown::Gone) => return cx.fail("This certificate is no longer on record."),
+            Ok(issue::Shown::Unsigned) => {
+                return cx.fail("This certificate was issued before signing; it has no QR code.");
+            }
+            Err(e) => return cx.error(&e),
+        };
         self.dialog = Some(Dialog::Qr(QrView::new(about, hc1)));
     }
 
@@ -551,7 +523,7 @@ impl IssuerScreen {
             theme.header(),
         )];
         for s in &self.health {
-            let healthy = s.state == crate::app::bus::BreakerState::Closed && s.lag == 0;
+            let healthy = health::healthy(s);
             let (text, style) = if healthy {
                 (format!("· {} ok ", s.name), theme.muted())
             } else {

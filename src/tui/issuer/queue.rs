@@ -2,7 +2,7 @@
 //! application opened whole (Enter). The opened application is the one that was selected:
 //! a reload never swaps it for another; when it leaves the queue meanwhile, it says so.
 
-use crate::app::queries::{self, QueueItem};
+use crate::app::views::queue::{self, QueueItem};
 use crate::app::{AppError, Desk};
 use crate::domain::Catalogue;
 use crate::domain::citizen::mask;
@@ -31,8 +31,8 @@ impl Queue {
     /// Reads the queue again, staying on the same application when it is still there.
     pub fn load(&mut self, desk: &Desk) -> Result<(), AppError> {
         let keep = self.current().map(|q| q.application);
-        self.items = queries::queue(desk, QUEUE_WINDOW)?;
-        self.pending = crate::app::store::issuance::pending_count(desk.conn())?;
+        self.items = queue::window(desk, QUEUE_WINDOW)?;
+        self.pending = queue::pending(desk)?;
         if let Some(i) = keep.and_then(|a| self.items.iter().position(|q| q.application == a)) {
             self.selected = i;
         }

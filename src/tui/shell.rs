@@ -3,110 +3,49 @@
 //!
 //! The citizen screen is a kiosk: quitting it (Ctrl-C, Ctrl-Q, `q`) asks for a staff sign-in
 //! instead, so a citizen never reaches the shell; Esc goes back to the kiosk.
+//!
+//! [`run`] owns the terminal: it draws only when something
+//! changed, wraps each draw in a synchronized update (no flicker), never holds a transaction
+//! while waiting for a key, and restores the terminal on quit, panic and signal.
+//!
+//! A desk must end when its terminal goes away (a closed window, a dropped SSH session,
+//! `tmux kill-session`). crossterm's reader loops inside `read()` when the terminal answers
+//! with end-of-file or EIO, so keys are read on a thread of their own and the loop here never
+//! waits on crossterm: it waits on a channel, looks at the terminal itself between keys (a hung
+//! up terminal reports POLLHUP/POLLERR and refuses `tcgetattr`), and hears SIGTERM, SIGHUP and
+//! SIGINT at once. If the desk is busy when a signal comes or the terminal goes (a command
+//! waiting for another desk's lock), a watchdog restores the terminal and ends the process
+//! after [`GRACE`]; SQLite then rolls the unfinished transaction back: nothing half-done is kept.
+
+pub mod terminal;
 
 use super::citizen::CitizenScreen;
 use super::issuer::IssuerScreen;
 use super::keymap::{Action, Context, Keymap};
 use super::manager::ManagerScreen;
 use super::picker::Picker;
+use super::screen::{Cx, Role, Screen};
 use super::staff_gate::{GateEvent, StaffGate};
 use super::theme::Theme;
 use super::widgets::popup;
 use super::widgets::{fit, width};
+use crate::app::Desk;
 use crate::app::access::StaffSession;
-use crate::app::{AppError, Desk};
-use crate::domain::StaffRole;
+use crate::app::views::health;
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Manager,
-    Issuer,
-    Citizen,
-}
-
-impl Role {
-    /// The staff role whose sign-in opens this screen (the kiosk needs none).
-    pub fn staff_role(self) -> Option<StaffRole> {
-        match self {
-            Role::Manager => Some(StaffRole::Manager),
-            Role::Issuer => Some(StaffRole::Issuer),
-            Role::Citizen => None,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Role::Manager => "Injection manager",
-            Role::Issuer => "Certificate issuer",
-            Role::Citizen => "Citizen",
-        }
-    }
-}
-
-/// What a screen needs from the shell while handling a key.
-pub struct Cx<'a> {
-    pub desk: &'a Desk,
-    pub keymap: &'a Keymap,
-    /// The staff member signed in (manager and issuer screens).
-    pub session: Option<&'a StaffSession>,
-    toast: Option<(String, bool)>,
-}
-
-impl Cx<'_> {
-    /// A short success notice.
-    pub fn ok(&mut self, text: impl Into<String>) {
-        self.toast = Some((text.into(), true));
-    }
-
-    /// A short failure notice (a refusal's reason).
-    pub fn fail(&mut self, text: impl Into<String>) {
-        self.toast = Some((text.into(), false));
-    }
-
-    /// Reports an error that is not a form field's: refusals as they are, others logged.
-    pub fn error(&mut self, e: &AppError) {
-        tracing::warn!("command failed: {e}");
-        self.fail(e.to_string());
-    }
-
-    /// Who is acting, for the record: the staff member signed in.
-    pub fn staff(&self, role: Role) -> String {
-        match self.session {
-            Some(s) => s.name.clone(),
-            // Staff screens open only after a sign-in; this names a screen opened without
-            // one (tests of a screen alone).
-            None => format!("{}:unsigned", role.title().to_lowercase()),
-        }
-    }
-}
-
-/// A role screen.
-pub trait Screen {
-    /// Keymap contexts that apply now (besides Global, which the shell adds).
-    fn contexts(&self) -> Vec<Context>;
-    /// True while a text field has the focus: printable keys are text, not commands.
-    fn typing(&self) -> bool;
-    /// True when leaving would lose typed input.
-    fn unsaved(&self) -> bool;
-    /// Handles a key the shell did not take; `action` is its binding, if any.
-    fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>);
-    /// Reloads what is shown (another desk changed the database).
-    fn refresh(&mut self, cx: &mut Cx<'_>);
-    /// Time passed; returns true when the screen changed (e.g. an idle timeout).
-    fn tick(&mut self, _cx: &mut Cx<'_>) -> bool {
-        false
-    }
-    /// Draws the body; returns where the terminal cursor belongs (the active field).
-    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position>;
-    /// Text pasted into the focused field.
-    fn paste(&mut self, _text: &str) {}
-}
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Instant;
+use terminal::{Tty, restore_terminal, signal_name};
 
 enum Current {
     Picker(Picker),
@@ -150,7 +89,7 @@ impl<'d> Shell<'d> {
             confirm_quit: false,
             quit: false,
             toast: None,
-            data_version: data_version(desk),
+            data_version: health::data_version(desk),
             last_lag_check: desk.now(),
             demo: false,
             session: None,
@@ -171,12 +110,7 @@ impl<'d> Shell<'d> {
             self.current = Current::Gate(role, StaffGate::sign_in(staff_role, self.desk));
             return;
         }
-        let mut cx = Cx {
-            desk: self.desk,
-            keymap: &self.keymap,
-            session: self.session.as_ref(),
-            toast: None,
-        };
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
         let screen: Box<dyn Screen> = match role {
             Role::Manager => Box::new(ManagerScreen::new(&mut cx)),
             Role::Issuer => Box::new(IssuerScreen::new(&mut cx)),
@@ -333,19 +267,14 @@ impl<'d> Shell<'d> {
                 _ => {}
             }
         }
-        let mut cx = Cx {
-            desk: self.desk,
-            keymap: &self.keymap,
-            session: self.session.as_ref(),
-            toast: None,
-        };
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
         let mut chosen = None;
         match &mut self.current {
             Current::Picker(p) => chosen = p.key(&ev, action),
             Current::Gate(..) => {}
             Current::Role(_, s) => s.key(&mut cx, &ev, action),
         }
-        let toast = cx.toast.take();
+        let toast = cx.take_toast();
         if let Some(role) = chosen {
             self.open(role);
         }
@@ -353,7 +282,7 @@ impl<'d> Shell<'d> {
             self.show(text, ok);
         }
         // Our own commands changed the data: other screens' view of it is ours now.
-        self.data_version = data_version(self.desk);
+        self.data_version = health::data_version(self.desk);
     }
 
     pub fn paste(&mut self, text: &str) {
@@ -401,10 +330,10 @@ impl<'d> Shell<'d> {
             self.closing_kiosk = None;
             changed = true;
         }
-        let version = data_version(self.desk);
+        let version = health::data_version(self.desk);
         let lagging = now - self.last_lag_check >= Duration::seconds(1) && {
             self.last_lag_check = now;
-            has_lag(self.desk)
+            health::has_lag(self.desk)
         };
         if lagging && let Err(e) = self.desk.dispatch() {
             tracing::warn!("delivery failed: {e}");
@@ -420,12 +349,7 @@ impl<'d> Shell<'d> {
             self.help = false;
             changed = true;
         }
-        let mut cx = Cx {
-            desk: self.desk,
-            keymap: &self.keymap,
-            session: self.session.as_ref(),
-            toast: None,
-        };
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
         if let Current::Role(_, s) = &mut self.current {
             if version != self.data_version || lagging {
                 s.refresh(&mut cx);
@@ -433,8 +357,8 @@ impl<'d> Shell<'d> {
             }
             changed |= s.tick(&mut cx);
         }
-        self.data_version = data_version(self.desk);
-        if let Some((text, ok)) = cx.toast.take() {
+        self.data_version = health::data_version(self.desk);
+        if let Some((text, ok)) = cx.take_toast() {
             self.show(text, ok);
             changed = true;
         }
@@ -605,21 +529,163 @@ fn too_small(frame: &mut Frame<'_>) {
     frame.render_widget(Paragraph::new(lines), body);
 }
 
-/// SQLite's `data_version`: changes when another connection commits.
-fn data_version(desk: &Desk) -> i64 {
-    desk.conn()
-        .query_row("PRAGMA data_version", [], |r| r.get(0))
-        .unwrap_or(0)
+/// How often the desk looks for changes made by other desks and for timeouts.
+const TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How long a signal waits for the desk to finish what it is doing before the watchdog ends
+/// the process.
+pub const GRACE: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// What the loop hears about.
+enum Input {
+    Event(Event),
+    /// The key reader failed.
+    Failed(std::io::Error),
+    Signal(i32),
 }
 
-/// True when some subscriber has events left to deliver.
-fn has_lag(desk: &Desk) -> bool {
-    desk.conn()
-        .query_row(
-            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) >
-                    (SELECT COALESCE(MIN(last_seq), 0) FROM subscriber_checkpoints)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap_or(false)
+/// Why the loop ended.
+enum End {
+    Quit,
+    TerminalGone,
+    Signal(i32),
+}
+
+/// Runs the desk until the user quits, the terminal goes away or a signal asks it to stop.
+/// `demo`: the staff sign-in shows the demo accounts.
+pub fn run(
+    desk: &Desk,
+    role: Option<Role>,
+    keymap: Keymap,
+    theme: Theme,
+    demo: bool,
+) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let tty = Arc::new(Tty::open()?);
+    let (tx, rx) = mpsc::channel::<Input>();
+    // Set once the loop has ended and the terminal is restored: the watchdog stands down.
+    let ended = Arc::new(AtomicBool::new(false));
+    // Set when a signal asked the desk to stop.
+    let asked = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let signals_handle = signals.handle();
+    {
+        let (tx, asked) = (tx.clone(), Arc::clone(&asked));
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                for sig in signals.forever() {
+                    asked.store(true, Ordering::SeqCst);
+                    let _ = tx.send(Input::Signal(sig));
+                }
+            })?;
+    }
+    {
+        // The watchdog: once a signal came or the terminal went away, the loop has GRACE to
+        // end; a desk stuck in a command (waiting for another desk's lock) is ended for it.
+        let (ended, asked, tty) = (Arc::clone(&ended), Arc::clone(&asked), Arc::clone(&tty));
+        std::thread::Builder::new()
+            .name("watchdog".into())
+            .spawn(move || {
+                let mut since: Option<Instant> = None;
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if ended.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    if !(tty.gone() || asked.load(Ordering::SeqCst)) {
+                        continue;
+                    }
+                    let first = *since.get_or_insert_with(Instant::now);
+                    if first.elapsed() >= GRACE && !ended.load(Ordering::SeqCst) {
+                        tracing::warn!("the desk was busy when told to stop: leaving without it");
+                        restore_terminal();
+                        std::process::exit(0);
+                    }
+                }
+            })?;
+    }
+    // ratatui::try_init installs a panic hook that restores the terminal first.
+    let mut terminal = ratatui::try_init()?;
+    {
+        let tx = tx.clone();
+        std::thread::Builder::new()
+            .name("keys".into())
+            .spawn(move || {
+                loop {
+                    match event::read() {
+                        Ok(ev) => {
+                            if tx.send(Input::Event(ev)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Input::Failed(e));
+                            break;
+                        }
+                    }
+                }
+            })?;
+    }
+    drop(tx);
+    let result = (|| -> std::io::Result<End> {
+        let mut shell = Shell::new(desk, role, keymap, theme).demo(demo);
+        let mut dirty = true;
+        let mut last_tick = Instant::now();
+        loop {
+            if shell.should_quit() {
+                return Ok(End::Quit);
+            }
+            if tty.gone() {
+                return Ok(End::TerminalGone);
+            }
+            if dirty {
+                let drawn = execute!(std::io::stdout(), BeginSynchronizedUpdate)
+                    .and_then(|()| terminal.draw(|f| shell.render(f)).map(|_| ()))
+                    .and_then(|()| execute!(std::io::stdout(), EndSynchronizedUpdate));
+                match drawn {
+                    Ok(()) => dirty = false,
+                    Err(_) if tty.gone() => return Ok(End::TerminalGone),
+                    Err(e) => return Err(e),
+                }
+            }
+            let wait = TICK.saturating_sub(last_tick.elapsed());
+            match rx.recv_timeout(wait) {
+                Ok(Input::Event(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                    shell.key(k);
+                    dirty = true;
+                }
+                Ok(Input::Event(Event::Resize(..))) => dirty = true,
+                Ok(Input::Event(Event::Paste(text))) => {
+                    shell.paste(&text);
+                    dirty = true;
+                }
+                Ok(Input::Event(_)) => {}
+                Ok(Input::Failed(_)) if tty.gone() => return Ok(End::TerminalGone),
+                Ok(Input::Failed(e)) => return Err(e),
+                Ok(Input::Signal(sig)) => return Ok(End::Signal(sig)),
+                Err(RecvTimeoutError::Timeout) => {}
+                // Both senders gone: the key reader ended without a word.
+                Err(RecvTimeoutError::Disconnected) => return Ok(End::TerminalGone),
+            }
+            if last_tick.elapsed() >= TICK {
+                last_tick = Instant::now();
+                dirty |= shell.tick();
+            }
+        }
+    })();
+    restore_terminal();
+    // The terminal is restored; dropping it must not draw again.
+    std::mem::forget(terminal);
+    ended.store(true, Ordering::SeqCst);
+    signals_handle.close();
+    match &result {
+        Ok(End::Quit) => {}
+        Ok(End::TerminalGone) => tracing::info!("the terminal went away: desk closed"),
+        Ok(End::Signal(sig)) => {
+            tracing::info!("stopped by {}; terminal restored", signal_name(*sig))
+        }
+        Err(e) => tracing::warn!("terminal failed: {e}"),
+    }
+    result.map(|_| ())
 }
