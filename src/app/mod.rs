@@ -13,6 +13,7 @@ pub mod issue;
 pub mod kiosk;
 pub mod maintenance;
 pub mod manage;
+pub mod progress;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;

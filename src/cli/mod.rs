@@ -12,6 +12,8 @@ mod events;
 mod init;
 mod keys;
 mod open;
+#[expect(dead_code, reason = "the long commands take it up in the next commits")]
+mod progress;
 mod queue;
 mod rebuild;
 pub mod report;
