@@ -295,10 +295,10 @@ impl Page {
         let start = self.selected.saturating_sub(shown.saturating_sub(1));
         for (i, inj) in self.injections.iter().enumerate().skip(start).take(shown) {
             let sel = i == self.selected;
-            let app = self
+            let standing = self
                 .application_of(inj.injection_id)
-                .and_then(ViewApplication::standing)
-                .map_or("—", Standing::as_str);
+                .and_then(ViewApplication::standing);
+            let app = standing.map_or("—", Standing::as_str);
             let name = catalogue.name_of(&inj.product);
             // Columns measured in display width and cut with `…`.
             let row = format!(
@@ -320,7 +320,7 @@ impl Page {
                 let rest = w.saturating_sub(width(&head));
                 Line::from(vec![
                     Span::raw(head),
-                    Span::styled(fit(app, rest), theme.status(app)),
+                    Span::styled(fit(app, rest), theme.standing(standing)),
                 ])
             });
         }

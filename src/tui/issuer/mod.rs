@@ -13,6 +13,7 @@ mod queue;
 
 use crate::app::views::health::{self, SubscriberStatus};
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
+use crate::app::views::kiosk::Standing;
 use crate::app::views::queue::QueueItem;
 use crate::app::{AppError, issue};
 use crate::domain::{Catalogue, text};
@@ -596,7 +597,7 @@ impl IssuerScreen {
                 w,
             );
             let style = if revoked {
-                theme.status("REVOKED")
+                theme.standing(Some(Standing::Revoked))
             } else {
                 Style::new()
             };
