@@ -3,7 +3,7 @@
 //! The file is TOML in the user's config directory (or `--config` / `VAXDESK_CONFIG`); every
 //! key is optional and checked when loaded, so a typo is reported, not ignored.
 
-use crate::app::bus::BreakerPolicy;
+use crate::app::BreakerPolicy;
 use directories::ProjectDirs;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

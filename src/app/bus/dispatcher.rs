@@ -12,7 +12,6 @@ use super::breaker::{BreakerPolicy, BreakerState, Gate};
 use super::subscribers::{ApplyingPolicy, HandlerError, IssuancePolicy, StatusView, Subscriber};
 use crate::app::store::{self, outbox};
 use crate::domain::Clock;
-use crate::domain::clock::stamp;
 use rusqlite::Connection;
 use std::sync::Arc;
 
@@ -62,6 +61,7 @@ impl Dispatcher {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn subscriber_names(&self) -> Vec<&'static str> {
         self.subscribers.iter().map(|s| s.name()).collect()
     }
@@ -208,8 +208,9 @@ impl Dispatcher {
     }
 
     /// The time used for the breaker, stamped.
+    #[cfg(any(test, feature = "internals"))]
     pub fn now_stamp(&self) -> String {
-        stamp(self.clock.now())
+        crate::domain::clock::stamp(self.clock.now())
     }
 }
 

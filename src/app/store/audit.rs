@@ -206,6 +206,7 @@ pub fn append(
 }
 
 /// The highest seq in the log (0 when empty).
+#[cfg(any(test, feature = "internals"))]
 pub fn last_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM audit_log")?
         .query_row([], |r| r.get(0))

@@ -488,6 +488,7 @@ fn search_window(
 /// SQLite's plan for the window [`citizens_window`] would read (`EXPLAIN QUERY PLAN`, one
 /// step per line; for a search, one stream and the row read): what tests and benchmarks
 /// check for a full scan.
+#[cfg(any(test, feature = "internals"))]
 pub fn citizens_window_plan(
     conn: &Connection,
     order: ListOrder,
