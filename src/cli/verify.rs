@@ -46,7 +46,7 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Fa
     let keys_dir = keys_dir(cli, paths);
     let db = database_path(cli, paths);
     let named = cli.db.is_some();
-    let store = match keys_dir {
+    let trusted = match keys_dir {
         _ if !args.trust.is_empty() => {
             TrustStore::from_files(&args.trust).map_err(|e| Failure(format!("--trust {e}")))?
         }
@@ -65,7 +65,7 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Fa
     let input = Input::from_arg(&args.input)?;
     let revoked = desk_revocations(db.as_deref())?;
     let options = vaxdesk::cert::Options {
-        trust: &store,
+        trust: &trusted,
         at,
         revoked: revoked.as_deref(),
     };
