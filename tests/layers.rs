@@ -28,7 +28,13 @@ fn screens_and_commands_name_neither_sqlite_nor_the_store() {
         let text = std::fs::read_to_string(file).expect("read a source file");
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
-            for word in ["rusqlite", "app::store", "app::bus", ".conn()", "Connection"] {
+            for word in [
+                "rusqlite",
+                "app::store",
+                "app::bus",
+                ".conn()",
+                "Connection",
+            ] {
                 if code.contains(word) {
                     offences.push(format!("{}:{}: {word}", file.display(), n + 1));
                 }
