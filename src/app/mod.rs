@@ -166,7 +166,7 @@ impl Desk {
             dispatcher,
             signer: None,
             ids,
-            identity: DeskIdentity::current(),
+            identity: DeskIdentity::on_host(crate::config::host_name()),
             opening_delivery: DispatchReport::default(),
         };
         desk.opening_delivery = desk.dispatch()?;

@@ -12,6 +12,7 @@ use super::breaker::{BreakerPolicy, BreakerState, Gate};
 use super::subscribers::{ApplyingPolicy, HandlerError, IssuancePolicy, StatusView, Subscriber};
 use crate::app::store::{self, outbox};
 use crate::domain::Clock;
+use crate::domain::event::EventKind;
 use rusqlite::Connection;
 use std::sync::Arc;
 
@@ -122,8 +123,14 @@ impl Dispatcher {
         head: i64,
     ) -> rusqlite::Result<Outcome> {
         let name = sub.name();
-        let read =
-            |c: &Connection, from: i64| outbox::events_between(c, from, head, sub.handles(), BATCH);
+        let kinds: Vec<EventKind> = EventKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| sub.handles(*k))
+            .collect();
+        // A subscriber of every kind reads the log unfiltered.
+        let filter = (kinds.len() < EventKind::ALL.len()).then_some(kinds.as_slice());
+        let read = |c: &Connection, from: i64| outbox::events_between(c, from, head, filter, BATCH);
         let start = outbox::checkpoint(conn, name)?;
         let now = self.clock.now();
         let health = outbox::health(conn, name)?;
