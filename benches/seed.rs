@@ -194,9 +194,11 @@ fn export_rows(db: &Path, dir: &Path) -> Res<(PathBuf, u64)> {
     let mut script = String::from("PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n");
     let mut rows = 0;
     for table in ["citizens", "injections"] {
+        // The integer primary key stays the rowid, as in the desk's table.
         let cols: Vec<String> = conn
             .prepare(&format!(
-                "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+                "SELECT name || IIF(pk = 1, ' INTEGER PRIMARY KEY', '') \
+                 FROM pragma_table_info('{table}') ORDER BY cid"
             ))?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

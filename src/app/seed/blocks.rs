@@ -140,7 +140,8 @@ impl Scan {
         if self.string.is_some() || self.depth > 0 {
             return false;
         }
-        let t = line.trim();
+        // A byte-order mark may open the file.
+        let t = line.trim_start_matches('\u{feff}').trim();
         if t == "[[step]]" {
             return true;
         }
@@ -223,6 +224,14 @@ mod tests {
         assert_eq!(blocks[1], (2, true, "[[step]]\na = 1\n".to_string()));
         assert_eq!(blocks[2].0, 4);
         assert!(blocks[2].2.ends_with("[[step.x]]\n"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_header_is_no_preamble() {
+        let blocks = split("\u{feff}[[step]]\na = 1\n");
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].2, "");
+        assert!(blocks[1].1);
     }
 
     #[test]
