@@ -318,7 +318,7 @@ pub enum KeysCommand {
 #[derive(Debug, Subcommand)]
 pub enum CertCommand {
     /// Export the certificate issued for one of a citizen's doses: the signed HC1 text, its QR
-    /// code as a PNG or SVG picture, or the decoded certificate as JSON
+    /// code as a PNG or SVG picture, the decoded certificate as JSON, or a printable PDF
     #[command(after_help = CERT_EXPORT_HELP)]
     Export {
         /// The citizen's resident id (with or without the hyphen)
@@ -333,19 +333,25 @@ pub enum CertCommand {
         /// Write to this file (replaced atomically) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The paper of a printed certificate (--format pdf; A4 when not given)
+        #[arg(long, value_enum, value_name = "PAPER")]
+        paper: Option<Paper>,
     },
 }
 
 const CERT_EXPORT_HELP: &str = "\
 The certificate is the latest one issued for that injection, exactly as it was signed. A revoked
 certificate is still exported, with a warning on stderr (and \"revoked\": true in the JSON).
-PNG and SVG go to --out FILE, or to standard output when it is not a terminal.
+PNG, SVG and PDF go to --out FILE, or to standard output when it is not a terminal. The PDF is
+the printed certificate (PDF/A-2b, one page, A4 or --paper a6): names, vaccination, UVCI and the
+QR code, in Korean and English; never the resident id.
 
 Examples:
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format hc1
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format png --out cert.png
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format svg > cert.svg
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format json | jq .certificate
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format pdf --paper a6 --out cert.pdf
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format hc1 --out cert.txt && \
 vaxdesk verify cert.txt
 
@@ -362,6 +368,17 @@ pub enum ExportFormat {
     Svg,
     /// The decoded certificate (the DCC JSON) with its id, dates and revocation
     Json,
+    /// The printed certificate: a one-page PDF/A with the QR code
+    Pdf,
+}
+
+/// The paper a printed certificate is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    /// 210 x 297 mm
+    A4,
+    /// 105 x 148 mm
+    A6,
 }
 
 fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

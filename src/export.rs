@@ -1,14 +1,14 @@
-//! `vaxdesk cert export`: an issued certificate as text, QR picture or decoded JSON, written
-//! whole or not at all, and recorded in the audit log once it left the desk.
+//! `vaxdesk cert export`: an issued certificate as text, QR picture, decoded JSON or a printed
+//! page (PDF), written whole or not at all, and recorded in the audit log once it left the desk.
 
 use crate::Failure;
 use crate::admin::admin_actor;
-use crate::cli::ExportFormat;
+use crate::cli::{ExportFormat, Paper};
 use crate::report;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use vaxdesk::app::{Desk, access, commands};
-use vaxdesk::cert::TrustStore;
+use vaxdesk::cert::{TrustStore, pdf};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::store::issuance;
 
@@ -21,6 +21,8 @@ pub struct Export<'a> {
     pub dose: u32,
     pub format: ExportFormat,
     pub out: Option<&'a Path>,
+    /// The paper of a PDF (A4 when not given).
+    pub paper: Option<Paper>,
 }
 
 /// `vaxdesk cert export`: the latest certificate issued for a citizen's dose, as signed.
@@ -29,6 +31,11 @@ pub fn cert_export(
     keys_dir: Option<&Path>,
     request: &Export<'_>,
 ) -> Result<(), Failure> {
+    if request.paper.is_some() && request.format != ExportFormat::Pdf {
+        return Err(Failure(
+            "--paper: only the printed certificate (--format pdf) has a paper size".into(),
+        ));
+    }
     let id = ResidentId::parse("--citizen", request.citizen)?;
     let ctx = desk.ctx(desk.conn());
     let citizen = commands::find_citizen(&ctx, &id)?;
@@ -87,18 +94,42 @@ pub fn cert_export(
                 format!("{}\n", qr.svg()).into_bytes()
             }
         }
+        ExportFormat::Pdf => {
+            let paper = match request.paper {
+                Some(Paper::A6) => pdf::Paper::A6,
+                Some(Paper::A4) | None => pdf::Paper::A4,
+            };
+            // The printed fields are those of the signed certificate, as a verifier reads them.
+            let dcc = check.certificate.as_ref().ok_or_else(|| {
+                Failure(format!(
+                    "the stored certificate {} does not decode",
+                    row.uvci
+                ))
+            })?;
+            let valid_until = vaxdesk::domain::clock::parse_stamp(&row.expires_at)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d")
+                        .to_string()
+                })
+                .unwrap_or_else(|| row.expires_at.clone());
+            pdf::PrintedCertificate::from_dcc(dcc, &hc1, &valid_until, ctx.catalogue, desk.now())
+                .and_then(|printed| pdf::render(&printed, paper))
+                .map_err(|e| Failure(format!("certificate {}: {e}", row.uvci)))?
+        }
     };
-    let picture = match request.format {
-        ExportFormat::Png => Some("PNG"),
-        ExportFormat::Svg => Some("SVG"),
+    let binary = match request.format {
+        ExportFormat::Png => Some(("PNG", "a PNG picture")),
+        ExportFormat::Svg => Some(("SVG", "a SVG picture")),
+        ExportFormat::Pdf => Some(("PDF", "a PDF document")),
         _ => None,
     };
-    if let (None, Some(kind)) = (request.out, picture)
+    if let (None, Some((kind, what))) = (request.out, binary)
         && std::io::stdout().is_terminal()
     {
         return Err(Failure(format!(
-            "refusing to write a {kind} picture to the terminal; give --out FILE or redirect \
-             standard output (> certificate.{})",
+            "refusing to write {what} to the terminal; give --out FILE or redirect standard \
+             output (> certificate.{})",
             kind.to_lowercase()
         )));
     }
@@ -124,6 +155,7 @@ pub fn cert_export(
         ExportFormat::Png => "as png",
         ExportFormat::Svg => "as svg",
         ExportFormat::Json => "as json",
+        ExportFormat::Pdf => "as pdf",
     };
     access::record_export(desk, &admin_actor(), citizen.id, &row.uvci, how).map_err(|e| {
         Failure(format!(

@@ -658,6 +658,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     dose,
                     format,
                     out,
+                    paper,
                 },
         } => {
             let request = Export {
@@ -665,6 +666,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 dose,
                 format,
                 out: out.as_deref(),
+                paper,
             };
             cert_export(&desk, keys_dir.as_deref(), &request)?;
         }
