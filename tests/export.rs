@@ -203,14 +203,23 @@ fn refusals_and_usage_errors() {
         .refused();
     assert!(r.stderr.contains("not registered"), "{}", r.stderr);
     // Usage errors: exit 2.
-    let r = run("1", "pdf").usage();
+    let r = run("1", "jpeg").usage();
     assert!(r.stderr.contains("--format"), "{}", r.stderr);
     run("0", "hc1").usage();
     desk.run(&["cert", "export", "--citizen", KIM, "--dose", "1"])
         .usage();
     // The help shows the formats and an example.
     let help = desk.run(&["cert", "export", "--help"]).ok().stdout;
-    for word in ["hc1", "png", "svg", "json", "--out", "Examples:"] {
+    for word in [
+        "hc1",
+        "png",
+        "svg",
+        "json",
+        "pdf",
+        "--paper",
+        "--out",
+        "Examples:",
+    ] {
         assert!(help.contains(word), "help lacks {word}:\n{help}");
     }
 }

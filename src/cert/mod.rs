@@ -7,13 +7,15 @@
 //! [`schema`] the bundled JSON schema 1.3.3, [`qrimage`] reads a QR code from a PNG, and
 //! [`verify`] runs the checks in order and reports each one. [`keys`] keeps the desk's own
 //! CSCA and document signers, [`dcc`] builds the certificate's content when issuing, and
-//! [`qr`] draws an HC1 string as a QR code (terminal half blocks, PNG, SVG).
+//! [`qr`] draws an HC1 string as a QR code (terminal half blocks, PNG, SVG), and [`pdf`]
+//! prints a certificate on one page.
 
 pub mod base45;
 pub mod cose;
 pub mod dcc;
 pub mod hc1;
 pub mod keys;
+pub mod pdf;
 pub mod qr;
 pub mod qrimage;
 pub mod schema;

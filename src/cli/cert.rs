@@ -1,4 +1,5 @@
-//! `vaxdesk cert export`: an issued certificate as text, QR picture or decoded JSON. The
+//! `vaxdesk cert export`: an issued certificate as text, QR picture, decoded JSON or a printed
+//! page (PDF). The
 //! reads, the writing out (whole or not at all) and the audit row happen in one transaction
 //! (`app::certificates::export`): the export is on record exactly when the certificate left.
 
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::certificates::{self, ExportError, Exported};
-use vaxdesk::cert::{TrustStore, Verification};
+use vaxdesk::cert::{TrustStore, Verification, pdf};
 use vaxdesk::domain::ResidentId;
 
 /// Pixels per module of an exported PNG (a typical certificate is about 700 pixels wide).
@@ -19,7 +20,7 @@ const PNG_SCALE: usize = 8;
 #[derive(Debug, Subcommand)]
 pub enum CertCommand {
     /// Export the certificate issued for one of a citizen's doses: the signed HC1 text, its QR
-    /// code as a PNG or SVG picture, or the decoded certificate as JSON
+    /// code as a PNG or SVG picture, the decoded certificate as JSON, or a printable PDF
     #[command(after_help = CERT_EXPORT_HELP)]
     Export {
         /// The citizen's resident id (with or without the hyphen)
@@ -34,19 +35,25 @@ pub enum CertCommand {
         /// Write to this file (replaced atomically) instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The paper of a printed certificate (--format pdf; A4 when not given)
+        #[arg(long, value_enum, value_name = "PAPER")]
+        paper: Option<Paper>,
     },
 }
 
 const CERT_EXPORT_HELP: &str = "\
 The certificate is the latest one issued for that injection, exactly as it was signed. A revoked
 certificate is still exported, with a warning on stderr (and \"revoked\": true in the JSON).
-PNG and SVG go to --out FILE, or to standard output when it is not a terminal.
+PNG, SVG and PDF go to --out FILE, or to standard output when it is not a terminal. The PDF is
+the printed certificate (PDF/A-2b, one page, A4 or --paper a6): names, vaccination, UVCI and the
+QR code, in Korean and English; never the resident id.
 
 Examples:
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format hc1
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format png --out cert.png
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format svg > cert.svg
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format json | jq .certificate
+  vaxdesk cert export --citizen 900101-1234567 --dose 1 --format pdf --paper a6 --out cert.pdf
   vaxdesk cert export --citizen 900101-1234567 --dose 1 --format hc1 --out cert.txt && \
 vaxdesk verify cert.txt
 
@@ -63,6 +70,17 @@ pub enum ExportFormat {
     Svg,
     /// The decoded certificate (the DCC JSON) with its id, dates and revocation
     Json,
+    /// The printed certificate: a one-page PDF/A with the QR code
+    Pdf,
+}
+
+/// The paper a printed certificate is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    /// 210 x 297 mm
+    A4,
+    /// 105 x 148 mm
+    A6,
 }
 
 pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode, Failure> {
@@ -71,7 +89,13 @@ pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode,
         dose,
         format,
         out,
+        paper,
     } = action;
+    if paper.is_some() && *format != ExportFormat::Pdf {
+        return Err(Failure(
+            "--paper: only the printed certificate (--format pdf) has a paper size".into(),
+        ));
+    }
     let id = ResidentId::parse("--citizen", citizen)?;
     // Decoding needs no trust; checking against this desk's own signers and revocations now
     // tells the JSON (and the warnings) whether a verifier here would accept it today.
@@ -85,10 +109,11 @@ pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode,
         ExportFormat::Png => "as png",
         ExportFormat::Svg => "as svg",
         ExportFormat::Json => "as json",
+        ExportFormat::Pdf => "as pdf",
     };
     let write_out = |exported: &Exported| -> Result<(), Failure> {
         let check = check(desk, &trust, exported);
-        let bytes = render(&id, *format, exported, &check)?;
+        let bytes = render(desk, &id, (*format, *paper), exported, &check)?;
         deliver(*format, out.as_deref(), exported, &check, &bytes)
     };
     match certificates::export(desk, &admin_actor(), &id, *dose, how, write_out) {
@@ -101,10 +126,12 @@ pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode,
     }
 }
 
-/// The bytes to write: the signed text, its QR picture, or the decoded certificate as JSON.
+/// The bytes to write: the signed text, its QR picture, the decoded certificate as JSON, or the
+/// printed page.
 fn render(
+    desk: &Desk,
     id: &ResidentId,
-    format: ExportFormat,
+    (format, paper): (ExportFormat, Option<Paper>),
     exported: &Exported,
     check: &Verification,
 ) -> Result<Vec<u8>, Failure> {
@@ -136,6 +163,29 @@ fn render(
                 format!("{}\n", qr.svg()).into_bytes()
             }
         }
+        ExportFormat::Pdf => {
+            let paper = match paper {
+                Some(Paper::A6) => pdf::Paper::A6,
+                Some(Paper::A4) | None => pdf::Paper::A4,
+            };
+            // The printed fields are those of the signed certificate, as a verifier reads them.
+            let dcc = check.certificate.as_ref().ok_or_else(|| {
+                Failure(format!(
+                    "the stored certificate {} does not decode",
+                    row.uvci
+                ))
+            })?;
+            let valid_until = vaxdesk::domain::clock::parse_stamp(&row.expires_at)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d")
+                        .to_string()
+                })
+                .unwrap_or_else(|| row.expires_at.clone());
+            pdf::PrintedCertificate::from_dcc(dcc, hc1, &valid_until, desk.catalogue(), desk.now())
+                .and_then(|printed| pdf::render(&printed, paper))
+                .map_err(|e| Failure(format!("certificate {}: {e}", row.uvci)))?
+        }
     })
 }
 
@@ -160,17 +210,18 @@ fn deliver(
     bytes: &[u8],
 ) -> Result<(), Failure> {
     let row = &exported.certificate;
-    let picture = match format {
-        ExportFormat::Png => Some("PNG"),
-        ExportFormat::Svg => Some("SVG"),
+    let binary = match format {
+        ExportFormat::Png => Some(("PNG", "a PNG picture")),
+        ExportFormat::Svg => Some(("SVG", "a SVG picture")),
+        ExportFormat::Pdf => Some(("PDF", "a PDF document")),
         _ => None,
     };
-    if let (None, Some(kind)) = (out, picture)
+    if let (None, Some((kind, what))) = (out, binary)
         && std::io::stdout().is_terminal()
     {
         return Err(Failure(format!(
-            "refusing to write a {kind} picture to the terminal; give --out FILE or redirect \
-             standard output (> certificate.{})",
+            "refusing to write {what} to the terminal; give --out FILE or redirect standard \
+             output (> certificate.{})",
             kind.to_lowercase()
         )));
     }
