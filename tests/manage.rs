@@ -9,8 +9,9 @@ use common::{TestDesk, administered, details, refused, register, rid};
 use vaxdesk::app::manage::{self, NewCitizen, UnlockTarget};
 use vaxdesk::app::views::audit_page::AuditPage;
 use vaxdesk::app::views::citizen_list::{CitizenListPage, Latest, is_id_search};
-use vaxdesk::app::views::citizen_page::{self, ApplicationState};
+use vaxdesk::app::views::citizen_page;
 use vaxdesk::app::{Desk, staff_admin};
+use vaxdesk::domain::Standing;
 use vaxdesk::domain::{ApplicationStatus, BirthDate, InjectionStatus, Rule, StaffName, StaffRole};
 
 const MANAGER: &str = "manager:park";
@@ -172,7 +173,7 @@ fn the_list_says_the_latest_record_with_the_domain_statuses() {
         .clone();
     common::apply(desk, &kim, &inj);
     page.reload(desk).unwrap();
-    let state = ApplicationState::Status(ApplicationStatus::Applied);
+    let state = Standing::Application(ApplicationStatus::Applied);
     assert_eq!(latest(&page, "Kim"), Some(Latest::Application(state)));
     assert_eq!(state.as_str(), "APPLIED");
     // A whole id finds its one citizen; a name prefix finds by name.

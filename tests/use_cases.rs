@@ -6,9 +6,10 @@ mod common;
 
 use common::*;
 use vaxdesk::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter};
-use vaxdesk::app::views::kiosk::{self as page, Standing};
+use vaxdesk::app::views::kiosk as page;
 use vaxdesk::app::views::queue;
 use vaxdesk::app::{AppError, issue, kiosk};
+use vaxdesk::domain::Standing;
 use vaxdesk::domain::{ApplicationStatus, InjectionStatus};
 
 /// The last audit row: (actor, action, citizen, result, detail).

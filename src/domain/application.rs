@@ -95,3 +95,37 @@ mod tests {
         assert!(!Cancelled.is_active() && !Rejected.is_active());
     }
 }
+
+/// Where an application stands as every screen shows it: its own state, or revoked (its
+/// certificate was revoked after issue; the application itself stays ISSUED, and the status view
+/// keeps REVOKED as a state of its own, so the kiosk, the issuer, the manager and the command
+/// line all say REVOKED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Application(ApplicationStatus),
+    Revoked,
+}
+
+impl Standing {
+    pub const APPLIED: Standing = Standing::Application(ApplicationStatus::Applied);
+    pub const ISSUED: Standing = Standing::Application(ApplicationStatus::Issued);
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Application(s) => s.as_str(),
+            Standing::Revoked => "REVOKED",
+        }
+    }
+
+    /// True while it blocks a new application for the same dose (rule 2; a revoked
+    /// certificate is a matter for the desk).
+    pub fn is_active(self) -> bool {
+        matches!(self, Standing::Application(s) if s.is_active())
+    }
+}
+
+impl std::fmt::Display for Standing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -15,7 +15,7 @@ pub mod refusal;
 pub mod staff;
 pub mod text;
 
-pub use application::ApplicationStatus;
+pub use application::{ApplicationStatus, Standing};
 pub use catalogue::{Catalogue, Product};
 pub use citizen::{BirthDate, CitizenDetails, ResidentId};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,9 +1,8 @@
 //! Colours and styles. With `NO_COLOR` set no colour is used, and a selection is always marked
 //! with a symbol as well as a style, so it shows on every terminal.
 
-use crate::app::views::kiosk::Standing;
 use crate::config::Colours;
-use crate::domain::ApplicationStatus;
+use crate::domain::{ApplicationStatus, InjectionStatus, Standing};
 use ratatui::style::{Color, Modifier, Style};
 
 /// The symbol in front of a selected row.
@@ -117,18 +116,17 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    /// A status word: ISSUED/ADMINISTERED read as good, REJECTED/VOIDED as bad.
-    pub fn status(&self, status: &str) -> Style {
+    /// An injection's state: administered good, voided bad, scheduled marked.
+    pub fn injection(&self, status: InjectionStatus) -> Style {
         match status {
-            "ISSUED" | "ADMINISTERED" => self.success(),
-            "REJECTED" | "VOIDED" | "REVOKED" => self.fg(self.error),
-            "APPLIED" | "SCHEDULED" => self.accent(),
-            _ => self.muted(),
+            InjectionStatus::Administered => self.success(),
+            InjectionStatus::Voided => self.fg(self.error),
+            InjectionStatus::Scheduled => self.accent(),
         }
     }
 
-    /// An application's state, as [`Theme::status`] colours its word: issued good, rejected
-    /// or revoked bad, waiting marked; `None` (no application) muted.
+    /// An application's state: issued good, rejected or revoked bad, waiting marked; cancelled
+    /// and `None` (no application) muted.
     pub fn standing(&self, standing: Option<Standing>) -> Style {
         match standing {
             Some(Standing::ISSUED) => self.success(),
@@ -146,24 +144,25 @@ mod tests {
     use super::*;
     use crate::config::Colours;
 
-    /// The typed colouring says what the word colouring says, for every state a page shows.
+    /// Good, bad and waiting read the same for injections and applications on every screen.
     #[test]
-    fn a_state_is_coloured_as_its_word() {
+    fn states_are_coloured_by_what_they_mean() {
         let theme = Theme::new(&Colours::default(), false).unwrap();
-        let all = [
-            Standing::APPLIED,
-            Standing::ISSUED,
-            Standing::Application(ApplicationStatus::Cancelled),
-            Standing::Application(ApplicationStatus::Rejected),
-            Standing::Revoked,
-        ];
-        for s in all {
-            assert_eq!(theme.standing(Some(s)), theme.status(s.as_str()), "{s}");
-        }
-        assert_eq!(theme.standing(None), theme.status("—"));
-        assert_ne!(
-            theme.standing(Some(Standing::Revoked)),
-            theme.standing(Some(Standing::ISSUED))
-        );
+        let good = theme.success();
+        let bad = theme.fg(theme.error);
+        let waiting = theme.accent();
+        assert_eq!(theme.standing(Some(Standing::ISSUED)), good);
+        assert_eq!(theme.injection(InjectionStatus::Administered), good);
+        assert_eq!(theme.standing(Some(Standing::Revoked)), bad);
+        let rejected = Standing::Application(ApplicationStatus::Rejected);
+        assert_eq!(theme.standing(Some(rejected)), bad);
+        assert_eq!(theme.injection(InjectionStatus::Voided), bad);
+        assert_eq!(theme.standing(Some(Standing::APPLIED)), waiting);
+        assert_eq!(theme.injection(InjectionStatus::Scheduled), waiting);
+        let cancelled = Standing::Application(ApplicationStatus::Cancelled);
+        assert_eq!(theme.standing(Some(cancelled)), theme.muted());
+        assert_eq!(theme.standing(None), theme.muted());
+        assert_ne!(good, bad);
+        assert_ne!(good, waiting);
     }
 }

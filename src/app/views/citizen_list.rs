@@ -3,10 +3,9 @@
 //! million citizens. A search is a name prefix, or, when the text is an id, the one citizen
 //! with exactly that id (ids are stored sealed and found only whole, never by a part).
 
-use super::citizen_page::ApplicationState;
 use crate::app::store::vaccination::{self, Anchor, ListOrder};
 use crate::app::{AppError, Desk};
-use crate::domain::{ApplicationStatus, InjectionStatus, ResidentId};
+use crate::domain::{ApplicationStatus, InjectionStatus, ResidentId, Standing};
 use rusqlite::{Connection, OptionalExtension};
 
 /// What the "Latest" column says about a citizen, and which record it is about: the latest
@@ -15,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension};
 pub enum Latest {
     Nothing,
     Injection(InjectionStatus),
-    Application(ApplicationState),
+    Application(Standing),
 }
 
 impl Latest {
@@ -281,9 +280,9 @@ fn latest_of(conn: &Connection, citizen_id: i64) -> Result<Latest, AppError> {
         .optional()?;
     if let Some((status, revoked)) = application {
         return Ok(Latest::Application(if revoked {
-            ApplicationState::Revoked
+            Standing::Revoked
         } else {
-            ApplicationState::Status(parsed::<ApplicationStatus>(&status)?)
+            Standing::Application(parsed::<ApplicationStatus>(&status)?)
         }));
     }
     let injection: Option<String> = conn

@@ -6,41 +6,17 @@
 use crate::app::store::applying;
 use crate::app::store::{self, vaccination};
 use crate::app::{AppError, Desk};
-use crate::domain::{ApplicationStatus, ResidentId};
+use crate::domain::{ResidentId, Standing};
 use rusqlite::{Connection, OptionalExtension};
-use std::fmt;
 
 pub use crate::app::store::applying::ApplicationRow;
 pub use crate::app::store::vaccination::{CitizenRow, InjectionRow};
-
-/// An application's state as shown: its own status, or REVOKED once its certificate was
-/// revoked (the application itself stays ISSUED).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApplicationState {
-    Status(ApplicationStatus),
-    Revoked,
-}
-
-impl ApplicationState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationState::Status(s) => s.as_str(),
-            ApplicationState::Revoked => "REVOKED",
-        }
-    }
-}
-
-impl fmt::Display for ApplicationState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// An application on the citizen's page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageApplication {
     pub row: ApplicationRow,
-    pub state: ApplicationState,
+    pub state: Standing,
     pub revocation_reason: Option<String>,
 }
 
@@ -93,8 +69,8 @@ fn read_on(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Option<Citize
         };
         applications.push(PageApplication {
             state: match revoked {
-                Some(_) => ApplicationState::Revoked,
-                None => ApplicationState::Status(row.status),
+                Some(_) => Standing::Revoked,
+                None => Standing::Application(row.status),
             },
             revocation_reason: revoked.flatten(),
             row,

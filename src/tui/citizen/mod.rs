@@ -4,11 +4,9 @@
 
 use crate::app::access::{self, SignInError};
 use crate::app::kiosk;
-use crate::app::views::kiosk::{
-    self as page, Standing, ViewApplication, ViewCitizen, ViewInjection,
-};
+use crate::app::views::kiosk::{self as page, ViewApplication, ViewCitizen, ViewInjection};
 use crate::domain::citizen::display_name;
-use crate::domain::{BirthDate, Catalogue, InjectionStatus, ResidentId};
+use crate::domain::{BirthDate, Catalogue, InjectionStatus, ResidentId, Standing};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::screen::{Cx, Screen};
 use crate::tui::theme::{SELECTED, Theme};

@@ -5,8 +5,8 @@
 //! search). The selected certificate shows in a detail pane under the list.
 
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
-use crate::app::views::kiosk::Standing;
 use crate::app::{AppError, Desk};
+use crate::domain::Standing;
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::{cell, fit, local_time};

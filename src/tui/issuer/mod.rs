@@ -13,9 +13,9 @@ mod queue;
 
 use crate::app::views::health::{self, SubscriberStatus};
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
-use crate::app::views::kiosk::Standing;
 use crate::app::views::queue::QueueItem;
 use crate::app::{AppError, issue};
+use crate::domain::Standing;
 use crate::domain::{Catalogue, text};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::screen::{Cx, Role, Screen};

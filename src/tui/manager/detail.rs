@@ -158,7 +158,7 @@ impl Detail {
             } else {
                 Line::from(vec![
                     Span::styled(format!(" {text}"), Style::new()),
-                    Span::styled(x.status.as_str(), theme.status(x.status.as_str())),
+                    Span::styled(x.status.as_str(), theme.injection(x.status)),
                 ])
             });
         }
@@ -203,7 +203,7 @@ impl Detail {
                 )),
                 Span::styled(
                     cell(shown.state.as_str(), 10),
-                    theme.status(shown.state.as_str()),
+                    theme.standing(Some(shown.state)),
                 ),
                 Span::raw(fit(&note, w.saturating_sub(44))),
             ]));

@@ -3,12 +3,13 @@
 //! a million citizens. `/` filters as you type: by name prefix, or, when the text is an id
 //! (it has digits), the one citizen with exactly that id, found only whole; it shows masked.
 
-use crate::app::views::citizen_list::{self, CitizenListPage};
+use crate::app::views::citizen_list::{self, CitizenListPage, Latest};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::{Shown, TextField};
 use crate::tui::widgets::{cell, fit, width};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -110,11 +111,20 @@ impl CitizenList {
                 Line::from(vec![
                     Span::raw(head),
                     Span::styled(what, theme.muted()),
-                    Span::styled(fit(status, rest), theme.status(status)),
+                    Span::styled(fit(status, rest), latest_style(theme, r.latest)),
                 ])
             });
         }
         frame.render_widget(Paragraph::new(lines), area);
         searching.then(|| Position::new(area.x + 9 + self.search.cursor_column(), area.y))
+    }
+}
+
+/// The Latest column's colour: the state of the record it names.
+fn latest_style(theme: &Theme, latest: Latest) -> Style {
+    match latest {
+        Latest::Nothing => theme.muted(),
+        Latest::Injection(s) => theme.injection(s),
+        Latest::Application(s) => theme.standing(Some(s)),
     }
 }
