@@ -6,6 +6,7 @@
 //! subscribers right after the commit.
 
 pub mod access;
+pub mod backup;
 pub mod bus;
 pub mod certificates;
 pub mod commands;
