@@ -473,7 +473,7 @@ fn without_keys_the_backup_has_none_and_restore_needs_them() {
     let r = desk
         .run(&["backup", "--without-keys", dir.to_str().unwrap()])
         .ok();
-    assert!(r.stdout.contains("left out"), "{}", r.stdout);
+    assert!(r.stdout.contains("the keys were left out"), "{}", r.stdout);
     assert_eq!(manifest_names(&dir), ["vaxdesk.db"]);
     assert_eq!(files_under(&dir), ["MANIFEST", "vaxdesk.db"]);
 
@@ -531,4 +531,39 @@ fn restore_puts_the_keys_in_the_keys_folder_and_the_restored_desk_reads_its_ids(
     .json();
     assert_eq!(s["citizen"]["id"], rrn(2).as_str());
     assert_eq!(s["injections"][0]["status"], "ADMINISTERED");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_desk_open_in_a_terminal_keeps_its_database_from_being_replaced() {
+    use std::io::Read;
+    let desk = desk_with(3);
+    let dir = desk.path("backup");
+    desk.run(&["backup", dir.to_str().unwrap()]).ok();
+    let before = std::fs::read(&desk.db).unwrap();
+    let (master, mut child) = desk.spawn_in_pty(&["--role", "citizen"], &[], 80);
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    // The desk logs that it opened the database before its first screen.
+    let log = desk.path("xdg-data/vaxdesk/vaxdesk.log");
+    let start = Instant::now();
+    while !std::fs::read_to_string(&log).is_ok_and(|t| t.contains("desk opened")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the desk did not open"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = restore(&desk, &dir, &desk.db, &desk.keys_dir(), &["--force"]).refused();
+    assert!(r.stderr.contains("is open in a desk"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&desk.db).unwrap(), before);
+    // Once the desk is gone (even killed), the database can be replaced.
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(master);
+    restore(&desk, &dir, &desk.db, &desk.keys_dir(), &["--force"]).ok();
+    desk.status(&rrn(2));
 }

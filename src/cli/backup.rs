@@ -45,21 +45,24 @@ pub fn run(desk: &Desk, place: &Place, args: &Args) -> Result<ExitCode, Failure>
     let manifest = backup::take(desk, &args.dir, keys, &bar)?;
     drop(bar);
     let db = manifest.database().map_or(0, |e| e.size);
-    let key_files = manifest.key_files().count();
+    let keys = if args.without_keys {
+        "the keys were left out".to_string()
+    } else {
+        format!("{} key file(s)", manifest.key_files().count())
+    };
     say!(
-        "Backed up {} to {}: the database ({}, schema version {}) and {} key file(s), \
-         taken {}; MANIFEST holds each file's SHA-256.",
+        "Backed up {} to {}: the database ({}, schema version {}) and {keys}, taken {}; \
+         MANIFEST holds each file's SHA-256.",
         place.db.display(),
         args.dir.display(),
         size(db),
         manifest.schema,
-        key_files,
         manifest.taken
     );
     if args.without_keys {
         say!(
-            "The keys were left out: keep them apart; restoring needs the resident-id key in \
-             the keys folder."
+            "Keep the keys apart from it: restoring needs the resident-id key in the keys \
+             folder."
         );
     } else {
         say!("It holds the keys, so it reads like the desk itself: keep it as safe as the desk.");
