@@ -138,7 +138,8 @@ pub fn take(
 /// Makes `dir` (0700) or takes an empty one; true when it was made here.
 fn prepare_folder(dir: &Path) -> Result<bool, BackupError> {
     let shown = || dir.display().to_string();
-    match std::fs::symlink_metadata(dir) {
+    // A link to a folder (a mounted backup disk) is that folder.
+    match std::fs::metadata(dir) {
         Ok(meta) if !meta.is_dir() => return Err(BackupError::NotAFolder(shown())),
         Ok(_) => {
             let mut entries = std::fs::read_dir(dir).map_err(file_error(dir))?;
