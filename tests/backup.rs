@@ -356,6 +356,10 @@ fn a_missing_file_or_manifest_is_named_and_nothing_is_restored() {
     let r = restore(&desk, &unfinished, &db, &keys, &[]).refused();
     assert!(r.stderr.contains("MANIFEST"), "{}", r.stderr);
     assert!(!desk.path("new").exists(), "something was restored");
+
+    // Where it goes is never guessed.
+    let r = run(desk.bare().arg("restore").arg(&dir)).refused();
+    assert!(r.stderr.contains("restore needs --db PATH"), "{}", r.stderr);
 }
 
 #[test]

@@ -15,6 +15,8 @@ use vaxdesk::config::{Config, Paths};
 use vaxdesk::privacy::IdKeys;
 
 pub const HELP: &str = "\
+--db PATH is needed here: a restore never guesses where a database goes.
+
 Every file is checked against the backup's MANIFEST first: a missing or changed file is named
 and nothing is restored. A database that exists is replaced only with --force, and one a desk
 (or another program) has open never, not even with --force. The new file is written beside
