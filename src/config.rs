@@ -3,7 +3,7 @@
 //! The file is TOML in the user's config directory (or `--config` / `VAXDESK_CONFIG`); every
 //! key is optional and checked when loaded, so a typo is reported, not ignored.
 
-use crate::app::bus::BreakerPolicy;
+use crate::app::BreakerPolicy;
 use directories::ProjectDirs;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -245,6 +245,17 @@ pub fn read_named_file(path: &Path, what: &str) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// This machine's name, as the audit log records each row's desk ("unknown" when the system
+/// does not tell it or it is empty).
+pub fn host_name() -> String {
+    let name = gethostname::gethostname().to_string_lossy().into_owned();
+    if name.is_empty() {
+        "unknown".to_string()
+    } else {
+        name
+    }
+}
+
 /// The desk's folders, from the platform's conventions.
 pub struct Paths {
     pub data_dir: PathBuf,
@@ -280,6 +291,13 @@ impl Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_host_name_is_the_machine_s() {
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+        assert_eq!(host_name(), kernel.trim());
+    }
 
     #[test]
     fn unknown_keys_and_bad_values_are_reported() {

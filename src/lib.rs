@@ -12,5 +12,6 @@ pub mod domain;
 pub mod privacy;
 pub mod tui;
 
-// Old paths, kept while the screens and commands move behind `app` (issue 10).
+// The package's own tests and benches reach the store by these paths (feature `internals`).
+#[cfg(feature = "internals")]
 pub use app::{bus, store};

@@ -624,3 +624,25 @@ fn the_log_file_is_private_and_holds_no_plain_id() {
     let shown = format!("warning: {} is 0644", log.display());
     assert!(r.stdout.contains(&shown), "{}", r.stdout);
 }
+
+/// `status --citizen` is a look at a record: one `view status` row, written in the transaction
+/// that read the page; a citizen the desk does not know is refused and leaves no row.
+#[test]
+fn a_status_look_is_on_record_once() {
+    let desk = Desk::new();
+    desk.seed_ok("kim.toml", &history());
+    let before = audit(&desk, &[]).len();
+    let r = as_user(&desk, "clerk", &["status", "--citizen", "800101-1234567"]).refused();
+    assert!(r.stderr.contains("not registered"), "{}", r.stderr);
+    assert_eq!(audit(&desk, &[]).len(), before, "a refused look left a row");
+
+    let page = as_user(&desk, "clerk", &["status", "--citizen", KIM, "--json"])
+        .ok()
+        .json();
+    assert_eq!(page["issuance_delayed"], false, "{page}");
+    let rows = audit(&desk, &["--actor", "admin:clerk"]);
+    assert_eq!(actions(&rows), ["view status"]);
+    assert_eq!(rows[0]["citizen"], internal_id(&desk, KIM), "{}", rows[0]);
+    assert_eq!(rows[0]["result"], "ok", "{}", rows[0]);
+    assert_eq!(audit(&desk, &[]).len(), before + 1);
+}

@@ -34,7 +34,7 @@ fn add_rows(desk: &vaxdesk::app::Desk) -> Vec<i64> {
                 result: &result,
                 detail: None,
             };
-            audit::append(c, &DeskIdentity::current(), &entry)?;
+            audit::append(c, &DeskIdentity::on_host("desk-1".into()), &entry)?;
         }
         Ok::<_, rusqlite::Error>(())
     })

@@ -37,7 +37,7 @@ fn hold_if_child() -> bool {
         ids,
         vaxdesk::config::Config::default(),
         Arc::new(vaxdesk::domain::FixedClock::new(now)),
-        vaxdesk::bus::Faults::none(),
+        vaxdesk::app::Faults::none(),
     )
     .unwrap();
     if let Ok(text) = std::env::var(HOLD_SEED) {

@@ -261,3 +261,52 @@ fn the_bundled_schema_is_the_shared_one() {
         "assets/dcc-schema-1.3.3.json must be a verbatim copy"
     );
 }
+
+/// `cert export` keeps its audit row once the certificate has left, written in the transaction
+/// that read it; when another desk writes while the certificate is written out, the row is kept
+/// all the same (in a transaction of its own), and a failed write keeps none.
+#[test]
+fn an_export_is_on_record_once_it_left_even_when_another_desk_wrote_meanwhile() {
+    use vaxdesk::app::certificates::{self, ExportError};
+    let t = demo();
+    let kim = rid("900101-1234567");
+    let exports = |t: &TestDesk| -> Vec<String> {
+        let conn = t.desk.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT detail FROM audit_log WHERE action = 'export certificate' ORDER BY seq",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+
+    let failed = certificates::export(&t.desk, "admin:test", &kim, 2, "as png", |_| {
+        Err("disk full")
+    });
+    assert!(
+        matches!(failed, Err(ExportError::Delivery("disk full"))),
+        "{failed:?}"
+    );
+    assert!(exports(&t).is_empty(), "a failed write is on record");
+
+    let mut uvci = String::new();
+    certificates::export(&t.desk, "admin:test", &kim, 2, "as hc1", |e| {
+        uvci = e.certificate.uvci.clone();
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap();
+    assert_eq!(exports(&t), [format!("{uvci} as hc1")]);
+
+    let other = open_desk(&t.path, &t.config, &t.clock, &t.faults);
+    certificates::export(&t.desk, "admin:test", &kim, 2, "as svg", |_| {
+        other.audit(&other.stamp("admin:other"), "test write", None, "ok", None)
+    })
+    .unwrap();
+    assert_eq!(
+        exports(&t),
+        [format!("{uvci} as hc1"), format!("{uvci} as svg")]
+    );
+}

@@ -1,7 +1,7 @@
 //! Certificates leaving the desk: `vaxdesk cert export` reads the certificate issued for a
 //! citizen's dose and the desk's revocations, hands them to whoever writes them out, and
-//! records the export in the audit log, all in one transaction. The record is kept only when
-//! the certificate did leave (written whole, or sent down the pipe); a failed write keeps
+//! records the export in the audit log, in one transaction. The record is kept only when the
+//! certificate did leave (written whole, or sent down the pipe); a failed write keeps
 //! nothing. And `vaxdesk verify` reads a desk's revocations without opening the desk.
 
 use crate::app::commands;
@@ -49,8 +49,13 @@ impl<E> From<AppError> for ExportError<E> {
 }
 
 /// Exports the latest certificate issued for dose `dose` of citizen `id` for `actor`:
-/// `deliver` writes it out inside the transaction, and the audit row (`export certificate`,
-/// with the certificate id and `how`) is written after it, before the commit.
+/// `deliver` writes it out, and then the audit row (`export certificate`, with the
+/// certificate id and `how`) is written in the transaction that read it.
+///
+/// The transaction reads first and takes the write lock only for the audit row: a slow
+/// reader at the other end of a pipe (`| less`) never holds up the other desks. When another
+/// desk wrote meanwhile, the snapshot cannot become a write and the row is written in a
+/// transaction of its own, once the certificate has left all the same.
 pub fn export<E>(
     desk: &Desk,
     actor: &str,
@@ -60,8 +65,9 @@ pub fn export<E>(
     deliver: impl FnOnce(&Exported) -> Result<(), E>,
 ) -> Result<(), ExportError<E>> {
     let stamp = desk.stamp(actor);
-    let mut left: Option<String> = None;
-    let result = store::immediate(desk.conn(), |conn| -> Result<(), ExportError<E>> {
+    let conn = desk.conn();
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let read_and_delivered = (|| -> Result<(i64, String), ExportError<E>> {
         let ctx = desk.ctx(conn);
         let citizen = commands::find_citizen(&ctx, id)?;
         let injection = commands::find_injection(&ctx, &citizen, dose)?;
@@ -95,26 +101,33 @@ pub fn export<E>(
             certificate,
         };
         deliver(&exported).map_err(ExportError::Delivery)?;
-        let uvci = exported.certificate.uvci;
-        left = Some(uvci.clone());
-        let detail = format!("{uvci} {how}");
+        Ok((citizen.id, exported.certificate.uvci))
+    })();
+    let (citizen, uvci) = match read_and_delivered {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    };
+    let detail = format!("{uvci} {how}");
+    let record = |conn: &rusqlite::Connection| {
         desk.audit_in(
             conn,
             &stamp,
             "export certificate",
-            Some(citizen.id),
+            Some(citizen),
             "ok",
             Some(&detail),
-        )?;
-        Ok(())
-    });
-    match (result, left) {
-        // Gone out but not recorded: the audit row or the commit failed after delivery.
-        (Err(ExportError::Refused(source)), Some(uvci)) => {
-            Err(ExportError::NotRecorded { uvci, source })
-        }
-        (result, _) => result,
+        )
+    };
+    let in_the_same = record(conn).and_then(|()| Ok(conn.execute_batch("COMMIT")?));
+    if in_the_same.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+        store::immediate(conn, record)
+            .map_err(|source| ExportError::NotRecorded { uvci, source })?;
     }
+    Ok(())
 }
 
 /// Why the revocations of a desk could not be read.

@@ -7,7 +7,10 @@
 
 pub mod access;
 pub mod backup;
+#[cfg(feature = "internals")]
 pub mod bus;
+#[cfg(not(feature = "internals"))]
+mod bus;
 pub mod certificates;
 pub mod commands;
 pub mod issue;
@@ -18,10 +21,14 @@ pub mod progress;
 pub mod queries;
 pub mod seed;
 pub mod staff_admin;
+#[cfg(feature = "internals")]
 pub mod store;
+#[cfg(not(feature = "internals"))]
+mod store;
 pub mod views;
 
-use crate::app::bus::{DispatchReport, Dispatcher, Faults};
+use crate::app::bus::Dispatcher;
+pub use crate::app::bus::{BreakerPolicy, BreakerState, DispatchReport, Faults};
 use crate::cert::keys::Signer;
 use crate::config::Config;
 use crate::domain::{Catalogue, Clock, Refusal};
@@ -32,6 +39,20 @@ use std::path::Path;
 use std::sync::Arc;
 use store::StoreError;
 use store::audit::{self, AuditEntry, DeskIdentity};
+
+/// A method of [`Desk`] that hands out the connection or runs a closure on it: visible inside
+/// `app` only, so the screens and the commands cannot reach the data past the use cases. The
+/// package's own tests and benches see it through the `internals` feature.
+macro_rules! inside_app {
+    ($(#[$meta:meta])* fn $name:ident $($rest:tt)*) => {
+        #[cfg(feature = "internals")]
+        $(#[$meta])*
+        pub fn $name $($rest)*
+        #[cfg(not(feature = "internals"))]
+        $(#[$meta])*
+        pub(in crate::app) fn $name $($rest)*
+    };
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -146,7 +167,7 @@ impl Desk {
             dispatcher,
             signer: None,
             ids,
-            identity: DeskIdentity::current(),
+            identity: DeskIdentity::on_host(crate::config::host_name()),
             opening_delivery: DispatchReport::default(),
         };
         desk.opening_delivery = desk.dispatch()?;
@@ -167,14 +188,16 @@ impl Desk {
         self.signer.as_ref()
     }
 
-    /// The context a command runs with, over `conn`.
-    pub fn ctx<'a>(&'a self, conn: &'a Connection) -> Ctx<'a> {
-        Ctx {
-            conn,
-            catalogue: &self.catalogue,
-            config: &self.config,
-            signer: self.signer.as_ref(),
-            ids: &self.ids,
+    inside_app! {
+        /// The context a command runs with, over `conn`.
+        fn ctx<'a>(&'a self, conn: &'a Connection) -> Ctx<'a> {
+            Ctx {
+                conn,
+                catalogue: &self.catalogue,
+                config: &self.config,
+                signer: self.signer.as_ref(),
+                ids: &self.ids,
+            }
         }
     }
 
@@ -183,8 +206,10 @@ impl Desk {
         &self.ids
     }
 
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    inside_app! {
+        fn conn(&self) -> &Connection {
+            &self.conn
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -195,8 +220,10 @@ impl Desk {
         &self.catalogue
     }
 
-    pub fn dispatcher(&self) -> &Dispatcher {
-        &self.dispatcher
+    inside_app! {
+        fn dispatcher(&self) -> &Dispatcher {
+            &self.dispatcher
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -211,66 +238,73 @@ impl Desk {
         }
     }
 
-    /// Runs a command in one immediate transaction, then delivers its events, without an
-    /// audit row: the primitive under [`Desk::command`], which every desk and the command line
-    /// use; tests and benchmarks call it to exercise a rule alone.
-    ///
-    /// Delivery happens after commit, in a transaction of its own: a failing subscriber never
-    /// undoes an acknowledged command, and whatever is not delivered now is caught up later.
-    pub fn run<T>(&self, f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>) -> Result<T, AppError> {
-        let v = store::immediate(&self.conn, |conn| f(&self.ctx(conn)))?;
-        // The command is committed; a delivery that cannot run now (another desk holding the
-        // lock too long) is retried by the next command, tick or start-up.
-        let _ = self.dispatch();
-        Ok(v)
-    }
-
-    /// Runs a command for `stamp.actor` and records it in the audit log: in the same
-    /// transaction when it succeeds (whose record: `citizen`, or else the citizen of its first
-    /// event), in one of its own when it is refused or fails (nothing else is kept then).
-    pub fn command<T>(
-        &self,
-        stamp: &Stamp,
-        action: &str,
-        citizen: Option<i64>,
-        f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        self.command_with(stamp, action, citizen, None, f)
-    }
-
-    /// [`Desk::command`] with a detail for the audit row (what it was about, never a
-    /// resident id).
-    pub fn command_with<T>(
-        &self,
-        stamp: &Stamp,
-        action: &str,
-        citizen: Option<i64>,
-        detail: Option<&str>,
-        f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        let result = store::immediate(&self.conn, |conn| {
-            let before = store::outbox::last_seq(conn)?;
-            let v = f(&self.ctx(conn))?;
-            let whose = match citizen {
-                Some(c) => Some(c),
-                None => store::outbox::first_citizen_after(conn, before)?,
-            };
-            self.audit_in(conn, stamp, action, whose, "ok", detail)?;
+    inside_app! {
+        /// Runs a command in one immediate transaction, then delivers its events, without an
+        /// audit row: the primitive under [`Desk::command`], which every desk and the command line
+        /// use; tests and benchmarks call it to exercise a rule alone.
+        ///
+        /// Delivery happens after commit, in a transaction of its own: a failing subscriber never
+        /// undoes an acknowledged command, and whatever is not delivered now is caught up later.
+        #[cfg(any(test, feature = "internals"))]
+        fn run<T>(&self, f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>) -> Result<T, AppError> {
+            let v = store::immediate(&self.conn, |conn| f(&self.ctx(conn)))?;
+            // The command is committed; a delivery that cannot run now (another desk holding the
+            // lock too long) is retried by the next command, tick or start-up.
+            let _ = self.dispatch();
             Ok(v)
-        });
-        match result {
-            Ok(v) => {
-                let _ = self.dispatch();
-                Ok(v)
-            }
-            Err(e) => {
-                let outcome = match &e {
-                    AppError::Refused(r) => format!("refused: {} ({})", r.rule.label(), r.field),
-                    _ => "failed".to_string(),
+        }
+    }
+
+    inside_app! {
+        /// Runs a command for `stamp.actor` and records it in the audit log: in the same
+        /// transaction when it succeeds (whose record: `citizen`, or else the citizen of its first
+        /// event), in one of its own when it is refused or fails (nothing else is kept then).
+        fn command<T>(
+            &self,
+            stamp: &Stamp,
+            action: &str,
+            citizen: Option<i64>,
+            f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
+        ) -> Result<T, AppError> {
+            self.command_with(stamp, action, citizen, None, f)
+        }
+    }
+
+    inside_app! {
+        /// [`Desk::command`] with a detail for the audit row (what it was about, never a
+        /// resident id).
+        fn command_with<T>(
+            &self,
+            stamp: &Stamp,
+            action: &str,
+            citizen: Option<i64>,
+            detail: Option<&str>,
+            f: impl FnOnce(&Ctx<'_>) -> Result<T, AppError>,
+        ) -> Result<T, AppError> {
+            let result = store::immediate(&self.conn, |conn| {
+                let before = store::outbox::last_seq(conn)?;
+                let v = f(&self.ctx(conn))?;
+                let whose = match citizen {
+                    Some(c) => Some(c),
+                    None => store::outbox::first_citizen_after(conn, before)?,
                 };
-                // The refusal is on record even though the command kept nothing.
-                let _ = self.audit(stamp, action, citizen, &outcome, detail);
-                Err(e)
+                self.audit_in(conn, stamp, action, whose, "ok", detail)?;
+                Ok(v)
+            });
+            match result {
+                Ok(v) => {
+                    let _ = self.dispatch();
+                    Ok(v)
+                }
+                Err(e) => {
+                    let outcome = match &e {
+                        AppError::Refused(r) => format!("refused: {} ({})", r.rule.label(), r.field),
+                        _ => "failed".to_string(),
+                    };
+                    // The refusal is on record even though the command kept nothing.
+                    let _ = self.audit(stamp, action, citizen, &outcome, detail);
+                    Err(e)
+                }
             }
         }
     }
@@ -289,30 +323,32 @@ impl Desk {
         })
     }
 
-    /// Writes one audit row inside the caller's transaction.
-    pub fn audit_in(
-        &self,
-        conn: &Connection,
-        stamp: &Stamp,
-        action: &str,
-        citizen: Option<i64>,
-        result: &str,
-        detail: Option<&str>,
-    ) -> Result<(), AppError> {
-        let at = stamp.at_str();
-        audit::append(
-            conn,
-            &self.identity,
-            &AuditEntry {
-                at: &at,
-                actor: &stamp.actor,
-                action,
-                citizen,
-                result,
-                detail,
-            },
-        )?;
-        Ok(())
+    inside_app! {
+        /// Writes one audit row inside the caller's transaction.
+        fn audit_in(
+            &self,
+            conn: &Connection,
+            stamp: &Stamp,
+            action: &str,
+            citizen: Option<i64>,
+            result: &str,
+            detail: Option<&str>,
+        ) -> Result<(), AppError> {
+            let at = stamp.at_str();
+            audit::append(
+                conn,
+                &self.identity,
+                &AuditEntry {
+                    at: &at,
+                    actor: &stamp.actor,
+                    action,
+                    citizen,
+                    result,
+                    detail,
+                },
+            )?;
+            Ok(())
+        }
     }
 
     /// This desk: host, terminal and process, as the audit log records them.

@@ -4,7 +4,7 @@
 use super::{AppError, Desk};
 use crate::app::bus::dispatcher::SubscriberStatus;
 use crate::app::bus::subscribers::STATUS_VIEW;
-use crate::app::store::status_view::{self, Snapshot, ViewApplication, ViewCitizen, ViewInjection};
+use crate::app::store::status_view::{self, ViewApplication, ViewCitizen, ViewInjection};
 use crate::app::store::{self, outbox, schema};
 use crate::domain::event::Event;
 use crate::domain::{Refusal, ResidentId, Rule};
@@ -399,12 +399,15 @@ pub struct ViewCheck {
 
 /// Rebuilds the status view from the event log. With `keep == false` the rebuild is compared
 /// with the live view and thrown away; with `keep == true` it replaces the live view.
+///
+/// Memory stays flat at any size: the live rows are copied aside into temporary tables kept on
+/// disk, events are projected a batch at a time, and the two sides are compared in SQL.
 pub fn rebuild_views(desk: &Desk, keep: bool) -> Result<ViewCheck, AppError> {
     let conn = desk.conn();
     let run = |c: &rusqlite::Connection| -> Result<ViewCheck, AppError> {
         // Bring the live view up to the head of the log first, so both sides see the same events.
         desk.dispatcher().deliver(c)?;
-        let live = status_view::snapshot(c)?;
+        status_view::copy_live(c)?;
         status_view::clear(c)?;
         let mut from = 0;
         let mut n = 0;
@@ -420,70 +423,31 @@ pub fn rebuild_views(desk: &Desk, keep: bool) -> Result<ViewCheck, AppError> {
             from = last;
         }
         outbox::set_checkpoint(c, STATUS_VIEW, from)?;
-        let rebuilt = status_view::snapshot(c)?;
+        let differences = status_view::differences(c)?;
+        status_view::drop_live_copy(c)?;
         Ok(ViewCheck {
             events: n,
-            differences: diff(&live, &rebuilt),
+            differences,
         })
     };
-    if keep {
+    // The copy of the live view goes to a temporary file, not memory (the bundled SQLite keeps
+    // temporary tables in memory by default). Set outside a transaction, as SQLite requires.
+    let temp_store: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+    conn.pragma_update(None, "temp_store", "FILE")?;
+    let result = if keep {
         store::immediate(conn, run)
     } else {
         // Compare inside a transaction that is always rolled back.
-        conn.execute_batch("BEGIN IMMEDIATE")?;
-        let result = run(conn);
-        conn.execute_batch("ROLLBACK")?;
-        result
-    }
-}
-
-fn diff(live: &Snapshot, rebuilt: &Snapshot) -> Vec<String> {
-    use std::collections::BTreeMap;
-    fn side<T: PartialEq + std::fmt::Debug>(
-        what: &str,
-        live: &[T],
-        rebuilt: &[T],
-        key: impl Fn(&T) -> i64,
-        out: &mut Vec<String>,
-    ) {
-        let rebuilt: BTreeMap<i64, &T> = rebuilt.iter().map(|r| (key(r), r)).collect();
-        let live: BTreeMap<i64, &T> = live.iter().map(|l| (key(l), l)).collect();
-        for (k, l) in &live {
-            match rebuilt.get(k) {
-                None => out.push(format!("{what} {k}: in the live view only: {l:?}")),
-                Some(r) if r != l => out.push(format!("{what} {k}: live {l:?} but rebuilt {r:?}")),
-                _ => {}
-            }
-        }
-        for (k, r) in &rebuilt {
-            if !live.contains_key(k) {
-                out.push(format!("{what} {k}: missing from the live view: {r:?}"));
-            }
-        }
-    }
-    let mut out = vec![];
-    side(
-        "citizen",
-        &live.citizens,
-        &rebuilt.citizens,
-        |c| c.citizen_id,
-        &mut out,
-    );
-    side(
-        "injection",
-        &live.injections,
-        &rebuilt.injections,
-        |i| i.injection_id,
-        &mut out,
-    );
-    side(
-        "application",
-        &live.applications,
-        &rebuilt.applications,
-        |a| a.application_id,
-        &mut out,
-    );
-    out
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(AppError::from)
+            .and_then(|()| {
+                let result = run(conn);
+                conn.execute_batch("ROLLBACK")?;
+                result
+            })
+    };
+    conn.pragma_update(None, "temp_store", temp_store)?;
+    result
 }
 
 /// The desk's health, as `vaxdesk doctor` reports it.

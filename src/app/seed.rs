@@ -4,19 +4,32 @@
 //! A file is atomic (one transaction: any failing step keeps nothing of the file) and
 //! idempotent (its content digest is recorded; the same content again changes nothing). Every
 //! error names the file, the step (1-based), the action, the field and the reason.
+//!
+//! A file is read and applied a `[[step]]` block at a time ([`blocks`]), so a million citizens
+//! take no more memory than ten: the digest is computed as the bytes go by and checked at the
+//! end, still inside the file's transaction. The actions and their fields are one enum
+//! ([`step::Action`]).
+
+mod blocks;
+mod step;
 
 use super::commands::{self as cmd, find_application, find_citizen, find_injection};
 use super::{AppError, Ctx, Desk, Stamp};
+use crate::app::store::vaccination::CitizenRow;
 use crate::app::store::{self, seed_log};
+use crate::config::not_a_file;
 use crate::domain::{
     BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId, injection,
     text,
 };
+use blocks::Blocks;
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use step::{Action, Step, parse_step};
 use toml::Value;
 
 /// A seed file refused; nothing of it was kept.
@@ -70,339 +83,456 @@ impl SeedOutcome {
     }
 }
 
-const ACTIONS: &[&str] = &[
-    "register-citizen",
-    "update-citizen",
-    "record-injection",
-    "update-injection",
-    "void-injection",
-    "apply",
-    "cancel",
-    "issue",
-    "reject",
-];
-
-/// One parsed step: its fields checked for presence and type, not yet for meaning.
-#[derive(Debug, Clone)]
-struct Step {
-    action: &'static str,
-    actor: Option<String>,
-    at: Option<String>,
-    fields: BTreeMap<&'static str, Field>,
-}
-
-#[derive(Debug, Clone)]
-enum Field {
-    Text(String),
-    Int(i64),
-}
-
-/// The fields each action takes: (name, required, kind).
-fn schema(action: &str) -> &'static [(&'static str, bool, Kind)] {
-    use Kind::*;
-    match action {
-        "register-citizen" => &[
-            ("id", true, Text),
-            ("family_name", true, Text),
-            ("given_name", true, Text),
-            ("birth_date", true, Date),
-            ("family_name_icao", false, Text),
-            ("given_name_icao", false, Text),
-        ],
-        "update-citizen" => &[
-            ("id", true, Text),
-            ("family_name", false, Text),
-            ("given_name", false, Text),
-            ("birth_date", false, Date),
-            ("family_name_icao", false, Text),
-            ("given_name_icao", false, Text),
-        ],
-        "record-injection" => &[
-            ("citizen", true, Text),
-            ("product", true, Text),
-            ("dose", true, Int),
-            ("series", false, Int),
-            ("date", true, Date),
-            ("lot", false, Text),
-            ("status", false, Text),
-            ("country", false, Text),
-            ("centre", false, Text),
-        ],
-        "update-injection" => &[
-            ("citizen", true, Text),
-            ("dose", true, Int),
-            ("status", false, Text),
-            ("date", false, Date),
-            ("lot", false, Text),
-            ("product", false, Text),
-            ("series", false, Int),
-            ("centre", false, Text),
-        ],
-        "void-injection" | "reject" => &[
-            ("citizen", true, Text),
-            ("dose", true, Int),
-            ("reason", true, Text),
-        ],
-        _ => &[("citizen", true, Text), ("dose", true, Int)],
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Text,
-    Int,
-    /// A string or a TOML local date.
-    Date,
-}
-
-/// Where a parse error is (step number and action), and what it is.
-type ParseError = (Option<(usize, String)>, String);
-
-fn parse(text_in: &str) -> Result<Vec<Step>, ParseError> {
-    let doc: toml::Table = text_in.parse().map_err(|e: toml::de::Error| {
-        (None, format!("not valid TOML: {}", e.to_string().trim()))
-    })?;
-    if let Some(k) = doc.keys().find(|k| k.as_str() != "step") {
-        return Err((
-            None,
-            format!("unknown top-level key `{k}` (only [[step]] tables)"),
-        ));
-    }
-    let steps = match doc.get("step") {
-        Some(Value::Array(a)) if !a.is_empty() => a,
-        Some(_) => return Err((None, "`step` must be an array of [[step]] tables".into())),
-        None => return Err((None, "no [[step]] tables".into())),
-    };
-    steps
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let n = i + 1;
-            let table = v
-                .as_table()
-                .ok_or_else(|| (Some((n, "?".into())), "a step must be a table".into()))?;
-            parse_step(table).map_err(|(action, m)| (Some((n, action)), m))
-        })
-        .collect()
-}
-
-fn parse_step(t: &toml::Table) -> Result<Step, (String, String)> {
-    let action = match t.get("action") {
-        Some(Value::String(s)) => s.as_str(),
-        Some(_) => return Err(("?".into(), "action: must be a string".into())),
-        None => return Err(("?".into(), "action: missing".into())),
-    };
-    let Some(action) = ACTIONS.iter().copied().find(|a| *a == action) else {
-        return Err((
-            action.to_string(),
-            format!(
-                "action: unknown action '{action}' (one of: {})",
-                ACTIONS.join(", ")
-            ),
-        ));
-    };
-    let fail = |m: String| (action.to_string(), m);
-    let spec = schema(action);
-    for key in t.keys() {
-        let known = matches!(key.as_str(), "action" | "actor" | "at")
-            || spec.iter().any(|(k, _, _)| k == key);
-        if !known {
-            let key = text::cut(key, 80);
-            return Err(fail(format!("{key}: unknown field for {action}")));
-        }
-    }
-    let mut fields = BTreeMap::new();
-    for &(key, required, kind) in spec {
-        match (t.get(key), kind) {
-            (None, _) if required => {
-                return Err(fail(format!("{key}: missing (required for {action})")));
-            }
-            (None, _) => {}
-            (Some(Value::String(s)), Kind::Text | Kind::Date) => {
-                fields.insert(key, Field::Text(s.clone()));
-            }
-            (Some(Value::Datetime(d)), Kind::Date) if d.date.is_some() && d.time.is_none() => {
-                fields.insert(key, Field::Text(d.to_string()));
-            }
-            (Some(Value::Integer(i)), Kind::Int) => {
-                fields.insert(key, Field::Int(*i));
-            }
-            (Some(v), Kind::Int) => {
-                return Err(fail(format!(
-                    "{key}: must be a whole number, not {}",
-                    v.type_str()
-                )));
-            }
-            (Some(v), Kind::Date) => {
-                return Err(fail(format!(
-                    "{key}: must be a date (\"YYYY-MM-DD\"), not {}",
-                    v.type_str()
-                )));
-            }
-            (Some(v), Kind::Text) => {
-                return Err(fail(format!(
-                    "{key}: must be a string, not {}",
-                    v.type_str()
-                )));
-            }
-        }
-    }
-    let actor = match t.get("actor") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(v) => {
-            return Err(fail(format!(
-                "actor: must be a string, not {}",
-                v.type_str()
-            )));
-        }
-    };
-    let at = match t.get("at") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Datetime(d)) if d.offset.is_some() => Some(d.to_string()),
-        Some(v) => {
-            return Err(fail(format!(
-                "at: must be an RFC 3339 time with an offset (e.g. 2021-06-01T09:30:00+09:00), not {}",
-                v.type_str()
-            )));
-        }
-    };
-    Ok(Step {
-        action,
-        actor,
-        at,
-        fields,
-    })
-}
-
-impl Step {
-    fn text(&self, key: &str) -> Option<&str> {
-        match self.fields.get(key) {
-            Some(Field::Text(s)) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn int(&self, key: &str) -> Option<i64> {
-        match self.fields.get(key) {
-            Some(Field::Int(i)) => Some(*i),
-            _ => None,
-        }
-    }
-
-    /// A field `parse` has made sure is present.
-    fn must(&self, key: &'static str) -> &str {
-        self.text(key).unwrap_or_default()
-    }
-
-    fn dose(&self) -> Result<u32, Refusal> {
-        injection::count("dose", self.int("dose").unwrap_or_default())
-    }
-}
-
-/// Applies one seed file from disk.
+/// Applies one seed file from disk, read a step at a time.
 pub fn apply_file(desk: &Desk, path: &Path) -> Result<SeedOutcome, AppError> {
     let name = path.display().to_string();
-    let text = read_file(path).map_err(|message| SeedError {
+    let file = open_file(path).map_err(|message| SeedError {
         file: name.clone(),
         step: None,
         message,
     })?;
-    apply_text(desk, &name, &text)
+    apply_reader(desk, &name, BufReader::with_capacity(1 << 16, file))
 }
 
-/// A seed file's text: a folder or a FIFO is refused before reading (reading a FIFO would
-/// wait forever), and text that is not UTF-8 is refused naming the line where it stops.
-fn read_file(path: &Path) -> Result<String, String> {
-    let bytes = crate::config::read_named_file(path, "a seed file").map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidInput {
-            e.to_string()
-        } else {
-            format!("cannot read: {e}")
-        }
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let good = e.utf8_error().valid_up_to();
-        let line_start = bytes[..good]
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let line = bytes[..good].iter().filter(|b| **b == b'\n').count() + 1;
-        // Characters before it on its line (all valid), so the column is what an editor shows.
-        let column = String::from_utf8_lossy(&bytes[line_start..good])
-            .chars()
-            .count()
-            + 1;
-        format!(
-            "line {line}, column {column}: not UTF-8 text (byte 0x{:02X}); save the file as \
-             UTF-8 (a Korean spreadsheet may have saved it as CP949/EUC-KR)",
-            bytes[good]
-        )
-    })
+/// A folder or a FIFO is refused before reading (reading a FIFO would wait forever).
+fn open_file(path: &Path) -> Result<File, String> {
+    if let Some(kind) = std::fs::metadata(path).ok().as_ref().and_then(not_a_file) {
+        return Err(format!("is {kind}, not a seed file"));
+    }
+    File::open(path).map_err(|e| format!("cannot read: {e}"))
 }
 
 /// Applies seed text under a name used in messages.
 pub fn apply_text(desk: &Desk, name: &str, text_in: &str) -> Result<SeedOutcome, AppError> {
+    apply_reader(desk, name, text_in.as_bytes())
+}
+
+/// Why a file is refused, by precedence: what the file is (not readable, not TOML, not a list
+/// of steps, a step not well formed) comes before what applying it finds, wherever in the file
+/// either is; so once one is found, the rest is still read (not applied) to find the others.
+#[derive(Default)]
+struct Findings {
+    toml: Option<String>,
+    /// The first unknown top-level key, in key order.
+    top_key: Option<String>,
+    /// What the lines before the first `[[step]]` say about `step` (an inline array of steps).
+    preamble: Option<String>,
+    /// The first step not well formed.
+    step: Option<((usize, String), String)>,
+    /// The first step refused when applied.
+    run: Option<AppError>,
+}
+
+impl Findings {
+    fn any(&self) -> bool {
+        self.toml.is_some() || self.top_key.is_some() || self.step.is_some() || self.run.is_some()
+    }
+
+    fn top_key(&mut self, t: &toml::Table) {
+        if let Some(k) = t.keys().find(|k| k.as_str() != "step")
+            && self.top_key.as_ref().is_none_or(|old| k < old)
+        {
+            self.top_key = Some(k.clone());
+        }
+    }
+}
+
+/// Ends the file's transaction early: refused, or applied before (nothing to keep either way).
+enum Stop {
+    Refused(AppError),
+    AlreadyApplied(String),
+}
+
+impl From<rusqlite::Error> for Stop {
+    fn from(e: rusqlite::Error) -> Self {
+        Stop::Refused(e.into())
+    }
+}
+
+impl From<AppError> for Stop {
+    fn from(e: AppError) -> Self {
+        Stop::Refused(e)
+    }
+}
+
+/// Applies a seed file as it is read: one transaction for the whole file, each `[[step]]`
+/// block parsed and applied in turn, the digest computed on the way and checked at the end.
+fn apply_reader(desk: &Desk, name: &str, reader: impl BufRead) -> Result<SeedOutcome, AppError> {
     let err = |step: Option<(usize, String)>, message: String| SeedError {
         file: name.to_string(),
         step,
         message,
     };
-    let digest = hex(&Sha256::digest(text_in.as_bytes()));
-    let steps = parse(text_in).map_err(|(step, m)| err(step, m))?;
     let now = desk.now();
     let stamp = Stamp {
         actor: format!("seed:{name}"),
         at: now,
     };
-    let outcome = store::immediate(desk.conn(), |conn| -> Result<SeedOutcome, AppError> {
-        if let Some(at) = seed_log::applied_at(conn, &digest)? {
-            return Ok(SeedOutcome::AlreadyApplied { at });
-        }
+    let mut applied = false;
+    let outcome = store::immediate(desk.conn(), |conn| -> Result<SeedOutcome, Stop> {
         let ctx = desk.ctx(conn);
-        let mut actions = BTreeMap::new();
-        for (i, step) in steps.iter().enumerate() {
-            let here = || Some((i + 1, step.action.to_string()));
-            if matches!(step.action, "apply" | "cancel" | "issue" | "reject") {
-                // These read what subscribers maintain: bring them up to date first.
-                desk.dispatcher().deliver(conn)?;
+        let mut run = Run::new(desk, &ctx, now, name);
+        let mut found = Findings::default();
+        let mut blocks = Blocks::new(reader);
+        let mut steps = 0usize;
+        // The lines before the first [[step]], kept only when they define `step` themselves.
+        let mut preamble: Option<String> = None;
+        while let Some(block) = blocks
+            .next_block()
+            .map_err(|m| Stop::Refused(err(None, m).into()))?
+        {
+            if found.toml.is_some() {
+                continue; // only an unreadable byte further on can still change the answer
             }
-            run_step(&ctx, step, now, name).map_err(|e| match e {
-                AppError::Refused(r) => AppError::Seed(err(here(), r.message)),
-                other => other,
-            })?;
-            *actions.entry(step.action).or_insert(0) += 1;
+            let table = match block.parse() {
+                Ok(t) => t,
+                Err(m) => {
+                    found.toml = Some(m);
+                    continue;
+                }
+            };
+            if block.step
+                && let Some(before) = preamble.take()
+            {
+                // The preamble defined `step` and a [[step]] follows: toml's own word on it.
+                found.toml = Some(match (before + &block.text).parse::<toml::Table>() {
+                    Err(e) => blocks::toml_error(&e),
+                    Ok(_) => "not valid TOML: `step` is defined twice".to_string(),
+                });
+                continue;
+            }
+            found.top_key(&table);
+            let tables: Vec<&Value> = match (block.step, table.get("step")) {
+                (_, None) => vec![],
+                (true, Some(Value::Array(a))) => a.iter().collect(),
+                (false, Some(v)) => {
+                    preamble = Some(block.text.clone());
+                    match v {
+                        // Steps as an inline array: fine while no [[step]] header follows.
+                        Value::Array(a) if !a.is_empty() => a.iter().collect(),
+                        _ => {
+                            found.preamble =
+                                Some("`step` must be an array of [[step]] tables".into());
+                            vec![]
+                        }
+                    }
+                }
+                (true, Some(_)) => vec![], // a [[step]] header always makes an array
+            };
+            for value in tables {
+                steps += 1;
+                let step = match value.as_table() {
+                    None => Err(("?".to_string(), "a step must be a table".to_string())),
+                    Some(t) => parse_step(t),
+                };
+                let step = match step {
+                    Ok(s) => s,
+                    Err((action, m)) => {
+                        if found.step.is_none() {
+                            found.step = Some(((steps, action), m));
+                        }
+                        continue;
+                    }
+                };
+                if found.any() {
+                    continue;
+                }
+                if let Err(e) = run.step(&step) {
+                    found.run = Some(match e {
+                        AppError::Refused(r) => {
+                            AppError::Seed(err(Some((steps, step.name.to_string())), r.message))
+                        }
+                        other => other,
+                    });
+                }
+            }
         }
+        let digest = blocks.digest();
+        if let Some(m) = found.toml {
+            return Err(Stop::Refused(err(None, m).into()));
+        }
+        if let Some(k) = found.top_key {
+            let m = format!("unknown top-level key `{k}` (only [[step]] tables)");
+            return Err(Stop::Refused(err(None, m).into()));
+        }
+        if let Some(m) = found.preamble {
+            return Err(Stop::Refused(err(None, m).into()));
+        }
+        if steps == 0 {
+            return Err(Stop::Refused(err(None, "no [[step]] tables".into()).into()));
+        }
+        if let Some((at, m)) = found.step {
+            return Err(Stop::Refused(err(Some(at), m).into()));
+        }
+        if let Some(at) = seed_log::applied_at(conn, &digest)? {
+            return Err(Stop::AlreadyApplied(at));
+        }
+        if let Some(e) = found.run {
+            applied = true;
+            return Err(Stop::Refused(e));
+        }
+        applied = true;
         desk.dispatcher().deliver(conn)?;
         seed_log::record(
             conn,
             &digest,
             name,
-            steps.len(),
+            steps,
             &crate::domain::clock::stamp(now),
         )?;
         // One audit row for the file: it is one unit of work.
-        let detail = format!("{} steps, sha256 {}", steps.len(), &digest[..16]);
+        let detail = format!("{steps} steps, sha256 {}", &digest[..16]);
         desk.audit_in(conn, &stamp, "seed", None, "ok", Some(&detail))?;
         Ok(SeedOutcome::Applied {
-            steps: steps.len(),
-            actions,
+            steps,
+            actions: run.actions,
         })
     });
-    if outcome.is_err() {
-        // Not the message: it may quote what the file says about a person.
-        let _ = desk.audit(&stamp, "seed", None, "refused", None);
+    match outcome {
+        Ok(o) => Ok(o),
+        Err(Stop::AlreadyApplied(at)) => Ok(SeedOutcome::AlreadyApplied { at }),
+        Err(Stop::Refused(e)) => {
+            if applied || !matches!(e, AppError::Seed(_)) {
+                // Not the message: it may quote what the file says about a person.
+                let _ = desk.audit(&stamp, "seed", None, "refused", None);
+            }
+            Err(e)
+        }
     }
-    outcome
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Applies steps in the file's transaction, remembering the citizens the file names.
+struct Run<'c, 'a> {
+    desk: &'c Desk,
+    ctx: &'c Ctx<'a>,
+    now: DateTime<Utc>,
+    /// `seed:<file name>`, the default actor of staff steps.
+    staff: String,
+    /// Steps per action, in action order.
+    actions: BTreeMap<&'static str, usize>,
+    /// Citizens by the resident id as the file writes it: a register step is usually followed
+    /// by that citizen's injections. Bounded, so a long file's memory stays flat.
+    citizens: HashMap<String, CitizenRow>,
 }
 
-fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: String) -> Result<Stamp, Refusal> {
+/// Citizens remembered at most (then forgotten all at once).
+const REMEMBERED: usize = 4096;
+
+impl<'c, 'a> Run<'c, 'a> {
+    fn new(desk: &'c Desk, ctx: &'c Ctx<'a>, now: DateTime<Utc>, file: &str) -> Self {
+        Run {
+            desk,
+            ctx,
+            now,
+            staff: format!("seed:{}", short_name(file)),
+            actions: BTreeMap::new(),
+            citizens: HashMap::new(),
+        }
+    }
+
+    fn step(&mut self, step: &Step) -> Result<(), AppError> {
+        if step.action.reads_projections() {
+            // These read what subscribers maintain: bring them up to date first.
+            self.desk.dispatcher().deliver(self.ctx.conn)?;
+        }
+        self.run(step)?;
+        *self.actions.entry(step.name).or_insert(0) += 1;
+        Ok(())
+    }
+
+    fn stamp(&self, step: &Step, default_actor: &str) -> Result<Stamp, Refusal> {
+        stamp_for(step, self.now, default_actor)
+    }
+
+    /// The registered citizen the file names in `field`.
+    fn citizen(&mut self, field: &'static str, written: &str) -> Result<CitizenRow, AppError> {
+        if let Some(c) = self.citizens.get(written) {
+            return Ok(c.clone());
+        }
+        let c = find_citizen(self.ctx, &ResidentId::parse(field, written)?)?;
+        self.remember(written, c.clone());
+        Ok(c)
+    }
+
+    fn remember(&mut self, written: &str, c: CitizenRow) {
+        if self.citizens.len() >= REMEMBERED {
+            self.citizens.clear();
+        }
+        self.citizens.insert(written.to_string(), c);
+    }
+
+    fn run(&mut self, step: &Step) -> Result<(), AppError> {
+        let ctx = self.ctx;
+        match &step.action {
+            Action::RegisterCitizen {
+                id,
+                family_name,
+                given_name,
+                birth_date,
+                family_name_icao,
+                given_name_icao,
+            } => {
+                let s = self.stamp(step, &self.staff)?;
+                let resident = ResidentId::parse("id", id)?;
+                let birth = BirthDate::parse("birth_date", &birth_date.0, s.today())?;
+                let details = CitizenDetails::new(
+                    family_name,
+                    given_name,
+                    family_name_icao.as_deref(),
+                    given_name_icao.as_deref(),
+                    birth,
+                )?;
+                cmd::register_citizen(ctx, &s, &resident, details)?;
+                // Forget any earlier answer for this id (it was "not registered").
+                self.citizens.remove(id.as_str());
+            }
+            Action::UpdateCitizen {
+                id,
+                family_name,
+                given_name,
+                birth_date,
+                family_name_icao,
+                given_name_icao,
+            } => {
+                let s = self.stamp(step, &self.staff)?;
+                let citizen = self.citizen("id", id)?;
+                let old = &citizen.details;
+                let family = family_name.as_deref().unwrap_or(&old.family_name);
+                let given = given_name.as_deref().unwrap_or(&old.given_name);
+                let birth = match birth_date {
+                    Some(b) => BirthDate::parse("birth_date", &b.0, s.today())?,
+                    None => old.birth_date,
+                };
+                // A changed name gets a fresh suggestion unless a machine-readable form is given.
+                let fam_icao = family_name_icao.as_deref().or(family_name
+                    .is_none()
+                    .then_some(old.family_name_icao.as_str()));
+                let giv_icao = given_name_icao
+                    .as_deref()
+                    .or(given_name.is_none().then_some(old.given_name_icao.as_str()));
+                let details = CitizenDetails::new(family, given, fam_icao, giv_icao, birth)?;
+                self.citizens.remove(id.as_str());
+                cmd::update_citizen(ctx, &s, &citizen, details)?;
+            }
+            Action::RecordInjection {
+                citizen,
+                product,
+                dose,
+                series,
+                date,
+                lot,
+                status: state,
+                country,
+                centre,
+            } => {
+                let s = self.stamp(step, &self.staff)?;
+                let citizen = self.citizen("citizen", citizen)?;
+                let product = injection::product(product)?;
+                let dose = injection::count("dose", *dose)?;
+                // Without a series the catalogue's, as the form suggests it: a booster is 3/3
+                // after a two-dose series and 2/1 after a one-dose one.
+                let default_series = ctx
+                    .catalogue
+                    .get(&product)
+                    .map(|p| p.series_for(dose))
+                    .ok_or_else(|| {
+                        Refusal::injection(
+                            "product",
+                            format!("product: '{product}' is not in the vaccine catalogue"),
+                        )
+                    })?;
+                let details = InjectionDetails {
+                    dose,
+                    series: match series {
+                        Some(v) => injection::count("series", *v)?,
+                        None => default_series,
+                    },
+                    date: injection::date("date", &date.0)?,
+                    lot: injection::lot(lot.as_deref().unwrap_or_default())?,
+                    country: match country {
+                        Some(c) => injection::country(c)?,
+                        None => ctx.config.country.clone(),
+                    },
+                    centre: text::optional("centre", centre.as_deref().unwrap_or_default(), 120)?,
+                    status: status(state.as_deref().unwrap_or("administered"))?,
+                    product,
+                };
+                cmd::record_injection(ctx, &s, &citizen, details)?;
+            }
+            Action::UpdateInjection {
+                citizen,
+                dose,
+                status: state,
+                date,
+                lot,
+                product,
+                series,
+                centre,
+            } => {
+                let s = self.stamp(step, &self.staff)?;
+                let citizen = self.citizen("citizen", citizen)?;
+                let row = find_injection(ctx, &citizen, injection::count("dose", *dose)?)?;
+                let mut d = row.details.clone();
+                if let Some(v) = state {
+                    d.status = status(v)?;
+                }
+                if let Some(v) = date {
+                    d.date = injection::date("date", &v.0)?;
+                }
+                if let Some(v) = lot {
+                    d.lot = injection::lot(v)?;
+                }
+                if let Some(v) = product {
+                    d.product = injection::product(v)?;
+                }
+                if let Some(v) = series {
+                    d.series = injection::count("series", *v)?;
+                }
+                if let Some(v) = centre {
+                    d.centre = text::optional("centre", v, 120)?;
+                }
+                cmd::update_injection(ctx, &s, &row, None, d)?;
+            }
+            Action::VoidInjection {
+                citizen,
+                dose,
+                reason,
+            } => {
+                let s = self.stamp(step, &self.staff)?;
+                let citizen = self.citizen("citizen", citizen)?;
+                let row = find_injection(ctx, &citizen, injection::count("dose", *dose)?)?;
+                cmd::void_injection(ctx, &s, &row, None, reason)?;
+            }
+            Action::Apply { citizen, dose } | Action::Cancel { citizen, dose } => {
+                let citizen = self.citizen("citizen", citizen)?;
+                let row = find_injection(ctx, &citizen, injection::count("dose", *dose)?)?;
+                // The citizen acts for themselves.
+                let s = self.stamp(step, &format!("citizen#{}", citizen.id))?;
+                if let Action::Apply { .. } = step.action {
+                    cmd::apply(ctx, &s, &citizen, row.id)?;
+                } else {
+                    let app = find_application(ctx, &citizen, &row)?;
+                    cmd::cancel(ctx, &s, &citizen, app.id)?;
+                }
+            }
+            Action::Issue { citizen, dose } | Action::Reject { citizen, dose, .. } => {
+                let citizen = self.citizen("citizen", citizen)?;
+                let row = find_injection(ctx, &citizen, injection::count("dose", *dose)?)?;
+                let s = self.stamp(step, &self.staff)?;
+                let app = find_application(ctx, &citizen, &row)?;
+                match &step.action {
+                    Action::Reject { reason, .. } => cmd::reject(ctx, &s, app.id, reason)?,
+                    _ => {
+                        cmd::issue(ctx, &s, app.id)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: &str) -> Result<Stamp, Refusal> {
     let at = match &step.at {
         None => now,
         Some(s) => {
@@ -429,141 +559,9 @@ fn stamp_for(step: &Step, now: DateTime<Utc>, default_actor: String) -> Result<S
             text::no_controls("actor", a)?;
             text::required("actor", a, 80)?
         }
-        None => default_actor,
+        None => default_actor.to_string(),
     };
     Ok(Stamp { actor, at })
-}
-
-fn run_step(ctx: &Ctx<'_>, step: &Step, now: DateTime<Utc>, file: &str) -> Result<(), AppError> {
-    let staff = || format!("seed:{}", short_name(file));
-    match step.action {
-        "register-citizen" => {
-            let s = stamp_for(step, now, staff())?;
-            let id = ResidentId::parse("id", step.must("id"))?;
-            let birth = BirthDate::parse("birth_date", step.must("birth_date"), s.today())?;
-            let details = CitizenDetails::new(
-                step.must("family_name"),
-                step.must("given_name"),
-                step.text("family_name_icao"),
-                step.text("given_name_icao"),
-                birth,
-            )?;
-            cmd::register_citizen(ctx, &s, &id, details)?;
-        }
-        "update-citizen" => {
-            let s = stamp_for(step, now, staff())?;
-            let citizen = find_citizen(ctx, &ResidentId::parse("id", step.must("id"))?)?;
-            let old = &citizen.details;
-            let family = step.text("family_name").unwrap_or(&old.family_name);
-            let given = step.text("given_name").unwrap_or(&old.given_name);
-            let birth = match step.text("birth_date") {
-                Some(b) => BirthDate::parse("birth_date", b, s.today())?,
-                None => old.birth_date,
-            };
-            // A changed name gets a fresh suggestion unless a machine-readable form is given.
-            let fam_icao = step
-                .text("family_name_icao")
-                .or((step.text("family_name").is_none()).then_some(old.family_name_icao.as_str()));
-            let giv_icao = step
-                .text("given_name_icao")
-                .or((step.text("given_name").is_none()).then_some(old.given_name_icao.as_str()));
-            let details = CitizenDetails::new(family, given, fam_icao, giv_icao, birth)?;
-            cmd::update_citizen(ctx, &s, &citizen, details)?;
-        }
-        "record-injection" => {
-            let s = stamp_for(step, now, staff())?;
-            let citizen = find_citizen(ctx, &ResidentId::parse("citizen", step.must("citizen"))?)?;
-            let product = injection::product(step.must("product"))?;
-            let dose = step.dose()?;
-            // Without a series the catalogue's, as the form suggests it: a booster is 3/3
-            // after a two-dose series and 2/1 after a one-dose one.
-            let default_series = ctx
-                .catalogue
-                .get(&product)
-                .map(|p| p.series_for(dose))
-                .ok_or_else(|| {
-                    Refusal::injection(
-                        "product",
-                        format!("product: '{product}' is not in the vaccine catalogue"),
-                    )
-                })?;
-            let details = InjectionDetails {
-                dose,
-                series: match step.int("series") {
-                    Some(v) => injection::count("series", v)?,
-                    None => default_series,
-                },
-                date: injection::date("date", step.must("date"))?,
-                lot: injection::lot(step.text("lot").unwrap_or_default())?,
-                country: match step.text("country") {
-                    Some(c) => injection::country(c)?,
-                    None => ctx.config.country.clone(),
-                },
-                centre: text::optional("centre", step.text("centre").unwrap_or_default(), 120)?,
-                status: status(step.text("status").unwrap_or("administered"))?,
-                product,
-            };
-            cmd::record_injection(ctx, &s, &citizen, details)?;
-        }
-        "update-injection" => {
-            let s = stamp_for(step, now, staff())?;
-            let citizen = find_citizen(ctx, &ResidentId::parse("citizen", step.must("citizen"))?)?;
-            let row = find_injection(ctx, &citizen, step.dose()?)?;
-            let mut d = row.details.clone();
-            if let Some(v) = step.text("status") {
-                d.status = status(v)?;
-            }
-            if let Some(v) = step.text("date") {
-                d.date = injection::date("date", v)?;
-            }
-            if let Some(v) = step.text("lot") {
-                d.lot = injection::lot(v)?;
-            }
-            if let Some(v) = step.text("product") {
-                d.product = injection::product(v)?;
-            }
-            if let Some(v) = step.int("series") {
-                d.series = injection::count("series", v)?;
-            }
-            if let Some(v) = step.text("centre") {
-                d.centre = text::optional("centre", v, 120)?;
-            }
-            cmd::update_injection(ctx, &s, &row, None, d)?;
-        }
-        "void-injection" => {
-            let s = stamp_for(step, now, staff())?;
-            let citizen = find_citizen(ctx, &ResidentId::parse("citizen", step.must("citizen"))?)?;
-            let row = find_injection(ctx, &citizen, step.dose()?)?;
-            cmd::void_injection(ctx, &s, &row, None, step.must("reason"))?;
-        }
-        action => {
-            let citizen = find_citizen(ctx, &ResidentId::parse("citizen", step.must("citizen"))?)?;
-            let row = find_injection(ctx, &citizen, step.dose()?)?;
-            let own = format!("citizen#{}", citizen.id);
-            match action {
-                "apply" => {
-                    let s = stamp_for(step, now, own)?;
-                    cmd::apply(ctx, &s, &citizen, row.id)?;
-                }
-                "cancel" => {
-                    let s = stamp_for(step, now, own)?;
-                    let app = find_application(ctx, &citizen, &row)?;
-                    cmd::cancel(ctx, &s, &citizen, app.id)?;
-                }
-                "issue" => {
-                    let s = stamp_for(step, now, staff())?;
-                    let app = find_application(ctx, &citizen, &row)?;
-                    cmd::issue(ctx, &s, app.id)?;
-                }
-                _ => {
-                    let s = stamp_for(step, now, staff())?;
-                    let app = find_application(ctx, &citizen, &row)?;
-                    cmd::reject(ctx, &s, app.id, step.must("reason"))?;
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 fn status(raw: &str) -> Result<InjectionStatus, Refusal> {

@@ -3,6 +3,11 @@
 //!
 //! Written here rather than taken from a crate because decoding must be strict: a 2-character
 //! group above 255 or a 3-character group above 65535 is an error, never silently truncated.
+//! The `base45` crate (3.2.0) gets the final group wrong: it turns a final 2-character group
+//! into a byte with `as u8`, so `V5` (31 + 5 × 45 = 256) decodes to the byte 0 and `::`
+//! (2024) to 232 instead of being refused, and a damaged HC1 string would reach the zlib and
+//! COSE layers as other bytes. Its one error value also names no character or position; ours
+//! does, and `vaxdesk verify` shows it.
 
 const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
@@ -76,6 +81,24 @@ mod tests {
         assert_eq!(decode("QED8WEX0").unwrap(), b"ietf!");
         assert_eq!(decode("%69 VD92EX0").unwrap(), b"Hello!!");
         assert_eq!(decode("").unwrap(), b"");
+    }
+
+    #[test]
+    fn a_final_group_above_255_is_refused_where_the_crate_truncates_it() {
+        // 255 is the largest byte a final pair may hold; 256 and up are damage.
+        assert_eq!(decode("U5").unwrap(), [255]);
+        assert_eq!(decode("BB8U5").unwrap(), b"AB\xff");
+        for damaged in ["V5", "::", "BB8V5"] {
+            let e = decode(damaged).unwrap_err();
+            assert!(
+                e.contains("final pair") && e.contains("out of range"),
+                "{e}"
+            );
+        }
+        // Why this module exists: the crate silently makes other bytes of the same text.
+        assert_eq!(base45::decode("V5"), Ok(vec![0]));
+        assert_eq!(base45::decode("::"), Ok(vec![232]));
+        assert_eq!(base45::decode("BB8V5"), Ok(b"AB\0".to_vec()));
     }
 
     #[test]

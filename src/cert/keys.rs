@@ -9,7 +9,6 @@
 use chrono::{DateTime, Duration, Utc};
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
-use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,22 +46,11 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> KeyError {
     }
 }
 
-/// The certificate's `kid`: the first 8 bytes of the SHA-256 of its DER encoding.
-pub fn kid_of(cert_der: &[u8]) -> [u8; 8] {
-    let digest = Sha256::digest(cert_der);
-    let mut kid = [0u8; 8];
-    kid.copy_from_slice(&digest[..8]);
-    kid
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A document signer: its private key and certificate.
 pub struct Signer {
     key: SigningKey,
     cert_der: Vec<u8>,
+    cert_pem: String,
     kid: [u8; 8],
     not_after: DateTime<Utc>,
 }
@@ -85,10 +73,12 @@ impl Signer {
         let end = cert.tbs_certificate.validity.not_after.to_unix_duration();
         let not_after = DateTime::from_timestamp(end.as_secs() as i64, 0)
             .ok_or_else(|| KeyError::Invalid("signer certificate: bad validity".into()))?;
+        let cert_pem = cert.to_pem(LineEnding::LF).map_err(x509)?;
         Ok(Signer {
-            kid: kid_of(&cert_der),
+            kid: super::trust::kid(&cert_der),
             key,
             cert_der,
+            cert_pem,
             not_after,
         })
     }
@@ -98,7 +88,7 @@ impl Signer {
     }
 
     pub fn kid_hex(&self) -> String {
-        hex(&self.kid)
+        hex::encode(self.kid)
     }
 
     /// When the signer certificate ends: no certificate it signs may outlive it.
@@ -110,26 +100,15 @@ impl Signer {
         &self.cert_der
     }
 
+    /// The signer certificate as PEM text, to share with verifiers.
     pub fn cert_pem(&self) -> String {
-        pem("CERTIFICATE", &self.cert_der)
+        self.cert_pem.clone()
     }
 
     /// Signs CWT claims as a COSE_Sign1 message with this signer's key and kid.
     pub fn sign_claims(&self, claims: Vec<u8>) -> Vec<u8> {
         super::cose::sign_es256(claims, &self.kid, &self.key)
     }
-}
-
-fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
 }
 
 /// The folder of keys and certificates.
@@ -321,25 +300,22 @@ impl KeyStore {
         out
     }
 
-    /// Every signer certificate this desk has used (DER), for verifying its own certificates.
-    pub fn signer_certificates(&self) -> Vec<Vec<u8>> {
+    /// The signer certificate files of this desk, old and current (`signer*.pem`), sorted:
+    /// what it has signed with, so what it has issued verifies.
+    pub fn signer_files(&self) -> Vec<PathBuf> {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return vec![];
         };
-        let mut out: Vec<(String, Vec<u8>)> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                (name.starts_with("signer-") && name.ends_with(".pem")).then_some(name)
-            })
-            .filter_map(|name| {
-                let text = crate::config::read_named_file(&self.path(&name), "a file").ok()?;
-                let cert = Certificate::from_pem(&text).ok()?;
-                Some((name, cert.to_der().ok()?))
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("signer") && n.ends_with(".pem"))
             })
             .collect();
-        out.sort();
-        out.into_iter().map(|(_, der)| der).collect()
+        files.sort();
+        files
     }
 }
 
@@ -393,11 +369,10 @@ mod tests {
         let second = store.rotate("KR", now()).unwrap();
         assert_ne!(first.kid(), second.kid());
         assert_eq!(store.current().unwrap().unwrap().kid(), second.kid());
-        assert_eq!(
-            store.signer_certificates().len(),
-            2,
-            "old signers stay trusted"
-        );
+        let trusted = crate::cert::TrustStore::desk_signers(store.dir()).unwrap();
+        let kids: Vec<[u8; 8]> = trusted.certs.iter().map(|c| c.kid).collect();
+        assert_eq!(kids.len(), 2, "old signers stay trusted");
+        assert!(kids.contains(&first.kid()) && kids.contains(&second.kid()));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -417,6 +392,28 @@ mod tests {
         let found = ext.iter().find(|e| e.extn_id == eku).unwrap();
         let usage = ExtendedKeyUsage::from_der(found.extn_value.as_bytes()).unwrap();
         assert_eq!(usage.0, vec![ObjectIdentifier::new_unwrap(VACCINATION_EKU)]);
+    }
+
+    #[test]
+    fn the_signer_certificate_is_shared_as_standard_pem() {
+        let dir = tempfile::tempdir().unwrap();
+        let signer = KeyStore::new(dir.path().join("keys"))
+            .init("KR", now())
+            .unwrap();
+        let pem = signer.cert_pem();
+        let lines: Vec<&str> = pem.lines().collect();
+        assert_eq!(lines.first(), Some(&"-----BEGIN CERTIFICATE-----"));
+        assert_eq!(lines.last(), Some(&"-----END CERTIFICATE-----"));
+        assert!(pem.ends_with("-----END CERTIFICATE-----\n"));
+        let body = &lines[1..lines.len() - 1];
+        assert!(body[..body.len() - 1].iter().all(|l| l.len() == 64));
+        assert!(body.last().unwrap().len() <= 64);
+        assert_eq!(
+            super::super::trust::pem_certificates(&pem).unwrap(),
+            vec![signer.cert_der().to_vec()]
+        );
+        assert_eq!(signer.kid_hex().len(), 16);
+        assert_eq!(hex::decode(signer.kid_hex()).unwrap(), signer.kid());
     }
 
     #[test]

@@ -7,11 +7,10 @@
 //! those; one naming none of them allows every type.
 
 use super::cose::PublicKey;
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use x509_cert::der::{Decode, Encode, oid::ObjectIdentifier};
+use x509_cert::der::{Decode, Encode, oid::ObjectIdentifier, pem};
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
@@ -182,26 +181,32 @@ impl TrustedCert {
     }
 }
 
-/// The DER bodies of the `CERTIFICATE` blocks of a PEM text.
+/// The DER bodies of the `CERTIFICATE` blocks of a PEM text, exactly as encoded (the kid is
+/// the digest of these bytes, so they are never re-encoded). Text around the blocks, such as
+/// `openssl x509 -text` output, and blocks of other kinds are passed over.
+///
+/// Each block is decoded by x509-cert's own PEM support (RFC 7468, lines of 64 characters,
+/// as openssl and every common tool write them).
 pub fn pem_certificates(text: &str) -> Result<Vec<Vec<u8>>, String> {
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
     const END: &str = "-----END CERTIFICATE-----";
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(BEGIN) {
-        let body_and_more = &rest[start + BEGIN.len()..];
-        let end = body_and_more
+        let block = &rest[start..];
+        let end = block
             .find(END)
-            .ok_or("a certificate block has no END line")?;
-        let body: String = body_and_more[..end]
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .map_err(|e| format!("certificate {} is not base64: {e}", out.len() + 1))?;
+            .ok_or("a certificate block has no END line")?
+            + END.len();
+        let (_, der) = pem::decode_vec(&block.as_bytes()[..end]).map_err(|e| {
+            format!(
+                "certificate {} is not a valid PEM block ({e}; RFC 7468 wants base64 in \
+                 lines of 64 characters)",
+                out.len() + 1
+            )
+        })?;
         out.push(der);
-        rest = &body_and_more[end + END.len()..];
+        rest = &block[end..];
     }
     Ok(out)
 }
@@ -244,18 +249,7 @@ impl TrustStore {
 
     /// This desk's own signer certificates: `signer*.pem` in its keys folder.
     pub fn desk_signers(keys_dir: &Path) -> Result<TrustStore, String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(keys_dir)
-            .map(|entries| {
-                entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        p.file_name()
-                            .and_then(|n| n.to_str())
-                            .is_some_and(|n| n.starts_with("signer") && n.ends_with(".pem"))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let files = super::keys::KeyStore::new(keys_dir).signer_files();
         if files.is_empty() {
             return Err(format!(
                 "there are no trusted signer certificates (no signer*.pem in {}); \
@@ -263,7 +257,6 @@ impl TrustStore {
                 keys_dir.display()
             ));
         }
-        files.sort();
         TrustStore::from_files(&files)
     }
 
@@ -279,13 +272,31 @@ mod tests {
 
     #[test]
     fn pem_blocks_are_found_and_bad_ones_named() {
-        let pem = "junk\n-----BEGIN CERTIFICATE-----\nAAEC\nAw==\n-----END CERTIFICATE-----\n\
-                   -----BEGIN CERTIFICATE-----\nBA==\n-----END CERTIFICATE-----\n";
+        let long: Vec<u8> = (0..=99).collect();
+        let long_pem = x509_cert::der::pem::encode_string(
+            "CERTIFICATE",
+            x509_cert::der::pem::LineEnding::LF,
+            &long,
+        )
+        .unwrap();
+        let pem = format!(
+            "junk\n-----BEGIN CERTIFICATE-----\nAAECAw==\n-----END CERTIFICATE-----\n\
+             -----BEGIN PRIVATE KEY-----\nBQ==\n-----END PRIVATE KEY-----\n\
+             Subject: CN=x\n{long_pem}-----BEGIN CERTIFICATE-----\r\nBA==\r\n-----END CERTIFICATE-----\r\n"
+        );
         assert_eq!(
-            pem_certificates(pem).unwrap(),
-            vec![vec![0, 1, 2, 3], vec![4]]
+            pem_certificates(&pem).unwrap(),
+            vec![vec![0, 1, 2, 3], long, vec![4]]
         );
         assert!(pem_certificates("-----BEGIN CERTIFICATE-----\nAA").is_err());
+        // Base64 wrapped other than in lines of 64 is refused, and the message says so.
+        let e =
+            pem_certificates("-----BEGIN CERTIFICATE-----\nAAEC\nAw==\n-----END CERTIFICATE-----")
+                .unwrap_err();
+        assert!(
+            e.starts_with("certificate 1 is not a valid PEM block") && e.contains("64"),
+            "{e}"
+        );
         assert!(
             pem_certificates("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----").is_err()
         );

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
-use vaxdesk::app::bus::DispatchReport;
+use vaxdesk::app::DispatchReport;
 use vaxdesk::app::certificates::CertificateRow;
 use vaxdesk::app::queries::{Doctor, QueueItem, Status, ViewCheck};
 use vaxdesk::app::staff_admin::StaffListing;

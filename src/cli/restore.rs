@@ -8,9 +8,9 @@ use super::progress::Bar;
 use super::{Cli, Failure, doctor, report};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use vaxdesk::app::Faults;
 use vaxdesk::app::backup::restore::{self as restoring, Target};
 use vaxdesk::app::{Desk, queries};
-use vaxdesk::bus::Faults;
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::privacy::IdKeys;
 

@@ -40,13 +40,14 @@ fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| format!("not an RFC 3339 time such as 2021-06-01T12:00:00Z ({e})"))
 }
 
-/// A database named with --db (or VAXDESK_DB) that is not there: the revocation step says its
-/// list was not read, rather than that there is none.
+/// Verifies `args.input` against the trusted signers and this desk's revocations. A database
+/// named with --db (or VAXDESK_DB) that is not there: the revocation step says its list was
+/// not read, rather than that there is none.
 pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Failure> {
     let keys_dir = keys_dir(cli, paths);
     let db = database_path(cli, paths);
     let named = cli.db.is_some();
-    let store = match keys_dir {
+    let trusted = match keys_dir {
         _ if !args.trust.is_empty() => {
             TrustStore::from_files(&args.trust).map_err(|e| Failure(format!("--trust {e}")))?
         }
@@ -65,7 +66,7 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Fa
     let input = Input::from_arg(&args.input)?;
     let revoked = desk_revocations(db.as_deref())?;
     let options = vaxdesk::cert::Options {
-        trust: &store,
+        trust: &trusted,
         at,
         revoked: revoked.as_deref(),
     };

@@ -92,11 +92,12 @@ impl IdKeys {
             crate::config::read_named_file(&path, "a key file").map_err(|e| fail(e.to_string()))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| fail("not a vaxdesk resident-id key file".into()))?;
-        let hex = text
+        let digits = text
             .trim()
             .strip_prefix(HEADER)
             .ok_or_else(|| fail("not a vaxdesk resident-id key file".into()))?;
-        let bytes: [u8; 64] = decode_hex(hex)
+        let bytes: [u8; 64] = hex::decode(digits)
+            .ok()
             .and_then(|v| v.try_into().ok())
             .ok_or_else(|| fail("damaged (expected 64 bytes in hex)".into()))?;
         Ok((IdKeys::from_bytes(&bytes), created))
@@ -171,7 +172,7 @@ impl IdKeys {
         for p in parts {
             mac.update(p);
         }
-        encode_hex(&mac.finalize().into_bytes())
+        hex::encode(mac.finalize().into_bytes())
     }
 }
 
@@ -184,7 +185,7 @@ fn create(dir: &Path, path: &PathBuf) -> Result<bool, IdKeyError> {
     super::files::private_dir(dir).map_err(|e| fail(e.to_string()))?;
     let mut bytes = [0u8; 64];
     OsRng.fill_bytes(&mut bytes);
-    let text = format!("{HEADER}{}\n", encode_hex(&bytes));
+    let text = format!("{HEADER}{}\n", hex::encode(bytes));
     let tmp = dir.join(format!(".{KEY_FILE}.{}.tmp", std::process::id()));
     super::files::write_private(&tmp, text.as_bytes()).map_err(|e| fail(e.to_string()))?;
     // A hard link appears atomically and fails if another desk made the file first.
@@ -201,20 +202,6 @@ fn create(dir: &Path, path: &PathBuf) -> Result<bool, IdKeyError> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(fail(e.to_string())),
     }
-}
-
-fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || !s.is_ascii() {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

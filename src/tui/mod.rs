@@ -17,9 +17,3 @@ pub mod widgets;
 
 pub use shell::terminal::terminal_gone;
 pub use shell::{GRACE, run};
-
-/// The old path of [`screen::Role`], kept while the command line (`main.rs`) still names it;
-/// goes once it imports `tui::screen::Role` (issue 10).
-pub mod app {
-    pub use super::screen::Role;
-}

@@ -31,15 +31,22 @@ pub enum GateEvent {
     Back,
 }
 
+/// What a gate is for: set when it is made, read in one place each time it matters.
+enum Purpose {
+    /// The sign-in in front of a role's screen.
+    SignIn,
+    /// The idle lock: only this person can open it.
+    Lock(StaffSession),
+    /// The sign-in that closes the kiosk (any staff role may close it).
+    CloseKiosk,
+}
+
 pub struct StaffGate {
     role: StaffRole,
+    purpose: Purpose,
     /// No account exists yet: the sign-in says how to make one.
     /// With no staff account yet: the database's path, for the command that adds one.
     no_accounts: Option<String>,
-    /// Set when the gate is an idle lock: only this person can open it.
-    locked_for: Option<StaffSession>,
-    /// The sign-in that closes the kiosk (any staff role may close it).
-    closes_kiosk: bool,
     /// When the throttle's "wait N s" is over (the message then clears).
     wait_until: Option<DateTime<Utc>>,
     form: Form,
@@ -54,9 +61,8 @@ impl StaffGate {
     pub fn sign_in(role: StaffRole, desk: &Desk) -> Self {
         StaffGate {
             role,
+            purpose: Purpose::SignIn,
             no_accounts: crate::app::views::sign_in::without_staff(desk),
-            locked_for: None,
-            closes_kiosk: false,
             wait_until: None,
             form: Form::new(
                 "Staff sign-in",
@@ -69,9 +75,8 @@ impl StaffGate {
     pub fn lock(session: StaffSession) -> Self {
         StaffGate {
             role: session.role,
+            purpose: Purpose::Lock(session),
             no_accounts: None,
-            locked_for: Some(session),
-            closes_kiosk: false,
             wait_until: None,
             form: Form::new("Locked", vec![passphrase_field()]),
         }
@@ -80,7 +85,7 @@ impl StaffGate {
     /// The staff sign-in that closes the citizen kiosk.
     pub fn close_kiosk(desk: &Desk) -> Self {
         let mut gate = StaffGate::sign_in(StaffRole::Manager, desk);
-        gate.closes_kiosk = true;
+        gate.purpose = Purpose::CloseKiosk;
         gate.form.title = "Staff only: close the kiosk".into();
         gate
     }
@@ -96,7 +101,7 @@ impl StaffGate {
     }
 
     pub fn is_lock(&self) -> bool {
-        self.locked_for.is_some()
+        matches!(self.purpose, Purpose::Lock(_))
     }
 
     /// True when something was typed (leaving would lose it).
@@ -107,12 +112,12 @@ impl StaffGate {
     pub fn key(&mut self, desk: &Desk, ev: &KeyEvent) -> GateEvent {
         match self.form.handle(ev) {
             FormEvent::Submit => self.submit(desk),
-            FormEvent::Cancel if self.closes_kiosk => GateEvent::Back,
+            FormEvent::Cancel if matches!(self.purpose, Purpose::CloseKiosk) => GateEvent::Back,
             FormEvent::Cancel => {
                 // Esc clears what was typed (a lock keeps its owner).
-                *self = match self.locked_for.take() {
-                    Some(s) => StaffGate::lock(s),
-                    None => StaffGate::sign_in(self.role, desk),
+                *self = match std::mem::replace(&mut self.purpose, Purpose::SignIn) {
+                    Purpose::Lock(s) => StaffGate::lock(s),
+                    _ => StaffGate::sign_in(self.role, desk),
                 };
                 GateEvent::Stay
             }
@@ -142,18 +147,17 @@ impl StaffGate {
     fn submit(&mut self, desk: &Desk) -> GateEvent {
         self.form.clear_errors();
         let passphrase = self.form.value("passphrase");
-        let name = match &self.locked_for {
-            Some(s) => s.name.clone(),
-            None => self.form.value("name").trim().to_string(),
+        let name = match &self.purpose {
+            Purpose::Lock(s) => s.name.clone(),
+            _ => self.form.value("name").trim().to_string(),
         };
         if name.is_empty() {
             self.form.set_error("name", "name: type your staff name");
             return GateEvent::Stay;
         }
-        let result = if self.closes_kiosk {
-            access::close_kiosk(desk, &name, &passphrase)
-        } else {
-            access::sign_in_staff(desk, &name, &passphrase, self.role)
+        let result = match self.purpose {
+            Purpose::CloseKiosk => access::close_kiosk(desk, &name, &passphrase),
+            _ => access::sign_in_staff(desk, &name, &passphrase, self.role),
         };
         // The passphrase never stays on screen or in memory after an attempt; a try the
         // throttle turned away unchecked was no attempt, and keeps what was typed.
@@ -169,7 +173,7 @@ impl StaffGate {
                 tracing::info!("{} signed in as {}", session.name, session.role);
                 GateEvent::Open(session)
             }
-            Err(SignInError::NoMatch) if self.locked_for.is_some() => {
+            Err(SignInError::NoMatch) if self.is_lock() => {
                 self.form.message = Some("Wrong passphrase.".into());
                 GateEvent::Stay
             }
@@ -198,12 +202,10 @@ impl StaffGate {
     ) -> Option<Position> {
         let w = 64.min(area.width);
         let box_area = centered(area, w, self.form.height(w) + 2);
-        let intro = match &self.locked_for {
-            Some(s) => format!("Locked while away. {}, type your passphrase.", s.name),
-            None if self.closes_kiosk => {
-                "Closing the kiosk needs a manager or an issuer.".to_string()
-            }
-            None => format!(
+        let intro = match &self.purpose {
+            Purpose::Lock(s) => format!("Locked while away. {}, type your passphrase.", s.name),
+            Purpose::CloseKiosk => "Closing the kiosk needs a manager or an issuer.".to_string(),
+            Purpose::SignIn => format!(
                 "Sign in to open the {} screen.",
                 match self.role {
                     StaffRole::Manager => "injection manager",
@@ -220,7 +222,7 @@ impl StaffGate {
             above,
         );
         let mut lines = vec![];
-        if demo && self.locked_for.is_none() {
+        if demo && !self.is_lock() {
             lines.push(Line::from(Span::styled(
                 "Demo accounts (demo mode only):",
                 theme.muted(),
@@ -253,12 +255,10 @@ impl StaffGate {
                 frame.render_widget(Paragraph::new(lines), Rect::new(box_area.x, below_y, w, h));
             }
         }
-        let hint = if self.locked_for.is_some() {
-            "Enter unlock · Esc clear · Ctrl-Q quit"
-        } else if self.closes_kiosk {
-            "Tab next field · Enter close the kiosk · Esc back to the kiosk"
-        } else {
-            "Tab next field · Enter sign in · Esc clear · Ctrl-Q quit"
+        let hint = match self.purpose {
+            Purpose::Lock(_) => "Enter unlock · Esc clear · Ctrl-Q quit",
+            Purpose::CloseKiosk => "Tab next field · Enter close the kiosk · Esc back to the kiosk",
+            Purpose::SignIn => "Tab next field · Enter sign in · Esc clear · Ctrl-Q quit",
         };
         self.form.render(frame, box_area, theme, hint)
     }

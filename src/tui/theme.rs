@@ -1,7 +1,9 @@
 //! Colours and styles. With `NO_COLOR` set no colour is used, and a selection is always marked
 //! with a symbol as well as a style, so it shows on every terminal.
 
+use crate::app::views::kiosk::Standing;
 use crate::config::Colours;
+use crate::domain::ApplicationStatus;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The symbol in front of a selected row.
@@ -123,5 +125,45 @@ impl Theme {
             "APPLIED" | "SCHEDULED" => self.accent(),
             _ => self.muted(),
         }
+    }
+
+    /// An application's state, as [`Theme::status`] colours its word: issued good, rejected
+    /// or revoked bad, waiting marked; `None` (no application) muted.
+    pub fn standing(&self, standing: Option<Standing>) -> Style {
+        match standing {
+            Some(Standing::ISSUED) => self.success(),
+            Some(Standing::Revoked | Standing::Application(ApplicationStatus::Rejected)) => {
+                self.fg(self.error)
+            }
+            Some(Standing::APPLIED) => self.accent(),
+            _ => self.muted(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Colours;
+
+    /// The typed colouring says what the word colouring says, for every state a page shows.
+    #[test]
+    fn a_state_is_coloured_as_its_word() {
+        let theme = Theme::new(&Colours::default(), false).unwrap();
+        let all = [
+            Standing::APPLIED,
+            Standing::ISSUED,
+            Standing::Application(ApplicationStatus::Cancelled),
+            Standing::Application(ApplicationStatus::Rejected),
+            Standing::Revoked,
+        ];
+        for s in all {
+            assert_eq!(theme.standing(Some(s)), theme.status(s.as_str()), "{s}");
+        }
+        assert_eq!(theme.standing(None), theme.status("—"));
+        assert_ne!(
+            theme.standing(Some(Standing::Revoked)),
+            theme.standing(Some(Standing::ISSUED))
+        );
     }
 }

@@ -12,7 +12,7 @@ use super::breaker::{BreakerPolicy, BreakerState, Gate};
 use super::subscribers::{ApplyingPolicy, HandlerError, IssuancePolicy, StatusView, Subscriber};
 use crate::app::store::{self, outbox};
 use crate::domain::Clock;
-use crate::domain::clock::stamp;
+use crate::domain::event::EventKind;
 use rusqlite::Connection;
 use std::sync::Arc;
 
@@ -62,6 +62,7 @@ impl Dispatcher {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn subscriber_names(&self) -> Vec<&'static str> {
         self.subscribers.iter().map(|s| s.name()).collect()
     }
@@ -122,8 +123,14 @@ impl Dispatcher {
         head: i64,
     ) -> rusqlite::Result<Outcome> {
         let name = sub.name();
-        let read =
-            |c: &Connection, from: i64| outbox::events_between(c, from, head, sub.handles(), BATCH);
+        let kinds: Vec<EventKind> = EventKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| sub.handles(*k))
+            .collect();
+        // A subscriber of every kind reads the log unfiltered.
+        let filter = (kinds.len() < EventKind::ALL.len()).then_some(kinds.as_slice());
+        let read = |c: &Connection, from: i64| outbox::events_between(c, from, head, filter, BATCH);
         let start = outbox::checkpoint(conn, name)?;
         let now = self.clock.now();
         let health = outbox::health(conn, name)?;
@@ -208,8 +215,9 @@ impl Dispatcher {
     }
 
     /// The time used for the breaker, stamped.
+    #[cfg(any(test, feature = "internals"))]
     pub fn now_stamp(&self) -> String {
-        stamp(self.clock.now())
+        crate::domain::clock::stamp(self.clock.now())
     }
 }
 

@@ -2,10 +2,14 @@
 //!
 //! A subscriber writes only its own context's tables, may append events of its own, and is
 //! idempotent: a target that has already moved on is left as it is.
+//!
+//! Each subscriber says which event kinds it reacts to with a `match` over [`EventKind`] that
+//! has no wildcard: adding an event kind does not compile until every subscriber has decided
+//! whether it cares.
 
 use super::Faults;
 use crate::app::store::{applying, issuance, outbox, status_view};
-use crate::domain::event::{Event, StoredEvent};
+use crate::domain::event::{Event, EventKind, StoredEvent};
 use crate::domain::{ApplicationStatus, RequestStatus};
 use rusqlite::Connection;
 
@@ -22,8 +26,9 @@ pub enum HandlerError {
 pub trait Subscriber: Send + Sync {
     /// Stable name: the key of its checkpoint and health rows.
     fn name(&self) -> &'static str;
-    /// The event types it reacts to; `None` for all. Others only move its checkpoint.
-    fn handles(&self) -> Option<&'static [&'static str]>;
+    /// Whether it reacts to events of this kind; the others only move its checkpoint.
+    /// Implement it as a `match` without a wildcard (see the module doc).
+    fn handles(&self, kind: EventKind) -> bool;
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError>;
 }
 
@@ -42,12 +47,13 @@ impl Subscriber for IssuancePolicy {
         ISSUANCE
     }
 
-    fn handles(&self) -> Option<&'static [&'static str]> {
-        Some(&[
-            "ApplicationSubmitted",
-            "ApplicationCancelled",
-            "ApplicationRejected",
-        ])
+    fn handles(&self, kind: EventKind) -> bool {
+        use EventKind::*;
+        match kind {
+            ApplicationSubmitted | ApplicationCancelled | ApplicationRejected => true,
+            CitizenRegistered | CitizenUpdated | InjectionRecorded | InjectionUpdated
+            | InjectionVoided | CertificateIssued | CertificateRevoked => false,
+        }
     }
 
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError> {
@@ -103,13 +109,13 @@ impl Subscriber for ApplyingPolicy {
         APPLYING
     }
 
-    fn handles(&self) -> Option<&'static [&'static str]> {
-        Some(&[
-            "CertificateIssued",
-            "ApplicationRejected",
-            "InjectionVoided",
-            "InjectionUpdated",
-        ])
+    fn handles(&self, kind: EventKind) -> bool {
+        use EventKind::*;
+        match kind {
+            CertificateIssued | ApplicationRejected | InjectionVoided | InjectionUpdated => true,
+            CitizenRegistered | CitizenUpdated | InjectionRecorded | ApplicationSubmitted
+            | ApplicationCancelled | CertificateRevoked => false,
+        }
     }
 
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError> {
@@ -201,12 +207,56 @@ impl Subscriber for StatusView {
         STATUS_VIEW
     }
 
-    fn handles(&self) -> Option<&'static [&'static str]> {
-        None
+    fn handles(&self, kind: EventKind) -> bool {
+        use EventKind::*;
+        // Everything a citizen's page shows comes from the log.
+        match kind {
+            CitizenRegistered | CitizenUpdated | InjectionRecorded | InjectionUpdated
+            | InjectionVoided | ApplicationSubmitted | ApplicationCancelled
+            | ApplicationRejected | CertificateIssued | CertificateRevoked => true,
+        }
     }
 
     fn handle(&self, conn: &Connection, e: &StoredEvent) -> Result<(), HandlerError> {
         status_view::project(conn, e)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interest(sub: &dyn Subscriber) -> Vec<&'static str> {
+        EventKind::ALL
+            .iter()
+            .filter(|k| sub.handles(**k))
+            .map(|k| k.name())
+            .collect()
+    }
+
+    #[test]
+    fn each_subscriber_reacts_to_the_kinds_its_policy_names() {
+        let issuance = IssuancePolicy {
+            faults: Faults::default(),
+        };
+        assert_eq!(
+            interest(&issuance),
+            [
+                "ApplicationSubmitted",
+                "ApplicationCancelled",
+                "ApplicationRejected"
+            ]
+        );
+        assert_eq!(
+            interest(&ApplyingPolicy),
+            [
+                "InjectionUpdated",
+                "InjectionVoided",
+                "ApplicationRejected",
+                "CertificateIssued"
+            ]
+        );
+        assert_eq!(interest(&StatusView).len(), EventKind::ALL.len());
     }
 }

@@ -23,14 +23,15 @@ pub struct DeskIdentity {
 }
 
 impl DeskIdentity {
-    /// This process's desk: host name ("unknown" if unreadable), the terminal on stdin (else
-    /// `$SSH_TTY`, else "-") and the process id.
-    pub fn current() -> DeskIdentity {
+    /// This process's desk on the machine named `host` (the caller looks the name up, see
+    /// `config::host_name`): the terminal on stdin (else `$SSH_TTY`, else "-") and the
+    /// process id.
+    pub fn on_host(host: String) -> DeskIdentity {
         let terminal = stdin_tty()
             .or_else(|| std::env::var("SSH_TTY").ok().filter(|t| !t.is_empty()))
             .unwrap_or_else(|| "-".to_string());
         DeskIdentity {
-            host: host_name().unwrap_or_else(|| "unknown".to_string()),
+            host,
             terminal,
             process: std::process::id(),
         }
@@ -46,17 +47,6 @@ fn c_text(buf: &[u8]) -> Option<String> {
 }
 
 #[cfg(unix)]
-fn host_name() -> Option<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: the pointer and length describe `buf`, which outlives the call.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return None;
-    }
-    c_text(&buf)
-}
-
-#[cfg(unix)]
 fn stdin_tty() -> Option<String> {
     // ttyname_r, not ttyname: the latter returns a static buffer other threads may overwrite.
     let mut buf = [0u8; 256];
@@ -66,11 +56,6 @@ fn stdin_tty() -> Option<String> {
         return None;
     }
     c_text(&buf)
-}
-
-#[cfg(not(unix))]
-fn host_name() -> Option<String> {
-    std::env::var("COMPUTERNAME").ok().filter(|h| !h.is_empty())
 }
 
 #[cfg(not(unix))]
@@ -206,6 +191,7 @@ pub fn append(
 }
 
 /// The highest seq in the log (0 when empty).
+#[cfg(any(test, feature = "internals"))]
 pub fn last_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM audit_log")?
         .query_row([], |r| r.get(0))
@@ -808,8 +794,9 @@ mod tests {
 
     #[test]
     fn the_current_desk_names_host_and_process() {
-        let d = DeskIdentity::current();
-        assert!(!d.host.is_empty() && !d.terminal.is_empty());
+        let d = DeskIdentity::on_host("desk-1".into());
+        assert_eq!(d.host, "desk-1");
+        assert!(!d.terminal.is_empty());
         assert_eq!(d.process, std::process::id());
     }
 }

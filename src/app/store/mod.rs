@@ -82,6 +82,7 @@ pub enum StoreError {
 /// Opens (creating if needed) the database at `path` and brings its schema up to date, for a
 /// reader that needs no resident ids (verifying, reports). A database that still holds plain
 /// ids from an older vaxdesk needs [`open_with`] and the keys.
+#[cfg(any(test, feature = "internals"))]
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     open_with(path, None)
 }

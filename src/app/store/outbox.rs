@@ -3,7 +3,7 @@
 //! Commands append events in their own transaction; nothing here ever updates or deletes an
 //! event (triggers refuse it).
 
-use crate::domain::event::{Event, StoredEvent};
+use crate::domain::event::{Event, EventKind, StoredEvent};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Appends one event; returns its sequence number.
@@ -79,21 +79,21 @@ pub enum ReadError {
     Sql(#[from] rusqlite::Error),
 }
 
-/// Up to `limit` decoded events with `after < seq <= upto`, oldest first; with `types`, only
-/// events of those types (others are skipped in SQL, never decoded).
+/// Up to `limit` decoded events with `after < seq <= upto`, oldest first; with `kinds`, only
+/// events of those kinds (others are skipped in SQL, never decoded).
 pub fn events_between(
     conn: &Connection,
     after: i64,
     upto: i64,
-    types: Option<&[&str]>,
+    kinds: Option<&[EventKind]>,
     limit: i64,
 ) -> Result<Vec<StoredEvent>, ReadError> {
-    let filter = match types {
-        Some(types) => format!(
+    let filter = match kinds {
+        Some(kinds) => format!(
             "AND type IN ({})",
-            types
+            kinds
                 .iter()
-                .map(|t| format!("'{}'", t.replace('\'', "''")))
+                .map(|k| format!("'{}'", k.name()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

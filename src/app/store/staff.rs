@@ -135,6 +135,7 @@ pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// How many managers can still sign in (so the last one is not disabled).
+#[cfg(any(test, feature = "internals"))]
 pub fn active_managers(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COUNT(*) FROM staff WHERE role = 'MANAGER' AND disabled = 0")?
         .query_row([], |r| r.get(0))

@@ -308,27 +308,162 @@ pub fn applications_of(
     .collect()
 }
 
-/// Every row of the view, in key order (for comparing a rebuild with the live view).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Snapshot {
-    pub citizens: Vec<ViewCitizen>,
-    pub injections: Vec<ViewInjection>,
-    pub applications: Vec<ViewApplication>,
+// ---------------------------------------------------------------------------------------------
+// Comparing a rebuild with the live view
+// ---------------------------------------------------------------------------------------------
+
+/// One table of the view: its key and the columns its row type reads (what a comparison sees).
+struct Table {
+    what: &'static str,
+    name: &'static str,
+    key: &'static str,
+    columns: &'static [&'static str],
 }
 
-pub fn snapshot(conn: &Connection) -> rusqlite::Result<Snapshot> {
-    Ok(Snapshot {
-        citizens: conn
-            .prepare(&format!("{CITIZEN_SQL} ORDER BY citizen_id"))?
-            .query_map([], citizen)?
-            .collect::<Result<_, _>>()?,
-        injections: conn
-            .prepare(&format!("{INJECTION_SQL} ORDER BY injection_id"))?
-            .query_map([], injection)?
-            .collect::<Result<_, _>>()?,
-        applications: conn
-            .prepare(&format!("{APPLICATION_SQL} ORDER BY application_id"))?
-            .query_map([], application)?
-            .collect::<Result<_, _>>()?,
-    })
+const CITIZENS: Table = Table {
+    what: "citizen",
+    name: "view_citizens",
+    key: "citizen_id",
+    columns: &[
+        "id_lookup",
+        "family_name",
+        "given_name",
+        "birth_date",
+        "last_change",
+        "masked_id",
+    ],
+};
+const INJECTIONS: Table = Table {
+    what: "injection",
+    name: "view_injections",
+    key: "injection_id",
+    columns: &[
+        "citizen_id",
+        "product",
+        "dose",
+        "series",
+        "given_on",
+        "status",
+        "last_change",
+    ],
+};
+const APPLICATIONS: Table = Table {
+    what: "application",
+    name: "view_applications",
+    key: "application_id",
+    columns: &[
+        "citizen_id",
+        "injection_id",
+        "product",
+        "dose",
+        "series",
+        "given_on",
+        "status",
+        "certificate_id",
+        "reason",
+        "applied_at",
+        "last_change",
+        "issued_at",
+        "expires_at",
+        "certificate",
+    ],
+};
+
+impl Table {
+    /// The copy of the live rows, in the connection's temporary database.
+    fn copy(&self) -> String {
+        format!("temp.rebuild_live_{}", self.name)
+    }
+}
+
+/// Copies the live view aside (into temporary tables, keyed like the view) before a rebuild
+/// empties it, so [`differences`] can compare the two sides in SQL without holding either in
+/// memory. The caller keeps temporary tables on disk (`PRAGMA temp_store = FILE`).
+pub fn copy_live(conn: &Connection) -> rusqlite::Result<()> {
+    for t in [&CITIZENS, &INJECTIONS, &APPLICATIONS] {
+        // Untyped columns keep each value exactly as stored (no affinity conversion).
+        conn.execute_batch(&format!(
+            "DROP TABLE IF EXISTS {copy};
+             CREATE TABLE {copy} ({key} INTEGER PRIMARY KEY, {cols});
+             INSERT INTO {copy} ({key}, {cols}) SELECT {key}, {cols} FROM main.{name}
+                 ORDER BY {key};",
+            copy = t.copy(),
+            key = t.key,
+            cols = t.columns.join(", "),
+            name = t.name,
+        ))?;
+    }
+    Ok(())
+}
+
+/// Drops the copy [`copy_live`] made.
+pub fn drop_live_copy(conn: &Connection) -> rusqlite::Result<()> {
+    for t in [&CITIZENS, &INJECTIONS, &APPLICATIONS] {
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS {};", t.copy()))?;
+    }
+    Ok(())
+}
+
+/// What differs between the live rows copied by [`copy_live`] and the view as it is now (the
+/// rebuild), one line per row: per table, the live rows that are missing or differ, then the
+/// rows only the rebuild has, each in key order. The tables are STRICT, so `IS NOT` on every
+/// column is the rows' own equality; only differing rows are read into memory.
+pub fn differences(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut out = vec![];
+    side(conn, &CITIZENS, CITIZEN_SQL, citizen, &mut out)?;
+    side(conn, &INJECTIONS, INJECTION_SQL, injection, &mut out)?;
+    side(conn, &APPLICATIONS, APPLICATION_SQL, application, &mut out)?;
+    Ok(out)
+}
+
+fn side<T: std::fmt::Debug>(
+    conn: &Connection,
+    t: &Table,
+    select: &str,
+    row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    out: &mut Vec<String>,
+) -> rusqlite::Result<()> {
+    let (what, key, copy) = (t.what, t.key, t.copy());
+    let differs = t
+        .columns
+        .iter()
+        .map(|c| format!("l.{c} IS NOT r.{c}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    // The row types read `FROM view_...`: the same columns from the copy and from main.
+    let select_main = select.replacen(t.name, &format!("main.{}", t.name), 1);
+    let mut live_row = conn.prepare(&format!(
+        "{} WHERE {key} = ?1",
+        select.replacen(t.name, &copy, 1)
+    ))?;
+    let mut rebuilt_row = conn.prepare(&format!("{select_main} WHERE {key} = ?1"))?;
+
+    let mut live_side = conn.prepare(&format!(
+        "SELECT l.{key}, r.{key} IS NULL FROM {copy} l LEFT JOIN main.{name} r ON r.{key} = l.{key}
+         WHERE r.{key} IS NULL OR {differs} ORDER BY l.{key}",
+        name = t.name
+    ))?;
+    let mut rows = live_side.query([])?;
+    while let Some(r) = rows.next()? {
+        let (k, gone): (i64, bool) = (r.get(0)?, r.get(1)?);
+        let l = live_row.query_row([k], row)?;
+        if gone {
+            out.push(format!("{what} {k}: in the live view only: {l:?}"));
+        } else {
+            let r = rebuilt_row.query_row([k], row)?;
+            out.push(format!("{what} {k}: live {l:?} but rebuilt {r:?}"));
+        }
+    }
+    let mut rebuilt_only = conn.prepare(&format!(
+        "SELECT {key} FROM main.{name} r WHERE NOT EXISTS (SELECT 1 FROM {copy} l
+             WHERE l.{key} = r.{key}) ORDER BY {key}",
+        name = t.name
+    ))?;
+    let mut rows = rebuilt_only.query([])?;
+    while let Some(r) = rows.next()? {
+        let k: i64 = r.get(0)?;
+        let r = rebuilt_row.query_row([k], row)?;
+        out.push(format!("{what} {k}: missing from the live view: {r:?}"));
+    }
+    Ok(())
 }

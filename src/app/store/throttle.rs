@@ -46,6 +46,7 @@ pub enum Gate {
 
 impl Gate {
     /// When the next attempt may be made; `None` when it may be made now.
+    #[cfg(any(test, feature = "internals"))]
     pub fn until(self) -> Option<DateTime<Utc>> {
         match self {
             Gate::Open => None,

@@ -82,6 +82,7 @@ pub fn insert_citizen(
     at: &str,
     actor: &str,
 ) -> rusqlite::Result<i64> {
+    let sort = sort_name(d);
     conn.prepare_cached(
         "INSERT INTO citizens (id_lookup, family_name, given_name, family_name_icao,
              given_name_icao, birth_date, sort_name, compact_name, registered_at, updated_at,
@@ -95,15 +96,16 @@ pub fn insert_citizen(
         d.family_name_icao,
         d.given_name_icao,
         d.birth_date.to_string(),
-        sort_name(d),
-        compact_name(&sort_name(d)),
+        sort,
+        compact_name(&sort),
         at,
         actor,
         id.sealed,
         id.masked
     ])?;
     let id = conn.last_insert_rowid();
-    write_search_terms(conn, id, &d.search_terms(), &sort_name(d))?;
+    // A new citizen has no keys yet: nothing to delete first.
+    insert_search_terms(conn, id, &d.search_terms(), &sort)?;
     Ok(id)
 }
 
@@ -148,6 +150,15 @@ pub fn write_search_terms(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM citizen_search_terms WHERE citizen_id = ?1")?
         .execute([citizen])?;
+    insert_search_terms(conn, citizen, terms, sort_name)
+}
+
+fn insert_search_terms(
+    conn: &Connection,
+    citizen: i64,
+    terms: &std::collections::BTreeSet<String>,
+    sort_name: &str,
+) -> rusqlite::Result<()> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO citizen_search_terms (shared, term, citizen_id) VALUES (?1, ?2, ?3)",
     )?;
@@ -164,6 +175,7 @@ pub fn update_citizen(
     at: &str,
     actor: &str,
 ) -> rusqlite::Result<()> {
+    let sort = sort_name(d);
     conn.prepare_cached(
         "UPDATE citizens SET family_name = ?2, given_name = ?3, family_name_icao = ?4,
              given_name_icao = ?5, birth_date = ?6, sort_name = ?7, compact_name = ?10,
@@ -177,12 +189,12 @@ pub fn update_citizen(
         d.family_name_icao,
         d.given_name_icao,
         d.birth_date.to_string(),
-        sort_name(d),
+        sort,
         at,
         actor,
-        compact_name(&sort_name(d))
+        compact_name(&sort)
     ])?;
-    write_search_terms(conn, id, &d.search_terms(), &sort_name(d))
+    write_search_terms(conn, id, &d.search_terms(), &sort)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -488,6 +500,7 @@ fn search_window(
 /// SQLite's plan for the window [`citizens_window`] would read (`EXPLAIN QUERY PLAN`, one
 /// step per line; for a search, one stream and the row read): what tests and benchmarks
 /// check for a full scan.
+#[cfg(any(test, feature = "internals"))]
 pub fn citizens_window_plan(
     conn: &Connection,
     order: ListOrder,

@@ -45,12 +45,18 @@ struct Page {
     injections: Vec<ViewInjection>,
     applications: Vec<ViewApplication>,
     selected: usize,
+    /// What is open over the page, if anything.
+    over: Option<Over>,
+    delayed: bool,
+}
+
+/// What opens over the citizen's page: one at a time.
+enum Over {
     /// "Cancel your application?", about the application it was asked on (its text fixed
     /// when asked: a reload behind it changes neither).
-    confirm_cancel: Option<Confirm<i64>>,
+    Cancel(Confirm<i64>),
     /// The certificate shown as a QR code.
-    qr: Option<QrView>,
-    delayed: bool,
+    Certificate(QrView),
 }
 
 fn sign_in_form() -> Form {
@@ -104,8 +110,7 @@ impl CitizenScreen {
                     injections: vec![],
                     applications: vec![],
                     selected: 0,
-                    confirm_cancel: None,
-                    qr: None,
+                    over: None,
                     delayed: false,
                 };
                 page.load(cx);
@@ -221,27 +226,24 @@ impl Page {
         ) {
             return cx.error(&e);
         }
-        self.qr = Some(QrView::new(about, hc1.clone()));
+        self.over = Some(Over::Certificate(QrView::new(about, hc1.clone())));
     }
 
     /// Cancels the application the question was asked about; refused (the issuer handled it
     /// meanwhile), the question stays and says so.
     fn cancel(&mut self, cx: &mut Cx<'_>) {
-        let Some(application) = self.confirm_cancel.as_ref().map(|c| c.target) else {
+        let Some(Over::Cancel(confirm)) = &mut self.over else {
             return;
         };
+        let application = confirm.target;
         match kiosk::cancel(cx.desk, self.citizen.citizen_id, application) {
             Ok(()) => {
-                self.confirm_cancel = None;
+                self.over = None;
                 cx.ok("Application cancelled.");
             }
-            Err(crate::app::AppError::Refused(r)) => {
-                if let Some(c) = &mut self.confirm_cancel {
-                    c.refuse(&r.message);
-                }
-            }
+            Err(crate::app::AppError::Refused(r)) => confirm.refuse(&r.message),
             Err(e) => {
-                self.confirm_cancel = None;
+                self.over = None;
                 cx.error(&e);
             }
         }
@@ -293,10 +295,10 @@ impl Page {
         let start = self.selected.saturating_sub(shown.saturating_sub(1));
         for (i, inj) in self.injections.iter().enumerate().skip(start).take(shown) {
             let sel = i == self.selected;
-            let app = self
+            let standing = self
                 .application_of(inj.injection_id)
-                .and_then(ViewApplication::standing)
-                .map_or("—", Standing::as_str);
+                .and_then(ViewApplication::standing);
+            let app = standing.map_or("—", Standing::as_str);
             let name = catalogue.name_of(&inj.product);
             // Columns measured in display width and cut with `…`.
             let row = format!(
@@ -318,7 +320,7 @@ impl Page {
                 let rest = w.saturating_sub(width(&head));
                 Line::from(vec![
                     Span::raw(head),
-                    Span::styled(fit(app, rest), theme.status(app)),
+                    Span::styled(fit(app, rest), theme.standing(standing)),
                 ])
             });
         }
@@ -439,9 +441,11 @@ impl Screen for CitizenScreen {
     fn contexts(&self) -> Vec<Context> {
         match &self.state {
             State::SignIn(_) => vec![Context::SignIn],
-            State::Page(p) if p.confirm_cancel.is_some() => vec![Context::Confirm],
-            State::Page(p) if p.qr.is_some() => vec![Context::Certificate],
-            State::Page(_) => vec![Context::Citizen, Context::List],
+            State::Page(p) => match &p.over {
+                Some(Over::Cancel(_)) => vec![Context::Confirm],
+                Some(Over::Certificate(_)) => vec![Context::Certificate],
+                None => vec![Context::Citizen, Context::List],
+            },
         }
     }
 
@@ -462,25 +466,28 @@ impl Screen for CitizenScreen {
                 _ => {}
             },
             State::Page(page) => {
-                if let Some(view) = &mut page.qr {
-                    match action {
-                        Some(Action::Back) => page.qr = None,
-                        Some(Action::Toggle) => view.as_text = !view.as_text,
-                        Some(Action::Copy) => match view.copy() {
-                            Ok(said) => cx.ok(said),
-                            Err(why) => cx.fail(why),
-                        },
-                        _ => {}
+                match &mut page.over {
+                    Some(Over::Certificate(view)) => {
+                        match action {
+                            Some(Action::Back) => page.over = None,
+                            Some(Action::Toggle) => view.as_text = !view.as_text,
+                            Some(Action::Copy) => match view.copy() {
+                                Ok(said) => cx.ok(said),
+                                Err(why) => cx.fail(why),
+                            },
+                            _ => {}
+                        }
+                        return;
                     }
-                    return;
-                }
-                if let Some(confirm) = &page.confirm_cancel {
-                    match confirm.answer(action) {
-                        Answer::Yes => page.cancel(cx),
-                        Answer::Close => page.confirm_cancel = None,
-                        Answer::Wait => {}
+                    Some(Over::Cancel(confirm)) => {
+                        match confirm.answer(action) {
+                            Answer::Yes => page.cancel(cx),
+                            Answer::Close => page.over = None,
+                            Answer::Wait => {}
+                        }
+                        return;
                     }
-                    return;
+                    None => {}
                 }
                 let last = page.injections.len().saturating_sub(1);
                 match action {
@@ -500,8 +507,8 @@ impl Screen for CitizenScreen {
                                 i.dose, i.series
                             );
                             let target = a.application_id;
-                            page.confirm_cancel =
-                                Some(Confirm::new("Cancel application", q, target));
+                            page.over =
+                                Some(Over::Cancel(Confirm::new("Cancel application", q, target)));
                         }
                         Some((_, Some(a))) => cx.fail(format!(
                             "This application is {}; only a pending one can be cancelled.",
@@ -571,12 +578,10 @@ impl Screen for CitizenScreen {
             }
             State::Page(page) => {
                 page.render(frame, area, theme, &self.catalogue, &self.keys);
-                if let Some(view) = &page.qr {
-                    view.render(frame, area, theme);
-                    return None;
-                }
-                if let Some(confirm) = &page.confirm_cancel {
-                    confirm.render(frame, area, theme);
+                match &page.over {
+                    Some(Over::Certificate(view)) => view.render(frame, area, theme),
+                    Some(Over::Cancel(confirm)) => confirm.render(frame, area, theme),
+                    None => {}
                 }
                 None
             }

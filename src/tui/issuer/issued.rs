@@ -5,6 +5,7 @@
 //! search). The selected certificate shows in a detail pane under the list.
 
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
+use crate::app::views::kiosk::Standing;
 use crate::app::{AppError, Desk};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::TextField;
@@ -246,7 +247,7 @@ impl IssuedList {
             let style = if sel {
                 theme.selected()
             } else if c.revoked_at.is_some() {
-                theme.status("REVOKED")
+                theme.standing(Some(Standing::Revoked))
             } else {
                 Style::new()
             };

@@ -13,6 +13,7 @@ mod queue;
 
 use crate::app::views::health::{self, SubscriberStatus};
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
+use crate::app::views::kiosk::Standing;
 use crate::app::views::queue::QueueItem;
 use crate::app::{AppError, issue};
 use crate::domain::{Catalogue, text};
@@ -52,6 +53,23 @@ enum Dialog {
     RevokeReason(Box<IssuedItem>, Form),
     Revoke(Confirm<(IssuedItem, String)>),
     Qr(QrView),
+}
+
+/// What the issuer's keys do now, decided in one place ([`IssuerScreen::mode`]) from the
+/// focus and the dialog over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Queue,
+    Detail,
+    Issued,
+    /// Typing a search in the issued list.
+    Searching,
+    /// Typing the reason of a rejection or a revocation.
+    Reason,
+    /// A yes/no question.
+    Confirm,
+    /// A certificate shown as a QR code.
+    Certificate,
 }
 
 pub struct IssuerScreen {
@@ -190,10 +208,10 @@ impl IssuerScreen {
         self.dialog = Some(Dialog::Qr(QrView::new(about, hc1)));
     }
 
-    /// The dialog's keys; true when a dialog took the key.
-    fn dialog_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) -> bool {
+    /// The open dialog's keys.
+    fn dialog_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
         let Some(dialog) = &mut self.dialog else {
-            return false;
+            return;
         };
         match dialog {
             Dialog::Qr(view) => match action {
@@ -271,7 +289,6 @@ impl IssuerScreen {
                 _ => {}
             },
         }
-        true
     }
 
     fn ask_issue(&mut self, q: QueueItem) {
@@ -403,27 +420,35 @@ impl IssuerScreen {
     }
 }
 
+impl IssuerScreen {
+    fn mode(&self) -> Mode {
+        match (&self.dialog, &self.focus) {
+            (Some(Dialog::Qr(_)), _) => Mode::Certificate,
+            (Some(Dialog::RejectReason(..) | Dialog::RevokeReason(..)), _) => Mode::Reason,
+            (Some(_), _) => Mode::Confirm,
+            (None, Focus::Issued) if self.issued.searching => Mode::Searching,
+            (None, Focus::Issued) => Mode::Issued,
+            (None, Focus::Detail(_)) => Mode::Detail,
+            (None, Focus::Queue) => Mode::Queue,
+        }
+    }
+}
+
 impl Screen for IssuerScreen {
     fn contexts(&self) -> Vec<Context> {
-        match (&self.dialog, &self.focus) {
-            (Some(Dialog::Qr(_)), _) => vec![Context::Certificate],
-            (Some(Dialog::RejectReason(..) | Dialog::RevokeReason(..)), _) => {
-                vec![Context::Form]
-            }
-            (Some(_), _) => vec![Context::Confirm],
-            (None, Focus::Issued) if self.issued.searching => vec![Context::Search],
-            (None, Focus::Issued) => vec![Context::Issued, Context::List],
-            (None, Focus::Detail(_)) => vec![Context::IssuerDetail],
-            (None, Focus::Queue) => vec![Context::Issuer, Context::List],
+        match self.mode() {
+            Mode::Certificate => vec![Context::Certificate],
+            Mode::Reason => vec![Context::Form],
+            Mode::Confirm => vec![Context::Confirm],
+            Mode::Searching => vec![Context::Search],
+            Mode::Issued => vec![Context::Issued, Context::List],
+            Mode::Detail => vec![Context::IssuerDetail],
+            Mode::Queue => vec![Context::Issuer, Context::List],
         }
     }
 
     fn typing(&self) -> bool {
-        match &self.dialog {
-            Some(Dialog::RejectReason(..) | Dialog::RevokeReason(..)) => true,
-            Some(_) => false,
-            None => matches!(self.focus, Focus::Issued) && self.issued.searching,
-        }
+        matches!(self.mode(), Mode::Reason | Mode::Searching)
     }
 
     fn unsaved(&self) -> bool {
@@ -434,13 +459,13 @@ impl Screen for IssuerScreen {
     }
 
     fn key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
-        if self.dialog_key(cx, ev, action) {
-            return;
-        }
-        match self.focus {
-            Focus::Queue => self.queue_key(cx, action),
-            Focus::Detail(_) => self.detail_key(action),
-            Focus::Issued => self.issued_key(cx, ev, action),
+        match self.mode() {
+            Mode::Reason | Mode::Confirm | Mode::Certificate => {
+                self.dialog_key(cx, ev, action);
+            }
+            Mode::Queue => self.queue_key(cx, action),
+            Mode::Detail => self.detail_key(action),
+            Mode::Issued | Mode::Searching => self.issued_key(cx, ev, action),
         }
     }
 
@@ -572,7 +597,7 @@ impl IssuerScreen {
                 w,
             );
             let style = if revoked {
-                theme.status("REVOKED")
+                theme.standing(Some(Standing::Revoked))
             } else {
                 Style::new()
             };

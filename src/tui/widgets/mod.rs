@@ -14,32 +14,20 @@ pub fn width(s: &str) -> usize {
 }
 
 /// Breaks `s` into lines of at most `max` columns, at spaces where possible.
+///
+/// `textwrap` measures each character's display width (Hangul takes two columns) and cuts a
+/// word longer than a line; a character wider than the whole line gets a line of its own, so
+/// this always ends. Words are not split at hyphens: an id such as `900101-1******` stays
+/// whole when it fits.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
-    let mut lines = vec![];
-    let mut line = String::new();
-    for word in s.split(' ') {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if width(&candidate) <= max {
-            line = candidate;
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        // A word longer than a line is cut where it must be.
-        let mut pieces = chunks(word, max);
-        line = pieces.pop().unwrap_or_default();
-        lines.extend(pieces);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
+    let options = textwrap::Options::new(max.max(1))
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    // Leading spaces are dropped, as before: `wrap_indented` keeps an indent on purpose.
+    textwrap::wrap(s.trim_start_matches(' '), options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect()
 }
 
 /// Breaks `s` like [`wrap`], keeping its leading spaces on every line: a wrapped line of an
@@ -151,6 +139,15 @@ mod tests {
         assert_eq!(wrap("a 김", 1), vec!["a", "김"]);
         assert_eq!(wrap("김민준 abc", 3), vec!["김", "민", "준", "abc"]);
         assert_eq!(wrap("", 5), vec![""]);
+    }
+
+    #[test]
+    fn wrap_cuts_at_spaces_only_and_drops_leading_spaces() {
+        // A hyphenated id is one word: it moves to the next line whole.
+        assert_eq!(wrap("id 900101-1******", 14), vec!["id", "900101-1******"]);
+        assert_eq!(wrap("  Lot  AB-12", 6), vec!["Lot", "AB-12"]);
+        // A line break in a message starts a new line.
+        assert_eq!(wrap("first\nsecond", 20), vec!["first", "second"]);
     }
 
     #[test]
