@@ -6,6 +6,7 @@
 //! subscribers right after the commit.
 
 pub mod access;
+pub mod backup;
 #[cfg(feature = "internals")]
 pub mod bus;
 #[cfg(not(feature = "internals"))]

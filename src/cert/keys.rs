@@ -279,6 +279,27 @@ impl KeyStore {
         Signer::new(key, cert.to_der().map_err(x509)?).map(Some)
     }
 
+    /// The store's own files (the CA, the signers' keys and certificates, `current`), sorted,
+    /// for a backup: a temporary file an interrupted write left behind is none of them.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return vec![];
+        };
+        let ours = |n: &str| {
+            matches!(n, "current" | "csca.pem" | "csca.key.pem")
+                || (n.starts_with("signer-") && n.ends_with(".pem"))
+                || (n.starts_with("private-signer-") && n.ends_with(".key.pem"))
+        };
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| ours(&e.file_name().to_string_lossy()))
+            .map(|e| e.path())
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The signer certificate files of this desk, old and current (`signer*.pem`), sorted:
     /// what it has signed with, so what it has issued verifies.
     pub fn signer_files(&self) -> Vec<PathBuf> {

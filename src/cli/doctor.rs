@@ -21,7 +21,7 @@ pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
 
 /// What `doctor` warns about: the database, its journals and folder, the keys folders and the
 /// log file, wherever someone other than their owner may read them.
-fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>) -> Vec<String> {
+pub fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>) -> Vec<String> {
     let mut found = files::wide_modes(db, None);
     for dir in key_dirs {
         found.extend(files::wide_modes(db, Some(dir)));

@@ -5,6 +5,7 @@
 //! [`Failure`]; `main` alone turns them into messages and exit codes.
 
 mod audit;
+mod backup;
 mod cert;
 mod dispatch;
 mod doctor;
@@ -12,11 +13,11 @@ mod events;
 mod init;
 mod keys;
 mod open;
-#[expect(dead_code, reason = "the long commands take it up in the next commits")]
 mod progress;
 mod queue;
 mod rebuild;
 pub mod report;
+mod restore;
 mod seed;
 mod staff;
 mod status;
@@ -168,6 +169,14 @@ pub enum Command {
         #[command(subcommand)]
         action: keys::KeysCommand,
     },
+
+    /// Back up the database (a snapshot taken while the desks work), its keys and a MANIFEST
+    #[command(after_help = backup::HELP)]
+    Backup(backup::Args),
+
+    /// Restore a backup: checked against its MANIFEST, never over a database in use
+    #[command(after_help = restore::HELP)]
+    Restore(restore::Args),
 }
 
 /// A failure the user must read: `main` prints it on stderr, exit status 1.
@@ -203,6 +212,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(Command::Verify(args)) = &cli.command {
         return verify::run(&cli, paths.as_ref(), args);
     }
+    // Before any desk opens: the database may not exist, and none may hold it open.
+    if let Some(Command::Restore(args)) = &cli.command {
+        return restore::run(&cli, paths.as_ref(), args);
+    }
     let Some(opened) = open::open(&cli, paths.as_ref())? else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -221,9 +234,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Staff { action } => staff::run(desk, action, opened.passphrase.clone()),
         Command::Audit(args) => audit::run(desk, args),
         Command::Cert { action } => cert::run(desk, place, action),
+        Command::Backup(args) => backup::run(desk, place, args),
         // Said when the database was created; the keys were handled before the desk opened.
         Command::Init | Command::Keys { .. } => Ok(ExitCode::SUCCESS),
         // Handled before the desk opens.
-        Command::Verify(_) => Ok(ExitCode::SUCCESS),
+        Command::Verify(_) | Command::Restore(_) => Ok(ExitCode::SUCCESS),
     }
 }

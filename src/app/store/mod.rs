@@ -7,6 +7,7 @@
 
 pub mod applying;
 pub mod audit;
+pub mod backup;
 pub mod issuance;
 pub mod outbox;
 pub mod schema;
