@@ -68,3 +68,8 @@ pub fn lagging_subscribers(desk: &Desk) -> Result<usize, AppError> {
         .count();
     Ok(lagging)
 }
+
+/// The version of the SQLite library the desk runs (bundled), as the library reports it.
+pub fn sqlite_version() -> &'static str {
+    rusqlite::version()
+}

@@ -7,11 +7,13 @@
 mod audit;
 mod backup;
 mod cert;
+mod completions;
 mod dispatch;
 mod doctor;
 mod events;
 mod init;
 mod keys;
+mod man;
 mod open;
 mod progress;
 mod queue;
@@ -49,7 +51,7 @@ Exit status: 0 success, 1 refused or bad input (message on stderr), 2 usage erro
 #[derive(Debug, Parser)]
 #[command(
     name = "vaxdesk",
-    version,
+    version = version(),
     about = "Vaccination certificates at a clinic desk",
     long_about = "Vaccination certificates at a clinic desk: citizens and injections, \
                   certificate applications, and the issuer's queue, kept in one SQLite file. \
@@ -177,6 +179,29 @@ pub enum Command {
     /// Restore a backup: checked against its MANIFEST, never over a database in use
     #[command(after_help = restore::HELP)]
     Restore(restore::Args),
+
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = completions::HELP)]
+    Completions(completions::Args),
+
+    /// Write the manual pages: vaxdesk.1 and one page per subcommand
+    #[command(after_help = man::HELP)]
+    Man(man::Args),
+}
+
+/// What `--version` (and `-V`) prints after the name: the version, the git commit the binary
+/// was built from (`unknown` when built without git, see build.rs), and the version of the
+/// SQLite library it runs (bundled; as the library reports it at run time).
+fn version() -> &'static str {
+    static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| {
+        format!(
+            "{} (commit {}, SQLite {})",
+            env!("CARGO_PKG_VERSION"),
+            env!("VAXDESK_COMMIT"),
+            vaxdesk::app::maintenance::sqlite_version()
+        )
+    })
 }
 
 /// A failure the user must read: `main` prints it on stderr, exit status 1.
@@ -201,12 +226,18 @@ pub fn admin_actor() -> String {
     format!("admin:{user}")
 }
 
-/// Runs what the command line asks: the default configuration, a `verify` (which reads no
-/// configuration and opens no desk), or else opens the desk and runs the command on it (the
+/// Runs what the command line asks: the default configuration, the completion scripts and
+/// manual pages, a `verify` (none of which opens a desk), or else opens the desk and runs the command on it (the
 /// desk's screens without one).
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.print_default_config {
         return Ok(open::print_default_config());
+    }
+    // Made from the command line's definition alone: no configuration, no desk.
+    match &cli.command {
+        Some(Command::Completions(args)) => return Ok(completions::run(args)),
+        Some(Command::Man(args)) => return man::run(args),
+        _ => {}
     }
     let paths = Paths::discover();
     if let Some(Command::Verify(args)) = &cli.command {
@@ -238,6 +269,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         // Said when the database was created; the keys were handled before the desk opened.
         Command::Init | Command::Keys { .. } => Ok(ExitCode::SUCCESS),
         // Handled before the desk opens.
-        Command::Verify(_) | Command::Restore(_) => Ok(ExitCode::SUCCESS),
+        Command::Verify(_) | Command::Restore(_) | Command::Completions(_) | Command::Man(_) => {
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
