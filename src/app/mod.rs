@@ -9,6 +9,8 @@ pub mod access;
 pub mod bus;
 pub mod certificates;
 pub mod commands;
+pub mod export;
+pub mod import;
 pub mod issue;
 pub mod kiosk;
 pub mod maintenance;
