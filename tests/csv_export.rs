@@ -197,3 +197,32 @@ fn an_export_into_a_folder_that_is_not_there_is_refused_and_not_recorded_as_done
         "{log:#}"
     );
 }
+
+#[test]
+fn an_export_into_a_closed_pipe_stops_quietly_and_is_on_record_as_failed() {
+    use std::os::unix::process::ExitStatusExt;
+    let (desk, _) = clinic();
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = desk
+        .command()
+        .arg("export")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}", out.status);
+    let log = desk.run(&["audit", "--json"]).ok().json();
+    let last = log
+        .as_array()
+        .and_then(|rows| rows.iter().rev().find(|r| r["action"] == "export"))
+        .expect("an export row");
+    assert_eq!(last["result"], "failed");
+    assert_eq!(last["detail"], "standard output");
+}

@@ -3,6 +3,7 @@
 
 use super::progress::Bar;
 use super::{Failure, admin_actor, report};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
@@ -36,12 +37,47 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
         ),
         None => {
             let target = "standard output";
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = Watched {
+                inner: std::io::BufWriter::new(std::io::stdout().lock()),
+                closed: false,
+            };
             let summary =
-                export::export_to(desk, &admin_actor(), &mut out, target, args.masked, &bar)?;
-            (summary, target.to_string())
+                export::export_to(desk, &admin_actor(), &mut out, target, args.masked, &bar);
+            if out.closed {
+                // The reader went away (`| head`): the export is on record as failed; end
+                // quietly, as `cat` does.
+                report::output_failed(&std::io::ErrorKind::BrokenPipe.into(), target);
+            }
+            (summary?, target.to_string())
         }
     };
     report::note(&summary.describe(&target, args.masked));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Standard output, noting whether its reader went away.
+struct Watched<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Watched<W> {
+    fn note<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.note(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.note(r)
+    }
 }
