@@ -285,6 +285,13 @@ fn header_problems_are_named_on_line_1() {
         "{}",
         r.stderr
     );
+    let r = import(&desk, "e.csv", "id,family_name,given_name,birth_date,\n").refused();
+    assert!(
+        r.stderr
+            .contains("e.csv: line 1: field 5 of the header row has no column name"),
+        "{}",
+        r.stderr
+    );
     let r = import(&desk, "d.csv", &csv(&["900101-1234567,Kim"])).refused();
     assert!(
         r.stderr

@@ -270,6 +270,12 @@ impl Header {
         let mut at = [None; 14];
         for (i, raw) in names.iter().enumerate() {
             let name = raw.trim_start_matches('\u{FEFF}').trim();
+            if name.is_empty() {
+                return Err((
+                    None,
+                    format!("field {} of the header row has no column name", i + 1),
+                ));
+            }
             let Some(col) = ALL.iter().find(|c| c.name().eq_ignore_ascii_case(name)) else {
                 return Err((
                     Some(name.to_string()),
