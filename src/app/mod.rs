@@ -13,6 +13,8 @@ pub mod bus;
 mod bus;
 pub mod certificates;
 pub mod commands;
+pub mod export;
+pub mod import;
 pub mod issue;
 pub mod kiosk;
 pub mod maintenance;

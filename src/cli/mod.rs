@@ -11,6 +11,8 @@ mod completions;
 mod dispatch;
 mod doctor;
 mod events;
+mod export;
+mod import;
 mod init;
 mod keys;
 mod man;
@@ -37,6 +39,8 @@ Examples:
   vaxdesk --db clinic.db --role manager
   vaxdesk --demo status --citizen 900101-1234567
   vaxdesk --db clinic.db seed day-1.toml day-2.toml
+  vaxdesk --db clinic.db import people.csv
+  vaxdesk --db clinic.db export --out people.csv
   vaxdesk --db clinic.db queue --json
   vaxdesk --db clinic.db events --after 120 --json
   vaxdesk --db clinic.db rebuild-views --check
@@ -112,6 +116,15 @@ pub enum Command {
     /// Apply seed files (TOML, ordered [[step]] tables) and print what was done
     #[command(after_help = "Example:\n  vaxdesk --db clinic.db seed citizens.toml injections.toml")]
     Seed(seed::Args),
+
+    /// Import citizens and injections from CSV files (one row per injection; each file atomic
+    /// and idempotent)
+    #[command(after_help = import::HELP)]
+    Import(import::Args),
+
+    /// Export every citizen and injection as CSV, in the import format
+    #[command(after_help = export::HELP)]
+    Export(export::Args),
 
     /// Show a citizen's status view: injections and applications
     #[command(after_help = "Example:\n  vaxdesk status --citizen 900101-1234567 --json")]
@@ -256,6 +269,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     };
     match command {
         Command::Seed(args) => seed::run(desk, args),
+        Command::Import(args) => import::run(desk, args),
+        Command::Export(args) => export::run(desk, args),
         Command::Status(args) => status::run(desk, args),
         Command::Queue(args) => queue::run(desk, args),
         Command::Events(args) => events::run(desk, args),

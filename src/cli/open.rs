@@ -128,7 +128,7 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
     let creates = cli.demo
         || !cli.seeds.is_empty()
         || setting_up
-        || matches!(cli.command, Some(Command::Seed(_)));
+        || matches!(cli.command, Some(Command::Seed(_) | Command::Import(_)));
     // The desk asks first; a command is refused.
     let may_open = exists || creates || (tui && ask_to_create(&db));
     if !may_open {

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod schema;
 pub mod sealing;
 pub mod seed_log;
+pub mod spreadsheet;
 pub mod staff;
 pub mod status_view;
 pub mod throttle;
