@@ -11,6 +11,7 @@ use super::progress::Progress;
 use super::{AppError, Desk};
 use crate::app::store::spreadsheet::{self, ExportRow};
 use crate::domain::ResidentId;
+use crate::privacy::files;
 use std::io::Write;
 use std::path::Path;
 
@@ -63,17 +64,7 @@ pub fn export_file(
         target: target.clone(),
         message: e.to_string(),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| fail(&"not a file name"))?
-        .to_string_lossy()
-        .into_owned();
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
+    let (dir, tmp) = files::temp_beside(path).ok_or_else(|| fail(&"not a file name"))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -85,6 +76,7 @@ pub fn export_file(
         let file = out.into_inner().map_err(|e| fail(&e.into_error()))?;
         file.sync_all().map_err(|e| fail(&e))?;
         std::fs::rename(&tmp, path).map_err(|e| fail(&e))?;
+        files::sync_folder(&dir);
         Ok(summary)
     })();
     if written.is_err() {

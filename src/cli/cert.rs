@@ -13,6 +13,7 @@ use vaxdesk::app::Desk;
 use vaxdesk::app::certificates::{self, ExportError, Exported};
 use vaxdesk::cert::{TrustStore, Verification, pdf};
 use vaxdesk::domain::ResidentId;
+use vaxdesk::privacy::files;
 
 /// Pixels per module of an exported PNG (a typical certificate is about 700 pixels wide).
 const PNG_SCALE: usize = 8;
@@ -249,17 +250,7 @@ fn deliver(
 /// Writes a whole file or nothing: a temporary file beside it, synced, then renamed over it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let fail = |e: &dyn std::fmt::Display| Failure(format!("--out {}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .ok_or_else(|| fail(&"not a file name"))?
-        .to_string_lossy()
-        .into_owned();
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
+    let (dir, tmp) = files::temp_beside(path).ok_or_else(|| fail(&"not a file name"))?;
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -270,9 +261,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(&e));
     }
-    // The rename itself survives a crash once the folder is synced (best effort).
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    files::sync_folder(&dir);
     Ok(())
 }

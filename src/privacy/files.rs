@@ -48,6 +48,28 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Where a file that replaces `path` whole is written first: its folder and a temporary name
+/// beside it (same folder, so the final rename is atomic), any stale one removed. `None` when
+/// `path` names no file.
+pub fn temp_beside(path: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    Some((dir, tmp))
+}
+
+/// Syncs a folder, so a rename into it survives a crash (best effort).
+pub fn sync_folder(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 /// Creates an empty database file as 0600 when there is none, so SQLite's journals (which copy
 /// the main file's mode) are private too.
 pub fn create_private_file(path: &Path) -> std::io::Result<()> {
