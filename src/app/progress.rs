@@ -6,6 +6,12 @@
 pub trait Progress {
     /// A new phase: what is being done and, when known, how many units it has.
     fn start(&self, what: &str, total: Option<u64>);
+    /// Like [`start`](Progress::start), counting bytes (drawn as sizes and a byte rate).
+    fn start_bytes(&self, what: &str, total: Option<u64>) {
+        self.start(what, total);
+    }
+    /// What the phase is doing now (a check's name), shown beside its count.
+    fn note(&self, _what: &str) {}
     /// `n` more units are done.
     fn advance(&self, n: u64);
     /// The phase ended (done or refused); whatever is drawn goes away.

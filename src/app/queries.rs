@@ -1,6 +1,7 @@
 //! Read-only questions: the citizen's status (from the status view only), the issuer's queue,
 //! the event log, the health report, and the status view's rebuild from the log.
 
+use super::progress::{Progress, Silent};
 use super::{AppError, Desk};
 use crate::app::bus::dispatcher::SubscriberStatus;
 use crate::app::bus::subscribers::STATUS_VIEW;
@@ -403,12 +404,31 @@ pub struct ViewCheck {
 /// Memory stays flat at any size: the live rows are copied aside into temporary tables kept on
 /// disk, events are projected a batch at a time, and the two sides are compared in SQL.
 pub fn rebuild_views(desk: &Desk, keep: bool) -> Result<ViewCheck, AppError> {
+    rebuild_views_with_progress(desk, keep, &Silent)
+}
+
+/// [`rebuild_views`], telling `progress` the events replayed out of the log's.
+pub fn rebuild_views_with_progress(
+    desk: &Desk,
+    keep: bool,
+    progress: &dyn Progress,
+) -> Result<ViewCheck, AppError> {
+    let result = rebuild(desk, keep, progress);
+    progress.finish();
+    result
+}
+
+fn rebuild(desk: &Desk, keep: bool, progress: &dyn Progress) -> Result<ViewCheck, AppError> {
     let conn = desk.conn();
     let run = |c: &rusqlite::Connection| -> Result<ViewCheck, AppError> {
         // Bring the live view up to the head of the log first, so both sides see the same events.
+        progress.start("updating the status view", None);
         desk.dispatcher().deliver(c)?;
+        progress.start("copying the live view aside", None);
         status_view::copy_live(c)?;
         status_view::clear(c)?;
+        let total: i64 = c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+        progress.start("replaying events", Some(total.max(0) as u64));
         let mut from = 0;
         let mut n = 0;
         loop {
@@ -421,8 +441,10 @@ pub fn rebuild_views(desk: &Desk, keep: bool) -> Result<ViewCheck, AppError> {
             }
             n += batch.len() as i64;
             from = last;
+            progress.advance(batch.len() as u64);
         }
         outbox::set_checkpoint(c, STATUS_VIEW, from)?;
+        progress.start("comparing with the live view", None);
         let differences = status_view::differences(c)?;
         status_view::drop_live_copy(c)?;
         Ok(ViewCheck {
@@ -504,12 +526,42 @@ impl Doctor {
 }
 
 pub fn doctor(desk: &Desk) -> Result<Doctor, AppError> {
+    doctor_with_progress(desk, &Silent)
+}
+
+/// The checks [`doctor_with_progress`] counts, in order: each is the bar's message while it runs.
+pub const DOCTOR_CHECKS: [&str; 4] = [
+    "integrity check",
+    "reading every event",
+    "schema and subscribers",
+    "audit chain",
+];
+
+/// [`doctor`], telling `progress` the checks done out of [`DOCTOR_CHECKS`] and naming the
+/// one running (the integrity check reads every page: on a big database it is the long one).
+pub fn doctor_with_progress(desk: &Desk, progress: &dyn Progress) -> Result<Doctor, AppError> {
+    progress.start("doctor", Some(DOCTOR_CHECKS.len() as u64));
+    let result = examine(desk, progress);
+    progress.finish();
+    result
+}
+
+fn examine(desk: &Desk, progress: &dyn Progress) -> Result<Doctor, AppError> {
+    let [
+        integrity_check,
+        every_event,
+        schema_and_subscribers,
+        audit_chain,
+    ] = DOCTOR_CHECKS;
     let conn = desk.conn();
+    progress.note(integrity_check);
     let integrity = conn
         .prepare("PRAGMA integrity_check")?
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
+    progress.advance(1);
     // Every stored event must decode: a subscriber would stall on one that does not.
+    progress.note(every_event);
     let mut undecodable_event = None;
     let mut stmt = conn.prepare("SELECT seq, type, data FROM events ORDER BY seq")?;
     let mut rows = stmt.query(params![])?;
@@ -520,14 +572,25 @@ pub fn doctor(desk: &Desk) -> Result<Doctor, AppError> {
             break;
         }
     }
+    drop(rows);
+    progress.advance(1);
+    progress.note(schema_and_subscribers);
+    let schema_version = schema::version(conn)?;
+    let events = outbox::last_seq(conn)?;
+    let subscribers = desk.dispatcher().status(conn)?;
+    let pending_requests = store::issuance::pending_count(conn)?;
+    progress.advance(1);
+    progress.note(audit_chain);
+    let audit = store::audit::verify_chain(conn)?;
+    progress.advance(1);
     Ok(Doctor {
         integrity,
-        schema_version: schema::version(conn)?,
+        schema_version,
         schema_expected: schema::VERSION,
-        events: outbox::last_seq(conn)?,
-        subscribers: desk.dispatcher().status(conn)?,
-        pending_requests: store::issuance::pending_count(conn)?,
+        events,
+        subscribers,
+        pending_requests,
         undecodable_event,
-        audit: store::audit::verify_chain(conn)?,
+        audit,
     })
 }

@@ -14,6 +14,7 @@ mod blocks;
 mod step;
 
 use super::commands::{self as cmd, find_application, find_citizen, find_injection};
+use super::progress::{Progress, Silent};
 use super::{AppError, Ctx, Desk, Stamp};
 use crate::app::store::vaccination::CitizenRow;
 use crate::app::store::{self, seed_log};
@@ -24,10 +25,11 @@ use crate::domain::{
 };
 use blocks::Blocks;
 use chrono::{DateTime, Utc};
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use step::{Action, Step, parse_step};
 use toml::Value;
@@ -85,13 +87,27 @@ impl SeedOutcome {
 
 /// Applies one seed file from disk, read a step at a time.
 pub fn apply_file(desk: &Desk, path: &Path) -> Result<SeedOutcome, AppError> {
+    apply_file_with_progress(desk, path, &Silent)
+}
+
+/// [`apply_file`], telling `progress` the bytes read out of the file's size, at each
+/// `[[step]]` block (the size is known before reading; the number of steps is not).
+pub fn apply_file_with_progress(
+    desk: &Desk,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<SeedOutcome, AppError> {
     let name = path.display().to_string();
     let file = open_file(path).map_err(|message| SeedError {
         file: name.clone(),
         step: None,
         message,
     })?;
-    apply_reader(desk, &name, BufReader::with_capacity(1 << 16, file))
+    let size = file.metadata().ok().map(|m| m.len());
+    let reader = BufReader::with_capacity(1 << 16, file);
+    let result = apply_reader(desk, &name, reader, &Told::new(progress, &name, size));
+    progress.finish();
+    result
 }
 
 /// A folder or a FIFO is refused before reading (reading a FIFO would wait forever).
@@ -104,7 +120,63 @@ fn open_file(path: &Path) -> Result<File, String> {
 
 /// Applies seed text under a name used in messages.
 pub fn apply_text(desk: &Desk, name: &str, text_in: &str) -> Result<SeedOutcome, AppError> {
-    apply_reader(desk, name, text_in.as_bytes())
+    let size = Some(text_in.len() as u64);
+    apply_reader(
+        desk,
+        name,
+        text_in.as_bytes(),
+        &Told::new(&Silent, name, size),
+    )
+}
+
+/// Tells a [`Progress`] how many bytes of a file the blocks have taken so far.
+struct Told<'p> {
+    progress: &'p dyn Progress,
+    told: Cell<u64>,
+}
+
+impl<'p> Told<'p> {
+    fn new(progress: &'p dyn Progress, name: &str, size: Option<u64>) -> Self {
+        progress.start_bytes(&format!("seeding {name}"), size);
+        Told {
+            progress,
+            told: Cell::new(0),
+        }
+    }
+
+    /// `read` bytes are read in all: the bar moves by what it has not been told yet.
+    fn at(&self, read: u64) {
+        let more = read.saturating_sub(self.told.get());
+        if more > 0 {
+            self.told.set(read);
+            self.progress.advance(more);
+        }
+    }
+}
+
+/// A reader that counts the bytes taken from it, for [`Told`].
+struct Counted<'t, R> {
+    inner: R,
+    taken: &'t Cell<u64>,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.taken.set(self.taken.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.taken.set(self.taken.get() + amt as u64);
+        self.inner.consume(amt);
+    }
 }
 
 /// Why a file is refused, by precedence: what the file is (not readable, not TOML, not a list
@@ -157,7 +229,17 @@ impl From<AppError> for Stop {
 
 /// Applies a seed file as it is read: one transaction for the whole file, each `[[step]]`
 /// block parsed and applied in turn, the digest computed on the way and checked at the end.
-fn apply_reader(desk: &Desk, name: &str, reader: impl BufRead) -> Result<SeedOutcome, AppError> {
+fn apply_reader(
+    desk: &Desk,
+    name: &str,
+    reader: impl BufRead,
+    told: &Told<'_>,
+) -> Result<SeedOutcome, AppError> {
+    let taken = Cell::new(0);
+    let reader = Counted {
+        inner: reader,
+        taken: &taken,
+    };
     let err = |step: Option<(usize, String)>, message: String| SeedError {
         file: name.to_string(),
         step,
@@ -181,6 +263,7 @@ fn apply_reader(desk: &Desk, name: &str, reader: impl BufRead) -> Result<SeedOut
             .next_block()
             .map_err(|m| Stop::Refused(err(None, m).into()))?
         {
+            told.at(taken.get());
             if found.toml.is_some() {
                 continue; // only an unreadable byte further on can still change the answer
             }
@@ -247,6 +330,7 @@ fn apply_reader(desk: &Desk, name: &str, reader: impl BufRead) -> Result<SeedOut
                 }
             }
         }
+        told.at(taken.get());
         let digest = blocks.digest();
         if let Some(m) = found.toml {
             return Err(Stop::Refused(err(None, m).into()));
@@ -272,6 +356,7 @@ fn apply_reader(desk: &Desk, name: &str, reader: impl BufRead) -> Result<SeedOut
             return Err(Stop::Refused(e));
         }
         applied = true;
+        told.progress.start("updating the status view", None);
         desk.dispatcher().deliver(conn)?;
         seed_log::record(
             conn,

@@ -1,7 +1,9 @@
 //! `vaxdesk doctor`: the database's health (integrity, schema, subscribers, the audit chain)
-//! and the files someone other than their owner may read. Exit 1 when something is wrong.
+//! and the files someone other than their owner may read. Exit 1 when something is wrong. A bar
+//! on a terminal counts the checks; only the report otherwise.
 
 use super::open::{LOG_FILE, Place};
+use super::progress::Bar;
 use super::{Failure, report};
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,7 +11,7 @@ use vaxdesk::app::{Desk, queries};
 use vaxdesk::privacy::files;
 
 pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
-    let health = queries::doctor(desk)?;
+    let health = queries::doctor_with_progress(desk, &Bar::on_stderr())?;
     let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
     if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
         key_dirs.push(k);

@@ -30,8 +30,15 @@ impl Bar {
     }
 }
 
-impl Progress for Bar {
-    fn start(&self, what: &str, total: Option<u64>) {
+/// What a bar counts: things (rows, events, checks) or bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Count,
+    Bytes,
+}
+
+impl Bar {
+    fn begin(&self, what: &str, total: Option<u64>, unit: Unit) {
         if !self.shown {
             return;
         }
@@ -41,10 +48,15 @@ impl Progress for Bar {
                 old.finish_and_clear();
             }
             let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(8));
-            let template = if total.is_some() {
-                "{msg} [{bar:30}] {human_pos}/{human_len} {per_sec} {eta} left"
-            } else {
-                "{spinner} {msg} {human_pos} {per_sec}"
+            let template = match (total.is_some(), unit) {
+                (true, Unit::Count) => {
+                    "{msg} [{bar:30}] {human_pos}/{human_len} {per_sec} {eta} left"
+                }
+                (true, Unit::Bytes) => {
+                    "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta} left"
+                }
+                (false, Unit::Count) => "{spinner} {msg} {human_pos} {per_sec}",
+                (false, Unit::Bytes) => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}",
             };
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style.progress_chars("=> "));
@@ -52,6 +64,28 @@ impl Progress for Bar {
             bar.set_message(what);
             bar.enable_steady_tick(Duration::from_millis(250));
             *slot = Some(bar);
+        });
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, what: &str, total: Option<u64>) {
+        self.begin(what, total, Unit::Count);
+    }
+
+    fn start_bytes(&self, what: &str, total: Option<u64>) {
+        self.begin(what, total, Unit::Bytes);
+    }
+
+    fn note(&self, what: &str) {
+        if !self.shown {
+            return;
+        }
+        let what = super::report::escape(what);
+        self.with(|slot| {
+            if let Some(bar) = slot.as_ref() {
+                bar.set_message(what);
+            }
         });
     }
 

@@ -1,6 +1,8 @@
 //! `vaxdesk rebuild-views`: rebuilds the citizens' status view from the event log, or with
-//! `--check` only compares (exit 1 when the live view differs).
+//! `--check` only compares (exit 1 when the live view differs). A bar on a terminal; only the
+//! summary otherwise.
 
+use super::progress::Bar;
 use super::{Failure, report};
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, queries};
@@ -13,6 +15,6 @@ pub struct Args {
 }
 
 pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
-    let result = queries::rebuild_views(desk, !args.check)?;
+    let result = queries::rebuild_views_with_progress(desk, !args.check, &Bar::on_stderr())?;
     Ok(report::rebuild(&result, args.check))
 }

@@ -1,7 +1,8 @@
 //! `vaxdesk seed FILE...`: applies seed files in order, each atomic and idempotent, and says
-//! what each did.
+//! what each did. A bar on a terminal; only the summary otherwise.
 
 use super::Failure;
+use super::progress::Bar;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, seed};
@@ -13,8 +14,9 @@ pub struct Args {
 }
 
 pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+    let bar = Bar::on_stderr();
     for file in &args.files {
-        let outcome = seed::apply_file(desk, file)?;
+        let outcome = seed::apply_file_with_progress(desk, file, &bar)?;
         say!("{}: {}", file.display(), outcome.describe());
     }
     Ok(ExitCode::SUCCESS)
