@@ -284,3 +284,61 @@ fn with_stderr_a_pipe_seed_rebuild_and_doctor_print_only_their_summary() {
     let refused = desk.run(&["seed", "bad.toml"]).refused();
     assert_no_bar(&refused);
 }
+
+// --- what a user sees on a terminal -----------------------------------------------------------
+
+/// `vaxdesk ARGS` in a pseudo-terminal: everything it wrote there, and its exit status.
+fn on_a_terminal(desk: &support::Desk, args: &[&str]) -> (String, u32) {
+    use std::io::Read;
+    let (master, mut child) = desk.spawn_in_pty(args, &[], 120);
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
+    let mut out = Vec::new();
+    // The terminal side closes when the child exits (EIO on Linux ends the read).
+    let _ = reader.read_to_end(&mut out);
+    let status = child.wait().expect("the binary ends");
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        status.exit_code(),
+    )
+}
+
+/// The bar (`drawn`) shows, and is cleared (an erase-line sequence) before `summary` is printed.
+fn assert_bar_then_summary(text: &str, drawn: &str, summary: &str) {
+    let bar = text
+        .rfind(drawn)
+        .unwrap_or_else(|| panic!("no bar {drawn:?} on the terminal: {text:?}"));
+    let end = text
+        .find(summary)
+        .unwrap_or_else(|| panic!("no summary {summary:?} on the terminal: {text:?}"));
+    assert!(bar < end, "the bar is drawn after the summary: {text:?}");
+    assert!(
+        text[bar..end].contains("\x1b[2K"),
+        "the bar is not cleared before the summary: {text:?}"
+    );
+    assert!(!text[end..].contains(drawn), "{text:?}");
+}
+
+#[test]
+fn on_a_terminal_seed_rebuild_and_doctor_draw_a_bar_and_clear_it_before_the_summary() {
+    let desk = support::Desk::new();
+    desk.write("people.toml", &seed_text(20));
+    let (text, code) = on_a_terminal(&desk, &["seed", "people.toml"]);
+    assert_eq!(code, 0, "{text}");
+    assert_bar_then_summary(
+        &text,
+        "seeding people.toml",
+        "people.toml: applied 60 steps",
+    );
+
+    let (text, code) = on_a_terminal(&desk, &["rebuild-views", "--check"]);
+    assert_eq!(code, 0, "{text}");
+    let summary = desk.run(&["rebuild-views", "--check"]).ok().stdout;
+    let first = summary.lines().next().unwrap();
+    assert_bar_then_summary(&text, "replaying events", first);
+
+    let (text, code) = on_a_terminal(&desk, &["doctor"]);
+    assert_eq!(code, 0, "{text}");
+    let summary = desk.run(&["doctor"]).ok().stdout;
+    let first = summary.lines().next().unwrap();
+    assert_bar_then_summary(&text, "doctor [", first);
+}

@@ -11,8 +11,51 @@ use vaxdesk::app::progress::Progress;
 
 /// A bar on standard error when it is a terminal; silent otherwise.
 pub struct Bar {
-    bar: Mutex<Option<ProgressBar>>,
+    bar: Mutex<Option<Drawn>>,
     shown: bool,
+}
+
+/// The bar of the phase under way, and what it counts.
+struct Drawn {
+    bar: ProgressBar,
+    unit: Unit,
+}
+
+/// What a bar counts: things (rows, events, checks) or bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Count,
+    Bytes,
+}
+
+impl Unit {
+    /// With a total: how far, the rate and the time left. Without: a spinner and the time spent
+    /// until something is counted ([`Unit::counting`]), as a phase may count nothing.
+    fn template(self, total: bool) -> &'static str {
+        match (total, self) {
+            (true, Unit::Count) => {
+                "{msg} [{bar:30}] {human_pos}/{human_len} {per_sec:1} {eta} left"
+            }
+            (true, Unit::Bytes) => {
+                "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta} left"
+            }
+            (false, _) => "{spinner} {msg} {elapsed}",
+        }
+    }
+
+    /// Without a total, once something is counted: how much and the rate.
+    fn counting(self) -> &'static str {
+        match self {
+            Unit::Count => "{spinner} {msg} {human_pos} {per_sec:1}",
+            Unit::Bytes => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}",
+        }
+    }
+}
+
+fn style(bar: &ProgressBar, template: &str) {
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
 }
 
 impl Bar {
@@ -23,21 +66,12 @@ impl Bar {
         }
     }
 
-    fn with(&self, f: impl FnOnce(&mut Option<ProgressBar>)) {
+    fn with(&self, f: impl FnOnce(&mut Option<Drawn>)) {
         if let Ok(mut bar) = self.bar.lock() {
             f(&mut bar);
         }
     }
-}
 
-/// What a bar counts: things (rows, events, checks) or bytes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Count,
-    Bytes,
-}
-
-impl Bar {
     fn begin(&self, what: &str, total: Option<u64>, unit: Unit) {
         if !self.shown {
             return;
@@ -45,25 +79,13 @@ impl Bar {
         let what = super::report::escape(what);
         self.with(|slot| {
             if let Some(old) = slot.take() {
-                old.finish_and_clear();
+                old.bar.finish_and_clear();
             }
             let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(8));
-            let template = match (total.is_some(), unit) {
-                (true, Unit::Count) => {
-                    "{msg} [{bar:30}] {human_pos}/{human_len} {per_sec} {eta} left"
-                }
-                (true, Unit::Bytes) => {
-                    "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta} left"
-                }
-                (false, Unit::Count) => "{spinner} {msg} {human_pos} {per_sec}",
-                (false, Unit::Bytes) => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}",
-            };
-            if let Ok(style) = ProgressStyle::with_template(template) {
-                bar.set_style(style.progress_chars("=> "));
-            }
+            style(&bar, unit.template(total.is_some()));
             bar.set_message(what);
             bar.enable_steady_tick(Duration::from_millis(250));
-            *slot = Some(bar);
+            *slot = Some(Drawn { bar, unit });
         });
     }
 }
@@ -83,8 +105,8 @@ impl Progress for Bar {
         }
         let what = super::report::escape(what);
         self.with(|slot| {
-            if let Some(bar) = slot.as_ref() {
-                bar.set_message(what);
+            if let Some(d) = slot.as_ref() {
+                d.bar.set_message(what);
             }
         });
     }
@@ -94,16 +116,19 @@ impl Progress for Bar {
             return;
         }
         self.with(|slot| {
-            if let Some(bar) = slot.as_ref() {
-                bar.inc(n);
+            if let Some(d) = slot.as_ref() {
+                if d.bar.length().is_none() && d.bar.position() == 0 {
+                    style(&d.bar, d.unit.counting());
+                }
+                d.bar.inc(n);
             }
         });
     }
 
     fn finish(&self) {
         self.with(|slot| {
-            if let Some(bar) = slot.take() {
-                bar.finish_and_clear();
+            if let Some(d) = slot.take() {
+                d.bar.finish_and_clear();
             }
         });
     }
