@@ -29,9 +29,18 @@ enum Unit {
 }
 
 impl Unit {
-    /// With a total: how far, the rate and the time left. Without: a spinner and the time spent
-    /// until something is counted ([`Unit::counting`]), as a phase may count nothing.
-    fn template(self, total: bool) -> &'static str {
+    /// Before anything is counted there is no rate to tell the time left by: how far (or, with
+    /// no total, a spinner and the time spent), until [`Unit::counting`] takes over.
+    fn waiting(self, total: bool) -> &'static str {
+        match (total, self) {
+            (true, Unit::Count) => "{msg} [{bar:30}] {human_pos}/{human_len}",
+            (true, Unit::Bytes) => "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes}",
+            (false, _) => "{spinner} {msg} {elapsed}",
+        }
+    }
+
+    /// Once something is counted: how far, the rate, and with a total the time left.
+    fn counting(self, total: bool) -> &'static str {
         match (total, self) {
             (true, Unit::Count) => {
                 "{msg} [{bar:30}] {human_pos}/{human_len} {per_sec:1} {eta} left"
@@ -39,15 +48,8 @@ impl Unit {
             (true, Unit::Bytes) => {
                 "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta} left"
             }
-            (false, _) => "{spinner} {msg} {elapsed}",
-        }
-    }
-
-    /// Without a total, once something is counted: how much and the rate.
-    fn counting(self) -> &'static str {
-        match self {
-            Unit::Count => "{spinner} {msg} {human_pos} {per_sec:1}",
-            Unit::Bytes => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}",
+            (false, Unit::Count) => "{spinner} {msg} {human_pos} {per_sec:1}",
+            (false, Unit::Bytes) => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}",
         }
     }
 }
@@ -82,7 +84,7 @@ impl Bar {
                 old.bar.finish_and_clear();
             }
             let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(8));
-            style(&bar, unit.template(total.is_some()));
+            style(&bar, unit.waiting(total.is_some()));
             bar.set_message(what);
             bar.enable_steady_tick(Duration::from_millis(250));
             *slot = Some(Drawn { bar, unit });
@@ -117,8 +119,8 @@ impl Progress for Bar {
         }
         self.with(|slot| {
             if let Some(d) = slot.as_ref() {
-                if d.bar.length().is_none() && d.bar.position() == 0 {
-                    style(&d.bar, d.unit.counting());
+                if d.bar.position() == 0 {
+                    style(&d.bar, d.unit.counting(d.bar.length().is_some()));
                 }
                 d.bar.inc(n);
             }
