@@ -445,6 +445,20 @@ fn refusals_name_their_reason_and_exit_1() {
         "{}",
         r.stderr
     );
+    // A database that is not there: refused at once, even by a running relay (only an
+    // unreachable or restarting server is waited for).
+    let r = desk
+        .run(&[
+            "relay",
+            "--to",
+            "postgresql://root@127.0.0.1:5432/vaxdesk_no_such_database",
+            "--clinic",
+            "north",
+            "--registry-key",
+            &key,
+        ])
+        .refused();
+    assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
     // No clinic name on the first relay.
     let r = desk
         .run(&["relay", "--to", &pg.url(), "--registry-key", &key, "--once"])

@@ -36,10 +36,23 @@ pub enum RegistryError {
 }
 
 impl RegistryError {
-    /// True when trying again later may succeed (the server is down, restarting, or the
-    /// network failed), false for a refusal.
+    /// True when trying again later may succeed: the server cannot be reached, is restarting
+    /// or shutting down, ran out of resources, or rolled the transaction back (SQLSTATE
+    /// classes 08, 40, 53, 57, 58). A refusal, a wrong password, a missing database or a
+    /// statement the server rejects is not retried: the relay stops and says why.
     pub fn is_transient(&self) -> bool {
-        matches!(self, RegistryError::Postgres { .. })
+        match self {
+            RegistryError::Postgres { source, .. } => match source.as_db_error() {
+                None => true,
+                Some(db) => {
+                    let code = db.code().code();
+                    ["08", "40", "53", "57", "58"]
+                        .iter()
+                        .any(|class| code.starts_with(class))
+                }
+            },
+            RegistryError::Refused(_) | RegistryError::Schema { .. } => false,
+        }
     }
 }
 
