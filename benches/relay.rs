@@ -29,10 +29,12 @@ fn main() {
     let db_name = format!("vaxdesk_bench_{}", std::process::id());
     let mut admin = postgres::Client::connect(SERVER, postgres::NoTls)
         .expect("PostgreSQL must answer at 127.0.0.1:5432 (database test, user root)");
+    // One statement each: neither runs inside a transaction block.
     admin
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {db_name}; CREATE DATABASE {db_name}"
-        ))
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db_name}"))
+        .expect("drop an old bench database");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db_name}"))
         .expect("create the bench database");
     let url = format!("postgresql://root@127.0.0.1:5432/{db_name}");
     let result = std::panic::catch_unwind(|| bench(dir.path(), &url, &db_name, events));

@@ -724,3 +724,46 @@ fn the_registry_key_file_is_checked_before_any_connection() {
         r.stderr
     );
 }
+
+#[test]
+fn sslmode_require_encrypts_and_verify_full_checks_the_certificate() {
+    // The server's certificate is Debian's self-signed one: `require` encrypts without
+    // checking it (libpq's meaning), `verify-full` checks it and refuses.
+    let pg = Pg::new();
+    let desk = Desk::new();
+    let key = new_key(&desk);
+    desk.seed_ok(
+        "a.toml",
+        &register("900101-1234567", "Kim", "Minjun", "1990-01-01"),
+    );
+    let url = |mode: &str| format!("{}?sslmode={mode}", pg.url());
+    let r = desk
+        .run(&[
+            "relay",
+            "--to",
+            &url("verify-full"),
+            "--clinic",
+            "north",
+            "--registry-key",
+            &key,
+            "--once",
+        ])
+        .refused();
+    assert!(
+        r.stderr.contains("TLS") && r.stderr.contains("certificate"),
+        "{}",
+        r.stderr
+    );
+    desk.run(&[
+        "relay",
+        "--to",
+        &url("require"),
+        "--clinic",
+        "north",
+        "--registry-key",
+        &key,
+        "--once",
+    ])
+    .ok();
+    assert_gapless(&pg, "north", &desk);
+}

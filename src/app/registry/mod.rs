@@ -56,12 +56,23 @@ impl RegistryError {
     }
 }
 
-/// A PostgreSQL error in one line: the server's own message when it sent one.
+/// A PostgreSQL error in one line: the server's own message when it sent one, else the error
+/// and its causes (a TLS handshake says why it failed: an unknown issuer, a wrong name).
 fn describe(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
     }
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// An open connection to the registry.

@@ -24,7 +24,7 @@ pub const DEFAULT_BATCH: u32 = 1000;
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// How often a caught-up relay looks for new events (they go out within a second).
-const POLL: Duration = Duration::from_millis(200);
+const POLL: Duration = Duration::from_millis(50);
 /// Citizens whose `registry_ref` is kept between batches, at most.
 const CACHE_MAX: usize = 100_000;
 
