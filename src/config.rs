@@ -28,6 +28,20 @@ pub struct Config {
     /// Key bindings: action name = list of keys (`"ctrl+c"`, `"pagedown"`, `"i"`).
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
     pub colours: Colours,
+    pub relay: RelayConfig,
+}
+
+/// `vaxdesk relay` and `vaxdesk registry`: where the regional registry is and who this desk is
+/// there. Flags override each key.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelayConfig {
+    /// The registry's `postgresql://` URL (`--to`, `--from`).
+    pub url: Option<String>,
+    /// The name this database is relayed under (`--clinic`).
+    pub clinic: Option<String>,
+    /// The region's registry key file (`--registry-key`).
+    pub registry_key_file: Option<PathBuf>,
 }
 
 /// Screen colours by role in the interface (names like `"cyan"`, `"light-red"`, `"#40a0ff"`).
@@ -75,6 +89,7 @@ impl Default for Config {
             dispatch: DispatchConfig::default(),
             keys: Default::default(),
             colours: Colours::default(),
+            relay: RelayConfig::default(),
         }
     }
 }
@@ -138,6 +153,16 @@ impl Config {
         if self.dispatch.breaker_failures == 0 {
             return Err("dispatch.breaker_failures: must be at least 1".into());
         }
+        if let Some(url) = &self.relay.url
+            && !(url.starts_with("postgresql://") || url.starts_with("postgres://"))
+        {
+            return Err(
+                "relay.url: not a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)".into(),
+            );
+        }
+        if let Some(clinic) = &self.relay.clinic {
+            crate::app::relay::check_clinic("relay.clinic", clinic)?;
+        }
         Ok(())
     }
 
@@ -175,6 +200,12 @@ impl Config {
              error = \"{}\"\n\
              success = \"{}\"\n\
              muted = \"{}\"\n\
+             \n\
+             # `vaxdesk relay` to a regional PostgreSQL registry (flags override these):\n\
+             # url = \"postgresql://relay@registry.example:5432/vaxdesk?sslmode=verify-full\"\n\
+             # clinic = \"seoul-gangnam-1\"\n\
+             # registry_key_file = \"/etc/vaxdesk/registry.key\"\n\
+             [relay]\n\
              \n\
              # Key bindings: action = [keys]. Keys: a letter, \"ctrl+x\", \"enter\", \"esc\", \"tab\",\n\
              # \"backtab\", \"up\", \"down\", \"left\", \"right\", \"home\", \"end\", \"pageup\",\n\

@@ -21,6 +21,8 @@ pub mod maintenance;
 pub mod manage;
 pub mod progress;
 pub mod queries;
+pub mod registry;
+pub mod relay;
 pub mod seed;
 pub mod staff_admin;
 #[cfg(feature = "internals")]

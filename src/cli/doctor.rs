@@ -1,24 +1,49 @@
 //! `vaxdesk doctor`: the database's health (integrity, schema, subscribers, the audit chain)
 //! and the files someone other than their owner may read. Exit 1 when something is wrong. A bar
-//! on a terminal counts the checks; only the report otherwise.
+//! on a terminal counts the checks; only the report otherwise. When the database is relayed to
+//! a regional registry, the relay's lag follows.
 
 use super::open::{LOG_FILE, Place};
 use super::progress::Bar;
 use super::{Failure, report};
 use std::path::Path;
 use std::process::ExitCode;
+use vaxdesk::app::views::health;
 use vaxdesk::app::{Desk, queries};
 use vaxdesk::privacy::files;
 
 pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
-    let health = queries::doctor_with_progress(desk, &Bar::on_stderr())?;
+    let checked = queries::doctor_with_progress(desk, &Bar::on_stderr())?;
     let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
     if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
         key_dirs.push(k);
     }
     let log = place.log_dir.as_ref().map(|d| d.join(LOG_FILE));
     let warnings = file_warnings(&place.db, &key_dirs, log.as_deref());
-    Ok(report::doctor(&health, &place.db, &warnings))
+    let code = report::doctor(&checked, &place.db, &warnings);
+    if let Some(lag) = health::relay_lag(desk)? {
+        say!("{}", relay_line(&lag));
+    }
+    Ok(code)
+}
+
+/// The relay's line: its clinic, checkpoint and what waits to be relayed.
+fn relay_line(lag: &health::RelayLag) -> String {
+    let last = lag
+        .relayed_at
+        .as_deref()
+        .map(|t| format!(", last relay {t}"))
+        .unwrap_or_default();
+    match (&lag.oldest_pending_at, lag.pending) {
+        (Some(oldest), n) if n > 0 => format!(
+            "relay        clinic '{}': {n} event(s) not yet relayed (checkpoint {}, oldest unrelayed committed {oldest}{last})",
+            lag.clinic, lag.checkpoint
+        ),
+        _ => format!(
+            "relay        clinic '{}': up to date at event {}{last}",
+            lag.clinic, lag.checkpoint
+        ),
+    }
 }
 
 /// What `doctor` warns about: the database, its journals and folder, the keys folders and the

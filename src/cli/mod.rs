@@ -20,6 +20,8 @@ mod open;
 mod progress;
 mod queue;
 mod rebuild;
+mod registry;
+mod relay;
 pub mod report;
 mod restore;
 mod seed;
@@ -200,6 +202,17 @@ pub enum Command {
     /// Write the manual pages: vaxdesk.1 and one page per subcommand
     #[command(after_help = man::HELP)]
     Man(man::Args),
+
+    /// Relay the event log to the regional PostgreSQL registry, each event exactly once
+    #[command(after_help = relay::HELP)]
+    Relay(relay::Args),
+
+    /// The regional registry the relays fill: a new key, one person across clinics, counts
+    #[command(after_help = registry::HELP)]
+    Registry {
+        #[command(subcommand)]
+        action: registry::RegistryCommand,
+    },
 }
 
 /// What `--version` (and `-V`) prints after the name: the version, the git commit the binary
@@ -256,6 +269,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(Command::Verify(args)) = &cli.command {
         return verify::run(&cli, paths.as_ref(), args);
     }
+    // The registry is in PostgreSQL: no desk.
+    if let Some(Command::Registry { action }) = &cli.command {
+        return registry::run(&cli, paths.as_ref(), action);
+    }
     // Before any desk opens: the database may not exist, and none may hold it open.
     if let Some(Command::Restore(args)) = &cli.command {
         return restore::run(&cli, paths.as_ref(), args);
@@ -281,11 +298,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Audit(args) => audit::run(desk, args),
         Command::Cert { action } => cert::run(desk, place, action),
         Command::Backup(args) => backup::run(desk, place, args),
+        Command::Relay(args) => relay::run(desk, args),
         // Said when the database was created; the keys were handled before the desk opened.
         Command::Init | Command::Keys { .. } => Ok(ExitCode::SUCCESS),
         // Handled before the desk opens.
-        Command::Verify(_) | Command::Restore(_) | Command::Completions(_) | Command::Man(_) => {
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Verify(_)
+        | Command::Restore(_)
+        | Command::Completions(_)
+        | Command::Man(_)
+        | Command::Registry { .. } => Ok(ExitCode::SUCCESS),
     }
 }

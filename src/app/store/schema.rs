@@ -316,6 +316,18 @@ const MIGRATIONS: &[Step] = &[
     CREATE INDEX certificates_by_injection ON certificates (injection_id, id);
     CREATE INDEX certificates_revoked ON certificates (id) WHERE revoked_at IS NOT NULL;
     "#),
+    // 15: the relay to a regional registry (`vaxdesk relay`): the clinic name this database is
+    // relayed under (fixed on its first relay), a random id telling this database from another
+    // relayed under the same name, and the last event the registry has acknowledged.
+    Sql(r#"
+    CREATE TABLE relay_state (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        clinic      TEXT NOT NULL,
+        database_id TEXT NOT NULL,
+        last_seq    INTEGER NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
+        relayed_at  TEXT
+    ) STRICT;
+    "#),
 ];
 
 /// The table and index of migration 12.

@@ -35,3 +35,12 @@ pub fn subscribers(desk: &Desk) -> Result<Vec<SubscriberStatus>, AppError> {
 pub fn healthy(s: &SubscriberStatus) -> bool {
     s.state == BreakerState::Closed && s.lag == 0
 }
+
+pub use crate::app::relay::RelayLag;
+
+/// The relay's lag to the regional registry (`doctor`): events committed here and not yet
+/// acknowledged by the registry, and when the oldest of them was committed. `None` when this
+/// database was never relayed.
+pub fn relay_lag(desk: &Desk) -> Result<Option<RelayLag>, AppError> {
+    crate::app::relay::lag(desk)
+}
