@@ -1,7 +1,7 @@
 //! The QR code of an HC1 string, as the EU DCC specifies it: one alphanumeric segment (the
 //! Base45 text and its `HC1:` prefix are all within the QR alphanumeric set) at error
 //! correction level Q, in the smallest version that holds it. Drawn three ways: half-block
-//! text for the terminal, an 8-bit grey PNG, and SVG; all with a 4-module quiet zone.
+//! text for the terminal, a black-and-white (1-bit) PNG, and SVG; all with a 4-module quiet zone.
 //!
 //! The terminal drawing paints the *light* modules: a light quiet zone and light modules are
 //! drawn (`█`, `▀`, `▄`), dark modules are left blank (` `). On the usual light-on-dark
@@ -10,6 +10,7 @@
 //! wants to be sure sets its own colours: light foreground, dark background.)
 
 use qrcode::bits::Bits;
+use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::types::QrError;
 use qrcode::{Color, EcLevel, Version};
 
@@ -25,7 +26,11 @@ pub const ALPHANUMERIC: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 /// A QR code: a square of dark and light modules.
 #[derive(Clone)]
 pub struct Qr {
-    code: qrcode::QrCode,
+    version: u8,
+    /// Modules on a side.
+    width: usize,
+    /// Row-major, as the SVG renderer takes them.
+    colors: Vec<Color>,
     /// Row-major, `true` = dark.
     dark: Vec<bool>,
 }
@@ -56,16 +61,7 @@ pub fn encode(hc1: &str) -> Result<Qr, String> {
             .push_alphanumeric_data(hc1.as_bytes())
             .and_then(|()| bits.push_terminator(EcLevel::Q))
         {
-            Ok(()) => {
-                let code = qrcode::QrCode::with_bits(bits, EcLevel::Q)
-                    .map_err(|e| format!("cannot build the QR code: {e}"))?;
-                let dark = code
-                    .to_colors()
-                    .into_iter()
-                    .map(|c| c == Color::Dark)
-                    .collect();
-                return Ok(Qr { code, dark });
-            }
+            Ok(()) => return build(bits, v),
             Err(QrError::DataTooLong) => continue,
             Err(e) => return Err(format!("cannot build the QR code: {e}")),
         }
@@ -76,17 +72,120 @@ pub fn encode(hc1: &str) -> Result<Qr, String> {
     ))
 }
 
+/// The code of `bits` (version `v`, level Q) with the mask of lowest penalty: what
+/// `qrcode::QrCode::with_bits` makes, module for module, with the eight masks scored here on a
+/// plain grid. (The crate scores them through boxed closures, and that was most of the time a
+/// `cert export --format png` spent drawing.)
+fn build(bits: Bits, v: i16) -> Result<Qr, String> {
+    let fail = |e: QrError| format!("cannot build the QR code: {e}");
+    let version = Version::Normal(v);
+    let data = bits.into_bytes();
+    let (encoded, ec) = qrcode::ec::construct_codewords(&data, version, EcLevel::Q).map_err(fail)?;
+    let mut canvas = Canvas::new(version, EcLevel::Q);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&encoded, &ec);
+    let width = version.width() as usize;
+    let mut best: Option<(u16, Vec<Color>)> = None;
+    // The crate's order; the first of equal scores wins, as with its `min_by_key`.
+    for pattern in MASKS {
+        let mut masked = canvas.clone();
+        masked.apply_mask(pattern);
+        let colors = masked.into_colors();
+        let score = penalty(&colors, width);
+        if best.as_ref().is_none_or(|(b, _)| score < *b) {
+            best = Some((score, colors));
+        }
+    }
+    let (_, colors) = best.ok_or("no mask")?;
+    let dark = colors.iter().map(|c| *c == Color::Dark).collect();
+    Ok(Qr {
+        version: v as u8,
+        width,
+        colors,
+        dark,
+    })
+}
+
+/// The eight masks of a (not micro) QR code, in the order `qrcode` tries them.
+const MASKS: [MaskPattern; 8] = [
+    MaskPattern::Checkerboard,
+    MaskPattern::HorizontalLines,
+    MaskPattern::VerticalLines,
+    MaskPattern::DiagonalLines,
+    MaskPattern::LargeCheckerboard,
+    MaskPattern::Fields,
+    MaskPattern::Diamonds,
+    MaskPattern::Meadow,
+];
+
+/// The penalty of a masked code (row-major, `width` on a side), computed as `qrcode` 0.14
+/// computes it (its `compute_total_penalty_scores`, with its u16 arithmetic): runs of five or
+/// more, 2×2 blocks, finder-like patterns, dark/light balance. Equal scores mean the same mask
+/// is chosen, so the pictures are the crate's own.
+fn penalty(colors: &[Color], width: usize) -> u16 {
+    let dark: Vec<bool> = colors.iter().map(|c| *c == Color::Dark).collect();
+    let at = |x: usize, y: usize| dark[y * width + x];
+    let mut score: u16 = 0;
+    // Runs of 5 + N modules of one colour in a row or column: 3 + N each.
+    for horizontal in [true, false] {
+        for i in 0..width {
+            let get = |j: usize| if horizontal { at(j, i) } else { at(i, j) };
+            let mut run: u16 = 1;
+            for j in 1..=width {
+                if j < width && get(j) == get(j - 1) {
+                    run += 1;
+                } else {
+                    if run >= 5 {
+                        score = score.wrapping_add(run - 2);
+                    }
+                    run = 1;
+                }
+            }
+        }
+    }
+    // 2×2 blocks of one colour, overlapping: 3 each.
+    for y in 0..width - 1 {
+        for x in 0..width - 1 {
+            let c = at(x, y);
+            if at(x + 1, y) == c && at(x, y + 1) == c && at(x + 1, y + 1) == c {
+                score = score.wrapping_add(3);
+            }
+        }
+    }
+    // `#.###.#` with four light modules (or the edge) on either side: 40 each; the three
+    // finder patterns' own count (360) taken off, as the crate does.
+    const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
+    for horizontal in [true, false] {
+        let mut finder: u16 = 0;
+        for i in 0..width {
+            let get = |k: usize| if horizontal { at(k, i) } else { at(i, k) };
+            for j in 0..width - 6 {
+                if (0..7).any(|k| get(j + k) != PATTERN[k]) {
+                    continue;
+                }
+                let before = (j.saturating_sub(4)..j).any(get);
+                let after = (j + 7..(j + 11).min(width)).any(get);
+                if !before || !after {
+                    finder = finder.wrapping_add(40);
+                }
+            }
+        }
+        score = score.wrapping_add(finder.wrapping_sub(360));
+    }
+    // Balance: the distance of the dark share (in half-percents) from half.
+    let ratio = dark.iter().filter(|d| **d).count() * 200 / dark.len();
+    score.wrapping_add(ratio.abs_diff(100) as u16)
+}
+
 impl Qr {
     /// Modules on a side, without the quiet zone (21 for version 1, 4 more per version).
     pub fn width(&self) -> usize {
-        self.code.width()
+        self.width
     }
 
     /// The QR version, 1 to 40.
     pub fn version(&self) -> u8 {
-        match self.code.version() {
-            Version::Normal(v) | Version::Micro(v) => v as u8,
-        }
+        self.version
     }
 
     /// Whether the module at column `x`, row `y` is dark; outside the code (the quiet zone)
@@ -141,20 +240,29 @@ impl Qr {
             .collect()
     }
 
-    /// An 8-bit grey PNG, `scale` pixels per module (clamped to 1..=[`MAX_PNG_SCALE`]), dark
-    /// modules black on white, quiet zone included.
+    /// A black-and-white PNG (1-bit grey: a QR code has no other shade), `scale` pixels per
+    /// module (clamped to 1..=[`MAX_PNG_SCALE`]), dark modules black on white, quiet zone
+    /// included.
+    ///
+    /// One bit a pixel and fast deflate: at scale 8 a certificate's picture is ~48 KB of rows
+    /// before compression instead of ~380 KB, and every pixel row repeats the one above it
+    /// (`scale` times per module row), which the PNG filter turns into zeros. The picture
+    /// reads the same in any viewer or scanner as the 8-bit one did, at a fraction of the cost.
     pub fn png(&self, scale: usize) -> Vec<u8> {
         let scale = scale.clamp(1, MAX_PNG_SCALE);
         let modules = self.framed_width();
         let side = modules * scale;
-        let mut pixels = Vec::with_capacity(side * side);
+        let row_bytes = side.div_ceil(8);
+        let mut pixels = Vec::with_capacity(row_bytes * side);
+        let mut row = vec![0u8; row_bytes];
         for y in 0..modules {
-            let row: Vec<u8> = (0..modules)
-                .flat_map(|x| {
-                    let grey = if self.dark_framed(x, y) { 0 } else { 255 };
-                    std::iter::repeat_n(grey, scale)
-                })
-                .collect();
+            // Bit 1 is white, most significant bit first; the padding of the last byte white.
+            row.fill(0xff);
+            for x in (0..modules).filter(|&x| self.dark_framed(x, y)) {
+                for px in x * scale..(x + 1) * scale {
+                    row[px / 8] &= !(0x80 >> (px % 8));
+                }
+            }
             for _ in 0..scale {
                 pixels.extend_from_slice(&row);
             }
@@ -162,7 +270,8 @@ impl Qr {
         let mut out = Vec::new();
         let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
         encoder.set_color(png::ColorType::Grayscale);
-        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(png::Compression::Fast);
         // Encoding a well-formed picture into memory cannot fail.
         let mut writer = encoder.write_header().expect("PNG header into memory");
         writer
@@ -174,9 +283,12 @@ impl Qr {
 
     /// An SVG picture (black on white, at least 400 user units wide, quiet zone included).
     pub fn svg(&self) -> String {
-        self.code
-            .render::<qrcode::render::svg::Color>()
-            .quiet_zone(true)
+        qrcode::render::Renderer::<qrcode::render::svg::Color>::new(
+            &self.colors,
+            self.width,
+            QUIET_ZONE as u32,
+        )
+        .quiet_zone(true)
             .min_dimensions(400, 400)
             .build()
     }
@@ -214,11 +326,17 @@ mod tests {
         // Decoded by hand too, to see the metadata: level Q is 3 in the format bits.
         let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
         decoder.set_transformations(png::Transformations::IDENTITY);
+        let reader = decoder.read_info().unwrap();
+        assert_eq!(reader.info().color_type, png::ColorType::Grayscale);
+        assert_eq!(reader.info().bit_depth, png::BitDepth::One);
+        // Expanded to 8-bit grey (0 and 255) to read it.
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        decoder.set_transformations(png::Transformations::EXPAND);
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!(info.color_type, png::ColorType::Grayscale);
         assert_eq!(info.bit_depth, png::BitDepth::Eight);
+        assert!(buf.iter().all(|&p| p == 0 || p == 255), "black and white only");
         let side = qr.framed_width() * 4;
         assert_eq!((info.width as usize, info.height as usize), (side, side));
         let (meta, read_text) = read(side, &buf);
@@ -321,6 +439,21 @@ mod tests {
         assert!(encode(&"A".repeat(2421)).unwrap_err().contains("too many"));
         assert_eq!(encode(&"A".repeat(2420)).unwrap().version(), 40);
         assert_eq!(encode("").unwrap().version(), 1);
+    }
+
+    #[test]
+    fn the_mask_is_the_one_the_crate_chooses() {
+        // Module for module what `qrcode` makes of the same bits, over a range of versions.
+        for bytes in [1, 10, 40, 120, 330, 600, 1200] {
+            let text = sample(bytes);
+            let ours = encode(&text).unwrap();
+            let mut bits = Bits::new(Version::Normal(i16::from(ours.version())));
+            bits.push_alphanumeric_data(text.as_bytes()).unwrap();
+            bits.push_terminator(EcLevel::Q).unwrap();
+            let theirs = qrcode::QrCode::with_bits(bits, EcLevel::Q).unwrap();
+            assert_eq!(ours.width(), theirs.width(), "{bytes} bytes");
+            assert!(ours.colors == theirs.to_colors(), "{bytes} bytes: another mask");
+        }
     }
 
     #[test]

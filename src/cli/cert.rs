@@ -65,7 +65,7 @@ Exit status: 0 exported, 1 no such citizen, dose or certificate (or nowhere to w
 pub enum ExportFormat {
     /// The signed text, `HC1:...` (what the QR code holds)
     Hc1,
-    /// The QR code as a PNG picture (8-bit grey)
+    /// The QR code as a PNG picture (black and white)
     Png,
     /// The QR code as an SVG picture
     Svg,

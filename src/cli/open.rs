@@ -210,7 +210,12 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
                 signer.kid_hex()
             ));
         }
-        desk.set_signer(keys.current()?);
+        // Only issuing signs: the desk's screens, the demo and seed files (`issue` steps). The
+        // other commands never read the private key (a certificate export sends the text
+        // signed when it was issued).
+        if may_issue(cli) {
+            desk.set_signer(keys.current()?);
+        }
     }
     if cli.demo {
         let outcome = seed::apply_text(&desk, "demo-seed.toml", DEMO_SEED)?;
@@ -240,6 +245,15 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
         keymap,
         theme,
     }))
+}
+
+/// Whether this run may issue a certificate, and so needs the signing key: the desk's screens,
+/// the demo, and seed files (given with --seed or to `seed`).
+fn may_issue(cli: &Cli) -> bool {
+    cli.command.is_none()
+        || cli.demo
+        || !cli.seeds.is_empty()
+        || matches!(cli.command, Some(Command::Seed(_)))
 }
 
 /// The desk's screens, when no subcommand was given.

@@ -512,16 +512,21 @@ pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), S
         )
         .optional()
     };
-    if stored()?.is_none() {
-        super::immediate(conn, |c| {
-            c.execute(
-                "INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('resident_id_keys', ?1)",
-                [&fingerprint],
-            )
-        })?;
-    }
-    // Read again: another desk may have bound it first, with other keys.
-    if stored()?.as_deref() == Some(fingerprint.as_str()) {
+    let bound = match stored()? {
+        // Bound already (every open but the first): one read.
+        Some(value) => value,
+        None => {
+            super::immediate(conn, |c| {
+                c.execute(
+                    "INSERT OR IGNORE INTO desk_meta (key, value) VALUES ('resident_id_keys', ?1)",
+                    [&fingerprint],
+                )
+            })?;
+            // Read again: another desk may have bound it first, with other keys.
+            stored()?.unwrap_or_default()
+        }
+    };
+    if bound == fingerprint {
         Ok(())
     } else {
         Err(StoreError::WrongIdKeys {
