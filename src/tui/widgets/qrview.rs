@@ -5,6 +5,7 @@
 //! at a fixed width and never at spaces, and nothing is dropped; `c` copies it (OSC 52).
 
 use super::{chunks, fit, wrap};
+use crate::app::certificates;
 use crate::cert::qr;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -61,7 +62,8 @@ impl QrView {
                 for l in wrap(
                     &format!(
                         "The QR code needs {cols} columns and {} rows; this terminal gives {}x{}. \
-                         Enlarge the window, or press t to show the certificate as text.",
+                         Enlarge the window, press t to show the certificate as text, or p to \
+                         print it.",
                         rows + lines.len() as u16 + 3,
                         frame.area().width,
                         frame.area().height
@@ -131,4 +133,38 @@ impl QrView {
 }
 
 /// The keys of the certificate view, under it.
-const HINT: &str = "t text / code · c copy · Esc close";
+const HINT: &str = "t text / code · c copy · p print · Esc close";
+
+/// What the screen says after `p`: where the certificate went (true), or why it did not
+/// (false). A refusal or a failed `lp` or save left no "printed" record.
+pub fn printed_message(
+    result: Result<certificates::Printed, certificates::ExportError<certificates::PrintFailure>>,
+) -> (String, bool) {
+    use certificates::{ExportError, Printed};
+    match result {
+        Ok(Printed::Saved { uvci: _, path }) => {
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
+            let folder = path.parent().unwrap_or(&path).display();
+            (format!("No printer is set: saved {file} in {folder}"), true)
+        }
+        Ok(Printed::Queued { uvci, printer, job }) => {
+            let job = if job.is_empty() {
+                String::new()
+            } else {
+                format!(" ({job})")
+            };
+            (
+                format!("Certificate {uvci} was sent to printer {printer}{job}."),
+                true,
+            )
+        }
+        Err(ExportError::Refused(e)) => (format!("Not printed: {e}"), false),
+        Err(ExportError::Delivery(failure)) => (format!("Not printed: {failure}"), false),
+        Err(ExportError::NotRecorded { uvci, source }) => (
+            format!(
+                "Certificate {uvci} was printed, but the audit log could not record it: {source}"
+            ),
+            false,
+        ),
+    }
+}
