@@ -1,9 +1,12 @@
-//! A certificate shown as its QR code, with the holder, dose and validity beside it. When the
-//! terminal is too small for the code it says what size it needs and offers the text form.
+//! A certificate shown as its QR code, with the holder, dose and validity beside it: as a
+//! picture where the terminal shows pictures ([`graphics`]), scaled to the panel; else in
+//! half-blocks when they fit; else it says what size it needs and offers `p` print and `t`
+//! the text form.
 //!
 //! The text form is the exact `HC1:` string: Base45 has a space in its alphabet, so it is cut
 //! at a fixed width and never at spaces, and nothing is dropped; `c` copies it (OSC 52).
 
+use super::graphics::{self, Graphics};
 use super::{chunks, fit, wrap};
 use crate::app::certificates;
 use crate::cert::qr;
@@ -20,6 +23,10 @@ pub struct QrView {
     pub hc1: String,
     /// Show the `HC1:` text instead of the code.
     pub as_text: bool,
+    /// What the terminal can show (as it answered at start).
+    pub graphics: Graphics,
+    /// Draws so far (a picture sent in one cell is sent again at each draw).
+    frames: std::cell::Cell<u64>,
 }
 
 impl QrView {
@@ -28,7 +35,15 @@ impl QrView {
             about,
             hc1,
             as_text: false,
+            graphics: graphics::detected(),
+            frames: Default::default(),
         }
+    }
+
+    /// The same view for a terminal that shows `graphics` (tests, or a terminal asked again).
+    pub fn with_graphics(mut self, graphics: Graphics) -> QrView {
+        self.graphics = graphics;
+        self
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
@@ -54,6 +69,32 @@ impl QrView {
                 return;
             }
         };
+        // A picture, where the terminal shows one and it fits between the lines about the
+        // certificate (and a blank line) and the keys' hint.
+        let top = lines.len() as u16 + 1;
+        let room = Rect::new(
+            inner.x,
+            inner.y + top,
+            inner.width,
+            inner.height.saturating_sub(top + 1),
+        );
+        if !self.as_text
+            && let (Some(protocol), Some(at)) = (
+                self.graphics.protocol,
+                graphics::place(&code, room, &self.graphics),
+            )
+        {
+            frame.render_widget(Paragraph::new(lines), inner);
+            let hint_at = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(fit(HINT, inner.width as usize), theme.muted())),
+                hint_at,
+            );
+            let n = self.frames.get().wrapping_add(1);
+            self.frames.set(n);
+            graphics::draw(frame.buffer_mut(), &code, &at, protocol, n);
+            return;
+        }
         let (cols, rows) = code.cells();
         let room = inner.height.saturating_sub(lines.len() as u16 + 2);
         if self.as_text || cols > inner.width || rows > room {
