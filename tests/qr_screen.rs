@@ -6,6 +6,7 @@
 
 mod common;
 mod screens_support;
+mod support;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -456,4 +457,102 @@ fn without_a_cell_size_sixel_falls_back_and_nothing_is_sent() {
     let s = text(terminal.backend().buffer());
     assert!(!s.contains('\x1b'));
     assert_shows(&flat(&s), "The QR code needs");
+}
+
+/// A writer to the desk's terminal, shared by the test (keys) and the reader (answers).
+type Keys = std::sync::Arc<std::sync::Mutex<Box<dyn std::io::Write + Send>>>;
+
+/// The output of the desk in a pseudo-terminal, read on a thread of its own that also answers
+/// the desk's terminal questions with `answer`, once, when the device-attributes question
+/// comes (no answer at all: a terminal that stays silent).
+fn terminal_of(
+    master: &dyn portable_pty::MasterPty,
+    answer: Option<&'static [u8]>,
+) -> (std::sync::Arc<std::sync::Mutex<Vec<u8>>>, Keys) {
+    use std::io::Read;
+    let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut reader = master.try_clone_reader().expect("a PTY reader");
+    let keys: Keys = std::sync::Arc::new(std::sync::Mutex::new(
+        master.take_writer().expect("a PTY writer"),
+    ));
+    let (shared, answers) = (out.clone(), keys.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut answered = false;
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut o = shared.lock().expect("lock");
+            o.extend_from_slice(&buf[..n]);
+            if !answered && o.windows(3).any(|w| w == b"\x1b[c") {
+                answered = true;
+                if let Some(reply) = answer {
+                    let _ = answers.lock().expect("lock").write_all(reply);
+                }
+            }
+        }
+    });
+    (out, keys)
+}
+
+/// Waits until `done` holds, failing after a minute with `what` (a guard against a hang, not
+/// a measure of speed).
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The desk in a pseudo-terminal that answers as kitty does (or not at all): it asks at start,
+/// shows the certificate as a kitty picture when asked, and starts all the same when nothing
+/// answers (half-blocks or the size needed, then).
+#[test]
+fn the_desk_asks_the_terminal_and_never_waits_for_a_silent_one() {
+    use std::io::Write;
+    let desk = support::Desk::new();
+    let seed = desk.write("demo-seed.toml", include_str!("../assets/demo-seed.toml"));
+    support::run(desk.command().arg("seed").arg(&seed)).ok();
+    for (answer, picture) in [
+        (
+            Some(&b"\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[?62;22c"[..]),
+            true,
+        ),
+        (None, false),
+    ] {
+        let (master, mut child) = desk.spawn_in_pty(&["--role", "citizen"], &[], 80);
+        let (out, keys) = terminal_of(&*master, answer);
+        let shows = |needle: &[u8]| {
+            let o = out.lock().expect("lock");
+            o.windows(needle.len()).any(|w| w == needle)
+        };
+        wait_until("the desk did not ask the terminal", || shows(b"\x1b[c"));
+        assert!(shows(b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"));
+        wait_until("the kiosk did not start", || shows("Welcome".as_bytes()));
+        let press = |k: &[u8]| keys.lock().expect("lock").write_all(k).unwrap();
+        for k in ["900101-1234567", "\t", "1990-01-01", "\r"] {
+            press(k.as_bytes());
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        wait_until("no page after signing in", || shows("Comirnaty".as_bytes()));
+        press(b"j");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let before = out.lock().expect("lock").len();
+        press(b"v");
+        let since = |needle: &[u8]| {
+            let o = out.lock().expect("lock");
+            o[before..].windows(needle.len()).any(|w| w == needle)
+        };
+        if picture {
+            wait_until("no kitty picture", || since(b"a=p,U=1"));
+            assert!(since(b"\x1b_Ga=t,f=100"));
+        } else {
+            wait_until("no certificate view", || since(b"needs 97"));
+            assert!(!since(b"\x1b_G"));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
