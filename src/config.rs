@@ -28,7 +28,21 @@ pub struct Config {
     /// Key bindings: action name = list of keys (`"ctrl+c"`, `"pagedown"`, `"i"`).
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
     pub colours: Colours,
+    /// The CUPS queue `p` prints a certificate on (`lp -d NAME`); without it the PDF is saved
+    /// in the data folder's `prints/`.
+    pub printer: Option<String>,
+    /// The paper of a printed certificate.
+    pub paper: PaperSize,
     pub relay: RelayConfig,
+}
+
+/// The paper a certificate is printed on (`paper = "a4"` or `"a6"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaperSize {
+    #[default]
+    A4,
+    A6,
 }
 
 /// `vaxdesk relay` and `vaxdesk registry`: where the regional registry is and who this desk is
@@ -89,6 +103,8 @@ impl Default for Config {
             dispatch: DispatchConfig::default(),
             keys: Default::default(),
             colours: Colours::default(),
+            printer: None,
+            paper: PaperSize::A4,
             relay: RelayConfig::default(),
         }
     }
@@ -153,6 +169,9 @@ impl Config {
         if self.dispatch.breaker_failures == 0 {
             return Err("dispatch.breaker_failures: must be at least 1".into());
         }
+        if let Some(name) = &self.printer {
+            check_printer(name).map_err(|why| format!("printer: {why}"))?;
+        }
         if let Some(url) = &self.relay.url
             && !(url.starts_with("postgresql://") || url.starts_with("postgres://"))
         {
@@ -185,6 +204,11 @@ impl Config {
              long_queue = {}\n\
              # Seconds without a key before a staff screen locks and asks for the passphrase.\n\
              staff_lock_seconds = {}\n\
+             # The CUPS queue `p` prints certificates on (lp -d NAME); without it the PDF is\n\
+             # saved in the data folder's prints/.\n\
+             # printer = \"Front_Desk\"\n\
+             # The paper of a printed certificate: \"a4\" or \"a6\".\n\
+             paper = \"a4\"\n\
              \n\
              [dispatch]\n\
              # Failures in a row that open a subscriber's circuit breaker.\n\
@@ -235,6 +259,30 @@ impl Config {
             ..BreakerPolicy::default()
         }
     }
+}
+
+/// Why `name` cannot be a printer queue's name, if it cannot: it is given to `lp -d`, so it
+/// is not empty, has no control character or space and does not start with `-` (which `lp`
+/// would read as an option).
+pub fn check_printer(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("the queue name is empty".into());
+    }
+    if name.starts_with('-') {
+        return Err(format!(
+            "'{name}' starts with '-', which lp would read as an option"
+        ));
+    }
+    if name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!(
+            "'{}' has a space or a control character; CUPS queue names have neither",
+            name.escape_debug()
+        ));
+    }
+    if name.chars().count() > 127 {
+        return Err("the queue name is longer than 127 characters".into());
+    }
+    Ok(())
 }
 
 /// What a path given as a file (the configuration, the database, a seed file) is instead, when
@@ -360,5 +408,30 @@ mod tests {
             Config::load(&dir.path().join("none"), false).unwrap(),
             Config::default()
         );
+    }
+
+    #[test]
+    fn the_printer_and_paper_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "printer = \"Front_Desk\"\npaper = \"a6\"").unwrap();
+        let c = Config::load(&p, true).unwrap();
+        assert_eq!(c.printer.as_deref(), Some("Front_Desk"));
+        assert_eq!(c.paper, PaperSize::A6);
+        for (bad, why) in [
+            ("printer = \"\"", "empty"),
+            ("printer = \"-o evil\"", "starts with '-'"),
+            ("printer = \"front\\ndesk\"", "control character"),
+            ("printer = \"front desk\"", "space"),
+        ] {
+            std::fs::write(&p, bad).unwrap();
+            let e = Config::load(&p, true).unwrap_err().reason;
+            assert!(e.starts_with("printer: ") && e.contains(why), "{bad}: {e}");
+        }
+        std::fs::write(&p, "paper = \"letter\"").unwrap();
+        assert!(Config::load(&p, true).unwrap_err().reason.contains("paper"));
+        // The default file's lines parse back to the defaults.
+        std::fs::write(&p, Config::default_file("")).unwrap();
+        assert_eq!(Config::load(&p, true).unwrap(), Config::default());
     }
 }

@@ -3,12 +3,23 @@
 //! records the export in the audit log, in one transaction. The record is kept only when the
 //! certificate did leave (written whole, or sent down the pipe); a failed write keeps
 //! nothing. And `vaxdesk verify` reads a desk's revocations without opening the desk.
+//!
+//! Printing (`p` on a certificate at the kiosk or in the issuer's list) is an export too:
+//! [`print`] makes the printed page (the PDF of `cert export --format pdf`) and sends it to the
+//! configured CUPS queue with `lp`, or saves it in the data folder's `prints/`, and records it
+//! the same way, only once the page has left.
 
 use crate::app::commands;
-use crate::app::store::{self, StoreError, issuance, schema};
+use crate::app::store::{self, StoreError, issuance, schema, vaccination};
 use crate::app::{AppError, Desk};
+use crate::cert::pdf;
+use crate::config::PaperSize;
 use crate::domain::{Refusal, ResidentId, Rule};
-use std::path::Path;
+use crate::privacy::files;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub use crate::app::store::issuance::CertificateRow;
 
@@ -64,24 +75,45 @@ pub fn export<E>(
     how: &str,
     deliver: impl FnOnce(&Exported) -> Result<(), E>,
 ) -> Result<(), ExportError<E>> {
+    deliver_then_record(
+        desk,
+        actor,
+        |ctx| {
+            let citizen = commands::find_citizen(ctx, id)?;
+            let injection = commands::find_injection(ctx, &citizen, dose)?;
+            let certificate = issuance::certificate_for_injection(ctx.conn, injection.id)?
+                .ok_or_else(|| {
+                    AppError::from(Refusal::new(
+                        Rule::NotFound,
+                        "dose",
+                        format!(
+                            "no certificate has been issued for dose {dose} of {}",
+                            citizen.masked_id
+                        ),
+                    ))
+                })?;
+            Ok((citizen.masked_id, dose, certificate))
+        },
+        |exported| deliver(exported).map(|()| how.to_string()),
+    )
+}
+
+/// The steps every export shares: `find` reads the certificate (the citizen's masked id, the
+/// dose, the row) in a read transaction, `deliver` writes it out and says how (the audit
+/// row's detail after the certificate id), then the audit row is written: in the same
+/// transaction when it can become a write, else in one of its own.
+fn deliver_then_record<E>(
+    desk: &Desk,
+    actor: &str,
+    find: impl FnOnce(&crate::app::Ctx<'_>) -> Result<(String, u32, CertificateRow), AppError>,
+    deliver: impl FnOnce(&Exported) -> Result<String, E>,
+) -> Result<(), ExportError<E>> {
     let stamp = desk.stamp(actor);
     let conn = desk.conn();
     conn.execute_batch("BEGIN DEFERRED")?;
-    let read_and_delivered = (|| -> Result<(i64, String), ExportError<E>> {
+    let read_and_delivered = (|| -> Result<(i64, String, String), ExportError<E>> {
         let ctx = desk.ctx(conn);
-        let citizen = commands::find_citizen(&ctx, id)?;
-        let injection = commands::find_injection(&ctx, &citizen, dose)?;
-        let certificate =
-            issuance::certificate_for_injection(conn, injection.id)?.ok_or_else(|| {
-                AppError::from(Refusal::new(
-                    Rule::NotFound,
-                    "dose",
-                    format!(
-                        "no certificate has been issued for dose {dose} of {}",
-                        citizen.masked_id
-                    ),
-                ))
-            })?;
+        let (masked_id, dose, certificate) = find(&ctx)?;
         let hc1 = certificate.payload.clone().ok_or_else(|| {
             AppError::from(Refusal::new(
                 Rule::NotFound,
@@ -94,16 +126,20 @@ pub fn export<E>(
             ))
         })?;
         let exported = Exported {
-            masked_id: citizen.masked_id,
+            masked_id,
             dose,
             hc1,
             revoked: issuance::revoked_uvcis(conn)?,
             certificate,
         };
-        deliver(&exported).map_err(ExportError::Delivery)?;
-        Ok((citizen.id, exported.certificate.uvci))
+        let how = deliver(&exported).map_err(ExportError::Delivery)?;
+        Ok((
+            exported.certificate.citizen_id,
+            exported.certificate.uvci,
+            how,
+        ))
     })();
-    let (citizen, uvci) = match read_and_delivered {
+    let (citizen, uvci, how) = match read_and_delivered {
         Ok(done) => done,
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
@@ -128,6 +164,362 @@ pub fn export<E>(
             .map_err(|source| ExportError::NotRecorded { uvci, source })?;
     }
     Ok(())
+}
+
+/// Where a printed certificate goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A CUPS queue: `lp -d NAME`, the PDF on its standard input.
+    Printer(String),
+    /// A folder the PDF is saved in, never over another file.
+    Folder(PathBuf),
+}
+
+impl Destination {
+    /// What the configuration asks for: its `printer` queue, else the `prints/` folder beside
+    /// the database (the data folder).
+    pub fn configured(desk: &Desk) -> Result<Destination, AppError> {
+        if let Some(name) = &desk.config().printer {
+            return Ok(Destination::Printer(name.clone()));
+        }
+        let db = desk
+            .conn()
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .ok_or_else(|| {
+                AppError::Certificate(
+                    "this desk's database is in memory: there is no data folder to save a \
+                     printed certificate in; set `printer` in the configuration"
+                        .into(),
+                )
+            })?;
+        let dir = db
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Ok(Destination::Folder(dir.join("prints")))
+    }
+}
+
+/// The certificate to print: its id and its holder (the use case checks they belong together).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintTarget {
+    pub citizen: i64,
+    pub uvci: String,
+}
+
+/// A printed certificate and where it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Printed {
+    /// Sent to the queue; `job` is what `lp` said (`request id is Front_Desk-12 (1 file(s))`).
+    Queued {
+        uvci: String,
+        printer: String,
+        job: String,
+    },
+    /// Saved as a new file.
+    Saved { uvci: String, path: PathBuf },
+}
+
+/// Why a page did not leave (nothing was recorded).
+#[derive(Debug, thiserror::Error)]
+pub enum PrintFailure {
+    #[error("the printed page could not be made: {0}")]
+    Page(String),
+    #[error(
+        "`lp` was not found: install the CUPS client (cups-client) or remove `printer` from \
+         the configuration to save the PDF instead"
+    )]
+    NoLp,
+    #[error("`lp` could not be started: {0}")]
+    Spawn(std::io::Error),
+    #[error("printer {printer}: lp failed ({status}){}", if .said.is_empty() { String::new() } else { format!(": {}", .said) })]
+    Lp {
+        printer: String,
+        status: String,
+        said: String,
+    },
+    #[error("printer {printer}: lp did not answer within {seconds} seconds; it was stopped")]
+    LpTimedOut { printer: String, seconds: u64 },
+    #[error("the PDF could not be saved in {}: {source}", .folder.display())]
+    Save {
+        folder: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// How long `lp` may take to queue a job before it is stopped.
+const LP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Prints certificate `target` for staff member `actor`: the page (the PDF of `cert export
+/// --format pdf`, on the configured paper) goes to `destination`, then the export is recorded
+/// (`export certificate`, `printed on queue NAME` or `printed to FILE`). A revoked
+/// certificate is refused; a failed `lp` or save records nothing.
+pub fn print(
+    desk: &Desk,
+    actor: &str,
+    target: &PrintTarget,
+    destination: &Destination,
+) -> Result<Printed, ExportError<PrintFailure>> {
+    let paper = match desk.config().paper {
+        PaperSize::A4 => pdf::Paper::A4,
+        PaperSize::A6 => pdf::Paper::A6,
+    };
+    let mut printed = None;
+    deliver_then_record(
+        desk,
+        actor,
+        |ctx| {
+            let not_found = || {
+                AppError::from(Refusal::new(
+                    Rule::NotFound,
+                    "certificate",
+                    format!("certificate {} is not on record", target.uvci),
+                ))
+            };
+            let row = issuance::certificate(ctx.conn, &target.uvci)?
+                .filter(|r| r.citizen_id == target.citizen)
+                .ok_or_else(not_found)?;
+            if row.revoked_at.is_some() {
+                return Err(Refusal::new(
+                    Rule::State,
+                    "certificate",
+                    format!("certificate {} was revoked; it is not printed", row.uvci),
+                )
+                .into());
+            }
+            let citizen = commands::citizen_by_id(ctx, row.citizen_id)?;
+            let dose = vaccination::injection(ctx.conn, row.injection_id)?
+                .ok_or_else(not_found)?
+                .details
+                .dose;
+            Ok((citizen.masked_id, dose, row))
+        },
+        |exported| {
+            let page = page(desk, exported, paper).map_err(PrintFailure::Page)?;
+            let uvci = exported.certificate.uvci.clone();
+            let (how, done) = match destination {
+                Destination::Printer(name) => {
+                    let job = send_to_lp(name, &page)?;
+                    (
+                        format!("printed on queue {name}"),
+                        Printed::Queued {
+                            uvci,
+                            printer: name.clone(),
+                            job,
+                        },
+                    )
+                }
+                Destination::Folder(folder) => {
+                    let path = save_in(folder, exported, &page)?;
+                    (
+                        format!("printed to {}", path.display()),
+                        Printed::Saved { uvci, path },
+                    )
+                }
+            };
+            printed = Some(done);
+            Ok(how)
+        },
+    )?;
+    // Delivered and recorded: the closure above set it.
+    printed.ok_or_else(|| ExportError::Refused(AppError::Certificate("nothing printed".into())))
+}
+
+/// [`print`] at the kiosk: the citizen signed in prints one of their own certificates (the
+/// actor is their session, `citizen#ID`, as for their other kiosk actions).
+pub fn print_for_citizen(
+    desk: &Desk,
+    citizen: i64,
+    uvci: &str,
+    destination: &Destination,
+) -> Result<Printed, ExportError<PrintFailure>> {
+    let target = PrintTarget {
+        citizen,
+        uvci: uvci.to_string(),
+    };
+    print(desk, &format!("citizen#{citizen}"), &target, destination)
+}
+
+/// The printed page of an exported certificate: the fields of the signed certificate as a
+/// verifier decodes them (no trust needed to decode) and its `HC1:` text as the QR code.
+fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, String> {
+    let trust = crate::cert::TrustStore::default();
+    let check = crate::cert::verify(
+        &exported.hc1,
+        &crate::cert::Options {
+            trust: &trust,
+            at: desk.now(),
+            revoked: Some(&exported.revoked),
+        },
+    );
+    let row = &exported.certificate;
+    let dcc = check
+        .certificate
+        .ok_or_else(|| format!("the stored certificate {} does not decode", row.uvci))?;
+    let valid_until = crate::domain::clock::parse_stamp(&row.expires_at)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_else(|| row.expires_at.clone());
+    pdf::PrintedCertificate::from_dcc(
+        &dcc,
+        &exported.hc1,
+        &valid_until,
+        desk.catalogue(),
+        desk.now(),
+    )
+    .and_then(|printed| pdf::render(&printed, paper))
+}
+
+/// Sends `pdf` to CUPS queue `printer` as `lp -d NAME` (arguments, no shell; the PDF on its
+/// standard input, so no file is left behind) and returns what `lp` said.
+fn send_to_lp(printer: &str, pdf: &[u8]) -> Result<String, PrintFailure> {
+    let failed = |status: String, said: String| PrintFailure::Lp {
+        printer: printer.to_string(),
+        status,
+        said,
+    };
+    // Checked when the configuration loaded; checked again where it becomes an argument.
+    crate::config::check_printer(printer).map_err(|why| failed("not started".into(), why))?;
+    let mut child = Command::new("lp")
+        .arg("-d")
+        .arg(printer)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => PrintFailure::NoLp,
+            _ => PrintFailure::Spawn(e),
+        })?;
+    // Written, and read, on threads of their own: a chatty or stuck lp never blocks the desk
+    // past the timeout.
+    let mut stdin = child.stdin.take();
+    let bytes = pdf.to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(mut input) = stdin.take() {
+            let _ = input.write_all(&bytes);
+        }
+    });
+    let reader = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(pipe) = pipe {
+                let _ = pipe.take(16 * 1024).read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < LP_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(PrintFailure::LpTimedOut {
+                    printer: printer.to_string(),
+                    seconds: LP_TIMEOUT.as_secs(),
+                });
+            }
+            Err(e) => return Err(failed(e.to_string(), String::new())),
+        }
+    };
+    let _ = writer.join();
+    let said = out.join().unwrap_or_default();
+    let complaint = err.join().unwrap_or_default();
+    // What lp said, on one line, without its control characters, cut at 300 characters.
+    let clean = |s: &str| -> String {
+        let words: Vec<&str> = s
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words
+            .join(" ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(300)
+            .collect()
+    };
+    if !status.success() {
+        let status = match status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => "stopped by a signal".to_string(),
+        };
+        return Err(failed(status, clean(&complaint)));
+    }
+    Ok(clean(&said))
+}
+
+/// The file name of a printed certificate: `certificate-<id>-dose<N>.pdf`, the id's
+/// characters other than letters, digits, `-` and `_` as `_` (no `/`, `:` or `#` in a name).
+pub fn print_file_name(uvci: &str, dose: u32) -> String {
+    let id = uvci
+        .strip_prefix("URN:UVCI:")
+        .unwrap_or(uvci)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>();
+    format!("certificate-{id}-dose{dose}.pdf")
+}
+
+/// Saves `pdf` in `folder` (made 0700 when missing) as a new 0600 file, never over another:
+/// a second print of the same certificate gets `-2`, `-3`, ... before `.pdf`.
+fn save_in(folder: &Path, exported: &Exported, pdf: &[u8]) -> Result<PathBuf, PrintFailure> {
+    let fail = |source| PrintFailure::Save {
+        folder: folder.to_path_buf(),
+        source,
+    };
+    files::create_dir_private(folder).map_err(fail)?;
+    let name = print_file_name(&exported.certificate.uvci, exported.dose);
+    let stem = name.trim_end_matches(".pdf");
+    for n in 1..=999 {
+        let path = match n {
+            1 => folder.join(&name),
+            _ => folder.join(format!("{stem}-{n}.pdf")),
+        };
+        match files::write_private(&path, pdf) {
+            Ok(()) => {
+                files::sync_folder(folder);
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                // A part written is no print.
+                let _ = std::fs::remove_file(&path);
+                return Err(fail(e));
+            }
+        }
+    }
+    Err(fail(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("{stem}.pdf and 998 numbered copies are there already"),
+    )))
 }
 
 /// Why the revocations of a desk could not be read.

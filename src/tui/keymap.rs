@@ -45,6 +45,7 @@ pub enum Action {
     Filter,
     UnlockStaff,
     Copy,
+    Print,
 }
 
 /// Where a binding applies; the footer and help show the current context's bindings.
@@ -332,6 +333,13 @@ const DEFAULTS: &[DefaultBinding] = &[
         "copy certificate text",
         &[Certificate],
         &["c"],
+    ),
+    (
+        Action::Print,
+        "print",
+        "print certificate",
+        &[Certificate, Issued],
+        &["p"],
     ),
     (
         Action::Revoke,

@@ -3,8 +3,8 @@
 //! Nobody else's data, ever: the page holds one citizen, and an idle kiosk forgets them.
 
 use crate::app::access::{self, SignInError};
-use crate::app::kiosk;
 use crate::app::views::kiosk::{self as page, ViewApplication, ViewCitizen, ViewInjection};
+use crate::app::{certificates, kiosk};
 use crate::domain::citizen::display_name;
 use crate::domain::{BirthDate, Catalogue, InjectionStatus, ResidentId, Standing};
 use crate::tui::keymap::{Action, Context};
@@ -13,7 +13,7 @@ use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{Answer, Confirm, centered};
-use crate::tui::widgets::qrview::QrView;
+use crate::tui::widgets::qrview::{self, QrView};
 use crate::tui::widgets::{cell, fit, local_date, local_time, width, wrap_indented};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
@@ -53,8 +53,8 @@ enum Over {
     /// "Cancel your application?", about the application it was asked on (its text fixed
     /// when asked: a reload behind it changes neither).
     Cancel(Confirm<i64>),
-    /// The certificate shown as a QR code.
-    Certificate(QrView),
+    /// The certificate shown as a QR code, and its id (for `p`, print).
+    Certificate(QrView, String),
 }
 
 fn sign_in_form() -> Form {
@@ -224,7 +224,8 @@ impl Page {
         ) {
             return cx.error(&e);
         }
-        self.over = Some(Over::Certificate(QrView::new(about, hc1.clone())));
+        let uvci = a.certificate_id.clone().unwrap_or_default();
+        self.over = Some(Over::Certificate(QrView::new(about, hc1.clone()), uvci));
     }
 
     /// Cancels the application the question was asked about; refused (the issuer handled it
@@ -441,7 +442,7 @@ impl Screen for CitizenScreen {
             State::SignIn(_) => vec![Context::SignIn],
             State::Page(p) => match &p.over {
                 Some(Over::Cancel(_)) => vec![Context::Confirm],
-                Some(Over::Certificate(_)) => vec![Context::Certificate],
+                Some(Over::Certificate(..)) => vec![Context::Certificate],
                 None => vec![Context::Citizen, Context::List],
             },
         }
@@ -465,9 +466,21 @@ impl Screen for CitizenScreen {
             },
             State::Page(page) => {
                 match &mut page.over {
-                    Some(Over::Certificate(view)) => {
+                    Some(Over::Certificate(view, uvci)) => {
                         match action {
                             Some(Action::Back) => page.over = None,
+                            Some(Action::Print) => {
+                                let citizen = page.citizen.citizen_id;
+                                let result = certificates::Destination::configured(cx.desk)
+                                    .map_err(certificates::ExportError::Refused)
+                                    .and_then(|to| {
+                                        certificates::print_for_citizen(cx.desk, citizen, uvci, &to)
+                                    });
+                                match qrview::printed_message(result) {
+                                    (said, true) => cx.ok(said),
+                                    (said, false) => cx.fail(said),
+                                }
+                            }
                             Some(Action::Toggle) => view.as_text = !view.as_text,
                             Some(Action::Copy) => match view.copy() {
                                 Ok(said) => cx.ok(said),
@@ -577,7 +590,7 @@ impl Screen for CitizenScreen {
             State::Page(page) => {
                 page.render(frame, area, theme, &self.catalogue, &self.keys);
                 match &page.over {
-                    Some(Over::Certificate(view)) => view.render(frame, area, theme),
+                    Some(Over::Certificate(view, _)) => view.render(frame, area, theme),
                     Some(Over::Cancel(confirm)) => confirm.render(frame, area, theme),
                     None => {}
                 }

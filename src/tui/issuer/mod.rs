@@ -14,7 +14,7 @@ mod queue;
 use crate::app::views::health::{self, SubscriberStatus};
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
 use crate::app::views::queue::QueueItem;
-use crate::app::{AppError, issue};
+use crate::app::{AppError, certificates, issue};
 use crate::domain::Standing;
 use crate::domain::{Catalogue, text};
 use crate::tui::keymap::{Action, Context};
@@ -22,7 +22,7 @@ use crate::tui::screen::{Cx, Role, Screen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
 use crate::tui::widgets::popup::{Answer, Confirm, centered};
-use crate::tui::widgets::qrview::QrView;
+use crate::tui::widgets::qrview::{self, QrView};
 use crate::tui::widgets::{cell, fit, local_time, width};
 use issued::IssuedList;
 use queue::Queue;
@@ -52,7 +52,8 @@ enum Dialog {
     Reject(Confirm<(QueueItem, String)>),
     RevokeReason(Box<IssuedItem>, Form),
     Revoke(Confirm<(IssuedItem, String)>),
-    Qr(QrView),
+    /// A certificate's QR code, and the certificate (`p` prints it).
+    Qr(QrView, certificates::PrintTarget),
 }
 
 /// What the issuer's keys do now, decided in one place ([`IssuerScreen::mode`]) from the
@@ -205,7 +206,23 @@ impl IssuerScreen {
             }
             Err(e) => return cx.error(&e),
         };
-        self.dialog = Some(Dialog::Qr(QrView::new(about, hc1)));
+        let target = certificates::PrintTarget {
+            citizen: c.citizen_id,
+            uvci: c.uvci.clone(),
+        };
+        self.dialog = Some(Dialog::Qr(QrView::new(about, hc1), target));
+    }
+
+    /// Prints `target` (`p` on the issued list's selection, or over its QR code).
+    fn print(cx: &mut Cx<'_>, target: &certificates::PrintTarget) {
+        let actor = cx.staff(Role::Issuer);
+        let result = certificates::Destination::configured(cx.desk)
+            .map_err(certificates::ExportError::Refused)
+            .and_then(|to| certificates::print(cx.desk, &actor, target, &to));
+        match qrview::printed_message(result) {
+            (said, true) => cx.ok(said),
+            (said, false) => cx.fail(said),
+        }
     }
 
     /// The open dialog's keys.
@@ -214,8 +231,9 @@ impl IssuerScreen {
             return;
         };
         match dialog {
-            Dialog::Qr(view) => match action {
+            Dialog::Qr(view, target) => match action {
                 Some(Action::Back) => self.dialog = None,
+                Some(Action::Print) => Self::print(cx, target),
                 Some(Action::Toggle) => view.as_text = !view.as_text,
                 Some(Action::Copy) => match view.copy() {
                     Ok(said) => cx.ok(said),
@@ -393,6 +411,19 @@ impl IssuerScreen {
                     self.show(cx);
                     Ok(())
                 }
+                Some(Action::Print) => {
+                    match list.current() {
+                        Some(r) => Self::print(
+                            cx,
+                            &certificates::PrintTarget {
+                                citizen: r.cert.citizen_id,
+                                uvci: r.cert.uvci.clone(),
+                            },
+                        ),
+                        None => cx.fail("There is no certificate to print."),
+                    }
+                    Ok(())
+                }
                 Some(Action::Revoke) => {
                     match list.current() {
                         Some(r) if r.cert.revoked_at.is_some() => {
@@ -423,7 +454,7 @@ impl IssuerScreen {
 impl IssuerScreen {
     fn mode(&self) -> Mode {
         match (&self.dialog, &self.focus) {
-            (Some(Dialog::Qr(_)), _) => Mode::Certificate,
+            (Some(Dialog::Qr(..)), _) => Mode::Certificate,
             (Some(Dialog::RejectReason(..) | Dialog::RevokeReason(..)), _) => Mode::Reason,
             (Some(_), _) => Mode::Confirm,
             (None, Focus::Issued) if self.issued.searching => Mode::Searching,
@@ -510,7 +541,7 @@ impl Screen for IssuerScreen {
         };
         match &self.dialog {
             None => {}
-            Some(Dialog::Qr(view)) => {
+            Some(Dialog::Qr(view, _)) => {
                 view.render(frame, area, theme);
                 cursor = None;
             }

@@ -1,6 +1,7 @@
 //! The terminal under the desk: which one the keys come from, whether it is still there, and
 //! how to leave it as it was found.
 
+use crate::tui::widgets::graphics::{self, Graphics};
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
@@ -14,9 +15,15 @@ pub(super) struct Tty {
 }
 
 impl Tty {
+    /// Opens it; on a real terminal (standard input and output both) it first asks which
+    /// picture protocol the terminal shows ([`query_graphics`]), before anything else reads
+    /// its keys.
     pub(super) fn open() -> std::io::Result<Tty> {
         use std::io::IsTerminal;
         if std::io::stdin().is_terminal() {
+            if std::io::stdout().is_terminal() {
+                graphics::set_detected(query_graphics(std::io::stdin().as_raw_fd()));
+            }
             return Ok(Tty {
                 fd: std::io::stdin().as_raw_fd(),
                 _owned: None,
@@ -57,6 +64,99 @@ pub fn terminal_gone(fd: BorrowedFd<'_>) -> bool {
     let mut t: libc::termios = unsafe { std::mem::zeroed() };
     // SAFETY: `raw` is open for the call; `t` is a valid termios.
     unsafe { libc::tcgetattr(raw, &mut t) != 0 }
+}
+
+/// How long the terminal has to answer the picture questions.
+const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Asks the terminal behind `fd` (which must be standard input; the questions go to standard
+/// output) which picture protocol it shows and its cell size: the answers are read with
+/// `poll` until the device attributes come (every terminal answers those) or
+/// [`QUERY_TIMEOUT`] passes, so a terminal that answers nothing costs that much and no more.
+/// Echo and line mode are off meanwhile, then as they were. `VAXDESK_GRAPHICS=off` asks
+/// nothing and draws no pictures.
+fn query_graphics(fd: RawFd) -> Graphics {
+    use std::io::Write;
+    let iterm = graphics::iterm_by_env();
+    if std::env::var("VAXDESK_GRAPHICS").is_ok_and(|v| v == "off") {
+        return Graphics::default();
+    }
+    // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill; `fd` is open.
+    let mut old: libc::termios = unsafe { std::mem::zeroed() };
+    if unsafe { libc::tcgetattr(fd, &mut old) } != 0 {
+        return Graphics::default();
+    }
+    let mut quiet = old;
+    quiet.c_lflag &= !(libc::ICANON | libc::ECHO);
+    quiet.c_cc[libc::VMIN] = 0;
+    quiet.c_cc[libc::VTIME] = 0;
+    // SAFETY: `fd` is open and `quiet` a termios read from it.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) } != 0 {
+        return Graphics::default();
+    }
+    let mut got = Vec::new();
+    let mut out = std::io::stdout();
+    if out
+        .write_all(graphics::QUERY.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
+    {
+        let deadline = std::time::Instant::now() + QUERY_TIMEOUT;
+        let mut buf = [0u8; 256];
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd.
+            let ready = unsafe { libc::poll(&mut p, 1, left.as_millis().max(1) as i32) };
+            if ready <= 0 || p.revents & libc::POLLIN == 0 {
+                break;
+            }
+            // SAFETY: `buf` is valid for its length; `fd` is open.
+            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n as usize]);
+            if graphics::parse_replies(&got).done {
+                break;
+            }
+        }
+    }
+    // SAFETY: as above; `old` is what the terminal had.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &old) };
+    let mut replies = graphics::parse_replies(&got);
+    if replies.cell.is_none() {
+        replies.cell = cell_pixels(fd);
+    }
+    let found = replies.graphics(iterm);
+    tracing::info!(
+        "terminal pictures: {:?}, cell {:?} (answered {} bytes)",
+        found.protocol,
+        found.cell,
+        got.len()
+    );
+    found
+}
+
+/// A cell's size in pixels from the terminal's window size, when it reports pixels.
+fn cell_pixels(fd: RawFd) -> Option<(u16, u16)> {
+    // SAFETY: a zeroed winsize is a valid buffer for TIOCGWINSZ to fill.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: `fd` is open; `ws` is a valid winsize.
+    if unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } != 0 {
+        return None;
+    }
+    if ws.ws_col == 0 || ws.ws_row == 0 || ws.ws_xpixel == 0 || ws.ws_ypixel == 0 {
+        return None;
+    }
+    Some((ws.ws_xpixel / ws.ws_col, ws.ws_ypixel / ws.ws_row))
 }
 
 /// Leaves the desk's screen: cooked mode, cursor shown, main screen. Errors are ignored (the

@@ -3,6 +3,7 @@
 pub mod clipboard;
 pub mod field;
 pub mod form;
+pub mod graphics;
 pub mod popup;
 pub mod qrview;
 

@@ -1,0 +1,300 @@
+//! `p` prints the certificate on screen: at the kiosk's certificate view and on the issuer's
+//! issued list. With no `printer` configured the PDF is saved in the data folder's `prints/`
+//! (0700, files 0600, never over another) and the screen says where; with one, it goes to
+//! `lp -d NAME` on standard input (a fake `lp` first on PATH records what it got). Printing is
+//! an export: an audit row once the page has left; a failed `lp` shows why and records nothing.
+
+mod common;
+mod screens_support;
+
+use common::TestDesk;
+use ratatui::crossterm::event::KeyCode;
+use screens_support::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use vaxdesk::app::Desk;
+use vaxdesk::bus::Faults;
+use vaxdesk::config::Config;
+use vaxdesk::store::audit::{self, AuditFilter};
+use vaxdesk::tui::screen::Role;
+
+const KIM: &str = "900101-1234567";
+const KIM_BIRTH: &str = "1990-01-01";
+
+/// (actor, result, detail) of the `export certificate` rows, oldest first.
+fn exports(desk: &Desk) -> Vec<(String, String, String)> {
+    let mut rows: Vec<_> = audit::page(
+        desk.conn(),
+        &AuditFilter {
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|r| r.action == "export certificate")
+    .map(|r| (r.actor, r.result, r.detail.unwrap_or_default()))
+    .collect();
+    rows.reverse();
+    rows
+}
+
+/// The signed text of certificate `uvci`, as stored.
+fn hc1_of(desk: &Desk, uvci: &str) -> String {
+    vaxdesk::store::issuance::certificate(desk.conn(), uvci)
+        .unwrap()
+        .unwrap()
+        .payload
+        .unwrap()
+}
+
+/// Kim's issued certificate on the kiosk's certificate view (the second row of the page).
+fn kiosk_on_certificate(desk: &Desk) -> vaxdesk::tui::shell::Shell<'_> {
+    let mut k = bare_shell(desk, Some(Role::Citizen));
+    sign_in(&mut k, KIM, KIM_BIRTH);
+    key(&mut k, KeyCode::Down);
+    char_key(&mut k, 'v');
+    assert_shows(&screen(&mut k, 120, 40), "p print");
+    k
+}
+
+fn tool_exists(name: &str) -> bool {
+    Command::new(name).arg("-v").output().is_ok()
+}
+
+/// What the PDF says as text (`pdftotext`), when the tool is there.
+fn pdf_text(pdf: &Path) -> Option<String> {
+    if !tool_exists("pdftotext") {
+        eprintln!("pdftotext is missing: the page's text is not checked");
+        return None;
+    }
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The QR code of the page as `zbarimg` reads it at 150 dpi, when the tools are there.
+fn pdf_qr(pdf: &Path) -> Option<String> {
+    if !tool_exists("pdftoppm") || !tool_exists("zbarimg") {
+        eprintln!("pdftoppm or zbarimg is missing: the page's QR code is not scanned");
+        return None;
+    }
+    let prefix = pdf.with_extension("scan");
+    let out = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftoppm: {out:?}");
+    let png = PathBuf::from(format!("{}.png", prefix.display()));
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "zbarimg found no code: {out:?}");
+    let _ = std::fs::remove_file(png);
+    Some(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
+
+/// Checks a printed page: the certificate id in its text, exactly `hc1` in its QR code, no
+/// resident id anywhere.
+fn check_page(pdf: &Path, uvci: &str, hc1: &str) {
+    let bytes = std::fs::read(pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {}", pdf.display());
+    if let Some(text) = pdf_text(pdf) {
+        let flat: String = text.split_whitespace().collect();
+        assert!(flat.contains(uvci), "the page lacks {uvci}:\n{text}");
+        assert!(
+            !text.contains("900101"),
+            "the resident id is on the page:\n{text}"
+        );
+    }
+    if let Some(scanned) = pdf_qr(pdf) {
+        assert_eq!(scanned, hc1, "the page's QR code is not the certificate");
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn p_at_the_kiosk_saves_the_pdf_in_prints_and_says_where() {
+    let td = demo();
+    let mut k = kiosk_on_certificate(&td.desk);
+    char_key(&mut k, 'p');
+    let s = screen(&mut k, 120, 40);
+    let prints = td.dir.path().join("prints");
+    let files: Vec<PathBuf> = std::fs::read_dir(&prints)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let pdf = &files[0];
+    let name = pdf.file_name().unwrap().to_str().unwrap().to_string();
+    assert!(
+        name.starts_with("certificate-01_KR_") && name.contains("-dose") && name.ends_with(".pdf"),
+        "{name}"
+    );
+    assert_shows(&flat(&s), "No printer is set: saved");
+    assert_shows(&s, &name);
+    assert_shows(&s, &prints.display().to_string());
+    assert_eq!(mode(&prints), 0o700);
+    assert_eq!(mode(pdf), 0o600);
+    // The audit row: the citizen's session printed it, and where to.
+    let rows = exports(&td.desk);
+    let (actor, result, detail) = rows.last().unwrap();
+    assert!(actor.starts_with("citizen#"), "{rows:?}");
+    assert_eq!(result, "ok");
+    assert!(
+        detail.contains(&format!("printed to {}", pdf.display())),
+        "{detail}"
+    );
+    let uvci = detail.split(' ').next().unwrap();
+    check_page(pdf, uvci, &hc1_of(&td.desk, uvci));
+
+    // Again: a new file beside it, never over it.
+    char_key(&mut k, 'p');
+    let again = prints.join(name.replace(".pdf", "-2.pdf"));
+    assert!(again.exists(), "{}", again.display());
+    assert_eq!(std::fs::read_dir(&prints).unwrap().count(), 2);
+}
+
+#[test]
+fn p_on_the_issuers_list_prints_the_selected_certificate() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    let s = screen(&mut i, 120, 40);
+    assert_shows(&s, "p print");
+    char_key(&mut i, 'p');
+    let s = flat(&screen(&mut i, 120, 40));
+    assert_shows(&s, "No printer is set: saved");
+    let rows = exports(&td.desk);
+    let (actor, _, detail) = rows.last().unwrap();
+    assert_eq!(actor, ISSUER.0);
+    assert!(detail.contains("printed to"), "{detail}");
+    // `?` lists it.
+    char_key(&mut i, '?');
+    assert_shows(&screen(&mut i, 120, 40), "print certificate");
+}
+
+/// A folder holding a fake `lp`, first on PATH for this test binary: it records its arguments
+/// and standard input beside itself under the queue's name, and fails for `Broken_Queue` the
+/// way CUPS's lp does.
+fn fake_lp() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let lp = dir.join("lp");
+        std::fs::write(
+            &lp,
+            "#!/bin/sh\n\
+             here=$(dirname \"$0\")\n\
+             if [ \"$2\" = Broken_Queue ]; then\n\
+             \x20 cat >/dev/null\n\
+             \x20 echo 'lp: The printer or class does not exist.' >&2\n\
+             \x20 exit 1\n\
+             fi\n\
+             printf '%s\\n' \"$@\" > \"$here/args-$2\"\n\
+             cat > \"$here/stdin-$2.pdf\"\n\
+             echo \"request id is $2-7 (0 file(s))\"\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&lp, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![dir.clone()];
+        dirs.extend(std::env::split_paths(&path));
+        // SAFETY: set once, before any test of this binary spawns `lp`; the other tests here
+        // only read PATH to find poppler and zbar, which stay on it.
+        unsafe { std::env::set_var("PATH", std::env::join_paths(dirs).unwrap()) };
+        dir
+    })
+}
+
+fn desk_with_printer(name: &str) -> TestDesk {
+    let config = Config {
+        printer: Some(name.to_string()),
+        ..Config::default()
+    };
+    let td = TestDesk::with(config, Faults::none());
+    seed(&td.desk);
+    td
+}
+
+#[test]
+fn with_a_printer_the_pdf_goes_to_lp_on_that_queue() {
+    let bin = fake_lp();
+    let td = desk_with_printer("Front_Desk");
+    let mut k = kiosk_on_certificate(&td.desk);
+    char_key(&mut k, 'p');
+    let s = flat(&screen(&mut k, 120, 40));
+    assert_shows(&s, "was sent to printer Front_Desk");
+    assert_shows(&s, "request id is Front_Desk-7");
+    let args = std::fs::read_to_string(bin.join("args-Front_Desk")).unwrap();
+    assert_eq!(args, "-d\nFront_Desk\n");
+    let rows = exports(&td.desk);
+    let (_, result, detail) = rows.last().unwrap();
+    assert_eq!(result, "ok");
+    assert!(detail.ends_with("printed on queue Front_Desk"), "{detail}");
+    let uvci = detail.split(' ').next().unwrap();
+    check_page(
+        &bin.join("stdin-Front_Desk.pdf"),
+        uvci,
+        &hc1_of(&td.desk, uvci),
+    );
+    // Nothing was saved instead.
+    assert!(!td.dir.path().join("prints").exists());
+}
+
+/// A queue lp refuses: the screen says why, and no "printed" row is written (nothing left
+/// the desk, as a failed `cert export` records nothing).
+#[test]
+fn a_failing_lp_is_shown_and_records_nothing() {
+    fake_lp();
+    let td = desk_with_printer("Broken_Queue");
+    let before = exports(&td.desk).len();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    char_key(&mut i, 'p');
+    let s = flat(&screen(&mut i, 120, 40));
+    assert_shows(&s, "Not printed");
+    assert_shows(&s, "Broken_Queue");
+    assert_shows(&s, "printer or class does not exist");
+    assert_eq!(exports(&td.desk).len(), before);
+}
+
+#[test]
+fn a_revoked_certificate_is_not_printed() {
+    let td = demo();
+    let mut i = shell(&td.desk, Some(Role::Issuer));
+    tab(&mut i);
+    let uvci = {
+        let page = vaxdesk::app::views::issuer_board::issued_page(
+            &td.desk,
+            &vaxdesk::app::views::issuer_board::IssuedFilter::All,
+            &vaxdesk::app::views::issuer_board::IssuedAnchor::First,
+            1,
+        )
+        .unwrap();
+        page[0].cert.uvci.clone()
+    };
+    let stamp = td.desk.stamp("issuer.lee");
+    td.desk
+        .run(|ctx| vaxdesk::app::commands::revoke(ctx, &stamp, &uvci, "issued in error"))
+        .unwrap();
+    let before = exports(&td.desk).len();
+    char_key(&mut i, 'p');
+    let s = flat(&screen(&mut i, 120, 40));
+    assert_shows(&s, "was revoked; it is not printed");
+    assert_eq!(exports(&td.desk).len(), before);
+    assert!(!td.dir.path().join("prints").exists());
+}
