@@ -6,6 +6,7 @@
 
 mod common;
 mod screens_support;
+mod support;
 
 use common::TestDesk;
 use ratatui::crossterm::event::KeyCode;
@@ -297,4 +298,71 @@ fn a_revoked_certificate_is_not_printed() {
     assert_shows(&s, "was revoked; it is not printed");
     assert_eq!(exports(&td.desk).len(), before);
     assert!(!td.dir.path().join("prints").exists());
+}
+
+/// The desk with `printer` set where there is no `lp` at all (a PATH without it): `p` says so
+/// and how to do without, and records nothing.
+#[test]
+fn a_missing_lp_is_named_on_screen() {
+    use std::io::{Read, Write};
+    let desk = support::Desk::new();
+    let seed = desk.write("demo-seed.toml", include_str!("../assets/demo-seed.toml"));
+    support::run(desk.command().arg("seed").arg(&seed)).ok();
+    desk.write("config.toml", "printer = \"Front_Desk\"\n");
+    let empty = desk.path("no-programs");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (master, mut child) = desk.spawn_in_pty(
+        &["--config", "config.toml", "--role", "citizen"],
+        &[
+            ("PATH", empty.to_str().unwrap()),
+            ("VAXDESK_GRAPHICS", "off"),
+        ],
+        120,
+    );
+    let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut reader = master.try_clone_reader().unwrap();
+    let shared = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            shared.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let shows = |needle: &str| {
+        let o = out.lock().unwrap();
+        o.windows(needle.len()).any(|w| w == needle.as_bytes())
+    };
+    let wait = |what: &str, needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !shows(needle) {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    wait("the kiosk did not start", "Welcome");
+    let mut keys = master.take_writer().unwrap();
+    for k in ["900101-1234567", "\t", "1990-01-01", "\r"] {
+        keys.write_all(k.as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    wait("no page after signing in", "Comirnaty");
+    for k in ["j", "v"] {
+        keys.write_all(k.as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    wait("no certificate view", "needs");
+    keys.write_all(b"p").unwrap();
+    // Spaces equal to what was under them are not sent again: look for whole words.
+    wait("no word of the missing lp", "cups-client");
+    let _ = child.kill();
+    let _ = child.wait();
+    let rows = support::run(desk.command().args(["audit", "--json"])).ok();
+    assert!(
+        !rows.stdout.contains("printed on queue"),
+        "a print was recorded: {}",
+        rows.stdout
+    );
 }
