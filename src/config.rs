@@ -28,6 +28,9 @@ pub struct Config {
     /// Key bindings: action name = list of keys (`"ctrl+c"`, `"pagedown"`, `"i"`).
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
     pub colours: Colours,
+    /// The language of the desk, `"ko"` or `"en"` (`--lang` wins; without either, the
+    /// locale: `LC_ALL`, `LC_MESSAGES`, then `LANG`).
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// Screen colours by role in the interface (names like `"cyan"`, `"light-red"`, `"#40a0ff"`).
@@ -75,6 +78,7 @@ impl Default for Config {
             dispatch: DispatchConfig::default(),
             keys: Default::default(),
             colours: Colours::default(),
+            language: None,
         }
     }
 }
@@ -160,6 +164,9 @@ impl Config {
              long_queue = {}\n\
              # Seconds without a key before a staff screen locks and asks for the passphrase.\n\
              staff_lock_seconds = {}\n\
+             # The desk's language, \"ko\" or \"en\" (--lang wins). Without it, the locale decides:\n\
+             # the first of LC_ALL, LC_MESSAGES and LANG that is set (ko* is Korean), else English.\n\
+             # language = \"ko\"\n\
              \n\
              [dispatch]\n\
              # Failures in a row that open a subscriber's circuit breaker.\n\

@@ -32,6 +32,7 @@ use super::widgets::{fit, width};
 use crate::app::Desk;
 use crate::app::access::StaffSession;
 use crate::app::views::health;
+use crate::i18n::Lang;
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
@@ -58,6 +59,8 @@ pub struct Shell<'d> {
     desk: &'d Desk,
     keymap: Keymap,
     theme: Theme,
+    /// The language of everything drawn.
+    lang: Lang,
     current: Current,
     help: bool,
     confirm_quit: bool,
@@ -79,11 +82,24 @@ pub struct Shell<'d> {
 const TOAST_SECONDS: i64 = 4;
 
 impl<'d> Shell<'d> {
+    /// The shell in English.
     pub fn new(desk: &'d Desk, role: Option<Role>, keymap: Keymap, theme: Theme) -> Self {
+        Shell::in_language(desk, role, keymap, theme, Lang::En)
+    }
+
+    /// The shell with everything drawn in `lang`.
+    pub fn in_language(
+        desk: &'d Desk,
+        role: Option<Role>,
+        keymap: Keymap,
+        theme: Theme,
+        lang: Lang,
+    ) -> Self {
         let mut shell = Shell {
             desk,
             keymap,
             theme,
+            lang,
             current: Current::Picker(Picker::default()),
             help: false,
             confirm_quit: false,
@@ -110,7 +126,7 @@ impl<'d> Shell<'d> {
             self.current = Current::Gate(role, StaffGate::sign_in(staff_role, self.desk));
             return;
         }
-        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref(), self.lang);
         let screen: Box<dyn Screen> = match role {
             Role::Manager => Box::new(ManagerScreen::new(&mut cx)),
             Role::Issuer => Box::new(IssuerScreen::new(&mut cx)),
@@ -267,7 +283,7 @@ impl<'d> Shell<'d> {
                 _ => {}
             }
         }
-        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref(), self.lang);
         let mut chosen = None;
         match &mut self.current {
             Current::Picker(p) => chosen = p.key(&ev, action),
@@ -349,7 +365,7 @@ impl<'d> Shell<'d> {
             self.help = false;
             changed = true;
         }
-        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref(), self.lang);
         if let Current::Role(_, s) = &mut self.current {
             if version != self.data_version || lagging {
                 s.refresh(&mut cx);
@@ -558,6 +574,7 @@ pub fn run(
     role: Option<Role>,
     keymap: Keymap,
     theme: Theme,
+    lang: Lang,
     demo: bool,
 ) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -629,7 +646,7 @@ pub fn run(
     }
     drop(tx);
     let result = (|| -> std::io::Result<End> {
-        let mut shell = Shell::new(desk, role, keymap, theme).demo(demo);
+        let mut shell = Shell::in_language(desk, role, keymap, theme, lang).demo(demo);
         let mut dirty = true;
         let mut last_tick = Instant::now();
         loop {
