@@ -179,3 +179,16 @@ pub fn refusal(lang: Lang, r: &Refusal) -> String {
         },
     }
 }
+
+/// The name of the product with this code, in `lang` (the code itself when the catalogue
+/// does not know it).
+pub fn product_of<'a>(
+    lang: Lang,
+    catalogue: &'a crate::domain::Catalogue,
+    code: &'a str,
+) -> &'a str {
+    match catalogue.get(code) {
+        Some(p) => product_name(lang, p),
+        None => catalogue.name_of(code),
+    }
+}

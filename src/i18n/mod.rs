@@ -124,7 +124,7 @@ macro_rules! messages {
 /// Every message of the table, by name (for tests: a Korean screen must not show an English
 /// message's words).
 pub fn all() -> impl Iterator<Item = (&'static str, Text)> {
-    common::ALL.iter().chain(tui::ALL.iter()).copied()
+    common::ALL.iter().chain(tui::all()).copied()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use super::{chunks, fit, wrap};
 use crate::cert::qr;
+use crate::i18n::Lang;
+use crate::i18n::tui::widgets as w;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,6 +21,8 @@ pub struct QrView {
     pub hc1: String,
     /// Show the `HC1:` text instead of the code.
     pub as_text: bool,
+    /// The language of the view's own words.
+    pub lang: Lang,
 }
 
 impl QrView {
@@ -27,14 +31,22 @@ impl QrView {
             about,
             hc1,
             as_text: false,
+            lang: Lang::En,
         }
+    }
+
+    /// The same view with its own words in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> QrView {
+        self.lang = lang;
+        self
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         super::clear_for_popup(frame, area);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(Span::styled(" Certificate ", theme.title()));
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(
+            format!(" {} ", w::CERTIFICATE.get(self.lang)),
+            theme.title(),
+        ));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut lines: Vec<Line<'_>> = self
@@ -46,7 +58,7 @@ impl QrView {
             Ok(code) => code,
             Err(e) => {
                 lines.push(Line::from(Span::styled(
-                    format!("No QR code: {e}"),
+                    w::no_qr(self.lang, &e.to_string()),
                     theme.error(),
                 )));
                 frame.render_widget(Paragraph::new(lines), inner);
@@ -59,12 +71,12 @@ impl QrView {
             if !self.as_text {
                 lines.push(Line::raw(""));
                 for l in wrap(
-                    &format!(
-                        "The QR code needs {cols} columns and {} rows; this terminal gives {}x{}. \
-                         Enlarge the window, or press t to show the certificate as text.",
+                    &w::qr_needs(
+                        self.lang,
+                        cols,
                         rows + lines.len() as u16 + 3,
                         frame.area().width,
-                        frame.area().height
+                        frame.area().height,
                     ),
                     inner.width as usize,
                 ) {
@@ -80,10 +92,7 @@ impl QrView {
                 }
                 if text.len() + 2 > room {
                     for l in wrap(
-                        &format!(
-                            "The certificate text needs {} rows; enlarge the window.",
-                            text.len() + 4
-                        ),
+                        &w::text_needs(self.lang, text.len() + 4),
                         inner.width as usize,
                     ) {
                         lines.push(Line::from(Span::styled(l, theme.accent())));
@@ -97,7 +106,7 @@ impl QrView {
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(
-                fit(HINT, inner.width as usize),
+                fit(w::QR_KEYS.get(self.lang), inner.width as usize),
                 theme.muted(),
             )));
             frame.render_widget(Paragraph::new(lines), inner);
@@ -113,7 +122,7 @@ impl QrView {
             ]));
         }
         lines.push(Line::from(Span::styled(
-            fit(HINT, inner.width as usize),
+            fit(w::QR_KEYS.get(self.lang), inner.width as usize),
             theme.muted(),
         )));
         frame.render_widget(Paragraph::new(lines), inner);
@@ -121,14 +130,10 @@ impl QrView {
 
     /// Copies the exact `HC1:` string to the clipboard; says what happened either way.
     pub fn copy(&self) -> Result<String, String> {
-        super::clipboard::copy(&self.hc1)?;
-        Ok(format!(
-            "Copied the certificate text ({} characters). If the clipboard stays empty, this \
-             terminal does not allow copying: press t and select the text.",
-            self.hc1.chars().count()
-        ))
+        super::clipboard::copy(&self.hc1).map_err(|e| match (self.lang, e) {
+            (_, super::clipboard::CopyError::NoTerminal) => w::NO_TERMINAL.get(self.lang).into(),
+            (lang, super::clipboard::CopyError::Refused(e)) => w::copy_refused(lang, &e),
+        })?;
+        Ok(w::copied(self.lang, self.hc1.chars().count()))
     }
 }
-
-/// The keys of the certificate view, under it.
-const HINT: &str = "t text / code · c copy · Esc close";
