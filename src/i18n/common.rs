@@ -3,7 +3,7 @@
 //! refusal is its own message (the one JSON and the logs carry); the Korean one is built from
 //! the rule and the field it names.
 
-use super::Lang;
+use super::{Lang, Text};
 use crate::domain::application::{ApplicationStatus, Standing};
 use crate::domain::catalogue::Product;
 use crate::domain::injection::InjectionStatus;
@@ -55,6 +55,25 @@ crate::messages! {
     RULE_STALE { en: "changed meanwhile; nothing was done",
         ko: "그사이 다른 곳에서 바뀌었습니다. 아무것도 바꾸지 않았습니다" }
     RULE_STATE { en: "not allowed in this state", ko: "지금 상태에서는 할 수 없습니다" }
+    // What a field needs, for a refusal of that field's input (rules 7 and 8).
+    NEEDS_BIRTH { en: "a real date, YYYY-MM-DD, YYYY-MM or YYYY, not in the future, matching the resident id",
+        ko: "YYYY-MM-DD, YYYY-MM 또는 YYYY 형식의 실제 날짜여야 하고, 미래가 아니며 주민등록번호와 맞아야 합니다" }
+    NEEDS_DATE { en: "a real date YYYY-MM-DD, not in the future nor before COVID-19 vaccines existed",
+        ko: "YYYY-MM-DD 형식의 실제 날짜여야 하고, 미래이거나 코로나19 백신 이전일 수 없습니다" }
+    NEEDS_COUNT { en: "a whole number from 1 to 99, and the dose fits the series",
+        ko: "1에서 99 사이의 정수여야 하고, 접종 차수가 기본 접종 횟수와 맞아야 합니다" }
+    NEEDS_PRODUCT { en: "a product of the vaccine catalogue", ko: "백신 목록에 있는 제품이어야 합니다" }
+    NEEDS_LOT { en: "an administered injection needs a lot number (at most 40 characters)",
+        ko: "접종 완료 기록에는 로트 번호(40자 이내)가 필요합니다" }
+    NEEDS_ID { en: "a resident id YYMMDD-NNNNNNN or a passport number",
+        ko: "주민등록번호(YYMMDD-NNNNNNN) 또는 여권 번호여야 합니다" }
+    NEEDS_ICAO { en: "the letters A-Z and '<' only; give one when none can be suggested",
+        ko: "A-Z와 '<'만 쓸 수 있습니다. 제안이 없으면 직접 입력하세요" }
+    NEEDS_TEXT { en: "must not be empty, too long, or hold control characters",
+        ko: "비어 있거나, 너무 길거나, 제어 문자가 있으면 안 됩니다" }
+    NEEDS_COUNTRY { en: "a two-letter ISO 3166 country code (e.g. KR)",
+        ko: "ISO 3166 두 글자 국가 코드여야 합니다 (예: KR)" }
+    NEEDS_PASSPHRASE { en: "a longer passphrase", ko: "더 긴 암호가 필요합니다" }
 }
 
 /// An application's status.
@@ -125,7 +144,7 @@ pub fn field(lang: Lang, field: &str) -> String {
         "family_name_icao" | "family_name" => FIELD_FAMILY_ICAO,
         "given_name_icao" => FIELD_GIVEN_ICAO,
         "id" | "resident_id" => FIELD_ID,
-        "birth_date" => FIELD_BIRTH,
+        "birth_date" | "Date of birth" => FIELD_BIRTH,
         "dose" => FIELD_DOSE,
         "series" => FIELD_SERIES,
         "date" | "at" => FIELD_DATE,
@@ -162,10 +181,26 @@ pub fn rule(lang: Lang, r: Rule) -> &'static str {
     .get(lang)
 }
 
-/// A refused command as a person reads it: in English its own message; in Korean the field
-/// and the rule that refused it (the English message names values and details a Korean
-/// sentence built from the rule cannot carry, so the values it quotes are kept in brackets
-/// where there are any).
+/// What an input field needs, said when its input was refused (rules 7 and 8).
+fn needs(field: &str) -> Option<Text> {
+    Some(match field {
+        "birth_date" | "Date of birth" => NEEDS_BIRTH,
+        "date" | "at" => NEEDS_DATE,
+        "dose" | "series" => NEEDS_COUNT,
+        "product" => NEEDS_PRODUCT,
+        "lot" => NEEDS_LOT,
+        "id" | "resident_id" | "citizen" => NEEDS_ID,
+        "family_name_icao" | "given_name_icao" => NEEDS_ICAO,
+        "family_name" | "given_name" | "name" | "reason" | "centre" => NEEDS_TEXT,
+        "country" => NEEDS_COUNTRY,
+        "passphrase" => NEEDS_PASSPHRASE,
+        _ => return None,
+    })
+}
+
+/// A refused command as a person reads it: in English its own message (the one JSON and the
+/// logs carry); in Korean a sentence chosen by the refusal's rule and the field it names: for
+/// an input, what the field needs; for a state rule, the rule.
 pub fn refusal(lang: Lang, r: &Refusal) -> String {
     match lang {
         Lang::En => r.message.clone(),
@@ -175,6 +210,10 @@ pub fn refusal(lang: Lang, r: &Refusal) -> String {
             | Rule::CancelOnlyApplied
             | Rule::IssueOnlyPending
             | Rule::Stale => rule(lang, r.rule).to_string(),
+            Rule::Input | Rule::InjectionInput => match needs(r.field) {
+                Some(t) => format!("{}: {}", field(lang, r.field), t.get(lang)),
+                None => format!("{}: {}", field(lang, r.field), rule(lang, r.rule)),
+            },
             _ => format!("{}: {}", field(lang, r.field), rule(lang, r.rule)),
         },
     }

@@ -117,7 +117,7 @@ macro_rules! messages {
         $( $(#[$meta])* pub const $name: $crate::i18n::Text =
             $crate::i18n::Text { en: $en, ko: $ko }; )*
         /// Every message of this file, by name.
-        pub const ALL: &[(&str, $crate::i18n::Text)] = &[ $( (stringify!($name), $name) ),* ];
+        pub const ALL: &[(&str, $crate::i18n::Text)] = &[ $( (concat!(module_path!(), "::", stringify!($name)), $name) ),* ];
     };
 }
 

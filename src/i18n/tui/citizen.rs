@@ -38,7 +38,7 @@ crate::messages! {
         ko: "이 접종 차수에는 취소할 신청이 없습니다." }
     CANCEL_TITLE { en: "Cancel application", ko: "신청 취소" }
     WELCOME { en: "Welcome. Sign in to see your vaccinations and certificates.",
-        ko: "어서 오세요. 본인 확인 후 예방접종과 증명서를 볼 수 있습니다." }
+        ko: "어서 오세요. 본인 확인 후 예방접종과 증명서를 확인하세요." }
     SIGN_IN_KEYS { en: "Tab next field · Enter sign in · Esc clear",
         ko: "Tab 다음 칸 · Enter 확인 · Esc 지우기" }
 }

@@ -28,7 +28,7 @@ crate::messages! {
     COL_GIVEN { en: "Given", ko: "접종일" }
     QUEUE_NONE { en: "The queue is empty: no applications are waiting.",
         ko: "대기열이 비어 있습니다: 기다리는 신청이 없습니다." }
-    BORN { en: "born", ko: "출생" }
+    BORN { en: "born", ko: "생년월일" }
     DOSE { en: "dose", ko: "차수" }
     GIVEN { en: "given", ko: "접종일" }
     LOT { en: "lot", ko: "로트" }
@@ -52,6 +52,22 @@ crate::messages! {
     ISSUED_AT { en: "issued", ko: "발급" }
     BY { en: "by", ko: "발급자" }
     VALID_UNTIL { en: "valid until", ko: "유효기간" }
+    LAG { en: "lag", ko: "밀림" }
+    SUB_ISSUANCE { en: "issuance", ko: "발급 처리" }
+    SUB_APPLYING { en: "applying", ko: "신청 처리" }
+    SUB_STATUS_VIEW { en: "status-view", ko: "상태 보기" }
+}
+
+/// A subscriber of the health line by its name (its own name, which the logs and `doctor`
+/// use, in English).
+pub fn subscriber(lang: Lang, name: &str) -> String {
+    let t = match name {
+        "issuance" => SUB_ISSUANCE,
+        "applying" => SUB_APPLYING,
+        "status-view" => SUB_STATUS_VIEW,
+        other => return other.to_string(),
+    };
+    t.get(lang).to_string()
 }
 
 /// The question before issuing.

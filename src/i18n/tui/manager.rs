@@ -10,15 +10,15 @@ crate::messages! {
     COL_BORN { en: "Born", ko: "생년월일" }
     COL_DOSES { en: "Doses", ko: "접종" }
     COL_LATEST { en: "Latest", ko: "최근 상태" }
-    LATEST_INJECTION { en: "injection", ko: "예방접종" }
-    LATEST_APPLICATION { en: "application", ko: "증명서 신청" }
+    LATEST_INJECTION { en: "injection", ko: "접종" }
+    LATEST_APPLICATION { en: "application", ko: "증명서" }
     NO_CITIZENS { en: "No citizens registered yet. Press n to register one.",
         ko: "등록된 접종자가 없습니다. n을 눌러 등록하세요." }
     NO_SUCH_ID { en: "No citizen has this id. Ids are found whole: type all of it.",
         ko: "이 번호의 접종자가 없습니다. 번호 전체를 입력해야 찾습니다." }
     NO_MATCH { en: "No citizen matches this search.", ko: "검색과 일치하는 접종자가 없습니다." }
     // A citizen's detail.
-    BORN { en: "born", ko: "출생" }
+    BORN { en: "born", ko: "생년월일" }
     MACHINE_READABLE { en: "machine-readable:", ko: "로마자(ICAO):" }
     COL_DOSE { en: "Dose", ko: "차수" }
     COL_VACCINE { en: "Vaccine", ko: "백신" }

@@ -51,7 +51,7 @@ crate::messages! {
     GATE_DEMO { en: "Demo accounts (demo mode only):", ko: "체험용 계정 (체험 모드에서만):" }
     GATE_DEMO_PASSPHRASE { en: "passphrase", ko: "암호" }
     GATE_NO_ACCOUNTS { en: "No staff accounts yet. The database's owner adds one:",
-        ko: "직원 계정이 아직 없습니다. 데이터베이스 관리자가 다음 명령으로 추가합니다:" }
+        ko: "직원 계정이 아직 없습니다. 데이터베이스 관리자가 추가합니다:" }
     GATE_KEYS_LOCK { en: "Enter unlock · Esc clear · Ctrl-Q quit",
         ko: "Enter 잠금 해제 · Esc 지우기 · Ctrl-Q 종료" }
     GATE_KEYS_CLOSE { en: "Tab next field · Enter close the kiosk · Esc back to the kiosk",

@@ -567,11 +567,13 @@ impl IssuerScreen {
         )];
         for s in &self.health {
             let healthy = health::healthy(s);
+            let name = t::subscriber(self.lang, &s.name);
             let (text, style) = if healthy {
-                (format!("· {} ok ", s.name), theme.muted())
+                (format!("· {name} ok "), theme.muted())
             } else {
+                let lag = t::LAG.get(self.lang);
                 (
-                    format!("· {} {} lag {} ", s.name, s.state, s.lag),
+                    format!("· {name} {} {lag} {} ", s.state, s.lag),
                     theme.error(),
                 )
             };
