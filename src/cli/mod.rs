@@ -105,7 +105,7 @@ pub struct Cli {
 /// `--lang`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LangArg {
-    /// 한국어
+    /// Korean
     Ko,
     /// English
     En,
