@@ -231,3 +231,34 @@ pub fn product_of<'a>(
         None => catalogue.name_of(code),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Catalogue;
+
+    #[test]
+    fn a_refusal_in_english_is_its_own_message_and_in_korean_names_the_field() {
+        let r = Refusal::input("birth_date", "birth_date: '2003-13-45' is not a real date");
+        assert_eq!(refusal(Lang::En, &r), r.message);
+        let ko = refusal(Lang::Ko, &r);
+        assert!(ko.starts_with("생년월일: "), "{ko}");
+        assert!(ko.contains("YYYY-MM-DD"), "{ko}");
+        let r = Refusal::new(
+            Rule::CancelOnlyApplied,
+            "application",
+            "the application is ISSUED",
+        );
+        assert_eq!(refusal(Lang::Ko, &r), RULE_CANCEL.ko);
+    }
+
+    #[test]
+    fn products_by_their_korean_names_in_korean() {
+        let c = Catalogue::bundled();
+        assert_eq!(product_of(Lang::Ko, &c, "EU/1/20/1528"), "화이자");
+        assert_eq!(product_of(Lang::En, &c, "EU/1/20/1528"), "Comirnaty");
+        assert_eq!(product_of(Lang::Ko, &c, "EU/1/20/1507"), "모더나");
+        assert_eq!(doses(Lang::Ko, 2, 2), "접종 차수 2/2");
+        assert_eq!(doses(Lang::En, 2, 2), "dose 2/2");
+    }
+}
