@@ -33,6 +33,9 @@ pub struct Config {
     pub printer: Option<String>,
     /// The paper of a printed certificate.
     pub paper: PaperSize,
+    /// The language of the desk, `"ko"` or `"en"` (`--lang` wins; without either, the
+    /// locale: `LC_ALL`, `LC_MESSAGES`, then `LANG`).
+    pub language: Option<crate::i18n::Lang>,
     pub relay: RelayConfig,
 }
 
@@ -106,6 +109,7 @@ impl Default for Config {
             printer: None,
             paper: PaperSize::A4,
             relay: RelayConfig::default(),
+            language: None,
         }
     }
 }
@@ -209,6 +213,9 @@ impl Config {
              # printer = \"Front_Desk\"\n\
              # The paper of a printed certificate: \"a4\" or \"a6\".\n\
              paper = \"a4\"\n\
+             # The desk's language, \"ko\" or \"en\" (--lang wins). Without it, the locale decides:\n\
+             # the first of LC_ALL, LC_MESSAGES and LANG that is set (ko* is Korean), else English.\n\
+             # language = \"ko\"\n\
              \n\
              [dispatch]\n\
              # Failures in a row that open a subscriber's circuit breaker.\n\

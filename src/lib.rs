@@ -9,6 +9,7 @@ pub mod app;
 pub mod cert;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod privacy;
 pub mod tui;
 

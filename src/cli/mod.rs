@@ -87,6 +87,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The language of the desk's screens: ko (Korean) or en (English) [default: `language` in
+    /// the configuration file, else the locale (LC_ALL, LC_MESSAGES, LANG), else English]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+
     /// Open this role's screen directly (without it, a role picker)
     #[arg(long, value_enum, value_name = "ROLE")]
     pub role: Option<RoleArg>,
@@ -97,6 +102,24 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// Korean
+    Ko,
+    /// English
+    En,
+}
+
+impl From<LangArg> for vaxdesk::i18n::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ko => vaxdesk::i18n::Lang::Ko,
+            LangArg::En => vaxdesk::i18n::Lang::En,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

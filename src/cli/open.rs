@@ -14,6 +14,7 @@ use vaxdesk::app::{Desk, maintenance, seed, staff_admin};
 use vaxdesk::cert::keys::KeyStore;
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, SystemClock};
+use vaxdesk::i18n::Lang;
 use vaxdesk::privacy::IdKeys;
 use vaxdesk::privacy::resident_ids::KEY_FILE;
 use vaxdesk::tui::keymap::Keymap;
@@ -42,6 +43,8 @@ pub struct Opened {
     pub place: Place,
     /// The new passphrase of `staff add` and `staff passwd`, asked before opening.
     pub passphrase: Option<String>,
+    /// The language: `--lang`, else the configuration's `language`, else the locale.
+    pub lang: Lang,
     keymap: Keymap,
     theme: Theme,
 }
@@ -62,6 +65,17 @@ pub fn clock() -> Result<Arc<dyn Clock>, Failure> {
         }
         Err(_) => Ok(Arc::new(SystemClock)),
     }
+}
+
+/// The language of what a person reads: `--lang`, else `language` in the configuration, else
+/// the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
+pub fn language(cli: &Cli, config: &Config) -> Lang {
+    let locale = vaxdesk::i18n::locale_from_env();
+    vaxdesk::i18n::detect(
+        cli.lang.map(Lang::from),
+        config.language,
+        [0, 1, 2].map(|i| locale[i].as_deref()),
+    )
 }
 
 /// The signing keys' folder: --keys, else `keys` (`demo-keys` with --demo) in the data
@@ -101,6 +115,7 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::new(&config.colours, no_color)
         .map_err(|e| Failure(format!("config {config_path}: {e}")))?;
+    let lang = language(cli, &config);
     let db: PathBuf = database_path(cli, paths).ok_or_else(|| {
         Failure("cannot find a data directory for the database; give one with --db PATH".into())
     })?;
@@ -242,6 +257,7 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
             log_dir,
         },
         passphrase,
+        lang,
         keymap,
         theme,
     }))
@@ -264,8 +280,15 @@ pub fn desk_screens(cli: &Cli, opened: Opened) -> Result<ExitCode, Failure> {
         RoleArg::Citizen => Role::Citizen,
     });
     tracing::info!("desk opened on {}", opened.place.db.display());
-    vaxdesk::tui::run(&opened.desk, role, opened.keymap, opened.theme, cli.demo)
-        .map_err(|e| Failure(format!("terminal: {e}")))?;
+    vaxdesk::tui::run(
+        &opened.desk,
+        role,
+        opened.keymap,
+        opened.theme,
+        opened.lang,
+        cli.demo,
+    )
+    .map_err(|e| Failure(format!("terminal: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,6 +2,8 @@
 //! handling, the footer hints and the `?` help popup. The configuration file may rebind any
 //! action by name.
 
+use crate::i18n::Text;
+use crate::i18n::tui::keys as k;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
@@ -85,7 +87,7 @@ pub enum Context {
 pub struct Binding {
     pub action: Action,
     pub name: &'static str,
-    pub description: &'static str,
+    pub description: Text,
     pub contexts: &'static [Context],
     pub keys: Vec<Key>,
 }
@@ -175,24 +177,24 @@ use Context::*;
 type DefaultBinding = (
     Action,
     &'static str,
-    &'static str,
+    Text,
     &'static [Context],
     &'static [&'static str],
 );
 
 const DEFAULTS: &[DefaultBinding] = &[
-    (Action::Help, "help", "help", &[Global], &["?", "f1"]),
+    (Action::Help, "help", k::HELP, &[Global], &["?", "f1"]),
     (
         Action::Quit,
         "quit",
-        "quit",
+        k::QUIT,
         &[Global],
         &["q", "ctrl+c", "ctrl+q"],
     ),
     (
         Action::Back,
         "back",
-        "back",
+        k::BACK,
         &[
             Form,
             ManagerDetail,
@@ -204,136 +206,112 @@ const DEFAULTS: &[DefaultBinding] = &[
         ],
         &["esc"],
     ),
-    (Action::Up, "up", "up", &[List, Form], &["up", "k"]),
-    (Action::Down, "down", "down", &[List, Form], &["down", "j"]),
-    (Action::PageUp, "page_up", "page up", &[List], &["pageup"]),
+    (Action::Up, "up", k::UP, &[List, Form], &["up", "k"]),
+    (Action::Down, "down", k::DOWN, &[List, Form], &["down", "j"]),
+    (Action::PageUp, "page_up", k::PAGE_UP, &[List], &["pageup"]),
     (
         Action::PageDown,
         "page_down",
-        "page down",
+        k::PAGE_DOWN,
         &[List],
         &["pagedown"],
     ),
-    (Action::Top, "top", "first", &[List], &["g", "home"]),
-    (Action::Bottom, "bottom", "last", &[List], &["G", "end"]),
-    (Action::SignIn, "sign_in", "sign in", &[SignIn], &["enter"]),
+    (Action::Top, "top", k::TOP, &[List], &["g", "home"]),
+    (Action::Bottom, "bottom", k::BOTTOM, &[List], &["G", "end"]),
+    (Action::SignIn, "sign_in", k::SIGN_IN, &[SignIn], &["enter"]),
     (
         Action::Clear,
         "clear",
-        "clear",
+        k::CLEAR,
         &[SignIn, Search, ManagerList],
         &["esc"],
     ),
-    (Action::Done, "done", "keep results", &[Search], &["enter"]),
+    (Action::Done, "done", k::DONE, &[Search], &["enter"]),
     (
         Action::NextField,
         "next_field",
-        "next field",
+        k::NEXT_FIELD,
         &[Form, SignIn],
         &["tab"],
     ),
     (
         Action::PrevField,
         "prev_field",
-        "previous field",
+        k::PREV_FIELD,
         &[Form, SignIn],
         &["backtab"],
     ),
-    (Action::Submit, "submit", "submit", &[Form], &["enter"]),
+    (Action::Submit, "submit", k::SUBMIT, &[Form], &["enter"]),
     (
         Action::Search,
         "search",
-        "search",
+        k::SEARCH,
         &[ManagerList, Issued],
         &["/"],
     ),
     (
         Action::Register,
         "register",
-        "register citizen",
+        k::REGISTER,
         &[ManagerList],
         &["n"],
     ),
     (
         Action::Open,
         "open",
-        "open",
+        k::OPEN,
         &[ManagerList, Issuer],
         &["enter"],
     ),
     (
         Action::Record,
         "record",
-        "record dose",
+        k::RECORD,
         &[ManagerDetail],
         &["a"],
     ),
-    (Action::Edit, "edit", "edit dose", &[ManagerDetail], &["e"]),
-    (Action::Void, "void", "void dose", &[ManagerDetail], &["x"]),
+    (Action::Edit, "edit", k::EDIT, &[ManagerDetail], &["e"]),
+    (Action::Void, "void", k::VOID, &[ManagerDetail], &["x"]),
     // Enter never issues: it opens the application; `i` asks before it issues.
     (
         Action::Issue,
         "issue",
-        "issue certificate",
+        k::ISSUE,
         &[Issuer, IssuerDetail],
         &["i"],
     ),
     (
         Action::Reject,
         "reject",
-        "reject",
+        k::REJECT,
         &[Issuer, IssuerDetail],
         &["r"],
     ),
     (
         Action::SwitchList,
         "switch_list",
-        "queue / issued",
+        k::SWITCH_LIST,
         &[Issuer, Issued],
         &["tab"],
     ),
-    (
-        Action::Apply,
-        "apply",
-        "apply for certificate",
-        &[Citizen],
-        &["a"],
-    ),
-    (
-        Action::Cancel,
-        "cancel",
-        "cancel application",
-        &[Citizen],
-        &["c"],
-    ),
+    (Action::Apply, "apply", k::APPLY, &[Citizen], &["a"]),
+    (Action::Cancel, "cancel", k::CANCEL, &[Citizen], &["c"]),
     (
         Action::EditCitizen,
         "edit_citizen",
-        "edit citizen",
+        k::EDIT_CITIZEN,
         &[ManagerDetail],
         &["u"],
     ),
     (
         Action::Show,
         "show",
-        "show certificate",
+        k::SHOW,
         &[Citizen, Issuer, Issued],
         &["v"],
     ),
-    (
-        Action::Toggle,
-        "toggle",
-        "text / QR code",
-        &[Certificate],
-        &["t"],
-    ),
-    (
-        Action::Copy,
-        "copy",
-        "copy certificate text",
-        &[Certificate],
-        &["c"],
-    ),
+    (Action::Toggle, "toggle", k::TOGGLE, &[Certificate], &["t"]),
+    (Action::Copy, "copy", k::COPY, &[Certificate], &["c"]),
     (
         Action::Print,
         "print",
@@ -344,68 +322,64 @@ const DEFAULTS: &[DefaultBinding] = &[
     (
         Action::Revoke,
         "revoke",
-        "revoke certificate",
+        k::REVOKE,
         &[Issuer, Issued],
         &["x"],
     ),
     (
         Action::RevealId,
         "reveal_id",
-        "show whole id",
+        k::REVEAL_ID,
         &[ManagerDetail],
         &["i"],
     ),
     (
         Action::AuditLog,
         "audit_log",
-        "audit log",
+        k::AUDIT_LOG,
         &[ManagerList],
         &["L"],
     ),
-    (Action::Filter, "filter", "filter", &[Audit], &["/", "f"]),
+    (Action::Filter, "filter", k::FILTER, &[Audit], &["/", "f"]),
     (
         Action::UnlockStaff,
         "unlock_staff",
-        "unlock an account or kiosk id",
+        k::UNLOCK_STAFF,
         &[ManagerList],
         &["U"],
     ),
-    (Action::Yes, "yes", "yes", &[Confirm], &["y", "enter"]),
-    (Action::No, "no", "no", &[Confirm], &["n", "esc"]),
+    (Action::Yes, "yes", k::YES, &[Confirm], &["y", "enter"]),
+    (Action::No, "no", k::NO, &[Confirm], &["n", "esc"]),
 ];
 
 /// Where a key does not mean what it means elsewhere (Enter opens, Esc goes back or closes,
 /// `/` searches in place): the `?` help of those places says so.
-const EXCEPTIONS: &[(Context, &str)] = &[
-    (Confirm, "In a question, Enter means yes and Esc means no."),
-    (
-        Form,
-        "In a form, Enter saves (or goes on to a question) and Esc closes it unsaved.",
-    ),
-    (
-        Search,
-        "While searching, Enter keeps the results and Esc clears the search.",
-    ),
-    (
-        SignIn,
-        "At a sign-in, Enter signs in and Esc clears what was typed.",
-    ),
-    (ManagerList, "Esc clears the search."),
-    (
-        Issued,
-        "Esc clears a search first, then goes back to the queue.",
-    ),
-    (Citizen, "Esc signs out."),
-    (Audit, "f filters too."),
+const EXCEPTIONS: &[(Context, Text)] = &[
+    (Confirm, k::NOTE_CONFIRM),
+    (Form, k::NOTE_FORM),
+    (Search, k::NOTE_SEARCH),
+    (SignIn, k::NOTE_SIGN_IN),
+    (ManagerList, k::NOTE_MANAGER_LIST),
+    (Issued, k::NOTE_ISSUED),
+    (Citizen, k::NOTE_CITIZEN),
+    (Audit, k::NOTE_AUDIT),
 ];
 
 /// The exceptions to the usual meaning of Enter, Esc and `/` in `contexts`.
-pub fn exceptions(contexts: &[Context]) -> Vec<&'static str> {
+pub fn exceptions(contexts: &[Context]) -> Vec<Text> {
     EXCEPTIONS
         .iter()
         .filter(|(c, _)| contexts.contains(c))
         .map(|(_, n)| *n)
         .collect()
+}
+
+/// One line of the footer or the help: the keys, the action and what it does.
+#[derive(Debug, Clone)]
+pub struct Hint {
+    pub keys: Vec<String>,
+    pub action: Action,
+    pub text: Text,
 }
 
 #[derive(Debug)]
@@ -422,7 +396,7 @@ impl Keymap {
             .map(|(action, name, description, contexts, k)| Binding {
                 action: *action,
                 name,
-                description,
+                description: *description,
                 contexts,
                 keys: keys(k),
             })
@@ -454,12 +428,16 @@ impl Keymap {
             .map(|b| b.action)
     }
 
-    /// `(keys, description)` for the footer (first key) and the help popup (all keys).
-    pub fn hints(&self, contexts: &[Context]) -> Vec<(Vec<String>, &'static str)> {
+    /// The bindings of `contexts`, for the footer (first key) and the help popup (all keys).
+    pub fn hints(&self, contexts: &[Context]) -> Vec<Hint> {
         self.bindings
             .iter()
             .filter(|b| b.contexts.iter().any(|c| contexts.contains(c)))
-            .map(|b| (b.keys.iter().map(Key::label).collect(), b.description))
+            .map(|b| Hint {
+                keys: b.keys.iter().map(Key::label).collect(),
+                action: b.action,
+                text: b.description,
+            })
             .collect()
     }
 
@@ -479,7 +457,7 @@ impl Keymap {
             .iter()
             .map(|(_, name, description, _, k)| {
                 let list: Vec<String> = k.iter().map(|k| format!("\"{k}\"")).collect();
-                format!("{name} = [{}]  # {description}\n", list.join(", "))
+                format!("{name} = [{}]  # {}\n", list.join(", "), description.en)
             })
             .collect()
     }

@@ -4,25 +4,18 @@ use super::keymap::Action;
 use super::screen::Role;
 use super::theme::{SELECTED, Theme};
 use super::widgets::popup::centered;
+use crate::i18n::tui as t;
+use crate::i18n::{Lang, Text};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-const ROLES: [(Role, &str); 3] = [
-    (
-        Role::Manager,
-        "registers citizens, records and corrects injections",
-    ),
-    (
-        Role::Issuer,
-        "works the queue of applications, issues certificates",
-    ),
-    (
-        Role::Citizen,
-        "applies for a certificate, checks the status",
-    ),
+const ROLES: [(Role, Text); 3] = [
+    (Role::Manager, t::PICKER_MANAGER),
+    (Role::Issuer, t::PICKER_ISSUER),
+    (Role::Citizen, t::PICKER_CITIZEN),
 ];
 
 #[derive(Debug, Default)]
@@ -47,7 +40,7 @@ impl Picker {
         None
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme, lang: Lang) {
         let r = centered(area, 80, 9);
         let inner = r.width.saturating_sub(2) as usize;
         let mut lines = vec![Line::raw("")];
@@ -59,27 +52,27 @@ impl Picker {
             } else {
                 theme.header()
             };
-            let head = format!("{mark}{} {:<20}", i + 1, role.title());
+            let name = role.name(lang);
+            let pad = 20usize.saturating_sub(super::widgets::width(name));
+            let head = format!("{mark}{} {name}{}", i + 1, " ".repeat(pad));
             let rest = inner.saturating_sub(super::widgets::width(&head));
             lines.push(Line::from(vec![
                 Span::styled(head, style),
                 Span::styled(
-                    super::widgets::fit(&format!(" {what}"), rest),
+                    super::widgets::fit(&format!(" {}", what.get(lang)), rest),
                     theme.muted(),
                 ),
             ]));
         }
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(
-            "  ↑/↓ choose · Enter open · 1-3 open directly",
+            format!("  {}", t::PICKER_KEYS.get(lang)),
             theme.muted(),
         )));
         frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(Span::styled(" Who is at the desk? ", theme.title())),
-            ),
+            Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(
+                Span::styled(format!(" {} ", t::PICKER_TITLE.get(lang)), theme.title()),
+            )),
             r,
         );
     }

@@ -11,6 +11,7 @@ use super::theme::Theme;
 use crate::app::access::StaffSession;
 use crate::app::{AppError, Desk};
 use crate::domain::StaffRole;
+use crate::i18n::{Lang, tui as t};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
@@ -32,12 +33,19 @@ impl Role {
         }
     }
 
+    /// The role's name in English (logs and the record).
     pub fn title(self) -> &'static str {
+        self.name(Lang::En)
+    }
+
+    /// The role's name as the screen shows it.
+    pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Role::Manager => "Injection manager",
-            Role::Issuer => "Certificate issuer",
-            Role::Citizen => "Citizen",
+            Role::Manager => t::ROLE_MANAGER,
+            Role::Issuer => t::ROLE_ISSUER,
+            Role::Citizen => t::ROLE_CITIZEN,
         }
+        .get(lang)
     }
 }
 
@@ -47,16 +55,24 @@ pub struct Cx<'a> {
     pub keymap: &'a Keymap,
     /// The staff member signed in (manager and issuer screens).
     pub session: Option<&'a StaffSession>,
+    /// The language of what the screen shows.
+    pub lang: Lang,
     toast: Option<(String, bool)>,
 }
 
 impl<'a> Cx<'a> {
     /// What a screen gets from the shell: the desk, the keys, who is signed in.
-    pub fn new(desk: &'a Desk, keymap: &'a Keymap, session: Option<&'a StaffSession>) -> Self {
+    pub fn new(
+        desk: &'a Desk,
+        keymap: &'a Keymap,
+        session: Option<&'a StaffSession>,
+        lang: Lang,
+    ) -> Self {
         Cx {
             desk,
             keymap,
             session,
+            lang,
             toast: None,
         }
     }
@@ -76,10 +92,12 @@ impl<'a> Cx<'a> {
         self.toast = Some((text.into(), false));
     }
 
-    /// Reports an error that is not a form field's: refusals as they are, others logged.
+    /// Reports an error that is not a form field's: refusals in the screen's language, others
+    /// as they are; each logged (in English).
     pub fn error(&mut self, e: &AppError) {
         tracing::warn!("command failed: {e}");
-        self.fail(e.to_string());
+        let text = crate::i18n::tui::app_error(self.lang, e);
+        self.fail(text);
     }
 
     /// Who is acting, for the record: the staff member signed in.

@@ -21,7 +21,7 @@ pub mod terminal;
 
 use super::citizen::CitizenScreen;
 use super::issuer::IssuerScreen;
-use super::keymap::{Action, Context, Keymap};
+use super::keymap::{Action, Context, Hint, Keymap};
 use super::manager::ManagerScreen;
 use super::picker::Picker;
 use super::screen::{Cx, Role, Screen};
@@ -32,6 +32,8 @@ use super::widgets::{fit, width};
 use crate::app::Desk;
 use crate::app::access::StaffSession;
 use crate::app::views::health;
+use crate::i18n::Lang;
+use crate::i18n::tui::{self as t, keys as k};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
@@ -58,6 +60,8 @@ pub struct Shell<'d> {
     desk: &'d Desk,
     keymap: Keymap,
     theme: Theme,
+    /// The language of everything drawn.
+    lang: Lang,
     current: Current,
     help: bool,
     confirm_quit: bool,
@@ -79,11 +83,24 @@ pub struct Shell<'d> {
 const TOAST_SECONDS: i64 = 4;
 
 impl<'d> Shell<'d> {
+    /// The shell in English.
     pub fn new(desk: &'d Desk, role: Option<Role>, keymap: Keymap, theme: Theme) -> Self {
+        Shell::in_language(desk, role, keymap, theme, Lang::En)
+    }
+
+    /// The shell with everything drawn in `lang`.
+    pub fn in_language(
+        desk: &'d Desk,
+        role: Option<Role>,
+        keymap: Keymap,
+        theme: Theme,
+        lang: Lang,
+    ) -> Self {
         let mut shell = Shell {
             desk,
             keymap,
             theme,
+            lang,
             current: Current::Picker(Picker::default()),
             help: false,
             confirm_quit: false,
@@ -107,10 +124,11 @@ impl<'d> Shell<'d> {
         if let Some(staff_role) = role.staff_role()
             && self.session.is_none()
         {
-            self.current = Current::Gate(role, StaffGate::sign_in(staff_role, self.desk));
+            self.current =
+                Current::Gate(role, StaffGate::sign_in(staff_role, self.desk, self.lang));
             return;
         }
-        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref(), self.lang);
         let screen: Box<dyn Screen> = match role {
             Role::Manager => Box::new(ManagerScreen::new(&mut cx)),
             Role::Issuer => Box::new(IssuerScreen::new(&mut cx)),
@@ -185,7 +203,7 @@ impl<'d> Shell<'d> {
             self.last_input = self.desk.now();
             self.help = false;
             self.confirm_quit = false;
-            self.closing_kiosk = Some(StaffGate::close_kiosk(self.desk));
+            self.closing_kiosk = Some(StaffGate::close_kiosk(self.desk, self.lang));
             return;
         }
         if self.unsaved() {
@@ -267,7 +285,7 @@ impl<'d> Shell<'d> {
                 _ => {}
             }
         }
-        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref(), self.lang);
         let mut chosen = None;
         match &mut self.current {
             Current::Picker(p) => chosen = p.key(&ev, action),
@@ -345,11 +363,11 @@ impl<'d> Shell<'d> {
             && now - self.last_input >= idle
         {
             tracing::info!("{} idle: screen locked", session.name);
-            self.lock = Some(StaffGate::lock(session.clone()));
+            self.lock = Some(StaffGate::lock(session.clone(), self.lang));
             self.help = false;
             changed = true;
         }
-        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref());
+        let mut cx = Cx::new(self.desk, &self.keymap, self.session.as_ref(), self.lang);
         if let Current::Role(_, s) = &mut self.current {
             if version != self.data_version || lagging {
                 s.refresh(&mut cx);
@@ -369,7 +387,7 @@ impl<'d> Shell<'d> {
     pub fn render(&mut self, frame: &mut Frame<'_>) {
         let area = frame.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            return too_small(frame);
+            return too_small(frame, self.lang);
         }
         let [header, body, footer] = Layout::vertical([
             Constraint::Length(1),
@@ -377,12 +395,15 @@ impl<'d> Shell<'d> {
             Constraint::Length(1),
         ])
         .areas(area);
+        let lang = self.lang;
         let title = match (&self.current, &self.session) {
-            _ if self.closing_kiosk.is_some() => "Citizen · close the kiosk".to_string(),
-            (Current::Picker(_), _) => "choose a role".to_string(),
-            (Current::Gate(role, _), _) => format!("{} · sign in", role.title()),
-            (Current::Role(role, _), Some(s)) => format!("{} · {}", role.title(), s.name),
-            (Current::Role(role, _), None) => role.title().to_string(),
+            _ if self.closing_kiosk.is_some() => t::TITLE_CLOSING_KIOSK.get(lang).to_string(),
+            (Current::Picker(_), _) => t::TITLE_PICKER.get(lang).to_string(),
+            (Current::Gate(role, _), _) => {
+                format!("{} · {}", role.name(lang), t::TITLE_SIGN_IN.get(lang))
+            }
+            (Current::Role(role, _), Some(s)) => format!("{} · {}", role.name(lang), s.name),
+            (Current::Role(role, _), None) => role.name(lang).to_string(),
         };
         let theme = &self.theme;
         frame.render_widget(
@@ -402,7 +423,7 @@ impl<'d> Shell<'d> {
             // Locked: nothing of the screen shows until the passphrase is typed again.
             (_, Some(lock)) => lock.render(frame, body, theme, self.demo),
             (Current::Picker(p), None) => {
-                p.render(frame, body, theme);
+                p.render(frame, body, theme, lang);
                 None
             }
             (Current::Gate(_, g), None) => g.render(frame, body, theme, self.demo),
@@ -417,15 +438,15 @@ impl<'d> Shell<'d> {
             .filter(|c| *c != Context::Global)
             .collect();
         let skip = [
-            "up",
-            "down",
-            "page up",
-            "page down",
-            "first",
-            "last",
-            "previous field",
-            "yes",
-            "no",
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+            Action::PrevField,
+            Action::Yes,
+            Action::No,
         ];
         // The hints say what a key does here: on the kiosk "quit" asks for staff and Esc signs
         // out; at the kiosk's closing sign-in Esc goes back to the kiosk; the idle lock has
@@ -434,25 +455,29 @@ impl<'d> Shell<'d> {
         let kiosk_page = kiosk && own.contains(&Context::Citizen);
         let closing = self.closing_kiosk.is_some();
         let locked = self.lock.is_some() && !closing;
-        let said = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<(Vec<String>, &'static str)> {
+        let lang = self.lang;
+        let said = |hints: Vec<Hint>| -> Vec<(Vec<String>, Action, &'static str)> {
             hints
                 .into_iter()
-                .filter_map(|(k, d)| match d {
-                    "sign in" if closing => Some((k, "close the kiosk")),
-                    "clear" if closing => Some((k, "back to the kiosk")),
-                    "sign in" if locked => Some((k, "unlock")),
-                    "next field" if locked => None,
-                    "quit" if kiosk => Some((k, "staff exit")),
-                    "back" if kiosk_page => Some((k, "leave")),
-                    _ => Some((k, d)),
+                .filter_map(|h| {
+                    let text = match h.action {
+                        Action::SignIn if closing => k::CLOSE_KIOSK,
+                        Action::Clear if closing => k::BACK_TO_KIOSK,
+                        Action::SignIn if locked => k::UNLOCK,
+                        Action::NextField if locked => return None,
+                        Action::Quit if kiosk => k::STAFF_EXIT,
+                        Action::Back if kiosk_page => k::LEAVE,
+                        _ => h.text,
+                    };
+                    Some((h.keys, h.action, text.get(lang)))
                 })
                 .collect()
         };
-        let items = |hints: Vec<(Vec<String>, &'static str)>| -> Vec<String> {
+        let items = |hints: Vec<Hint>| -> Vec<String> {
             said(hints)
                 .into_iter()
-                .filter(|(_, d)| !skip.contains(d))
-                .map(|(k, d)| format!(" {} {d} ", k.first().map(String::as_str).unwrap_or("")))
+                .filter(|(_, a, _)| !skip.contains(a))
+                .map(|(k, _, d)| format!(" {} {d} ", k.first().map(String::as_str).unwrap_or("")))
                 .collect()
         };
         let global: String = if contexts.contains(&Context::Global) {
@@ -485,20 +510,23 @@ impl<'d> Shell<'d> {
         }
         if self.help {
             let contexts = self.contexts();
-            popup::help(
-                frame,
-                body,
-                theme,
-                &said(self.keymap.hints(&contexts)),
-                &super::keymap::exceptions(&contexts),
-            );
+            let hints: Vec<(Vec<String>, &str)> = said(self.keymap.hints(&contexts))
+                .into_iter()
+                .map(|(k, _, d)| (k, d))
+                .collect();
+            let notes: Vec<&str> = super::keymap::exceptions(&contexts)
+                .into_iter()
+                .map(|n| n.get(lang))
+                .collect();
+            popup::help(frame, body, theme, lang, &hints, &notes);
         } else if self.confirm_quit {
             popup::confirm(
                 frame,
                 body,
                 theme,
-                "Quit",
-                "What you typed is not saved. Quit anyway?",
+                lang,
+                t::QUIT_TITLE.get(lang),
+                t::QUIT_UNSAVED.get(lang),
             );
         } else if let Some(pos) = cursor {
             frame.set_cursor_position(pos);
@@ -512,13 +540,9 @@ pub const MIN_HEIGHT: u16 = 24;
 
 /// Below 80x24 the layout would break: ask for a larger terminal instead (the screen keeps
 /// its state and comes back as it was when the window grows).
-fn too_small(frame: &mut Frame<'_>) {
+fn too_small(frame: &mut Frame<'_>, lang: Lang) {
     let area = frame.area();
-    let text = format!(
-        "The desk needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this terminal is {}x{}. \
-         Enlarge the window or make the font smaller.",
-        area.width, area.height
-    );
+    let text = t::too_small(lang, MIN_WIDTH, MIN_HEIGHT, area.width, area.height);
     let lines: Vec<Line<'_>> = super::widgets::wrap(&text, area.width as usize)
         .into_iter()
         .take(area.height as usize)
@@ -558,6 +582,7 @@ pub fn run(
     role: Option<Role>,
     keymap: Keymap,
     theme: Theme,
+    lang: Lang,
     demo: bool,
 ) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -629,7 +654,7 @@ pub fn run(
     }
     drop(tx);
     let result = (|| -> std::io::Result<End> {
-        let mut shell = Shell::new(desk, role, keymap, theme).demo(demo);
+        let mut shell = Shell::in_language(desk, role, keymap, theme, lang).demo(demo);
         let mut dirty = true;
         let mut last_tick = Instant::now();
         loop {

@@ -10,6 +10,8 @@ use crate::app::Desk;
 use crate::app::access::{self, SignInError, StaffSession};
 use crate::app::staff_admin::DEMO_STAFF;
 use crate::domain::StaffRole;
+use crate::i18n::Lang;
+use crate::i18n::tui as t;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::chunks;
 use crate::tui::widgets::field::Shown;
@@ -50,43 +52,50 @@ pub struct StaffGate {
     /// When the throttle's "wait N s" is over (the message then clears).
     wait_until: Option<DateTime<Utc>>,
     form: Form,
+    lang: Lang,
 }
 
-fn passphrase_field() -> FormField {
-    FormField::text("passphrase", "Passphrase", "", 1024).shown(Shown::Secret)
+fn passphrase_field(lang: Lang) -> FormField {
+    FormField::text("passphrase", t::GATE_PASSPHRASE.get(lang), "", 1024).shown(Shown::Secret)
 }
 
 impl StaffGate {
     /// The sign-in in front of a role's screen.
-    pub fn sign_in(role: StaffRole, desk: &Desk) -> Self {
+    pub fn sign_in(role: StaffRole, desk: &Desk, lang: Lang) -> Self {
         StaffGate {
             role,
             purpose: Purpose::SignIn,
             no_accounts: crate::app::views::sign_in::without_staff(desk),
             wait_until: None,
             form: Form::new(
-                "Staff sign-in",
-                vec![FormField::text("name", "Name", "", 40), passphrase_field()],
-            ),
+                t::GATE_FORM.get(lang),
+                vec![
+                    FormField::text("name", t::GATE_NAME.get(lang), "", 40),
+                    passphrase_field(lang),
+                ],
+            )
+            .in_lang(lang),
+            lang,
         }
     }
 
     /// The idle lock for the person signed in.
-    pub fn lock(session: StaffSession) -> Self {
+    pub fn lock(session: StaffSession, lang: Lang) -> Self {
         StaffGate {
             role: session.role,
             purpose: Purpose::Lock(session),
             no_accounts: None,
             wait_until: None,
-            form: Form::new("Locked", vec![passphrase_field()]),
+            form: Form::new(t::GATE_LOCKED.get(lang), vec![passphrase_field(lang)]).in_lang(lang),
+            lang,
         }
     }
 
     /// The staff sign-in that closes the citizen kiosk.
-    pub fn close_kiosk(desk: &Desk) -> Self {
-        let mut gate = StaffGate::sign_in(StaffRole::Manager, desk);
+    pub fn close_kiosk(desk: &Desk, lang: Lang) -> Self {
+        let mut gate = StaffGate::sign_in(StaffRole::Manager, desk, lang);
         gate.purpose = Purpose::CloseKiosk;
-        gate.form.title = "Staff only: close the kiosk".into();
+        gate.form.title = t::GATE_CLOSE_FORM.get(lang).into();
         gate
     }
 
@@ -116,8 +125,8 @@ impl StaffGate {
             FormEvent::Cancel => {
                 // Esc clears what was typed (a lock keeps its owner).
                 *self = match std::mem::replace(&mut self.purpose, Purpose::SignIn) {
-                    Purpose::Lock(s) => StaffGate::lock(s),
-                    _ => StaffGate::sign_in(self.role, desk),
+                    Purpose::Lock(s) => StaffGate::lock(s, self.lang),
+                    _ => StaffGate::sign_in(self.role, desk, self.lang),
                 };
                 GateEvent::Stay
             }
@@ -152,7 +161,7 @@ impl StaffGate {
             _ => self.form.value("name").trim().to_string(),
         };
         if name.is_empty() {
-            self.form.set_error("name", "name: type your staff name");
+            self.form.set_error("name", t::GATE_NO_NAME.get(self.lang));
             return GateEvent::Stay;
         }
         let result = match self.purpose {
@@ -174,20 +183,20 @@ impl StaffGate {
                 GateEvent::Open(session)
             }
             Err(SignInError::NoMatch) if self.is_lock() => {
-                self.form.message = Some("Wrong passphrase.".into());
+                self.form.message = Some(t::GATE_WRONG_PASSPHRASE.get(self.lang).into());
                 GateEvent::Stay
             }
             Err(SignInError::NoMatch) => {
-                self.form.message = Some("Wrong name or passphrase.".into());
+                self.form.message = Some(t::GATE_NO_MATCH.get(self.lang).into());
                 GateEvent::Stay
             }
             Err(e @ SignInError::Wait { seconds }) => {
                 self.wait_until = Some(desk.now() + chrono::Duration::seconds(seconds));
-                self.form.message = Some(e.to_string());
+                self.form.message = Some(t::sign_in_error(self.lang, &e));
                 GateEvent::Stay
             }
             Err(e) => {
-                self.form.message = Some(e.to_string());
+                self.form.message = Some(t::sign_in_error(self.lang, &e));
                 GateEvent::Stay
             }
         }
@@ -202,16 +211,16 @@ impl StaffGate {
     ) -> Option<Position> {
         let w = 64.min(area.width);
         let box_area = centered(area, w, self.form.height(w) + 2);
+        let lang = self.lang;
         let intro = match &self.purpose {
-            Purpose::Lock(s) => format!("Locked while away. {}, type your passphrase.", s.name),
-            Purpose::CloseKiosk => "Closing the kiosk needs a manager or an issuer.".to_string(),
-            Purpose::SignIn => format!(
-                "Sign in to open the {} screen.",
-                match self.role {
-                    StaffRole::Manager => "injection manager",
-                    StaffRole::Issuer => "certificate issuer",
-                }
-            ),
+            Purpose::Lock(s) => t::locked_while_away(lang, &s.name),
+            Purpose::CloseKiosk => t::GATE_CLOSING_INTRO.get(lang).to_string(),
+            Purpose::SignIn => match self.role {
+                StaffRole::Manager => t::GATE_SIGN_IN_MANAGER,
+                StaffRole::Issuer => t::GATE_SIGN_IN_ISSUER,
+            }
+            .get(lang)
+            .to_string(),
         };
         // Two lines above the box: a long name wraps instead of being cut.
         let top = box_area.y.saturating_sub(3).max(area.y);
@@ -224,18 +233,28 @@ impl StaffGate {
         let mut lines = vec![];
         if demo && !self.is_lock() {
             lines.push(Line::from(Span::styled(
-                "Demo accounts (demo mode only):",
+                t::GATE_DEMO.get(lang),
                 theme.muted(),
             )));
             for (name, role, pass) in DEMO_STAFF {
+                let role = match (lang, role) {
+                    (Lang::En, role) => role.as_str(),
+                    (Lang::Ko, StaffRole::Manager) => t::STAFF_MANAGER.ko,
+                    (Lang::Ko, StaffRole::Issuer) => t::STAFF_ISSUER.ko,
+                };
+                let pad = 8usize.saturating_sub(crate::tui::widgets::width(role));
                 lines.push(Line::from(Span::styled(
-                    format!("  {name:<14} {:<8} passphrase {pass}", role.as_str()),
+                    format!(
+                        "  {name:<14} {role}{} {} {pass}",
+                        " ".repeat(pad),
+                        t::GATE_DEMO_PASSPHRASE.get(lang)
+                    ),
                     theme.muted(),
                 )));
             }
         } else if let Some(db) = &self.no_accounts {
             lines.push(Line::from(Span::styled(
-                "No staff accounts yet. The database's owner adds one:",
+                t::GATE_NO_ACCOUNTS.get(lang),
                 theme.muted(),
             )));
             // The whole command, this database named, cut at the width and never shortened.
@@ -256,10 +275,11 @@ impl StaffGate {
             }
         }
         let hint = match self.purpose {
-            Purpose::Lock(_) => "Enter unlock · Esc clear · Ctrl-Q quit",
-            Purpose::CloseKiosk => "Tab next field · Enter close the kiosk · Esc back to the kiosk",
-            Purpose::SignIn => "Tab next field · Enter sign in · Esc clear · Ctrl-Q quit",
-        };
+            Purpose::Lock(_) => t::GATE_KEYS_LOCK,
+            Purpose::CloseKiosk => t::GATE_KEYS_CLOSE,
+            Purpose::SignIn => t::GATE_KEYS_SIGN_IN,
+        }
+        .get(lang);
         self.form.render(frame, box_area, theme, hint)
     }
 }

@@ -12,6 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use vaxdesk::app::{Desk, staff_admin};
 use vaxdesk::domain::{StaffName, StaffRole};
+use vaxdesk::i18n::Lang;
 use vaxdesk::tui::keymap::Keymap;
 use vaxdesk::tui::screen::Role;
 use vaxdesk::tui::shell::Shell;
@@ -70,6 +71,17 @@ pub fn bare_shell(desk: &Desk, role: Option<Role>) -> Shell<'_> {
     )
 }
 
+/// [`bare_shell`] in `lang`.
+pub fn bare_shell_in(desk: &Desk, role: Option<Role>, lang: Lang) -> Shell<'_> {
+    Shell::in_language(
+        desk,
+        role,
+        Keymap::new(&Default::default()).unwrap(),
+        Theme::plain(),
+        lang,
+    )
+}
+
 /// Types a staff name and passphrase into the sign-in and presses Enter.
 pub fn staff_sign_in(shell: &mut Shell<'_>, name: &str, passphrase: &str) {
     type_text(shell, name);
@@ -81,7 +93,12 @@ pub fn staff_sign_in(shell: &mut Shell<'_>, name: &str, passphrase: &str) {
 /// The real shell with the default keymap and the colourless theme; a staff screen is signed
 /// in through its sign-in as the test manager or issuer.
 pub fn shell(desk: &Desk, role: Option<Role>) -> Shell<'_> {
-    let mut s = bare_shell(desk, role);
+    shell_in(desk, role, Lang::En)
+}
+
+/// [`shell`] in `lang`.
+pub fn shell_in(desk: &Desk, role: Option<Role>, lang: Lang) -> Shell<'_> {
+    let mut s = bare_shell_in(desk, role, lang);
     let account = match role {
         Some(Role::Manager) => MANAGER,
         Some(Role::Issuer) => ISSUER,

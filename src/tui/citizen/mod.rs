@@ -7,6 +7,8 @@ use crate::app::views::kiosk::{self as page, ViewApplication, ViewCitizen, ViewI
 use crate::app::{certificates, kiosk};
 use crate::domain::citizen::display_name;
 use crate::domain::{BirthDate, Catalogue, InjectionStatus, ResidentId, Standing};
+use crate::i18n::tui::citizen as t;
+use crate::i18n::{Lang, common};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::screen::{Cx, Screen};
 use crate::tui::theme::{SELECTED, Theme};
@@ -31,6 +33,7 @@ pub struct CitizenScreen {
     keys: (String, String),
     /// When the throttle's "wait N s" is over (the message then clears).
     wait_until: Option<DateTime<Utc>>,
+    lang: Lang,
 }
 
 enum State {
@@ -57,22 +60,39 @@ enum Over {
     Certificate(QrView, String),
 }
 
-fn sign_in_form() -> Form {
-    let mut birth = FormField::text("birth_date", "Date of birth", "", 10);
+fn sign_in_form(lang: Lang) -> Form {
+    let mut birth = FormField::text("birth_date", t::DATE_OF_BIRTH.get(lang), "", 10);
     birth.placeholder = Some("YYYY-MM-DD".into());
     Form::new(
-        "Sign in",
+        t::SIGN_IN.get(lang),
         vec![
-            FormField::text("id", "Resident id", "", 32).shown(Shown::ResidentId),
+            FormField::text("id", t::RESIDENT_ID.get(lang), "", 32).shown(Shown::ResidentId),
             birth,
         ],
     )
+    .in_lang(lang)
+}
+
+/// An injection's status as the view stores it (`ADMINISTERED`), in `lang`.
+fn injection_word(lang: Lang, inj: &ViewInjection) -> &str {
+    match (lang, inj.injection_status()) {
+        (Lang::Ko, Some(s)) => common::injection_status(lang, s),
+        _ => &inj.status,
+    }
+}
+
+/// An application's status as the view stores it (`APPLIED`, `REVOKED`), in `lang`.
+fn application_word(lang: Lang, a: &ViewApplication) -> &str {
+    match (lang, a.standing()) {
+        (Lang::Ko, Some(s)) => common::standing(lang, s),
+        _ => &a.status,
+    }
 }
 
 impl CitizenScreen {
     pub fn new(cx: &mut Cx<'_>) -> Self {
         CitizenScreen {
-            state: State::SignIn(sign_in_form()),
+            state: State::SignIn(sign_in_form(cx.lang)),
             last_input: cx.desk.now(),
             idle: Duration::seconds(i64::from(cx.desk.config().idle_timeout_seconds)),
             catalogue: cx.desk.catalogue().clone(),
@@ -81,6 +101,7 @@ impl CitizenScreen {
                 cx.keymap.key_of(Action::Cancel),
             ),
             wait_until: None,
+            lang: cx.lang,
         }
     }
 
@@ -89,15 +110,16 @@ impl CitizenScreen {
             return;
         };
         form.clear_errors();
+        let lang = self.lang;
         let id = match ResidentId::parse("id", &form.value("id")) {
             Ok(id) => id,
-            Err(e) => return form.set_error("id", &e.message),
+            Err(e) => return form.set_error("id", &common::refusal(lang, &e)),
         };
         // A date that is no date costs no attempt: it could match nobody.
         let today = cx.desk.now().date_naive();
         let birth = match BirthDate::parse("Date of birth", &form.value("birth_date"), today) {
             Ok(b) => b.to_string(),
-            Err(e) => return form.set_error("birth_date", &e.message),
+            Err(e) => return form.set_error("birth_date", &common::refusal(lang, &e)),
         };
         self.wait_until = None;
         match access::sign_in_citizen(cx.desk, &id, &birth) {
@@ -115,20 +137,18 @@ impl CitizenScreen {
                 self.state = State::Page(Box::new(page));
             }
             // Never say which of the two did not match, nor whether the id exists.
-            Err(SignInError::NoMatch) => {
-                form.message = Some("No match found for this id and date of birth.".into())
-            }
+            Err(SignInError::NoMatch) => form.message = Some(t::NO_MATCH.get(lang).into()),
             Err(SignInError::App(e)) => cx.error(&e),
             Err(e @ SignInError::Wait { seconds }) => {
                 self.wait_until = Some(cx.desk.now() + Duration::seconds(seconds));
-                form.message = Some(e.to_string());
+                form.message = Some(crate::i18n::tui::sign_in_error(lang, &e));
             }
-            Err(e) => form.message = Some(e.to_string()),
+            Err(e) => form.message = Some(crate::i18n::tui::sign_in_error(lang, &e)),
         }
     }
 
     fn sign_out(&mut self) {
-        self.state = State::SignIn(sign_in_form());
+        self.state = State::SignIn(sign_in_form(self.lang));
         self.wait_until = None;
     }
 }
@@ -161,60 +181,65 @@ impl Page {
     }
 
     fn apply(&mut self, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
         let Some((inj, app)) = self.current() else {
             return;
         };
         match app.and_then(ViewApplication::standing) {
             Some(Standing::Revoked) => {
-                return cx.fail("This dose's certificate was revoked; please ask at the desk.");
+                return cx.fail(t::REVOKED_ASK.get(lang));
             }
             Some(s) if s.is_active() => {
-                return cx.fail(format!(
-                    "Dose {} already has an application ({s}).",
-                    inj.dose
-                ));
+                let said = match lang {
+                    Lang::En => s.to_string(),
+                    Lang::Ko => common::standing(lang, s).to_string(),
+                };
+                return cx.fail(t::already_applied(lang, inj.dose, &said));
             }
             _ => {}
         }
         let (citizen, injection, dose) = (self.citizen.citizen_id, inj.injection_id, inj.dose);
         match kiosk::apply(cx.desk, citizen, injection) {
-            Ok(_) => cx.ok(format!("Applied for a certificate for dose {dose}.")),
+            Ok(_) => cx.ok(t::applied(lang, dose)),
             Err(e) => cx.error(&e),
         }
         self.load(cx);
     }
 
     fn show(&mut self, cx: &mut Cx<'_>) {
+        let lang = cx.lang;
         let Some((inj, Some(a))) = self.current() else {
-            return cx.fail("There is no certificate for this dose yet.");
+            return cx.fail(t::NO_CERTIFICATE.get(lang));
         };
         let standing = a.standing();
         let (Some(hc1), Some(Standing::ISSUED | Standing::Revoked)) = (&a.certificate, standing)
         else {
-            return cx.fail("There is no certificate for this dose yet.");
+            return cx.fail(t::NO_CERTIFICATE.get(lang));
         };
         let c = &self.citizen;
         let mut about = vec![
             format!(
-                " {}   born {}",
+                " {}   {} {}",
                 display_name(&c.family_name, &c.given_name),
+                t::BORN.get(lang),
                 c.birth_date
             ),
             format!(
-                " {} dose {}/{} given {}",
-                cx.desk.catalogue().name_of(&inj.product),
-                inj.dose,
-                inj.series,
+                " {} {} {} {}",
+                common::product_of(lang, cx.desk.catalogue(), &inj.product),
+                common::doses(lang, inj.dose, inj.series),
+                t::GIVEN.get(lang),
                 inj.date
             ),
             format!(
-                " valid until {}   {}",
+                " {} {}   {}",
+                t::VALID_UNTIL.get(lang),
                 a.expires_at.as_deref().map(local_date).unwrap_or_default(),
                 a.certificate_id.as_deref().unwrap_or_default()
             ),
         ];
         if standing == Some(Standing::Revoked) {
-            about.push(" REVOKED: this certificate is no longer valid.".into());
+            about.push(format!(" {}", t::NO_LONGER_VALID.get(lang)));
         }
         let citizen = self.citizen.citizen_id;
         if let Err(e) = kiosk::show_certificate(
@@ -225,7 +250,10 @@ impl Page {
             return cx.error(&e);
         }
         let uvci = a.certificate_id.clone().unwrap_or_default();
-        self.over = Some(Over::Certificate(QrView::new(about, hc1.clone()), uvci));
+        self.over = Some(Over::Certificate(
+            QrView::new(about, hc1.clone()).in_lang(lang),
+            uvci,
+        ));
     }
 
     /// Cancels the application the question was asked about; refused (the issuer handled it
@@ -238,9 +266,9 @@ impl Page {
         match kiosk::cancel(cx.desk, self.citizen.citizen_id, application) {
             Ok(()) => {
                 self.over = None;
-                cx.ok("Application cancelled.");
+                cx.ok(t::CANCELLED.get(cx.lang));
             }
-            Err(crate::app::AppError::Refused(r)) => confirm.refuse(&r.message),
+            Err(crate::app::AppError::Refused(r)) => confirm.refuse(&common::refusal(cx.lang, &r)),
             Err(e) => {
                 self.over = None;
                 cx.error(&e);
@@ -254,6 +282,7 @@ impl Page {
         frame: &mut Frame<'_>,
         area: Rect,
         theme: &Theme,
+        lang: Lang,
         catalogue: &Catalogue,
         keys: &(String, String),
     ) {
@@ -273,7 +302,12 @@ impl Page {
             Paragraph::new(Line::from(vec![
                 Span::styled(name, theme.title()),
                 Span::raw(fit(
-                    &format!("   {}   born {}", c.masked_id, c.birth_date),
+                    &format!(
+                        "   {}   {} {}",
+                        c.masked_id,
+                        t::BORN.get(lang),
+                        c.birth_date
+                    ),
                     rest,
                 )),
             ])),
@@ -282,13 +316,20 @@ impl Page {
         let w = table.width as usize;
         let mut lines = vec![Line::from(Span::styled(
             fit(
-                "   Dose  Vaccine            Given       Injection     Certificate",
+                &format!(
+                    "   {} {} {} {} {}",
+                    cell(t::COL_DOSE.get(lang), 5),
+                    cell(t::COL_VACCINE.get(lang), 18),
+                    cell(t::COL_GIVEN.get(lang), 11),
+                    cell(t::COL_INJECTION.get(lang), 13),
+                    t::COL_CERTIFICATE.get(lang)
+                ),
                 w,
             ),
             theme.header(),
         ))];
         if self.injections.is_empty() {
-            lines.push(Line::raw("   No injections are recorded for you yet."));
+            lines.push(Line::raw(format!("   {}", t::NO_INJECTIONS.get(lang))));
         }
         let shown = table.height.saturating_sub(1) as usize;
         let start = self.selected.saturating_sub(shown.saturating_sub(1));
@@ -297,8 +338,8 @@ impl Page {
             let standing = self
                 .application_of(inj.injection_id)
                 .and_then(ViewApplication::standing);
-            let app = standing.map_or("—", Standing::as_str);
-            let name = catalogue.name_of(&inj.product);
+            let app = standing.map_or("—", |s| common::standing(lang, s));
+            let name = common::product_of(lang, catalogue, &inj.product);
             // Columns measured in display width and cut with `…`.
             let row = format!(
                 " {}{} {} {} {} ",
@@ -306,7 +347,7 @@ impl Page {
                 cell(&format!("{}/{}", inj.dose, inj.series), 5),
                 cell(name, 18),
                 cell(&inj.date, 11),
-                cell(&inj.status, 13),
+                cell(injection_word(lang, inj), 13),
             );
             lines.push(if sel {
                 // The highlight spans the whole row.
@@ -330,46 +371,48 @@ impl Page {
             match (inj.injection_status(), app.map(|a| (a, a.standing()))) {
                 (_, Some((a, Some(Standing::ISSUED)))) => {
                     text.push(Line::from(vec![
-                        Span::raw(" Certificate "),
+                        Span::raw(format!(" {} ", t::CERTIFICATE.get(lang))),
                         Span::styled(
                             a.certificate_id.clone().unwrap_or_default(),
                             theme.success(),
                         ),
                     ]));
                     text.push(Line::raw(format!(
-                        " Issued {} · valid until {}",
+                        " {} {} · {} {}",
+                        t::ISSUED.get(lang),
                         a.issued_at.as_deref().map(local_time).unwrap_or_default(),
+                        t::VALID_UNTIL.get(lang),
                         a.expires_at.as_deref().map(local_date).unwrap_or_default()
                     )));
                     text.push(Line::from(Span::styled(
-                        " Press v to show it as a QR code.",
+                        format!(" {}", t::PRESS_V.get(lang)),
                         theme.muted(),
                     )));
                 }
                 (_, Some((a, Some(Standing::Revoked)))) => {
                     text.push(Line::from(vec![
-                        Span::raw(" Certificate "),
+                        Span::raw(format!(" {} ", t::CERTIFICATE.get(lang))),
                         Span::styled(a.certificate_id.clone().unwrap_or_default(), theme.error()),
-                        Span::raw(" was revoked."),
+                        Span::raw(format!(" {}", t::WAS_REVOKED.get(lang))),
                     ]));
                     if let Some(r) = &a.reason {
-                        text.push(Line::raw(format!(" Reason: {r}")));
+                        text.push(Line::raw(format!(" {} {r}", t::REASON.get(lang))));
                     }
-                    text.push(Line::raw(" Please ask at the desk."));
+                    text.push(Line::raw(format!(" {}", t::ASK_AT_DESK.get(lang))));
                 }
                 (_, Some((a, Some(Standing::APPLIED)))) => {
                     text.push(Line::raw(format!(
-                        " Application received {}; waiting for the issuer.",
-                        local_time(&a.applied_at)
+                        " {}",
+                        t::received(lang, &local_time(&a.applied_at))
                     )));
                     if self.delayed {
                         text.push(Line::from(Span::styled(
-                            " Issuance is delayed at the moment. Your application is received and will be processed later.",
+                            format!(" {}", t::DELAYED.get(lang)),
                             theme.accent(),
                         )));
                     }
                     text.push(Line::from(Span::styled(
-                        format!(" Press {} to cancel it.", keys.1),
+                        format!(" {}", t::press_to_cancel(lang, &keys.1)),
                         theme.muted(),
                     )));
                 }
@@ -380,21 +423,21 @@ impl Page {
                             .as_deref()
                             .map(|r| format!(": {r}"))
                             .unwrap_or_default();
-                        text.push(Line::raw(format!(" Last application {}{why}", a.status)));
+                        let status = application_word(lang, a);
+                        text.push(Line::raw(format!(
+                            " {}",
+                            t::last_application(lang, status, &why)
+                        )));
                     }
                     text.push(Line::from(Span::styled(
-                        format!(
-                            " Press {} to apply for a certificate for this dose.",
-                            keys.0
-                        ),
+                        format!(" {}", t::press_to_apply(lang, &keys.0)),
                         theme.muted(),
                     )));
                 }
-                (Some(InjectionStatus::Scheduled), _) => text.push(Line::raw(format!(
-                    " Scheduled for {}. A certificate can be applied for once it is given.",
-                    inj.date
-                ))),
-                _ => text.push(Line::raw(" This record was voided by the clinic.")),
+                (Some(InjectionStatus::Scheduled), _) => {
+                    text.push(Line::raw(format!(" {}", t::scheduled(lang, &inj.date))))
+                }
+                _ => text.push(Line::raw(format!(" {}", t::VOIDED.get(lang)))),
             }
         }
         // Long notes wrap under their own indent (ratatui's wrap would start them at column 0).
@@ -429,7 +472,7 @@ impl Page {
             Paragraph::new(text).block(
                 Block::default()
                     .borders(Borders::TOP)
-                    .title(" Certificate "),
+                    .title(format!(" {} ", t::CERTIFICATE.get(lang))),
             ),
             detail,
         );
@@ -476,7 +519,7 @@ impl Screen for CitizenScreen {
                                     .and_then(|to| {
                                         certificates::print_for_citizen(cx.desk, citizen, uvci, &to)
                                     });
-                                match qrview::printed_message(result) {
+                                match qrview::printed_message(cx.lang, result) {
                                     (said, true) => cx.ok(said),
                                     (said, false) => cx.fail(said),
                                 }
@@ -513,19 +556,17 @@ impl Screen for CitizenScreen {
                     Some(Action::Show) => page.show(cx),
                     Some(Action::Cancel) => match page.current() {
                         Some((i, Some(a))) if a.standing() == Some(Standing::APPLIED) => {
-                            let q = format!(
-                                "Cancel your application for dose {}/{}?",
-                                i.dose, i.series
-                            );
+                            let lang = cx.lang;
+                            let q = t::cancel_q(lang, &common::dose(i.dose, i.series));
                             let target = a.application_id;
-                            page.over =
-                                Some(Over::Cancel(Confirm::new("Cancel application", q, target)));
+                            let title = t::CANCEL_TITLE.get(lang);
+                            page.over = Some(Over::Cancel(Confirm::new(lang, title, q, target)));
                         }
-                        Some((_, Some(a))) => cx.fail(format!(
-                            "This application is {}; only a pending one can be cancelled.",
-                            a.status
-                        )),
-                        _ => cx.fail("There is no application for this dose to cancel."),
+                        Some((_, Some(a))) => {
+                            let status = application_word(cx.lang, a);
+                            cx.fail(t::only_pending(cx.lang, status))
+                        }
+                        _ => cx.fail(t::NO_APPLICATION.get(cx.lang)),
                     },
                     _ => {}
                 }
@@ -572,23 +613,15 @@ impl Screen for CitizenScreen {
     fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
         match &self.state {
             State::SignIn(form) => {
-                let welcome = Line::from(Span::styled(
-                    "Welcome. Sign in to see your vaccinations and certificates.",
-                    theme.header(),
-                ));
+                let welcome = Line::from(Span::styled(t::WELCOME.get(self.lang), theme.header()));
                 let w = 60.min(area.width);
                 let box_area = centered(area, w, form.height(w) + 2);
                 let above = Rect::new(box_area.x, box_area.y.saturating_sub(2), w, 1);
                 frame.render_widget(Paragraph::new(welcome), above);
-                form.render(
-                    frame,
-                    box_area,
-                    theme,
-                    "Tab next field · Enter sign in · Esc clear",
-                )
+                form.render(frame, box_area, theme, t::SIGN_IN_KEYS.get(self.lang))
             }
             State::Page(page) => {
-                page.render(frame, area, theme, &self.catalogue, &self.keys);
+                page.render(frame, area, theme, self.lang, &self.catalogue, &self.keys);
                 match &page.over {
                     Some(Over::Certificate(view, _)) => view.render(frame, area, theme),
                     Some(Over::Cancel(confirm)) => confirm.render(frame, area, theme),

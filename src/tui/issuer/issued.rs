@@ -6,7 +6,10 @@
 
 use crate::app::views::issuer_board::{self, IssuedAnchor, IssuedFilter, IssuedItem};
 use crate::app::{AppError, Desk};
+use crate::domain::Catalogue;
 use crate::domain::Standing;
+use crate::i18n::tui::issuer as t;
+use crate::i18n::{Lang, common};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::{cell, fit, local_time};
@@ -31,10 +34,12 @@ pub struct IssuedList {
     pub search: TextField,
     pub searching: bool,
     country: String,
+    lang: Lang,
+    catalogue: Catalogue,
 }
 
 impl IssuedList {
-    pub fn new(desk: &Desk) -> Self {
+    pub fn new(desk: &Desk, lang: Lang) -> Self {
         IssuedList {
             rows: vec![],
             selected: 0,
@@ -44,6 +49,8 @@ impl IssuedList {
             search: TextField::new("", 60),
             searching: false,
             country: desk.config().country.clone(),
+            lang,
+            catalogue: desk.catalogue().clone(),
         }
     }
 
@@ -186,11 +193,13 @@ impl IssuedList {
             Layout::vertical([Constraint::Min(4), Constraint::Length(7)]).areas(area);
         let w = list.width as usize;
         let search = self.search.value().to_string();
+        let lang = self.lang;
+        let head = t::ISSUED_TITLE.get(lang);
         let title = match self.filter() {
-            _ if self.searching => format!(" Issued certificates · search: {search}"),
-            IssuedFilter::All => " Issued certificates · newest first".to_string(),
-            IssuedFilter::Uvci(p) => format!(" Issued certificates · id starting {p}"),
-            IssuedFilter::Name(n) => format!(" Issued certificates · holder named {n}"),
+            _ if self.searching => format!(" {head} · {} {search}", t::SEARCH.get(lang)),
+            IssuedFilter::All => format!(" {head} · {}", t::NEWEST_FIRST.get(lang)),
+            IssuedFilter::Uvci(p) => format!(" {head} · {}", t::id_starting(lang, &p)),
+            IssuedFilter::Name(n) => format!(" {head} · {}", t::holder_named(lang, &n)),
         };
         // Fixed columns take 45 and a whole identifier 36; the name gets what is left, 10 to
         // 30 as in the queue (at 80 columns the identifier gives way, cut at its start).
@@ -200,11 +209,12 @@ impl IssuedList {
             Line::from(Span::styled(
                 fit(
                     &format!(
-                        "   {}  {}  {}  {}  Certificate",
-                        cell("Issued", 16),
-                        cell("Holder", name_w),
-                        cell("Dose", 4),
-                        cell("Status", 7),
+                        "   {}  {}  {}  {}  {}",
+                        cell(t::COL_ISSUED.get(lang), 16),
+                        cell(t::COL_HOLDER.get(lang), name_w),
+                        cell(t::COL_DOSE.get(lang), 4),
+                        cell(t::COL_STATUS.get(lang), 7),
+                        t::COL_CERTIFICATE.get(lang),
                     ),
                     w,
                 ),
@@ -220,9 +230,9 @@ impl IssuedList {
         }
         if self.rows.is_empty() {
             let text = if search.trim().is_empty() {
-                "   No certificates issued yet.".to_string()
+                format!("   {}", t::NO_CERTIFICATES.get(lang))
             } else {
-                format!("   No certificate matches '{}'.", search.trim())
+                format!("   {}", t::no_match(lang, search.trim()))
             };
             lines.push(Line::from(Span::styled(text, theme.muted())));
         }
@@ -230,9 +240,9 @@ impl IssuedList {
             let sel = focused && i == self.selected;
             let c = &r.cert;
             let status = if c.revoked_at.is_some() {
-                "REVOKED"
+                common::REVOKED.get(lang)
             } else {
-                "ISSUED"
+                common::ISSUED.get(lang)
             };
             let head = format!(
                 " {}{}  {}  {}  {}  ",
@@ -256,15 +266,18 @@ impl IssuedList {
         frame.render_widget(Paragraph::new(lines), list);
         self.render_detail(frame, detail, theme);
         self.searching.then(|| {
-            let at = crate::tui::widgets::width(" Issued certificates · search: ") as u16;
+            let at =
+                crate::tui::widgets::width(&format!(" {head} · {} ", t::SEARCH.get(lang))) as u16;
             Position::new(list.x + at + self.search.cursor_column(), list.y)
         })
     }
 
     fn render_detail(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        let block = Block::default()
-            .borders(Borders::TOP)
-            .title(Span::styled(" Certificate ", theme.title()));
+        let block = Block::default().borders(Borders::TOP).title(Span::styled(
+            format!(" {} ", t::CERTIFICATE.get(self.lang)),
+            theme.title(),
+        ));
+        let lang = self.lang;
         let Some(r) = self.current() else {
             frame.render_widget(block, area);
             return;
@@ -273,21 +286,36 @@ impl IssuedList {
         let w = area.width as usize;
         let mut lines = vec![
             Line::raw(fit(
-                &format!(" {}   {}   born {}", c.name, c.masked_id, c.birth_date),
-                w,
-            )),
-            Line::raw(fit(
                 &format!(
-                    " {} dose {}/{} given {}",
-                    r.product_name, c.dose, c.series, c.given_on
+                    " {}   {}   {} {}",
+                    c.name,
+                    c.masked_id,
+                    t::BORN.get(lang),
+                    c.birth_date
                 ),
                 w,
             )),
             Line::raw(fit(
                 &format!(
-                    " issued {} by {} · valid until {}",
+                    " {} {} {} {}",
+                    match lang {
+                        Lang::En => r.product_name.as_str(),
+                        Lang::Ko => common::product_of(lang, &self.catalogue, &c.product),
+                    },
+                    common::doses(lang, c.dose, c.series),
+                    t::GIVEN.get(lang),
+                    c.given_on
+                ),
+                w,
+            )),
+            Line::raw(fit(
+                &format!(
+                    " {} {} {} {} · {} {}",
+                    t::ISSUED_AT.get(lang),
                     local_time(&c.issued_at),
+                    t::BY.get(lang),
                     c.issued_by,
+                    t::VALID_UNTIL.get(lang),
                     local_time(&c.expires_at)
                 ),
                 w,
@@ -298,7 +326,8 @@ impl IssuedList {
             lines.push(Line::from(Span::styled(
                 fit(
                     &format!(
-                        " REVOKED {}: {}",
+                        " {} {}: {}",
+                        common::REVOKED.get(lang),
                         local_time(at),
                         c.revocation_reason.as_deref().unwrap_or("")
                     ),

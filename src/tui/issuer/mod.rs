@@ -17,6 +17,8 @@ use crate::app::views::queue::QueueItem;
 use crate::app::{AppError, certificates, issue};
 use crate::domain::Standing;
 use crate::domain::{Catalogue, text};
+use crate::i18n::tui::issuer as t;
+use crate::i18n::{Lang, common};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::screen::{Cx, Role, Screen};
 use crate::tui::theme::Theme;
@@ -81,22 +83,36 @@ pub struct IssuerScreen {
     focus: Focus,
     dialog: Option<Dialog>,
     catalogue: Catalogue,
+    lang: Lang,
 }
 
-fn reason_form(title: String) -> Form {
-    Form::new(title, vec![FormField::text("reason", "Reason", "", 200)])
+fn reason_form(lang: Lang, title: String) -> Form {
+    Form::new(
+        title,
+        vec![FormField::text("reason", t::REASON.get(lang), "", 200)],
+    )
+    .in_lang(lang)
+}
+
+/// A product's name in `lang`: the read model's (English) name, or the catalogue's Korean one.
+fn product<'a>(lang: Lang, catalogue: &'a Catalogue, code: &'a str, name: &'a str) -> &'a str {
+    match lang {
+        Lang::En => name,
+        Lang::Ko => common::product_of(lang, catalogue, code),
+    }
 }
 
 impl IssuerScreen {
     pub fn new(cx: &mut Cx<'_>) -> Self {
         let mut s = IssuerScreen {
             queue: Queue::default(),
-            issued: IssuedList::new(cx.desk),
+            issued: IssuedList::new(cx.desk, cx.lang),
             recent: vec![],
             health: vec![],
             focus: Focus::Queue,
             dialog: None,
             catalogue: cx.desk.catalogue().clone(),
+            lang: cx.lang,
         };
         s.load(cx);
         s
@@ -119,11 +135,10 @@ impl IssuerScreen {
         }
     }
 
-    fn question_issue(q: &QueueItem) -> String {
-        format!(
-            "Issue a certificate to {} for {} dose {}/{}?",
-            q.name, q.product_name, q.dose, q.series
-        )
+    fn question_issue(&self, q: &QueueItem) -> String {
+        let lang = self.lang;
+        let name = product(lang, &self.catalogue, &q.product, &q.product_name);
+        t::issue_q(lang, &q.name, name, &common::dose(q.dose, q.series))
     }
 
     /// Runs the confirmed command: on success the dialog closes; refused, it stays and says
@@ -132,21 +147,19 @@ impl IssuerScreen {
         let Some(dialog) = &mut self.dialog else {
             return;
         };
-        let (desk, actor) = (cx.desk, cx.staff(Role::Issuer));
+        let (desk, actor, lang) = (cx.desk, cx.staff(Role::Issuer), cx.lang);
         let result: Result<String, AppError> = match dialog {
             Dialog::Issue(c) => {
                 let q = &c.target;
-                issue::issue(desk, &actor, q).map(|uvci| format!("Issued {uvci} to {}", q.name))
+                issue::issue(desk, &actor, q).map(|uvci| t::issued(lang, &uvci, &q.name))
             }
             Dialog::Reject(c) => {
                 let (q, reason) = &c.target;
-                issue::reject(desk, &actor, q, reason)
-                    .map(|()| format!("Rejected the application of {}", q.name))
+                issue::reject(desk, &actor, q, reason).map(|()| t::rejected(lang, &q.name))
             }
             Dialog::Revoke(c) => {
                 let (r, reason) = &c.target;
-                issue::revoke(desk, &actor, r, reason)
-                    .map(|()| format!("Revoked the certificate of {}", r.cert.name))
+                issue::revoke(desk, &actor, r, reason).map(|()| t::revoked(lang, &r.cert.name))
             }
             _ => return,
         };
@@ -159,9 +172,9 @@ impl IssuerScreen {
                 }
             }
             Err(AppError::Refused(r)) => match dialog {
-                Dialog::Issue(c) => c.refuse(&r.message),
-                Dialog::Reject(c) => c.refuse(&r.message),
-                Dialog::Revoke(c) => c.refuse(&r.message),
+                Dialog::Issue(c) => c.refuse(&common::refusal(lang, &r)),
+                Dialog::Reject(c) => c.refuse(&common::refusal(lang, &r)),
+                Dialog::Revoke(c) => c.refuse(&common::refusal(lang, &r)),
                 _ => {}
             },
             Err(e) => {
@@ -177,22 +190,29 @@ impl IssuerScreen {
             return;
         };
         let c = &r.cert;
+        let lang = self.lang;
         let mut about = vec![
             format!(" {}", c.name),
             format!(
-                " {} dose {}/{} given {}",
-                r.product_name, c.dose, c.series, c.given_on
+                " {} {} {} {}",
+                product(lang, &self.catalogue, &c.product, &r.product_name),
+                common::doses(lang, c.dose, c.series),
+                t::GIVEN.get(lang),
+                c.given_on
             ),
             format!(
-                " issued {} · valid until {}",
+                " {} {} · {} {}",
+                t::ISSUED_AT.get(lang),
                 local_time(&c.issued_at),
+                t::VALID_UNTIL.get(lang),
                 local_time(&c.expires_at)
             ),
             format!(" {}", c.uvci),
         ];
         if let Some(at) = &c.revoked_at {
             about.push(format!(
-                " REVOKED {}: {}",
+                " {} {}: {}",
+                common::REVOKED.get(lang),
                 local_time(at),
                 c.revocation_reason.clone().unwrap_or_default()
             ));
@@ -200,9 +220,9 @@ impl IssuerScreen {
         // A certificate on screen can be photographed: the use case records it as shown.
         let hc1 = match issue::show(cx.desk, &cx.staff(Role::Issuer), &r) {
             Ok(issue::Shown::Qr(hc1)) => hc1,
-            Ok(issue::Shown::Gone) => return cx.fail("This certificate is no longer on record."),
+            Ok(issue::Shown::Gone) => return cx.fail(t::CERT_GONE.get(lang)),
             Ok(issue::Shown::Unsigned) => {
-                return cx.fail("This certificate was issued before signing; it has no QR code.");
+                return cx.fail(t::UNSIGNED.get(lang));
             }
             Err(e) => return cx.error(&e),
         };
@@ -210,7 +230,7 @@ impl IssuerScreen {
             citizen: c.citizen_id,
             uvci: c.uvci.clone(),
         };
-        self.dialog = Some(Dialog::Qr(QrView::new(about, hc1), target));
+        self.dialog = Some(Dialog::Qr(QrView::new(about, hc1).in_lang(lang), target));
     }
 
     /// Prints `target` (`p` on the issued list's selection, or over its QR code).
@@ -219,7 +239,7 @@ impl IssuerScreen {
         let result = certificates::Destination::configured(cx.desk)
             .map_err(certificates::ExportError::Refused)
             .and_then(|to| certificates::print(cx.desk, &actor, target, &to));
-        match qrview::printed_message(result) {
+        match qrview::printed_message(cx.lang, result) {
             (said, true) => cx.ok(said),
             (said, false) => cx.fail(said),
         }
@@ -227,6 +247,7 @@ impl IssuerScreen {
 
     /// The open dialog's keys.
     fn dialog_key(&mut self, cx: &mut Cx<'_>, ev: &KeyEvent, action: Option<Action>) {
+        let lang = self.lang;
         let Some(dialog) = &mut self.dialog else {
             return;
         };
@@ -260,15 +281,15 @@ impl IssuerScreen {
                 FormEvent::Submit => {
                     form.clear_errors();
                     match text::required("reason", &form.value("reason"), text::TEXT_MAX) {
-                        Err(e) => form.set_error("reason", &e.message),
+                        Err(e) => form.set_error("reason", &common::refusal(lang, &e)),
                         Ok(reason) => {
-                            let question = format!(
-                                "Reject the application of {} for {} dose {}/{}? Reason: {reason}",
-                                q.name, q.product_name, q.dose, q.series
-                            );
+                            let name = product(lang, &self.catalogue, &q.product, &q.product_name);
+                            let dose = common::dose(q.dose, q.series);
+                            let question = t::reject_q(lang, &q.name, name, &dose, &reason);
                             let target = ((**q).clone(), reason);
                             self.dialog = Some(Dialog::Reject(Confirm::new(
-                                "Reject application",
+                                lang,
+                                t::REJECT_TITLE.get(lang),
                                 question,
                                 target,
                             )));
@@ -283,19 +304,17 @@ impl IssuerScreen {
                     form.clear_errors();
                     let typed = form.value("reason");
                     if typed.trim().is_empty() {
-                        form.set_error("reason", "reason: say why the certificate is revoked");
+                        form.set_error("reason", t::NO_REASON.get(lang));
                     } else {
                         match text::required("reason", &typed, text::TEXT_MAX) {
-                            Err(e) => form.set_error("reason", &e.message),
+                            Err(e) => form.set_error("reason", &common::refusal(lang, &e)),
                             Ok(reason) => {
-                                let question = format!(
-                                    // The name first, so it does not break across lines.
-                                    "Revoke the certificate of {} ({})? Verifiers at this desk will refuse it. Reason: {reason}",
-                                    r.cert.name, r.cert.uvci
-                                );
+                                let question =
+                                    t::revoke_q(lang, &r.cert.name, &r.cert.uvci, &reason);
                                 let target = ((**r).clone(), reason);
                                 self.dialog = Some(Dialog::Revoke(Confirm::new(
-                                    "Revoke certificate",
+                                    lang,
+                                    t::REVOKE_TITLE.get(lang),
                                     question,
                                     target,
                                 )));
@@ -310,16 +329,13 @@ impl IssuerScreen {
     }
 
     fn ask_issue(&mut self, q: QueueItem) {
-        let question = Self::question_issue(&q);
-        self.dialog = Some(Dialog::Issue(Confirm::new(
-            "Issue certificate",
-            question,
-            q,
-        )));
+        let question = self.question_issue(&q);
+        let title = t::ISSUE_TITLE.get(self.lang);
+        self.dialog = Some(Dialog::Issue(Confirm::new(self.lang, title, question, q)));
     }
 
     fn ask_reject(&mut self, q: QueueItem) {
-        let form = reason_form(format!("Reject the application of {}", q.name));
+        let form = reason_form(self.lang, t::reject_form(self.lang, &q.name));
         self.dialog = Some(Dialog::RejectReason(Box::new(q), form));
     }
 
@@ -333,7 +349,7 @@ impl IssuerScreen {
             Some(Action::Bottom) => self.queue.move_by(isize::MAX / 2),
             Some(Action::Open | Action::Issue | Action::Reject) => {
                 let Some(q) = self.queue.current().cloned() else {
-                    return cx.fail("The queue is empty.");
+                    return cx.fail(t::QUEUE_EMPTY.get(cx.lang));
                 };
                 match action {
                     Some(Action::Open) => self.focus = Focus::Detail(Box::new(q)),
@@ -348,7 +364,7 @@ impl IssuerScreen {
                 };
             }
             Some(Action::Revoke | Action::Show) => {
-                cx.fail("Press Tab to choose a certificate among the issued ones.");
+                cx.fail(t::PRESS_TAB_CHOOSE.get(cx.lang));
             }
             _ => {}
         }
@@ -427,19 +443,19 @@ impl IssuerScreen {
                 Some(Action::Revoke) => {
                     match list.current() {
                         Some(r) if r.cert.revoked_at.is_some() => {
-                            cx.fail("This certificate is already revoked.")
+                            cx.fail(t::ALREADY_REVOKED.get(cx.lang))
                         }
                         Some(r) => {
-                            let form =
-                                reason_form(format!("Revoke the certificate of {}", r.cert.name));
+                            let title = t::revoke_form(cx.lang, &r.cert.name);
+                            let form = reason_form(cx.lang, title);
                             self.dialog = Some(Dialog::RevokeReason(Box::new(r.clone()), form));
                         }
-                        None => cx.fail("There is no certificate to revoke."),
+                        None => cx.fail(t::NOTHING_TO_REVOKE.get(cx.lang)),
                     }
                     Ok(())
                 }
                 Some(Action::Issue | Action::Reject) => {
-                    cx.fail("Press Tab to go back to the queue first.");
+                    cx.fail(t::PRESS_TAB_QUEUE.get(cx.lang));
                     Ok(())
                 }
                 _ => Ok(()),
@@ -522,7 +538,7 @@ impl Screen for IssuerScreen {
             Focus::Issued => self.issued.render(frame, body, theme, true),
             Focus::Detail(q) => {
                 let still = self.queue.find(q.application);
-                queue::render_opened(frame, body, theme, q, still, &self.catalogue);
+                queue::render_opened(frame, body, theme, self.lang, q, still, &self.catalogue);
                 None
             }
             Focus::Queue => {
@@ -533,8 +549,10 @@ impl Screen for IssuerScreen {
                     Constraint::Length(recent_h),
                 ])
                 .areas(body);
-                self.queue.render(frame, list, theme);
-                queue::render_pane(frame, detail, theme, self.queue.current(), &self.catalogue);
+                self.queue
+                    .render(frame, list, theme, self.lang, &self.catalogue);
+                let current = self.queue.current();
+                queue::render_pane(frame, detail, theme, self.lang, current, &self.catalogue);
                 self.render_recent(frame, recent, theme);
                 None
             }
@@ -560,12 +578,12 @@ impl Screen for IssuerScreen {
             Some(Dialog::RejectReason(_, form)) => {
                 let w = area.width.min(76);
                 let r = centered(area, w, form.height(w) + 2);
-                cursor = form.render(frame, r, theme, "Enter continue · Esc back");
+                cursor = form.render(frame, r, theme, t::KEYS_CONTINUE.get(self.lang));
             }
             Some(Dialog::RevokeReason(_, form)) => {
                 let w = area.width.min(76);
                 let r = centered(area, w, form.height(w) + 2);
-                cursor = form.render(frame, r, theme, "Enter continue · Esc back");
+                cursor = form.render(frame, r, theme, t::KEYS_CONTINUE.get(self.lang));
             }
         }
         cursor
@@ -575,16 +593,18 @@ impl Screen for IssuerScreen {
 impl IssuerScreen {
     fn render_health(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         let mut spans = vec![Span::styled(
-            format!(" Queue {} pending ", self.queue.pending),
+            format!(" {} ", t::pending(self.lang, self.queue.pending)),
             theme.header(),
         )];
         for s in &self.health {
             let healthy = health::healthy(s);
+            let name = t::subscriber(self.lang, &s.name);
             let (text, style) = if healthy {
-                (format!("· {} ok ", s.name), theme.muted())
+                (format!("· {name} ok "), theme.muted())
             } else {
+                let lag = t::LAG.get(self.lang);
                 (
-                    format!("· {} {} lag {} ", s.name, s.state, s.lag),
+                    format!("· {name} {} {lag} {} ", s.state, s.lag),
                     theme.error(),
                 )
             };
@@ -604,14 +624,21 @@ impl IssuerScreen {
 
     /// The newest few certificates under the queue (Tab opens them all).
     fn render_recent(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        let block = Block::default()
-            .borders(Borders::TOP)
-            .title(Span::styled(" Recently issued ", theme.title()));
+        let block = Block::default().borders(Borders::TOP).title(Span::styled(
+            format!(" {} ", t::RECENT.get(self.lang)),
+            theme.title(),
+        ));
         let w = area.width as usize;
         let mut lines = vec![];
         if self.recent.is_empty() {
-            lines.push(Line::from(Span::styled(" none yet", theme.muted())));
+            lines.push(Line::from(Span::styled(
+                format!(" {}", t::NONE_YET.get(self.lang)),
+                theme.muted(),
+            )));
         }
+        // REVOKED, or as wide a blank, before the id.
+        let revoked_word = common::REVOKED.get(self.lang);
+        let blank = " ".repeat(width(revoked_word) + 1);
         for r in &self.recent {
             let c = &r.cert;
             // Month, day and time are enough for the last few certificates.
@@ -622,7 +649,11 @@ impl IssuerScreen {
                     "  {}  {}  {}{}",
                     when,
                     cell(&c.name, 14),
-                    if revoked { "REVOKED " } else { "        " },
+                    if revoked {
+                        format!("{revoked_word} ")
+                    } else {
+                        blank.clone()
+                    },
                     c.uvci,
                 ),
                 w,

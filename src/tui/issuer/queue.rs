@@ -6,6 +6,8 @@ use crate::app::views::queue::{self, QueueItem};
 use crate::app::{AppError, Desk};
 use crate::domain::Catalogue;
 use crate::domain::citizen::mask;
+use crate::i18n::tui::issuer as t;
+use crate::i18n::{Lang, common};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::{cell, fit, local_time, wrap_indented};
 use ratatui::Frame;
@@ -61,7 +63,14 @@ impl Queue {
             .clamp(0, last) as usize;
     }
 
-    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    pub fn render(
+        &mut self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: &Theme,
+        lang: Lang,
+        catalogue: &Catalogue,
+    ) {
         // Fixed columns take 53; the name gets the rest.
         let name_w = (area.width as usize).saturating_sub(54).clamp(8, 30);
         let w = area.width as usize;
@@ -69,11 +78,11 @@ impl Queue {
             fit(
                 &format!(
                     "   {}  {}  {}  {}  {}",
-                    cell("Applied", 16),
-                    cell("Name", name_w),
-                    cell("Vaccine", 12),
-                    cell("Dose", 4),
-                    "Given"
+                    cell(t::COL_APPLIED.get(lang), 16),
+                    cell(t::COL_NAME.get(lang), name_w),
+                    cell(t::COL_VACCINE.get(lang), 12),
+                    cell(t::COL_DOSE.get(lang), 4),
+                    t::COL_GIVEN.get(lang)
                 ),
                 w,
             ),
@@ -88,7 +97,7 @@ impl Queue {
         }
         if self.items.is_empty() {
             lines.push(Line::from(Span::styled(
-                "   The queue is empty: no applications are waiting.",
+                format!("   {}", t::QUEUE_NONE.get(lang)),
                 theme.muted(),
             )));
         }
@@ -99,7 +108,7 @@ impl Queue {
                 if sel { SELECTED } else { "  " },
                 cell(&local_time(&q.applied_at), 16),
                 cell(&q.name, name_w),
-                cell(&q.product_name, 12),
+                cell(product(lang, catalogue, q), 12),
                 cell(&format!("{}/{}", q.dose, q.series), 4),
                 q.date
             );
@@ -116,27 +125,44 @@ impl Queue {
 
 /// The lines that describe an application, whole: the pane cuts them to its width with `…`,
 /// the opened application wraps them.
-fn about(q: &QueueItem, catalogue: &Catalogue) -> Vec<String> {
-    let product = catalogue.get(&q.product);
+fn about(lang: Lang, q: &QueueItem, catalogue: &Catalogue) -> Vec<String> {
+    let p = catalogue.get(&q.product);
     vec![
-        format!(" {}   {}   born {}", q.name, mask(&q.citizen), q.birth_date),
         format!(
-            " {} ({}), {}   dose {}/{}",
-            q.product_name,
+            " {}   {}   {} {}",
+            q.name,
+            mask(&q.citizen),
+            t::BORN.get(lang),
+            q.birth_date
+        ),
+        format!(
+            " {} ({}), {}   {} {}/{}",
+            product(lang, catalogue, q),
             q.product,
-            product.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
+            p.map(|p| p.manufacturer_name.as_str()).unwrap_or(""),
+            t::DOSE.get(lang),
             q.dose,
             q.series
         ),
         format!(
-            " given {} · lot {} · {} {}",
+            " {} {} · {} {} · {} {}",
+            t::GIVEN.get(lang),
             q.date,
+            t::LOT.get(lang),
             q.lot.as_deref().unwrap_or("—"),
             q.centre.as_deref().unwrap_or(""),
             q.country
         ),
-        format!(" applied {}", local_time(&q.applied_at)),
+        format!(" {} {}", t::APPLIED_AT.get(lang), local_time(&q.applied_at)),
     ]
+}
+
+/// The product's name in `lang` (the read model's name in English).
+fn product<'a>(lang: Lang, catalogue: &'a Catalogue, q: &'a QueueItem) -> &'a str {
+    match lang {
+        Lang::En => &q.product_name,
+        Lang::Ko => common::product_of(lang, catalogue, &q.product),
+    }
 }
 
 /// The pane under the queue: the selected application.
@@ -144,18 +170,20 @@ pub fn render_pane(
     frame: &mut Frame<'_>,
     area: Rect,
     theme: &Theme,
+    lang: Lang,
     q: Option<&QueueItem>,
     catalogue: &Catalogue,
 ) {
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .title(Span::styled(" Application ", theme.title()));
+    let block = Block::default().borders(Borders::TOP).title(Span::styled(
+        format!(" {} ", t::APPLICATION.get(lang)),
+        theme.title(),
+    ));
     let Some(q) = q else {
         frame.render_widget(block, area);
         return;
     };
     let w = area.width as usize;
-    let lines: Vec<Line<'_>> = about(q, catalogue)
+    let lines: Vec<Line<'_>> = about(lang, q, catalogue)
         .iter()
         .map(|l| Line::raw(fit(l, w)))
         .collect();
@@ -168,6 +196,7 @@ pub fn render_opened(
     frame: &mut Frame<'_>,
     area: Rect,
     theme: &Theme,
+    lang: Lang,
     q: &QueueItem,
     now: Option<&QueueItem>,
     catalogue: &Catalogue,
@@ -175,30 +204,27 @@ pub fn render_opened(
     let w = area.width.saturating_sub(2) as usize;
     // Opened, the application shows whole: a long name, lot or centre wraps under itself.
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        fit(&format!(" Application of {} ", q.name), w),
+        fit(&format!(" {} ", t::application_of(lang, &q.name)), w),
         theme.title(),
     ));
-    let mut lines: Vec<Line<'_>> = about(q, catalogue)
+    let mut lines: Vec<Line<'_>> = about(lang, q, catalogue)
         .iter()
         .flat_map(|l| wrap_indented(l, w))
         .map(Line::raw)
         .collect();
     lines.push(Line::raw(""));
     let note = match now {
-        None => Some(
-            " This application is no longer waiting: it was handled at another desk or \
-             cancelled. Nothing can be done to it here.",
-        ),
-        Some(n) if n != q => Some(
-            " This application was changed at another desk since it was opened. Press Esc and \
-             open it again to see it as it is now.",
-        ),
+        None => Some(t::GONE_ELSEWHERE),
+        Some(n) if n != q => Some(t::CHANGED_ELSEWHERE),
         Some(_) => None,
     };
     match note {
-        Some(n) => lines.push(Line::from(Span::styled(n.to_string(), theme.error()))),
+        Some(n) => lines.push(Line::from(Span::styled(
+            format!(" {}", n.get(lang)),
+            theme.error(),
+        ))),
         None => lines.push(Line::from(Span::styled(
-            " Waiting in the queue.".to_string(),
+            format!(" {}", t::WAITING.get(lang)),
             theme.muted(),
         ))),
     }

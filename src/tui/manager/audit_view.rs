@@ -5,6 +5,8 @@
 use crate::app::views::audit_page::{AuditPage, AuditQuery};
 use crate::app::{AppError, Desk};
 use crate::domain::ResidentId;
+use crate::i18n::tui::manager as t;
+use crate::i18n::{Lang, common};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
@@ -22,47 +24,54 @@ pub struct AuditView {
     /// What the filter line shows (the id masked).
     described: String,
     pub form: Option<Form>,
+    lang: Lang,
 }
 
-fn filter_form() -> Form {
-    let mut since = FormField::text("since", "Since", "", 25);
-    since.placeholder = Some("YYYY-MM-DD or 2026-11-25T09:00:00Z".into());
+fn filter_form(lang: Lang) -> Form {
+    let mut since = FormField::text("since", t::AUDIT_SINCE.get(lang), "", 25);
+    since.placeholder = Some(t::AUDIT_SINCE_HINT.get(lang).into());
     Form::new(
-        "Filter the audit log",
+        t::AUDIT_FILTER.get(lang),
         vec![
-            FormField::text("citizen", "Citizen id", "", 32).shown(Shown::ResidentId),
-            FormField::text("actor", "Actor", "", 80),
+            FormField::text("citizen", t::AUDIT_CITIZEN.get(lang), "", 32).shown(Shown::ResidentId),
+            FormField::text("actor", t::AUDIT_ACTOR.get(lang), "", 80),
             since,
         ],
     )
+    .in_lang(lang)
 }
 
 /// Parses the "since" field: empty, or a bound as `audit --since` takes it.
-fn parse_since(raw: &str) -> Result<Option<String>, String> {
+fn parse_since(lang: Lang, raw: &str) -> Result<Option<String>, String> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
     }
     crate::domain::clock::parse_since(s)
         .map(|t| Some(crate::domain::clock::since_stamp(t)))
-        .map_err(|why| format!("since: '{s}' {why}"))
+        .map_err(|why| match lang {
+            Lang::En => format!("since: '{s}' {why}"),
+            Lang::Ko => format!("{}: '{s}' {}", t::AUDIT_SINCE.ko, t::AUDIT_SINCE_HINT.ko),
+        })
 }
 
 impl AuditView {
-    pub fn new(desk: &Desk) -> Result<Self, AppError> {
+    pub fn new(desk: &Desk, lang: Lang) -> Result<Self, AppError> {
         Ok(AuditView {
             page: AuditPage::open(desk)?,
-            described: "all rows".into(),
+            described: t::AUDIT_ALL.get(lang).into(),
             form: None,
+            lang,
         })
     }
 
     pub fn open_filter(&mut self) {
-        self.form = Some(filter_form());
+        self.form = Some(filter_form(self.lang));
     }
 
     /// Applies the filter form; a field it cannot read stays open with its reason.
     pub fn form_key(&mut self, desk: &Desk, ev: &KeyEvent) -> Result<(), AppError> {
+        let lang = self.lang;
         let Some(form) = &mut self.form else {
             return Ok(());
         };
@@ -77,22 +86,26 @@ impl AuditView {
                     let id = match ResidentId::parse("citizen", &id_text) {
                         Ok(id) => id,
                         Err(e) => {
-                            form.set_error("citizen", &e.message);
+                            form.set_error("citizen", &common::refusal(lang, &e));
                             return Ok(());
                         }
                     };
-                    said.push(format!("citizen {}", id.masked()));
+                    said.push(format!(
+                        "{} {}",
+                        t::AUDIT_CITIZEN_WORD.get(lang),
+                        id.masked()
+                    ));
                     query.citizen = Some(id);
                 }
                 let actor = form.value("actor").trim().to_string();
                 if !actor.is_empty() {
-                    said.push(format!("actor {actor}"));
+                    said.push(format!("{} {actor}", t::AUDIT_ACTOR_WORD.get(lang)));
                     query.actor = Some(actor);
                 }
-                match parse_since(&form.value("since")) {
+                match parse_since(lang, &form.value("since")) {
                     Ok(since) => {
                         if let Some(s) = &since {
-                            said.push(format!("since {s}"));
+                            said.push(format!("{} {s}", t::AUDIT_SINCE_WORD.get(lang)));
                         }
                         query.since = since;
                     }
@@ -103,7 +116,7 @@ impl AuditView {
                 }
                 self.page.filter(desk, query)?;
                 self.described = if said.is_empty() {
-                    "all rows".into()
+                    t::AUDIT_ALL.get(lang).into()
                 } else {
                     said.join(", ")
                 };
@@ -118,20 +131,24 @@ impl AuditView {
         let fresh_height = area.height.saturating_sub(3).max(1) as usize;
         self.page.set_height(fresh_height);
         let w = area.width as usize;
+        let lang = self.lang;
         let mut lines = vec![
             Line::from(Span::styled(
-                fit(&format!(" Audit log · {}", self.described), w),
+                fit(
+                    &format!(" {} · {}", t::AUDIT_TITLE.get(lang), self.described),
+                    w,
+                ),
                 theme.title(),
             )),
             Line::from(Span::styled(
                 fit(
                     &format!(
                         "   {}  {}  {}  {}  {}",
-                        cell("Time", 16),
-                        cell("Actor", 14),
-                        cell("Action", 18),
-                        cell("Whose", 14),
-                        "Result"
+                        cell(t::COL_TIME.get(lang), 16),
+                        cell(t::COL_ACTOR.get(lang), 14),
+                        cell(t::COL_ACTION.get(lang), 18),
+                        cell(t::COL_WHOSE.get(lang), 14),
+                        t::COL_RESULT.get(lang)
                     ),
                     w,
                 ),
@@ -140,7 +157,7 @@ impl AuditView {
         ];
         if self.page.rows().is_empty() {
             lines.push(Line::from(Span::styled(
-                "   No audit rows match.",
+                format!("   {}", t::AUDIT_NONE.get(lang)),
                 theme.muted(),
             )));
         }
@@ -168,8 +185,10 @@ impl AuditView {
         frame.render_widget(Paragraph::new(lines), area);
         if let Some(r) = self.page.rows().get(self.page.selected()).map(|i| &i.row) {
             let desk_line = format!(
-                " row {} · desk {}, {}, pid {}{}",
+                " {} {} · {} {}, {}, pid {}{}",
+                t::AUDIT_ROW.get(lang),
                 r.seq,
+                t::AUDIT_DESK.get(lang),
                 r.host,
                 r.terminal,
                 r.process,
@@ -187,6 +206,6 @@ impl AuditView {
         let form = self.form.as_ref()?;
         let fw = area.width.min(72);
         let r = centered(area, fw, form.height(fw) + 2);
-        form.render(frame, r, theme, "Tab move · Enter apply · Esc back")
+        form.render(frame, r, theme, t::AUDIT_KEYS.get(lang))
     }
 }

@@ -7,6 +7,8 @@ use crate::app::views::citizen_page::{
 };
 use crate::app::{AppError, Desk};
 use crate::domain::{Catalogue, InjectionStatus, ResidentId};
+use crate::i18n::tui::manager as t;
+use crate::i18n::{Lang, common};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::{cell, fit, local_time, width};
 use ratatui::Frame;
@@ -71,7 +73,14 @@ impl Detail {
             + 1
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme, catalogue: &Catalogue) {
+    pub fn render(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: &Theme,
+        lang: Lang,
+        catalogue: &Catalogue,
+    ) {
         let c = &self.citizen;
         let d = &c.details;
         let apps_h = (self.applications.len().max(1) + 2) as u16;
@@ -84,10 +93,11 @@ impl Detail {
         let w = area.width as usize;
         // The id and birth date always show: a long name gives way, cut with `…`.
         let id_born = format!(
-            "   {}   born {}",
+            "   {}   {} {}",
             self.revealed
                 .as_ref()
                 .map_or(c.masked_id.as_str(), |id| id.as_str()),
+            t::BORN.get(lang),
             d.birth_date
         );
         let name_room = w.saturating_sub(width(&id_born)).max(12);
@@ -103,7 +113,8 @@ impl Detail {
                 Line::from(Span::styled(
                     fit(
                         &format!(
-                            " machine-readable: {} / {}",
+                            " {} {} / {}",
+                            t::MACHINE_READABLE.get(lang),
                             d.family_name_icao,
                             if d.given_name_icao.is_empty() {
                                 "—"
@@ -122,17 +133,17 @@ impl Detail {
         let mut lines = vec![Line::from(Span::styled(
             format!(
                 "   {}  {}  {}  {}  {}",
-                cell("Dose", 5),
-                cell("Vaccine", name_w),
-                cell("Given", 10),
-                cell("Lot", 10),
-                "Status"
+                cell(t::COL_DOSE.get(lang), 5),
+                cell(t::COL_VACCINE.get(lang), name_w),
+                cell(t::COL_GIVEN.get(lang), 10),
+                cell(t::COL_LOT.get(lang), 10),
+                t::COL_STATUS.get(lang)
             ),
             theme.header(),
         ))];
         if self.injections.is_empty() {
             lines.push(Line::from(Span::styled(
-                "   No injections yet. Press a to record one.",
+                format!("   {}", t::NO_INJECTIONS.get(lang)),
                 theme.muted(),
             )));
         }
@@ -145,42 +156,49 @@ impl Detail {
                 "{}{}  {}  {}  {}  ",
                 if sel { SELECTED } else { "  " },
                 cell(&format!("{}/{}", x.dose, x.series), 5),
-                cell(catalogue.name_of(&x.product), name_w),
+                cell(common::product_of(lang, catalogue, &x.product), name_w),
                 cell(&x.date.to_string(), 10),
                 cell(x.lot.as_deref().unwrap_or("—"), 10),
             );
             lines.push(if sel {
                 // The highlight spans the whole row.
                 Line::from(Span::styled(
-                    cell(&format!(" {text}{}", x.status.as_str()), w),
+                    cell(
+                        &format!(" {text}{}", common::injection_status(lang, x.status)),
+                        w,
+                    ),
                     theme.selected(),
                 ))
             } else {
                 Line::from(vec![
                     Span::styled(format!(" {text}"), Style::new()),
-                    Span::styled(x.status.as_str(), theme.injection(x.status)),
+                    Span::styled(
+                        common::injection_status(lang, x.status),
+                        theme.injection(x.status),
+                    ),
                 ])
             });
         }
         if let Some(inj) = self.current() {
             let extra = match (&inj.details.centre, &inj.void_reason) {
-                (_, Some(r)) => format!("   voided: {r}"),
+                (_, Some(r)) => format!("   {} {r}", t::VOIDED_BECAUSE.get(lang)),
                 (Some(c), None) => format!("   {c}, {}", inj.details.country),
                 (None, None) => format!("   {}", inj.details.country),
             };
             lines.push(Line::from(Span::styled(fit(&extra, w), theme.muted())));
         }
         frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::TOP)
-                    .title(Span::styled(" Injections ", theme.title())),
-            ),
+            Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(
+                Span::styled(format!(" {} ", t::INJECTIONS.get(lang)), theme.title()),
+            )),
             injections,
         );
         let mut lines = vec![];
         if self.applications.is_empty() {
-            lines.push(Line::from(Span::styled(" No applications.", theme.muted())));
+            lines.push(Line::from(Span::styled(
+                format!(" {}", t::NO_APPLICATIONS.get(lang)),
+                theme.muted(),
+            )));
         }
         for shown in self.applications.iter().rev() {
             let a = &shown.row;
@@ -197,23 +215,22 @@ impl Detail {
                 .unwrap_or_default();
             lines.push(Line::from(vec![
                 Span::raw(format!(
-                    " dose {}  {}  ",
+                    " {} {}  {}  ",
+                    t::DOSE_WORD.get(lang),
                     cell(&dose, 5),
                     local_time(&a.applied_at)
                 )),
                 Span::styled(
-                    cell(shown.state.as_str(), 10),
+                    cell(common::standing(lang, shown.state), 10),
                     theme.standing(Some(shown.state)),
                 ),
                 Span::raw(fit(&note, w.saturating_sub(44))),
             ]));
         }
         frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::TOP)
-                    .title(Span::styled(" Applications ", theme.title())),
-            ),
+            Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(
+                Span::styled(format!(" {} ", t::APPLICATIONS.get(lang)), theme.title()),
+            )),
             apps,
         );
     }

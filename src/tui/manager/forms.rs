@@ -8,44 +8,54 @@ use crate::domain::{
     BirthDate, Catalogue, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId,
     icao, injection, text,
 };
+use crate::i18n::tui::manager as t;
+use crate::i18n::{Lang, common};
 use crate::tui::widgets::field::Shown;
 use crate::tui::widgets::form::{Form, FormField};
 
 /// The staff account, or the citizen's id at the kiosk, to unlock.
-pub fn unlock_staff() -> Form {
+pub fn unlock_staff(lang: Lang) -> Form {
     Form::new(
-        "Unlock a staff account or a kiosk id",
-        vec![FormField::text("name", "Name or id", "", 40)],
+        t::UNLOCK_FORM.get(lang),
+        vec![FormField::text("name", t::NAME_OR_ID.get(lang), "", 40)],
     )
+    .in_lang(lang)
 }
 
-pub fn register() -> Form {
-    let mut birth = FormField::text("birth_date", "Date of birth", "", 10);
-    birth.placeholder = Some("YYYY-MM-DD, YYYY-MM or YYYY".into());
-    let mut id = FormField::text("id", "Resident id", "", 32).shown(Shown::ResidentId);
-    id.placeholder = Some("YYMMDD-NNNNNNN or a passport number".into());
+pub fn register(lang: Lang) -> Form {
+    let mut birth = FormField::text("birth_date", t::DATE_OF_BIRTH.get(lang), "", 10);
+    birth.placeholder = Some(t::DATE_FORMATS.get(lang).into());
+    let mut id = FormField::text("id", t::RESIDENT_ID.get(lang), "", 32).shown(Shown::ResidentId);
+    id.placeholder = Some(t::RESIDENT_ID_HINT.get(lang).into());
     Form::new(
-        "Register citizen",
+        t::REGISTER_FORM.get(lang),
         vec![id]
             .into_iter()
-            .chain(name_fields("", "", "", ""))
+            .chain(name_fields(lang, "", "", "", ""))
             .chain([birth])
             .collect(),
     )
+    .in_lang(lang)
 }
 
 /// The names and their machine-readable forms, with the ICAO 9303 rule for one name stated
 /// where it applies: a person with one name has it as the family name.
-fn name_fields(family: &str, given: &str, family_icao: &str, given_icao: &str) -> Vec<FormField> {
-    let mut family = FormField::text("family_name", "Family name", family, 80);
-    family.placeholder = Some("required; one name only goes here (ICAO 9303)".into());
-    let mut given = FormField::text("given_name", "Given name", given, 80);
-    given.placeholder = Some("empty when the person has one name only".into());
+fn name_fields(
+    lang: Lang,
+    family: &str,
+    given: &str,
+    family_icao: &str,
+    given_icao: &str,
+) -> Vec<FormField> {
+    let mut family = FormField::text("family_name", t::FAMILY_NAME.get(lang), family, 80);
+    family.placeholder = Some(t::FAMILY_HINT.get(lang).into());
+    let mut given = FormField::text("given_name", t::GIVEN_NAME.get(lang), given, 80);
+    given.placeholder = Some(t::GIVEN_HINT.get(lang).into());
     vec![
         family,
         given,
-        FormField::text("family_name_icao", "Family (MRZ)", family_icao, 80),
-        FormField::text("given_name_icao", "Given (MRZ)", given_icao, 80),
+        FormField::text("family_name_icao", t::FAMILY_MRZ.get(lang), family_icao, 80),
+        FormField::text("given_name_icao", t::GIVEN_MRZ.get(lang), given_icao, 80),
     ]
 }
 
@@ -69,6 +79,7 @@ fn suggestion(name_key: &str, name: &str) -> String {
 /// was) unless the manager typed it by hand. A hand-typed one stays, with a note; emptied, it
 /// takes the suggestion on save and follows the name again.
 pub fn suggest_icao(form: &mut Form, changed: &str) {
+    let lang = form.lang;
     for (name_key, icao_key) in NAME_PAIRS {
         let name = form.value(name_key);
         let s = suggestion(name_key, &name);
@@ -85,19 +96,21 @@ pub fn suggest_icao(form: &mut Form, changed: &str) {
         }
         let value = form.value(icao_key);
         if let Some(f) = form.field_mut(icao_key) {
-            f.placeholder = (!s.is_empty()).then(|| format!("{s} (suggested)"));
+            f.placeholder = (!s.is_empty()).then(|| format!("{s} {}", t::SUGGESTED.get(lang)));
             f.note =
                 (hand && !s.is_empty() && icao::validate(icao_key, &value).ok() != Some(s.clone()))
-                    .then(|| format!("typed by hand; the name suggests {s} (empty it to follow)"));
+                    .then(|| t::typed_by_hand(lang, &s));
         }
     }
 }
 
 /// Notes under the name fields what cleaning removed (a pasted control or bidi character).
 fn note_cleaning(form: &mut Form, key: &str) {
+    let lang = form.lang;
     let value = form.value(key);
     if let Some(f) = form.field_mut(key) {
-        f.note = text::cleaning_note(&value).map(str::to_string);
+        // The domain says it in English; the form says it in its own language.
+        f.note = text::cleaning_note(&value).map(|_| t::CLEANED.get(lang).to_string());
     }
 }
 
@@ -145,14 +158,17 @@ pub fn submit_register(desk: &Desk, form: &Form, actor: &str) -> Result<(i64, St
 
 /// The vaccine picker's options, `(code, label)` by label, and the words typing matches in
 /// each: name, Korean name, product code and manufacturer.
-fn products(catalogue: &Catalogue) -> (Vec<(String, String)>, Vec<String>) {
+fn products(lang: Lang, catalogue: &Catalogue) -> (Vec<(String, String)>, Vec<String>) {
     let mut list: Vec<(String, String, String)> = catalogue
         .products()
         .iter()
         .map(|p| {
             (
                 p.code.clone(),
-                format!("{} — {}", p.label(), p.code),
+                match (lang, &p.name_ko) {
+                    (Lang::Ko, Some(ko)) => format!("{ko} · {} — {}", p.name, p.code),
+                    _ => format!("{} — {}", p.label(), p.code),
+                },
                 p.keywords(),
             )
         })
@@ -164,10 +180,16 @@ fn products(catalogue: &Catalogue) -> (Vec<(String, String)>, Vec<String>) {
 /// The statuses a form may set (voiding has its own question).
 const STATUSES: [InjectionStatus; 2] = [InjectionStatus::Administered, InjectionStatus::Scheduled];
 
-fn statuses() -> Vec<(String, String)> {
+fn statuses(lang: Lang) -> Vec<(String, String)> {
     STATUSES
         .iter()
-        .map(|s| (s.lower().to_string(), s.lower().to_string()))
+        .map(|s| {
+            let label = match lang {
+                Lang::En => s.lower(),
+                Lang::Ko => common::injection_status(lang, *s),
+            };
+            (s.lower().to_string(), label.to_string())
+        })
         .collect()
 }
 
@@ -178,9 +200,10 @@ pub fn injection(
     from: Option<&InjectionRow>,
     next_dose: u32,
     today: &str,
+    lang: Lang,
 ) -> Form {
     let catalogue = desk.catalogue();
-    let (list, keywords) = products(catalogue);
+    let (list, keywords) = products(lang, catalogue);
     let (product, dose, series, date, lot, centre, status, country) = match from {
         Some(r) => {
             let d = &r.details;
@@ -213,26 +236,28 @@ pub fn injection(
     let selected = list.iter().position(|p| p.0 == product).unwrap_or(0);
     let status_index = STATUSES.iter().position(|s| *s == status).unwrap_or(0);
     let title = match from {
-        Some(r) => format!(
-            "Edit dose {} of {}",
-            r.details.dose,
-            citizen.details.display_name()
-        ),
-        None => format!("Record injection for {}", citizen.details.display_name()),
+        Some(r) => t::edit_dose_title(lang, r.details.dose, &citizen.details.display_name()),
+        None => t::record_title(lang, &citizen.details.display_name()),
     };
     Form::new(
         title,
         vec![
-            FormField::choice("product", "Vaccine", list, selected).keywords(keywords),
-            FormField::text("dose", "Dose", &dose, 2),
-            FormField::text("series", "Series of", &series, 2),
-            FormField::text("date", "Date given", &date, 10),
-            FormField::text("lot", "Lot", &lot, 40),
-            FormField::text("centre", "Centre", &centre, 120),
-            FormField::choice("status", "Status", statuses(), status_index),
-            FormField::text("country", "Country", &country, 2),
+            FormField::choice("product", t::F_VACCINE.get(lang), list, selected).keywords(keywords),
+            FormField::text("dose", t::F_DOSE.get(lang), &dose, 2),
+            FormField::text("series", t::F_SERIES.get(lang), &series, 2),
+            FormField::text("date", t::F_DATE.get(lang), &date, 10),
+            FormField::text("lot", t::F_LOT.get(lang), &lot, 40),
+            FormField::text("centre", t::F_CENTRE.get(lang), &centre, 120),
+            FormField::choice(
+                "status",
+                t::F_STATUS.get(lang),
+                statuses(lang),
+                status_index,
+            ),
+            FormField::text("country", t::F_COUNTRY.get(lang), &country, 2),
         ],
     )
+    .in_lang(lang)
 }
 
 /// After the product or the dose changed: the series follows the catalogue
@@ -297,21 +322,24 @@ pub fn submit_edit(
     Ok(dose)
 }
 
-pub fn void(dose: u32) -> Form {
+pub fn void(dose: u32, lang: Lang) -> Form {
     Form::new(
-        format!("Void dose {dose}"),
-        vec![FormField::text("reason", "Reason", "", 200)],
+        t::void_title(lang, dose),
+        vec![FormField::text("reason", t::F_REASON.get(lang), "", 200)],
     )
+    .in_lang(lang)
 }
 
 /// The edit form of a registered citizen: names, their machine-readable forms, birth date.
-pub fn edit_citizen(citizen: &CitizenRow) -> Form {
+pub fn edit_citizen(citizen: &CitizenRow, lang: Lang) -> Form {
     let d = &citizen.details;
-    let mut birth = FormField::text("birth_date", "Date of birth", &d.birth_date.to_string(), 10);
-    birth.placeholder = Some("YYYY-MM-DD, YYYY-MM or YYYY".into());
+    let birth_date = d.birth_date.to_string();
+    let mut birth = FormField::text("birth_date", t::DATE_OF_BIRTH.get(lang), &birth_date, 10);
+    birth.placeholder = Some(t::DATE_FORMATS.get(lang).into());
     let mut form = Form::new(
-        format!("Edit {}", d.display_name()),
+        t::edit_citizen_title(lang, &d.display_name()),
         name_fields(
+            lang,
             &d.family_name,
             &d.given_name,
             &d.family_name_icao,
@@ -320,7 +348,8 @@ pub fn edit_citizen(citizen: &CitizenRow) -> Form {
         .into_iter()
         .chain([birth])
         .collect(),
-    );
+    )
+    .in_lang(lang);
     suggest_icao(&mut form, "");
     form
 }

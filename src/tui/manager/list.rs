@@ -4,6 +4,8 @@
 //! (it has digits), the one citizen with exactly that id, found only whole; it shows masked.
 
 use crate::app::views::citizen_list::{self, CitizenListPage, Latest};
+use crate::i18n::tui::manager as t;
+use crate::i18n::{Lang, common};
 use crate::tui::theme::{SELECTED, Theme};
 use crate::tui::widgets::field::{Shown, TextField};
 use crate::tui::widgets::{cell, fit, width};
@@ -38,6 +40,7 @@ impl CitizenList {
         frame: &mut Frame<'_>,
         area: Rect,
         theme: &Theme,
+        lang: Lang,
         searching: bool,
     ) -> Option<Position> {
         // Fixed columns take 40 and "Latest" needs 22 ("injection ADMINISTERED": which record
@@ -52,9 +55,9 @@ impl CitizenList {
         };
         let search = self.search.display();
         let title = if searching || !search.is_empty() {
-            format!(" Search: {search}")
+            format!(" {} {search}", t::SEARCH.get(lang))
         } else {
-            format!(" Citizens ({})", self.page.total())
+            format!(" {}", t::citizens(lang, self.page.total()))
         };
         let mut lines = vec![
             Line::from(Span::styled(fit(&title, w), theme.title())),
@@ -62,11 +65,11 @@ impl CitizenList {
                 fit(
                     &format!(
                         "   {}  {}  {}  {}  {}",
-                        cell("Name", name_w),
-                        cell("Id", 14),
-                        cell("Born", 10),
-                        cell("Doses", 5),
-                        "Latest"
+                        cell(t::COL_NAME.get(lang), name_w),
+                        cell(t::COL_ID.get(lang), 14),
+                        cell(t::COL_BORN.get(lang), 10),
+                        cell(t::COL_DOSES.get(lang), 5),
+                        t::COL_LATEST.get(lang)
                     ),
                     w,
                 ),
@@ -77,12 +80,13 @@ impl CitizenList {
         self.page.set_height(shown);
         if self.page.rows().is_empty() {
             let text = if search.is_empty() {
-                "   No citizens registered yet. Press n to register one."
+                t::NO_CITIZENS
             } else if self.is_id_search() {
-                "   No citizen has this id. Ids are found whole: type all of it."
+                t::NO_SUCH_ID
             } else {
-                "   No citizen matches this search."
+                t::NO_MATCH
             };
+            let text = format!("   {}", text.get(lang));
             lines.push(Line::from(Span::styled(text, theme.muted())));
         }
         for (i, r) in self.page.rows().iter().enumerate().take(shown) {
@@ -95,8 +99,8 @@ impl CitizenList {
                 cell(&r.birth_date, 10),
                 cell(&r.doses.to_string(), 5),
             );
-            let status = r.latest.status();
-            let latest = format!("{} {status}", r.latest.what());
+            let (what, status) = latest_words(lang, r.latest);
+            let latest = format!("{what} {status}");
             lines.push(if sel {
                 // The highlight spans the whole row.
                 Line::from(Span::styled(
@@ -106,7 +110,7 @@ impl CitizenList {
             } else {
                 let head = fit(&format!(" {text}"), w);
                 let rest = w.saturating_sub(width(&head));
-                let what = fit(&format!("{} ", r.latest.what()), rest);
+                let what = fit(&format!("{what} "), rest);
                 let rest = rest.saturating_sub(width(&what));
                 Line::from(vec![
                     Span::raw(head),
@@ -116,7 +120,23 @@ impl CitizenList {
             });
         }
         frame.render_widget(Paragraph::new(lines), area);
-        searching.then(|| Position::new(area.x + 9 + self.search.cursor_column(), area.y))
+        // The cursor follows " Search: " in the screen's language.
+        let label = width(&format!(" {} ", t::SEARCH.get(lang))) as u16;
+        searching.then(|| Position::new(area.x + label + self.search.cursor_column(), area.y))
+    }
+}
+
+/// The Latest column: which record, and its state, in `lang` (English as the read model
+/// says it).
+fn latest_words(lang: Lang, latest: Latest) -> (&'static str, &'static str) {
+    match (lang, latest) {
+        (Lang::En, l) => (l.what(), l.status()),
+        (_, Latest::Nothing) => ("", ""),
+        (_, Latest::Injection(s)) => (
+            t::LATEST_INJECTION.get(lang),
+            common::injection_status(lang, s),
+        ),
+        (_, Latest::Application(s)) => (t::LATEST_APPLICATION.get(lang), common::standing(lang, s)),
     }
 }
 

@@ -13,6 +13,8 @@ use crate::app::AppError;
 use crate::app::manage::{self, CitizenRow, InjectionRow, UnlockTarget};
 use crate::app::views::citizen_page;
 use crate::domain::{Catalogue, InjectionStatus};
+use crate::i18n::tui::manager as t;
+use crate::i18n::{Lang, common};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::screen::{Cx, Role, Screen};
 use crate::tui::theme::Theme;
@@ -74,6 +76,7 @@ pub struct ManagerScreen {
     mode: Mode,
     catalogue: Catalogue,
     series_typed: bool,
+    lang: Lang,
 }
 
 impl ManagerScreen {
@@ -83,6 +86,7 @@ impl ManagerScreen {
             mode: Mode::List,
             catalogue: cx.desk.catalogue().clone(),
             series_typed: false,
+            lang: cx.lang,
         };
         if let Err(e) = s.list.page.restart(cx.desk) {
             cx.error(&e);
@@ -113,7 +117,7 @@ impl ManagerScreen {
                 tracing::info!("manager opened citizen {citizen}");
                 self.mode = Mode::Detail(Box::new(d));
             }
-            Ok(None) => cx.fail("This citizen is no longer registered."),
+            Ok(None) => cx.fail(t::GONE.get(cx.lang)),
             Err(e) => cx.error(&e),
         }
     }
@@ -162,7 +166,7 @@ impl ManagerScreen {
     /// A refusal goes beside its field; other errors become a toast. The form stays open.
     fn show_error(form: &mut Form, cx: &mut Cx<'_>, e: AppError) {
         match e {
-            AppError::Refused(r) => form.set_error(r.field, &r.message),
+            AppError::Refused(r) => form.set_error(r.field, &common::refusal(cx.lang, &r)),
             other => cx.error(&other),
         }
     }
@@ -179,10 +183,11 @@ impl ManagerScreen {
         } = &mut **f;
         form.clear_errors();
         let actor = Self::actor(cx);
+        let lang = cx.lang;
         match kind {
             FormKind::Register => match forms::submit_register(cx.desk, form, &actor) {
                 Ok((citizen, name)) => {
-                    cx.ok(format!("Registered {name}"));
+                    cx.ok(t::registered(lang, &name));
                     self.close_form();
                     self.open_detail(cx, citizen);
                 }
@@ -191,7 +196,7 @@ impl ManagerScreen {
             FormKind::EditCitizen(citizen) => {
                 match forms::submit_edit_citizen(cx.desk, form, citizen, &actor) {
                     Ok(()) => {
-                        cx.ok("Saved the citizen's details");
+                        cx.ok(t::SAVED_CITIZEN.get(lang));
                         self.close_form();
                     }
                     Err(e) => Self::show_error(form, cx, e),
@@ -200,7 +205,7 @@ impl ManagerScreen {
             FormKind::Record(citizen) => {
                 match forms::submit_record(cx.desk, form, citizen, &actor) {
                     Ok(dose) => {
-                        cx.ok(format!("Recorded dose {dose}"));
+                        cx.ok(t::recorded(lang, dose));
                         self.close_form();
                     }
                     Err(e) => Self::show_error(form, cx, e),
@@ -208,7 +213,7 @@ impl ManagerScreen {
             }
             FormKind::Edit(row) => match forms::submit_edit(cx.desk, form, row, &actor) {
                 Ok(dose) => {
-                    cx.ok(format!("Saved dose {dose}"));
+                    cx.ok(t::saved_dose(lang, dose));
                     self.close_form();
                 }
                 Err(e) => Self::show_error(form, cx, e),
@@ -216,39 +221,34 @@ impl ManagerScreen {
             FormKind::UnlockStaff => {
                 // A staff account by that name, or else a citizen's id at the kiosk.
                 let Some(target) = manage::unlock_target(cx.desk, &form.value("name")) else {
-                    return form.set_error(
-                        "name",
-                        "name: no staff account has this name, and it is not an id",
-                    );
+                    return form.set_error("name", t::NO_SUCH_ACCOUNT.get(lang));
                 };
                 let q = match &target {
-                    UnlockTarget::Staff(name) => {
-                        format!("Unlock {name}? They can sign in again at once.")
-                    }
-                    UnlockTarget::Kiosk(id) => format!(
-                        "Let the kiosk take {} again? Its failed sign-ins are forgotten.",
-                        id.masked()
-                    ),
+                    UnlockTarget::Staff(name) => t::unlock_staff_q(lang, name),
+                    UnlockTarget::Kiosk(id) => t::unlock_kiosk_q(lang, &id.masked()),
                 };
-                *ask = Some(Ask::Unlock(Confirm::new("Unlock", q, target)));
+                let title = t::UNLOCK_TITLE.get(lang);
+                *ask = Some(Ask::Unlock(Confirm::new(lang, title, q, target)));
             }
             FormKind::Void(row) => {
                 let reason = form.value("reason");
                 if reason.trim().is_empty() {
-                    form.set_error("reason", "reason: say why this injection is voided");
+                    form.set_error("reason", t::NO_REASON.get(lang));
                 } else {
                     let who = under
                         .as_ref()
                         .map(|d| d.citizen.details.display_name())
                         .unwrap_or_default();
-                    let q = format!(
-                        "Void dose {} ({}) of {who}? A pending application for it will be rejected. Reason: {}",
+                    let q = t::void_q(
+                        lang,
                         row.details.dose,
-                        self.catalogue.name_of(&row.details.product),
-                        reason.trim()
+                        common::product_of(lang, &self.catalogue, &row.details.product),
+                        &who,
+                        reason.trim(),
                     );
                     let target = ((**row).clone(), reason);
-                    *ask = Some(Ask::Void(Confirm::new("Void injection", q, target)));
+                    let title = t::VOID_TITLE.get(lang);
+                    *ask = Some(Ask::Void(Confirm::new(lang, title, q, target)));
                 }
             }
         }
@@ -269,13 +269,11 @@ impl ManagerScreen {
             }
         };
         let actor = Self::actor(cx);
+        let lang = cx.lang;
         let result =
             manage::unlock(cx.desk, &actor, &confirm.target).map(|was| match &confirm.target {
-                UnlockTarget::Kiosk(id) => format!("The kiosk takes {} again.", id.masked()),
-                UnlockTarget::Staff(name) if was => {
-                    format!("Unlocked {name}: they can sign in again.")
-                }
-                UnlockTarget::Staff(name) => format!("{name} was not locked."),
+                UnlockTarget::Kiosk(id) => t::unlocked_kiosk(lang, &id.masked()),
+                UnlockTarget::Staff(name) => t::unlocked_staff(lang, name, was),
             });
         match result {
             Ok(done) => {
@@ -283,7 +281,7 @@ impl ManagerScreen {
                 self.close_form();
             }
             Err(AppError::Refused(r)) => {
-                confirm.refuse(&r.message);
+                confirm.refuse(&common::refusal(lang, &r));
                 f.ask = Some(Ask::Unlock(confirm));
             }
             Err(e) => cx.error(&e),
@@ -303,10 +301,10 @@ impl ManagerScreen {
         let (row, reason) = &confirm.target;
         match manage::void_injection(cx.desk, &Self::actor(cx), row, reason) {
             Ok(()) => {
-                cx.ok(format!("Voided dose {}", row.details.dose));
+                cx.ok(t::voided(cx.lang, row.details.dose));
                 self.close_form();
             }
-            Err(AppError::Refused(r)) => confirm.refuse(&r.message),
+            Err(AppError::Refused(r)) => confirm.refuse(&common::refusal(cx.lang, &r)),
             Err(e) => {
                 f.ask = None;
                 cx.error(&e);
@@ -400,7 +398,7 @@ impl ManagerScreen {
             }
             Some(Action::Register) => {
                 self.series_typed = false;
-                self.open_form(FormKind::Register, forms::register());
+                self.open_form(FormKind::Register, forms::register(self.lang));
                 Ok(())
             }
             Some(Action::Open) => {
@@ -410,10 +408,10 @@ impl ManagerScreen {
                 Ok(())
             }
             Some(Action::AuditLog) => {
-                AuditView::new(desk).map(|v| self.mode = Mode::Audit(Box::new(v)))
+                AuditView::new(desk, self.lang).map(|v| self.mode = Mode::Audit(Box::new(v)))
             }
             Some(Action::UnlockStaff) => {
-                self.open_form(FormKind::UnlockStaff, forms::unlock_staff());
+                self.open_form(FormKind::UnlockStaff, forms::unlock_staff(self.lang));
                 Ok(())
             }
             _ => Ok(()),
@@ -471,7 +469,7 @@ impl ManagerScreen {
             Some(Action::Top) => d.selected = 0,
             Some(Action::Bottom) => d.selected = last,
             Some(Action::EditCitizen) => {
-                let form = forms::edit_citizen(&d.citizen);
+                let form = forms::edit_citizen(&d.citizen, self.lang);
                 let kind = FormKind::EditCitizen(Box::new(d.citizen.clone()));
                 self.open_form(kind, form);
             }
@@ -479,34 +477,31 @@ impl ManagerScreen {
                 match citizen_page::reveal_id(cx.desk, &Self::actor(cx), d.citizen.id) {
                     Ok(id) => {
                         d.revealed = Some(id);
-                        cx.ok("Whole id shown; this is recorded in the audit log.");
+                        cx.ok(t::REVEALED.get(cx.lang));
                     }
                     Err(e) => cx.error(&e),
                 }
             }
             Some(Action::Record) => {
                 self.series_typed = false;
-                let form =
-                    forms::injection(cx.desk, &d.citizen, None, d.next_dose(), &Self::today(cx));
+                let (next, today) = (d.next_dose(), Self::today(cx));
+                let form = forms::injection(cx.desk, &d.citizen, None, next, &today, self.lang);
                 let kind = FormKind::Record(Box::new(d.citizen.clone()));
                 self.open_form(kind, form);
             }
             Some(Action::Edit | Action::Void) => {
                 let Some(row) = d.current().cloned() else {
-                    return cx.fail("There is no injection to change. Press a to record one.");
+                    return cx.fail(t::NOTHING_TO_CHANGE.get(cx.lang));
                 };
                 if row.details.status == InjectionStatus::Voided {
-                    return cx.fail(format!(
-                        "Dose {} is voided and cannot be changed.",
-                        row.details.dose
-                    ));
+                    return cx.fail(t::dose_voided(cx.lang, row.details.dose));
                 }
                 self.series_typed = true;
                 let (kind, form) = if action == Some(Action::Edit) {
-                    let form = forms::injection(cx.desk, &d.citizen, Some(&row), 0, "");
+                    let form = forms::injection(cx.desk, &d.citizen, Some(&row), 0, "", self.lang);
                     (FormKind::Edit(Box::new(row)), form)
                 } else {
-                    let form = forms::void(row.details.dose);
+                    let form = forms::void(row.details.dose, self.lang);
                     (FormKind::Void(Box::new(row)), form)
                 };
                 self.open_form(kind, form);
@@ -584,21 +579,22 @@ impl Screen for ManagerScreen {
     }
 
     fn render(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) -> Option<Position> {
+        let lang = self.lang;
         let f = match &mut self.mode {
             Mode::Audit(a) => return a.render(frame, area, theme),
             Mode::Detail(d) => {
-                d.render(frame, area, theme, &self.catalogue);
+                d.render(frame, area, theme, lang, &self.catalogue);
                 return None;
             }
-            Mode::List => return self.list.render(frame, area, theme, false),
-            Mode::Search => return self.list.render(frame, area, theme, true),
+            Mode::List => return self.list.render(frame, area, theme, lang, false),
+            Mode::Search => return self.list.render(frame, area, theme, lang, true),
             Mode::Form(f) => f,
         };
         // What the form is over; the form has the cursor.
         match &f.under {
-            Some(d) => d.render(frame, area, theme, &self.catalogue),
+            Some(d) => d.render(frame, area, theme, lang, &self.catalogue),
             None => {
-                self.list.render(frame, area, theme, false);
+                self.list.render(frame, area, theme, lang, false);
             }
         }
         match &f.ask {
@@ -611,13 +607,12 @@ impl Screen for ManagerScreen {
         }
         let help = match f.kind {
             // One field, and Enter goes on to a question.
-            FormKind::Void(_) | FormKind::UnlockStaff => "Enter continue · Esc back",
+            FormKind::Void(_) | FormKind::UnlockStaff => t::KEYS_CONTINUE,
             // A citizen's form has text fields only: nothing to choose with ←→.
-            FormKind::Register | FormKind::EditCitizen(_) => "Tab/↑↓ move · Enter save · Esc back",
-            FormKind::Record(_) | FormKind::Edit(_) => {
-                "Tab/↑↓ move · ←→ choose · Enter save · Esc back"
-            }
-        };
+            FormKind::Register | FormKind::EditCitizen(_) => t::KEYS_TEXT_FORM,
+            FormKind::Record(_) | FormKind::Edit(_) => t::KEYS_CHOICE_FORM,
+        }
+        .get(lang);
         let w = area.width.min(80);
         let r = centered(area, w, f.form.height(w) + 2);
         let cursor = f.form.render(frame, r, theme, help);

@@ -23,8 +23,17 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{encoded}\x1b\\")
 }
 
+/// Why nothing was copied.
+#[derive(Debug)]
+pub enum CopyError {
+    /// The desk's output is not a terminal.
+    NoTerminal,
+    /// Writing to the terminal failed (the error as the system said it).
+    Refused(String),
+}
+
 /// Writes `text` to the clipboard through the terminal. An error says why nothing was sent.
-pub fn copy(text: &str) -> Result<(), String> {
+pub fn copy(text: &str) -> Result<(), CopyError> {
     let seq = osc52(text);
     if let Some(sink) = CAPTURE.with(|c| c.borrow().clone()) {
         sink.borrow_mut().extend_from_slice(seq.as_bytes());
@@ -32,11 +41,11 @@ pub fn copy(text: &str) -> Result<(), String> {
     }
     let mut out = std::io::stdout();
     if !out.is_terminal() {
-        return Err("Cannot copy: the desk is not running in a terminal.".into());
+        return Err(CopyError::NoTerminal);
     }
     out.write_all(seq.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| format!("Cannot copy: the terminal refused the text ({e})."))
+        .map_err(|e| CopyError::Refused(e.to_string()))
 }
 
 /// What [`copy`] wrote on this thread while the capture lives (for tests).

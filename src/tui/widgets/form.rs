@@ -5,6 +5,8 @@
 
 use super::field::TextField;
 use super::{fit, width};
+use crate::i18n::Lang;
+use crate::i18n::tui::widgets as w;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -118,7 +120,7 @@ impl FormField {
     }
 
     /// The line under a choice that shows what was typed and how many options match.
-    fn typed_line(&self) -> Option<String> {
+    fn typed_line(&self, lang: Lang) -> Option<String> {
         let Input::Choice {
             options,
             typed,
@@ -132,16 +134,12 @@ impl FormField {
             return None;
         }
         let n = choice_matches(options, keywords, typed).len();
-        Some(match n {
-            0 => format!("typed: {typed} · no match; Backspace to widen"),
-            1 => format!("typed: {typed} · 1 match"),
-            n => format!("typed: {typed} · {n} matches · ←→ among them"),
-        })
+        Some(w::typed_line(lang, typed, n))
     }
 
     /// The muted lines under the field: what a choice was narrowed by, then the note.
-    fn note_lines(&self) -> Vec<String> {
-        self.typed_line()
+    fn note_lines(&self, lang: Lang) -> Vec<String> {
+        self.typed_line(lang)
             .into_iter()
             .chain(self.note.clone())
             .map(|l| format!("    {l}"))
@@ -188,6 +186,8 @@ pub struct Form {
     /// An error that belongs to no single field.
     pub message: Option<String>,
     initial: Vec<String>,
+    /// The language of the form's own words (what a choice was narrowed by).
+    pub lang: Lang,
 }
 
 /// Width of the label column.
@@ -210,7 +210,14 @@ impl Form {
             focus: 0,
             message: None,
             initial,
+            lang: Lang::En,
         }
+    }
+
+    /// The same form with its own words in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     pub fn value(&self, key: &str) -> String {
@@ -412,7 +419,11 @@ impl Form {
             .iter()
             .map(|f| f.error.as_ref().map_or(0, |e| error_lines(e, inner).len()))
             .sum();
-        let notes: usize = self.fields.iter().map(|f| f.note_lines().len()).sum();
+        let notes: usize = self
+            .fields
+            .iter()
+            .map(|f| f.note_lines(self.lang).len())
+            .sum();
         let message = self
             .message
             .as_ref()
@@ -506,10 +517,11 @@ impl Form {
                 }
             }
             lines.push(Line::from(spans));
-            for (n, l) in f.note_lines().into_iter().enumerate() {
+            for (n, l) in f.note_lines(self.lang).into_iter().enumerate() {
                 if focused && n == 0 && !f.typed().is_empty() {
                     // The cursor after what was typed, so an IME shows its preedit there.
-                    let col = width(&format!("    typed: {}", f.typed())) as u16;
+                    let typed = w::TYPED.get(self.lang);
+                    let col = width(&format!("    {typed} {}", f.typed())) as u16;
                     cursor = Some(Position::new(
                         inner.x + col.min(inner.width.saturating_sub(1)),
                         inner.y + lines.len() as u16,

@@ -5,6 +5,8 @@
 //! and when the command is refused because the record moved on, it says so itself.
 
 use super::{fit, width};
+use crate::i18n::Lang;
+use crate::i18n::tui::{keys as k, widgets as w};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -43,15 +45,22 @@ pub struct Confirm<T> {
     pub target: T,
     /// Set when the command was refused: what happened instead.
     refused: Option<String>,
+    lang: Lang,
 }
 
 impl<T> Confirm<T> {
-    pub fn new(title: impl Into<String>, question: impl Into<String>, target: T) -> Self {
+    pub fn new(
+        lang: Lang,
+        title: impl Into<String>,
+        question: impl Into<String>,
+        target: T,
+    ) -> Self {
         Confirm {
             title: title.into(),
             question: question.into(),
             target,
             refused: None,
+            lang,
         }
     }
 
@@ -66,7 +75,7 @@ impl<T> Confirm<T> {
 
     /// The command was refused: the dialog says why, and that nothing was done.
     pub fn refuse(&mut self, why: &str) {
-        self.refused = Some(refusal_text(why));
+        self.refused = Some(refusal_text(self.lang, why));
     }
 
     /// What `action` means here. Once refused, yes and no both only close the dialog, so a
@@ -82,14 +91,21 @@ impl<T> Confirm<T> {
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         match &self.refused {
-            None => confirm(frame, area, theme, &self.title, &self.question),
-            Some(why) => refused(frame, area, theme, &self.title, &self.question, why),
+            None => confirm(frame, area, theme, self.lang, &self.title, &self.question),
+            Some(why) => {
+                let paragraphs = [
+                    (self.question.as_str(), theme.muted()),
+                    (why, theme.error()),
+                ];
+                let keys = w::CLOSE_KEYS.get(self.lang);
+                question_box(frame, area, theme, &self.title, &paragraphs, keys);
+            }
         }
     }
 }
 
 /// A refusal as a sentence that says nothing was done.
-pub fn refusal_text(why: &str) -> String {
+pub fn refusal_text(lang: Lang, why: &str) -> String {
     let mut chars = why.trim().chars();
     let mut text: String = match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -98,29 +114,30 @@ pub fn refusal_text(why: &str) -> String {
     if !text.ends_with('.') {
         text.push('.');
     }
-    if !text.to_lowercase().contains("nothing was done") {
-        text.push_str(" Nothing was done.");
+    let done = w::NOTHING_DONE.get(lang);
+    let said = match lang {
+        Lang::En => text.to_lowercase().contains("nothing was done"),
+        Lang::Ko => text.contains(done) || text.contains("아무것도 바꾸지 않았습니다"),
+    };
+    if !said {
+        text.push(' ');
+        text.push_str(done);
     }
     text
 }
 
-/// Draws a question whose command was refused, with the reason under it.
-fn refused(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, q: &str, why: &str) {
-    let paragraphs = [(q, theme.muted()), (why, theme.error())];
-    question_box(frame, area, theme, title, &paragraphs, "Enter / Esc: close");
-}
-
 /// Draws a yes/no question.
-pub fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme, title: &str, question: &str) {
+pub fn confirm(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    lang: Lang,
+    title: &str,
+    question: &str,
+) {
     let paragraphs = [(question, Style::default())];
-    question_box(
-        frame,
-        area,
-        theme,
-        title,
-        &paragraphs,
-        "y / Enter: yes    n / Esc: no",
-    );
+    let keys = w::YES_NO_KEYS.get(lang);
+    question_box(frame, area, theme, title, &paragraphs, keys);
 }
 
 /// A box of wrapped paragraphs (a blank line between them), then the keys that answer it;
@@ -166,7 +183,8 @@ pub fn help(
     frame: &mut Frame<'_>,
     area: Rect,
     theme: &Theme,
-    hints: &[(Vec<String>, &'static str)],
+    lang: Lang,
+    hints: &[(Vec<String>, &str)],
     exceptions: &[&str],
 ) {
     let hints: Vec<(String, &str)> = hints.iter().map(|(k, d)| (k.join("/"), *d)).collect();
@@ -198,15 +216,14 @@ pub fn help(
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
-        "Esc or ? closes this help",
+        k::HELP_CLOSE.get(lang),
         theme.muted(),
     )));
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(" Keys ", theme.title())),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(Span::styled(
+            format!(" {} ", k::HELP_TITLE.get(lang)),
+            theme.title(),
+        ))),
         r,
     );
 }

@@ -10,6 +10,8 @@ use super::graphics::{self, Graphics};
 use super::{chunks, fit, wrap};
 use crate::app::certificates;
 use crate::cert::qr;
+use crate::i18n::Lang;
+use crate::i18n::tui::widgets as w;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -27,6 +29,8 @@ pub struct QrView {
     pub graphics: Graphics,
     /// Draws so far (a picture sent in one cell is sent again at each draw).
     frames: std::cell::Cell<u64>,
+    /// The language of the view's own words.
+    pub lang: Lang,
 }
 
 impl QrView {
@@ -37,7 +41,14 @@ impl QrView {
             as_text: false,
             graphics: graphics::detected(),
             frames: Default::default(),
+            lang: Lang::En,
         }
+    }
+
+    /// The same view with its own words in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> QrView {
+        self.lang = lang;
+        self
     }
 
     /// The same view for a terminal that shows `graphics` (tests, or a terminal asked again).
@@ -48,9 +59,10 @@ impl QrView {
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         super::clear_for_popup(frame, area);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(Span::styled(" Certificate ", theme.title()));
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(
+            format!(" {} ", w::CERTIFICATE.get(self.lang)),
+            theme.title(),
+        ));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut lines: Vec<Line<'_>> = self
@@ -62,7 +74,7 @@ impl QrView {
             Ok(code) => code,
             Err(e) => {
                 lines.push(Line::from(Span::styled(
-                    format!("No QR code: {e}"),
+                    w::no_qr(self.lang, &e.to_string()),
                     theme.error(),
                 )));
                 frame.render_widget(Paragraph::new(lines), inner);
@@ -87,7 +99,7 @@ impl QrView {
             frame.render_widget(Paragraph::new(lines), inner);
             let hint_at = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
             frame.render_widget(
-                Paragraph::new(Span::styled(fit(HINT, inner.width as usize), theme.muted())),
+                Paragraph::new(Span::styled(fit(w::QR_KEYS.get(self.lang), inner.width as usize), theme.muted())),
                 hint_at,
             );
             let n = self.frames.get().wrapping_add(1);
@@ -101,13 +113,12 @@ impl QrView {
             if !self.as_text {
                 lines.push(Line::raw(""));
                 for l in wrap(
-                    &format!(
-                        "The QR code needs {cols} columns and {} rows; this terminal gives {}x{}. \
-                         Enlarge the window, press t to show the certificate as text, or p to \
-                         print it.",
+                    &w::qr_needs(
+                        self.lang,
+                        cols,
                         rows + lines.len() as u16 + 3,
                         frame.area().width,
-                        frame.area().height
+                        frame.area().height,
                     ),
                     inner.width as usize,
                 ) {
@@ -123,10 +134,7 @@ impl QrView {
                 }
                 if text.len() + 2 > room {
                     for l in wrap(
-                        &format!(
-                            "The certificate text needs {} rows; enlarge the window.",
-                            text.len() + 4
-                        ),
+                        &w::text_needs(self.lang, text.len() + 4),
                         inner.width as usize,
                     ) {
                         lines.push(Line::from(Span::styled(l, theme.accent())));
@@ -140,7 +148,7 @@ impl QrView {
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(
-                fit(HINT, inner.width as usize),
+                fit(w::QR_KEYS.get(self.lang), inner.width as usize),
                 theme.muted(),
             )));
             frame.render_widget(Paragraph::new(lines), inner);
@@ -156,7 +164,7 @@ impl QrView {
             ]));
         }
         lines.push(Line::from(Span::styled(
-            fit(HINT, inner.width as usize),
+            fit(w::QR_KEYS.get(self.lang), inner.width as usize),
             theme.muted(),
         )));
         frame.render_widget(Paragraph::new(lines), inner);
@@ -164,47 +172,36 @@ impl QrView {
 
     /// Copies the exact `HC1:` string to the clipboard; says what happened either way.
     pub fn copy(&self) -> Result<String, String> {
-        super::clipboard::copy(&self.hc1)?;
-        Ok(format!(
-            "Copied the certificate text ({} characters). If the clipboard stays empty, this \
-             terminal does not allow copying: press t and select the text.",
-            self.hc1.chars().count()
-        ))
+        super::clipboard::copy(&self.hc1).map_err(|e| match (self.lang, e) {
+            (_, super::clipboard::CopyError::NoTerminal) => w::NO_TERMINAL.get(self.lang).into(),
+            (lang, super::clipboard::CopyError::Refused(e)) => w::copy_refused(lang, &e),
+        })?;
+        Ok(w::copied(self.lang, self.hc1.chars().count()))
     }
 }
 
-/// The keys of the certificate view, under it.
-const HINT: &str = "t text / code · c copy · p print · Esc close";
-
-/// What the screen says after `p`: where the certificate went (true), or why it did not
-/// (false). A refusal or a failed `lp` or save left no "printed" record.
+/// What the screen says after `p`, in `lang`: where the certificate went (true), or why it did
+/// not (false). A refusal or a failed `lp` or save left no "printed" record.
 pub fn printed_message(
+    lang: Lang,
     result: Result<certificates::Printed, certificates::ExportError<certificates::PrintFailure>>,
 ) -> (String, bool) {
     use certificates::{ExportError, Printed};
     match result {
         Ok(Printed::Saved { uvci: _, path }) => {
             let file = path.file_name().unwrap_or_default().to_string_lossy();
-            let folder = path.parent().unwrap_or(&path).display();
-            (format!("No printer is set: saved {file} in {folder}"), true)
+            let folder = path.parent().unwrap_or(&path).display().to_string();
+            (w::print_saved(lang, &file, &folder), true)
         }
         Ok(Printed::Queued { uvci, printer, job }) => {
-            let job = if job.is_empty() {
-                String::new()
-            } else {
-                format!(" ({job})")
-            };
-            (
-                format!("Certificate {uvci} was sent to printer {printer}{job}."),
-                true,
-            )
+            (w::print_queued(lang, &uvci, &printer, &job), true)
         }
-        Err(ExportError::Refused(e)) => (format!("Not printed: {e}"), false),
-        Err(ExportError::Delivery(failure)) => (format!("Not printed: {failure}"), false),
+        Err(ExportError::Refused(e)) => (w::not_printed(lang, &e.to_string()), false),
+        Err(ExportError::Delivery(failure)) => {
+            (w::not_printed(lang, &failure.to_string()), false)
+        }
         Err(ExportError::NotRecorded { uvci, source }) => (
-            format!(
-                "Certificate {uvci} was printed, but the audit log could not record it: {source}"
-            ),
+            w::printed_not_recorded(lang, &uvci, &source.to_string()),
             false,
         ),
     }
