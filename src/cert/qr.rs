@@ -80,7 +80,8 @@ fn build(bits: Bits, v: i16) -> Result<Qr, String> {
     let fail = |e: QrError| format!("cannot build the QR code: {e}");
     let version = Version::Normal(v);
     let data = bits.into_bytes();
-    let (encoded, ec) = qrcode::ec::construct_codewords(&data, version, EcLevel::Q).map_err(fail)?;
+    let (encoded, ec) =
+        qrcode::ec::construct_codewords(&data, version, EcLevel::Q).map_err(fail)?;
     let mut canvas = Canvas::new(version, EcLevel::Q);
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&encoded, &ec);
@@ -289,8 +290,8 @@ impl Qr {
             QUIET_ZONE as u32,
         )
         .quiet_zone(true)
-            .min_dimensions(400, 400)
-            .build()
+        .min_dimensions(400, 400)
+        .build()
     }
 }
 
@@ -336,7 +337,10 @@ mod tests {
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
         assert_eq!(info.bit_depth, png::BitDepth::Eight);
-        assert!(buf.iter().all(|&p| p == 0 || p == 255), "black and white only");
+        assert!(
+            buf.iter().all(|&p| p == 0 || p == 255),
+            "black and white only"
+        );
         let side = qr.framed_width() * 4;
         assert_eq!((info.width as usize, info.height as usize), (side, side));
         let (meta, read_text) = read(side, &buf);
@@ -452,7 +456,10 @@ mod tests {
             bits.push_terminator(EcLevel::Q).unwrap();
             let theirs = qrcode::QrCode::with_bits(bits, EcLevel::Q).unwrap();
             assert_eq!(ours.width(), theirs.width(), "{bytes} bytes");
-            assert!(ours.colors == theirs.to_colors(), "{bytes} bytes: another mask");
+            assert!(
+                ours.colors == theirs.to_colors(),
+                "{bytes} bytes: another mask"
+            );
         }
     }
 

@@ -315,7 +315,7 @@ const DEFAULTS: &[DefaultBinding] = &[
     (
         Action::Print,
         "print",
-        "print certificate",
+        k::PRINT,
         &[Certificate, Issued],
         &["p"],
     ),

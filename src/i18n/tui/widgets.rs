@@ -110,9 +110,9 @@ pub fn not_printed(lang: Lang, why: &str) -> String {
 /// After `p`: printed, but the audit row could not be written.
 pub fn printed_not_recorded(lang: Lang, uvci: &str, why: &str) -> String {
     match lang {
-        Lang::En => format!(
-            "Certificate {uvci} was printed, but the audit log could not record it: {why}"
-        ),
+        Lang::En => {
+            format!("Certificate {uvci} was printed, but the audit log could not record it: {why}")
+        }
         Lang::Ko => format!("증명서 {uvci}을(를) 인쇄했지만 감사 기록에 남기지 못했습니다: {why}"),
     }
 }

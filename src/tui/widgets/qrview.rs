@@ -99,7 +99,10 @@ impl QrView {
             frame.render_widget(Paragraph::new(lines), inner);
             let hint_at = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
             frame.render_widget(
-                Paragraph::new(Span::styled(fit(w::QR_KEYS.get(self.lang), inner.width as usize), theme.muted())),
+                Paragraph::new(Span::styled(
+                    fit(w::QR_KEYS.get(self.lang), inner.width as usize),
+                    theme.muted(),
+                )),
                 hint_at,
             );
             let n = self.frames.get().wrapping_add(1);
@@ -197,9 +200,7 @@ pub fn printed_message(
             (w::print_queued(lang, &uvci, &printer, &job), true)
         }
         Err(ExportError::Refused(e)) => (w::not_printed(lang, &e.to_string()), false),
-        Err(ExportError::Delivery(failure)) => {
-            (w::not_printed(lang, &failure.to_string()), false)
-        }
+        Err(ExportError::Delivery(failure)) => (w::not_printed(lang, &failure.to_string()), false),
         Err(ExportError::NotRecorded { uvci, source }) => (
             w::printed_not_recorded(lang, &uvci, &source.to_string()),
             false,
