@@ -6,9 +6,10 @@ use super::{Failure, report};
 use std::path::Path;
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, queries};
+use vaxdesk::i18n::Lang;
 use vaxdesk::privacy::files;
 
-pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, place: &Place, lang: Lang) -> Result<ExitCode, Failure> {
     let health = queries::doctor(desk)?;
     let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
     if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
@@ -16,7 +17,7 @@ pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
     }
     let log = place.log_dir.as_ref().map(|d| d.join(LOG_FILE));
     let warnings = file_warnings(&place.db, &key_dirs, log.as_deref());
-    Ok(report::doctor(&health, &place.db, &warnings))
+    Ok(report::doctor(&health, &place.db, &warnings, lang))
 }
 
 /// What `doctor` warns about: the database, its journals and folder, the keys folders and the

@@ -21,7 +21,8 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode, Failure> {
     let out = &args.out;
-    std::fs::create_dir_all(out).map_err(|e| Failure(format!("--out {}: {e}", out.display())))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure::from(format!("--out {}: {e}", out.display())))?;
     // Built once from the top, so every subcommand knows its full name (`vaxdesk-cert-export`).
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
@@ -37,7 +38,7 @@ fn write_pages(command: &clap::Command, out: &Path, written: &mut usize) -> Resu
     let path = out.join(page.get_filename());
     let mut roff = Vec::new();
     page.render(&mut roff)?;
-    let failed = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+    let failed = |e: std::io::Error| Failure::from(format!("{}: {e}", path.display()));
     std::fs::write(&path, roff).map_err(failed)?;
     // A manual is for everyone who runs the program: readable by all, unlike the desk's files
     // (whose mask this process sets).

@@ -4,6 +4,7 @@
 use super::{Failure, report};
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, queries};
+use vaxdesk::i18n::Lang;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -12,7 +13,7 @@ pub struct Args {
     pub check: bool,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let result = queries::rebuild_views(desk, !args.check)?;
-    Ok(report::rebuild(&result, args.check))
+    Ok(report::rebuild(&result, args.check, lang))
 }

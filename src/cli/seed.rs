@@ -5,6 +5,8 @@ use super::Failure;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, seed};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -12,10 +14,10 @@ pub struct Args {
     pub files: Vec<PathBuf>,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     for file in &args.files {
         let outcome = seed::apply_file(desk, file)?;
-        say!("{}: {}", file.display(), outcome.describe());
+        say!("{}: {}", file.display(), msg::seed_outcome(lang, &outcome));
     }
     Ok(ExitCode::SUCCESS)
 }
