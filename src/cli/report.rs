@@ -558,7 +558,7 @@ pub fn verify_text(v: &Verification, lang: Lang) {
                 if s.ok { STEP_OK } else { STEP_FAILED }
                     .get(lang)
                     .to_string(),
-                s.detail.clone(),
+                msg::verify_detail(lang, &s.detail),
             ]
         })
         .collect();

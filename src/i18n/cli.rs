@@ -416,7 +416,11 @@ pub fn verify_issuer(lang: Lang, issuer: &str, issued: &str, expires: &str) -> S
 pub fn verify_failed(lang: Lang, step: &str, detail: &str) -> String {
     match lang {
         Lang::En => format!("verify failed at {step}: {detail}"),
-        Lang::Ko => format!("검증 실패 ({}): {detail}", verify_step(lang, step)),
+        Lang::Ko => format!(
+            "검증 실패 ({}): {}",
+            verify_step(lang, step),
+            verify_detail(lang, detail)
+        ),
     }
 }
 
@@ -475,8 +479,9 @@ pub fn certificate_not_verifying(lang: Lang, uvci: &str, step: &str, detail: &st
             format!("certificate {uvci} does not verify here now: {step}: {detail}")
         }
         Lang::Ko => format!(
-            "증명서 {uvci}은(는) 지금 이 데스크에서 검증되지 않습니다: {}: {detail}",
-            verify_step(lang, step)
+            "증명서 {uvci}은(는) 지금 이 데스크에서 검증되지 않습니다: {}: {}",
+            verify_step(lang, step),
+            verify_detail(lang, detail)
         ),
     }
 }
@@ -985,16 +990,95 @@ const REASONS: &[(&str, &str)] = &[
         ": 비어 있으면 안 됩니다. 이름이 하나뿐인 사람은 그것을 성으로 쓰고 이름은 비웁니다 (ICAO 9303: 주 식별자는 비어 있을 수 없음)",
     ),
     (": must not be empty", ": 비어 있으면 안 됩니다"),
+    (
+        " does not agree with the resident id, which says ",
+        "은(는) 주민등록번호와 맞지 않습니다. 주민등록번호로는 ",
+    ),
+    (
+        " (its first six digits and the digit after the hyphen)",
+        "입니다 (앞 여섯 자리와 하이픈 뒤 첫 자리)",
+    ),
+    (
+        " is not in the vaccine catalogue",
+        "은(는) 백신 목록에 없습니다",
+    ),
+    (
+        " is not administered or scheduled",
+        "은(는) administered 또는 scheduled 가 아닙니다",
+    ),
+    (
+        " is not an RFC 3339 time (e.g. 2021-06-01T09:30:00+09:00)",
+        "은(는) RFC 3339 시각이 아닙니다 (예: 2021-06-01T09:30:00+09:00)",
+    ),
+    (" is already registered", "은(는) 이미 등록되어 있습니다"),
+    (" is already revoked", "은(는) 이미 폐기되었습니다"),
+    (" is already voided", "은(는) 이미 무효 처리되었습니다"),
+    (
+        "; edit or void it instead",
+        ". 대신 수정하거나 무효 처리하세요",
+    ),
+    (
+        " already has an injection dose ",
+        "에게 이미 있는 접종 차수: ",
+    ),
+    (" is not a whole number", "은(는) 정수가 아닙니다"),
+    (
+        ": must be a whole number, not ",
+        ": 정수여야 합니다. 받은 값: ",
+    ),
+    (
+        ": must be a string, not ",
+        ": 문자열이어야 합니다. 받은 값: ",
+    ),
+    (": must be a date", ": 날짜여야 합니다"),
+    ("unknown action ", "알 수 없는 작업 "),
+    (" (one of: ", " (다음 중 하나: "),
+    (": unknown field for ", ": 이 작업에 없는 필드: "),
+    (" (only [[step]] tables)", " ([[step]] 표만 쓸 수 있습니다)"),
+    ("unknown top-level key ", "알 수 없는 최상위 키 "),
     (": must be a whole number ≥ 1", ": 1 이상의 정수여야 합니다"),
     (" characters, at most ", "자, 최대 "),
+    ("certificate ", "증명서 "),
     ("too long (", "너무 깁니다 ("),
     (" is not registered", "은(는) 등록되어 있지 않습니다"),
     ("no header row", "머리글 행이 없습니다"),
     ("not UTF-8 text", "UTF-8 텍스트가 아닙니다"),
-    (", the header has ", "개, 머리글은 "),
-    ("has ", "필드 "),
-    (" fields", ""),
 ];
+
+/// Whole reasons with values (`{}`), tried before [`REASONS`]' phrases.
+const REASON_PATTERNS: &[(&str, &str)] = &[
+    (
+        "has {} fields, the header has {}",
+        "필드 {0}개, 머리글은 {1}개입니다",
+    ),
+    (
+        "{} has no injection dose {} (that is not voided)",
+        "{0}에게 접종 차수 {1}의 (무효가 아닌) 예방접종 기록이 없습니다",
+    ),
+    (
+        "injection dose {} of {} already has an application that is {}",
+        "{1}의 접종 차수 {0}에는 이미 {2} 상태의 신청이 있습니다",
+    ),
+    (
+        "the issuer has already handled this application (request {}); it can no longer be \
+      cancelled and nothing was done",
+        "발급 담당자가 이미 이 신청을 처리했습니다 (요청 {0}). 더는 취소할 수 없으며 \
+         아무것도 바꾸지 않았습니다",
+    ),
+    (
+        "the citizen already has an injection dose {}",
+        "이 접종자에게는 이미 접종 차수 {0} 기록이 있습니다",
+    ),
+];
+
+/// `ko` with `{0}`, `{1}`, ... replaced by `values`.
+fn fill(ko: &str, values: &[&str]) -> String {
+    let mut out = ko.to_string();
+    for (i, v) in values.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), v);
+    }
+    out
+}
 
 /// A reason from `app/` or `domain/` (free text, English) in `lang`: its known phrases in
 /// Korean, the values it quotes as they are.
@@ -1002,19 +1086,121 @@ pub fn reason(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
         return message.to_string();
     }
+    for (en, ko) in REASON_PATTERNS {
+        if let Some(values) = holes(en, message) {
+            return fill(ko, &values);
+        }
+    }
     let mut out = message.to_string();
     for (en, ko) in REASONS {
         if out.contains(en) {
             out = out.replace(en, ko);
         }
     }
-    if out.starts_with("citizen ") && out.contains("은(는) 등록되어") {
+    if out.starts_with("citizen ")
+        && (out.contains("은(는) 등록되어") || out.contains("은(는) 이미 등록"))
+    {
         out = out.replacen("citizen ", "접종자 ", 1);
     }
-    if message.contains(" fields, the header has ") {
-        out.push_str("개입니다");
-    }
     out
+}
+
+/// The details `verify` gives for its steps (free text of `cert::verify`), as patterns: `{}`
+/// holds a value, kept as it is; `{0}`, `{1}`, ... place them in the Korean.
+const VERIFY_DETAILS: &[(&str, &str)] = &[
+    ("starts with {}", "{0}(으)로 시작합니다"),
+    ("{} characters to {} bytes", "{0}자 → {1}바이트"),
+    ("inflated to {} bytes", "압축을 풀어 {0}바이트"),
+    (
+        "read a QR code of {} characters",
+        "QR 코드 {0}자를 읽었습니다",
+    ),
+    ("{} (protected header)", "{0} (보호 헤더)"),
+    ("{} (unprotected header)", "{0} (비보호 헤더)"),
+    ("{} signature by {} ({})", "{1}의 {0} 서명 ({2})"),
+    (
+        "no trusted signer certificate has kid {} ({} trusted)",
+        "키 ID {0}인 신뢰하는 서명 인증서가 없습니다 (신뢰 {1}개)",
+    ),
+    (
+        "a vaccination certificate, and the signer certificate {} may sign {} certificates",
+        "예방접종 증명서이며, 서명 인증서 {0}은(는) {1} 증명서에 서명할 수 있습니다",
+    ),
+    (
+        "valid from {} to {} at {}",
+        "{0}부터 {1}까지 유효 (확인 시각 {2})",
+    ),
+    (
+        "expired at {} (checked at {})",
+        "{0}에 만료되었습니다 (확인 시각 {1})",
+    ),
+    (
+        "not yet valid at {}: issued at {}",
+        "{0}에는 아직 유효하지 않습니다: 발급 {1}",
+    ),
+    (
+        "valid against the DCC schema {}",
+        "DCC 스키마 {0}에 맞습니다",
+    ),
+    (
+        "not among {} revoked certificate(s)",
+        "폐기된 증명서 {0}건에 없습니다",
+    ),
+    ("no revocations recorded", "기록된 폐기가 없습니다"),
+    (
+        "certificate {} has been revoked",
+        "증명서 {0}은(는) 폐기되었습니다",
+    ),
+    (
+        "no database at {}: its revocations were not checked",
+        "{0}에 데이터베이스가 없어 폐기 여부를 확인하지 않았습니다",
+    ),
+];
+
+/// The values of `text` where `pattern` has `{}`, when the rest of it matches.
+fn holes<'a>(pattern: &str, text: &'a str) -> Option<Vec<&'a str>> {
+    let parts: Vec<&str> = pattern.split("{}").collect();
+    let (first, rest) = parts.split_first()?;
+    let mut left = text.strip_prefix(first)?;
+    let mut values = Vec::new();
+    for (i, part) in rest.iter().enumerate() {
+        if i + 1 == rest.len() {
+            let value = left.strip_suffix(part)?;
+            values.push(value);
+            left = "";
+        } else {
+            let at = left.find(part)?;
+            values.push(&left[..at]);
+            left = &left[at + part.len()..];
+        }
+    }
+    left.is_empty().then_some(values)
+}
+
+/// A `verify` step's detail in `lang`: its Korean where its pattern is known, else as
+/// `cert::verify` (or a library under it) wrote it.
+pub fn verify_detail(lang: Lang, detail: &str) -> String {
+    if lang == Lang::En {
+        return detail.to_string();
+    }
+    for (en, ko) in VERIFY_DETAILS {
+        if let Some(values) = holes(en, detail) {
+            let mut out = ko.to_string();
+            for (i, v) in values.iter().enumerate() {
+                // The certificate types a signer may sign, by their Korean names.
+                let v = if en.contains("may sign") && i == 1 {
+                    v.replace(" and ", ", ")
+                        .replace("vaccination", "예방접종")
+                        .replace("recovery", "회복")
+                } else {
+                    v.to_string()
+                };
+                out = out.replace(&format!("{{{i}}}"), &v);
+            }
+            return out;
+        }
+    }
+    detail.to_string()
 }
 
 /// A refusal of the domain's rules, in `lang` (English: its own message).
@@ -1097,6 +1283,26 @@ mod tests {
             import_error(Lang::Ko, &e),
             "people.csv: 57행, birth_date 열: \"1990-13-45\"은(는) 날짜가 아닙니다 \
              (YYYY-MM-DD, YYYY-MM 또는 YYYY)"
+        );
+    }
+
+    #[test]
+    fn verify_details_keep_their_values_in_korean() {
+        assert_eq!(
+            verify_detail(
+                Lang::Ko,
+                "valid from 2026-11-24T00:30:00Z to 2027-11-24T00:30:00Z at X"
+            ),
+            "2026-11-24T00:30:00Z부터 2027-11-24T00:30:00Z까지 유효 (확인 시각 X)"
+        );
+        assert_eq!(
+            verify_detail(Lang::Ko, "starts with \"HC1:\""),
+            "\"HC1:\"(으)로 시작합니다"
+        );
+        assert_eq!(verify_detail(Lang::Ko, "something else"), "something else");
+        assert_eq!(
+            verify_detail(Lang::En, "inflated to 3 bytes"),
+            "inflated to 3 bytes"
         );
     }
 
