@@ -1229,6 +1229,72 @@ pub fn app_error(lang: Lang, e: &AppError) -> String {
     }
 }
 
+/// A backup or restore refused, in `lang` (English: its own message).
+pub fn backup_error(lang: Lang, e: &crate::app::backup::BackupError) -> String {
+    use crate::app::backup::BackupError as B;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        B::NotEmpty(dir) => format!(
+            "백업 폴더 {dir}이(가) 이미 있고 비어 있지 않습니다. 새 폴더나 빈 폴더를 주세요 \
+             (아무것도 쓰지 않았습니다)"
+        ),
+        B::NotAFolder(dir) => {
+            format!("백업 폴더 {dir}은(는) 폴더가 아닙니다 (아무것도 쓰지 않았습니다)")
+        }
+        B::File { path, source } => format!("{path}: {source}"),
+        B::Manifest { path, reason } => format!(
+            "{path}은(는) vaxdesk 백업 MANIFEST가 아닙니다: {reason}. 아무것도 복원하지 않았습니다"
+        ),
+        B::Damaged { dir, problems } => format!(
+            "백업 {dir}이(가) MANIFEST와 맞지 않습니다: {}. 아무것도 복원하지 않았습니다",
+            problems.join("; ")
+        ),
+        B::TooNew { dir, found, known } => format!(
+            "백업 {dir}의 스키마 버전 {found}은(는) 이 vaxdesk가 아는 것({known})보다 새롭습니다. \
+             더 새 vaxdesk로 복원하세요 (아무것도 복원하지 않았습니다)"
+        ),
+        B::Exists(db) => format!(
+            "데이터베이스 {db}이(가) 이미 있습니다. --force 를 주어야만 바꿉니다 (아무것도 \
+             복원하지 않았습니다)"
+        ),
+        B::InUse(db) => format!(
+            "데이터베이스 {db}을(를) 데스크(또는 다른 프로그램)가 열고 있습니다. 쓰고 있는 \
+             데이터베이스는 바꾸지 않습니다. 모든 데스크를 닫고 다시 하세요 (아무것도 \
+             복원하지 않았습니다)"
+        ),
+        B::KeyConflict { path, .. } => {
+            format!("{path}에 백업과 다른 키가 이미 있습니다. 아무것도 복원하지 않았습니다")
+        }
+        B::NoIdKey { path } => format!(
+            "백업에 키가 없고 (--without-keys 로 만든 백업) {path}도 없습니다. 이 데이터베이스의 \
+             주민등록번호 키를 그곳에 두거나 --keys DIR 로 그 폴더를 주세요 (아무것도 \
+             복원하지 않았습니다)"
+        ),
+        B::WrongIdKey { path } => format!(
+            "백업의 데이터베이스는 {path}이(가) 아닌 다른 주민등록번호 키의 것입니다. --keys \
+             DIR 로 그 키의 폴더를 주세요 (아무것도 복원하지 않았습니다)"
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The signing keys' refusals, in `lang`.
+pub fn key_error(lang: Lang, e: &crate::cert::keys::KeyError) -> String {
+    use crate::cert::keys::KeyError as K;
+    match (lang, e) {
+        (Lang::Ko, K::Missing(dir)) => format!(
+            "{dir}에 서명 키가 없습니다: `vaxdesk keys init` 으로 만드세요 (또는 `vaxdesk keys \
+             import` 로 가져오세요)"
+        ),
+        (Lang::Ko, K::Exists(dir)) => format!(
+            "{dir}에 서명 키가 이미 있습니다. 새 서명자는 `vaxdesk keys rotate` 로 만드세요"
+        ),
+        (_, other) => other.to_string(),
+    }
+}
+
 /// Any error a command ends with, in `lang`: rendered by its type where this table knows it,
 /// else its own message (`Display`).
 pub fn error<E: Display + 'static>(lang: Lang, e: &E) -> String {
@@ -1250,6 +1316,15 @@ pub fn error<E: Display + 'static>(lang: Lang, e: &E) -> String {
             ImportFailure::File(e) => import_error(lang, e),
             ImportFailure::App(e) => app_error(lang, e),
         };
+    }
+    if let Some(e) = any.downcast_ref::<crate::config::ConfigError>() {
+        return config_error(lang, &e.path, &reason(lang, &e.reason));
+    }
+    if let Some(e) = any.downcast_ref::<crate::app::backup::BackupError>() {
+        return backup_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<crate::cert::keys::KeyError>() {
+        return key_error(lang, e);
     }
     if let Some(e) = any.downcast_ref::<ImportError>() {
         return import_error(lang, e);
