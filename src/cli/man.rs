@@ -19,7 +19,7 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(args: &Args, lang: vaxdesk::i18n::Lang) -> Result<ExitCode, Failure> {
     let out = &args.out;
     std::fs::create_dir_all(out)
         .map_err(|e| Failure::from(format!("--out {}: {e}", out.display())))?;
@@ -28,7 +28,10 @@ pub fn run(args: &Args) -> Result<ExitCode, Failure> {
     command.build();
     let mut written = 0;
     write_pages(&command, out, &mut written)?;
-    say!("wrote {written} manual pages in {}", out.display());
+    say!(
+        "{}",
+        vaxdesk::i18n::cli::man_written(lang, written, &out.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }
 

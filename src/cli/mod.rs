@@ -86,8 +86,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The language of the desk's screens: ko (Korean) or en (English) [default: `language` in
-    /// the configuration file, else the locale (LC_ALL, LC_MESSAGES, LANG), else English]
+    /// The language of the desk's screens and of what commands print for people (not JSON):
+    /// ko (Korean) or en (English) [default: `language` in the configuration file, else the
+    /// locale (LC_ALL, LC_MESSAGES, LANG), else English]
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
 
@@ -323,7 +324,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
     // Made from the command line's definition alone: no configuration, no desk.
     match &cli.command {
         Some(Command::Completions(args)) => return Ok(completions::run(args)),
-        Some(Command::Man(args)) => return man::run(args),
+        Some(Command::Man(args)) => return man::run(args, lang),
         _ => {}
     }
     let paths = Paths::discover();

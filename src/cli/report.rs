@@ -513,7 +513,7 @@ pub fn doctor(d: &Doctor, db: &Path, warnings: &[String], lang: Lang) -> ExitCod
     for w in warnings {
         say!("{}", msg::warning(lang, w));
     }
-    let problems = d.problems();
+    let problems = msg::doctor_problems(lang, d);
     if problems.is_empty() {
         match warnings.len() {
             0 => say!("{}", ALL_WELL.get(lang)),

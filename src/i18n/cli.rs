@@ -783,6 +783,59 @@ pub fn missing_database(lang: Lang, db: &std::path::Path) -> String {
     }
 }
 
+/// `man`'s summary.
+pub fn man_written(lang: Lang, n: usize, dir: &str) -> String {
+    match lang {
+        Lang::En => format!("wrote {n} manual pages in {dir}"),
+        Lang::Ko => format!("{dir}에 매뉴얼 페이지 {n}개를 썼습니다"),
+    }
+}
+
+/// What `doctor` finds wrong, in `lang` (English: [`Doctor::problems`]). SQLite's integrity
+/// report, a subscriber's last error and the audit chain's reason are quoted as they are.
+pub fn doctor_problems(lang: Lang, d: &crate::app::queries::Doctor) -> Vec<String> {
+    if lang == Lang::En {
+        return d.problems();
+    }
+    let mut p = vec![];
+    if d.integrity != ["ok"] {
+        p.push(format!("무결성 검사: {}", d.integrity.join("; ")));
+    }
+    if d.schema_version != d.schema_expected {
+        p.push(format!(
+            "스키마 버전 {} (기대한 버전 {})",
+            d.schema_version, d.schema_expected
+        ));
+    }
+    for s in &d.subscribers {
+        if s.lag > 0 {
+            p.push(format!(
+                "구독자 {}이(가) 이벤트 {}개 밀려 있습니다{}",
+                s.name,
+                s.lag,
+                s.last_error
+                    .as_deref()
+                    .map(|e| format!(" (마지막 오류: {e})"))
+                    .unwrap_or_default()
+            ));
+        }
+        if s.state != crate::app::BreakerState::Closed {
+            p.push(format!(
+                "구독자 {}의 차단기가 {} 상태입니다",
+                s.name,
+                breaker(lang, &s.state.to_string())
+            ));
+        }
+    }
+    if let Some(e) = &d.undecodable_event {
+        p.push(e.clone());
+    }
+    if let Some(b) = &d.audit.broken {
+        p.push(format!("감사 기록: {}행: {}", b.seq, b.reason));
+    }
+    p
+}
+
 /// A file size as a person reads it (`512 bytes`, `1.5 MiB`).
 pub fn bytes(lang: Lang, n: u64) -> String {
     match lang {
