@@ -107,7 +107,7 @@ pub struct Cli {
 /// `--lang`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LangArg {
-    /// 한국어
+    /// Korean
     Ko,
     /// English
     En,
