@@ -15,7 +15,7 @@ macro_rules! say {
 mod cli;
 
 use clap::{CommandFactory, Parser};
-use cli::{Cli, Failure, report};
+use cli::{Cli, report};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -35,10 +35,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    match cli::run(cli) {
+    // Decided once, before anything can fail: a refusal after parsing is in this language.
+    let lang = cli::language(&cli);
+    match cli::run(cli, lang) {
         Ok(code) => code,
-        Err(Failure(message)) => {
-            report::note(&format!("vaxdesk: {}", report::cut_quotes(&message)));
+        Err(failure) => {
+            let message = failure.message(lang);
+            report::note(&format!("vaxdesk: {}", report::cut_quotes(message)));
             ExitCode::from(1)
         }
     }

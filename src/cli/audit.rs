@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::views::audit_log::{self, Filter};
 use vaxdesk::domain::ResidentId;
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 pub const HELP: &str = "\
 Rows are printed oldest first. Citizens are shown by their internal number and masked id, never
@@ -34,13 +36,13 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let citizen = match &args.citizen {
         None => None,
         Some(raw) => Some(ResidentId::parse("--citizen", raw)?),
     };
     let actor = match args.actor.as_deref().map(str::trim) {
-        Some("") => return Err(Failure("--actor: must not be empty".to_string())),
+        Some("") => return Err(Failure::text(msg::ACTOR_EMPTY)),
         other => other.map(str::to_string),
     };
     let filter = Filter {
@@ -52,7 +54,7 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
     if args.json {
         report::audit_json(&lines)?;
     } else {
-        report::audit_text(&lines);
+        report::audit_text(&lines, lang);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::backup::{self, KeySources};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 pub const HELP: &str = "\
 The folder is made 0700 and every file in it 0600: vaxdesk.db (a snapshot of one moment,
@@ -36,7 +38,7 @@ pub struct Args {
     pub without_keys: bool,
 }
 
-pub fn run(desk: &Desk, place: &Place, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, place: &Place, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let keys = (!args.without_keys).then_some(KeySources {
         ids_dir: &place.ids_dir,
         keys_dir: place.keys_dir.as_deref(),
@@ -46,35 +48,37 @@ pub fn run(desk: &Desk, place: &Place, args: &Args) -> Result<ExitCode, Failure>
     drop(bar);
     let db = manifest.database().map_or(0, |e| e.size);
     let keys = if args.without_keys {
-        "the keys were left out".to_string()
+        msg::KEYS_LEFT_OUT.get(lang).to_string()
     } else {
-        format!("{} key file(s)", manifest.key_files().count())
+        msg::key_files(lang, manifest.key_files().count())
     };
     say!(
-        "Backed up {} to {}: the database ({}, schema version {}) and {keys}, taken {}; \
-         MANIFEST holds each file's SHA-256.",
-        place.db.display(),
-        args.dir.display(),
-        size(db),
-        manifest.schema,
-        manifest.taken
+        "{}",
+        msg::backed_up(
+            lang,
+            (
+                &place.db.display().to_string(),
+                &args.dir.display().to_string()
+            ),
+            &size(db, lang),
+            manifest.schema,
+            &keys,
+            &manifest.taken
+        )
     );
     if args.without_keys {
-        say!(
-            "Keep the keys apart from it: restoring needs the resident-id key in the keys \
-             folder."
-        );
+        say!("{}", msg::BACKUP_WITHOUT_KEYS.get(lang));
     } else {
-        say!("It holds the keys, so it reads like the desk itself: keep it as safe as the desk.");
+        say!("{}", msg::BACKUP_WITH_KEYS.get(lang));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// A file size as a person reads it.
-fn size(bytes: u64) -> String {
+fn size(bytes: u64, lang: Lang) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes < 1024 {
-        return format!("{bytes} bytes");
+        return msg::bytes(lang, bytes);
     }
     let mut value = bytes as f64 / 1024.0;
     let mut unit = 0;

@@ -13,6 +13,8 @@ use vaxdesk::app::Desk;
 use vaxdesk::app::certificates::{self, ExportError, Exported};
 use vaxdesk::cert::{TrustStore, Verification, pdf};
 use vaxdesk::domain::ResidentId;
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::files;
 
 /// Pixels per module of an exported PNG (a typical certificate is about 700 pixels wide).
@@ -84,7 +86,12 @@ pub enum Paper {
     A6,
 }
 
-pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode, Failure> {
+pub fn run(
+    desk: &Desk,
+    place: &Place,
+    action: &CertCommand,
+    lang: Lang,
+) -> Result<ExitCode, Failure> {
     let CertCommand::Export {
         citizen,
         dose,
@@ -93,9 +100,7 @@ pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode,
         paper,
     } = action;
     if paper.is_some() && *format != ExportFormat::Pdf {
-        return Err(Failure(
-            "--paper: only the printed certificate (--format pdf) has a paper size".into(),
-        ));
+        return Err(Failure::text(msg::PAPER_ONLY_PDF));
     }
     let id = ResidentId::parse("--citizen", citizen)?;
     // Decoding needs no trust; checking against this desk's own signers and revocations now
@@ -115,15 +120,15 @@ pub fn run(desk: &Desk, place: &Place, action: &CertCommand) -> Result<ExitCode,
     let write_out = |exported: &Exported| -> Result<(), Failure> {
         let check = check(desk, &trust, exported);
         let bytes = render(desk, &id, (*format, *paper), exported, &check)?;
-        deliver(*format, out.as_deref(), exported, &check, &bytes)
+        deliver(*format, out.as_deref(), exported, &check, &bytes, lang)
     };
     match certificates::export(desk, &admin_actor(), &id, *dose, how, write_out) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(ExportError::Refused(e)) => Err(e.into()),
         Err(ExportError::Delivery(failure)) => Err(failure),
-        Err(ExportError::NotRecorded { uvci, source }) => Err(Failure(format!(
-            "certificate {uvci} was exported but the audit log could not record it: {source}"
-        ))),
+        Err(ExportError::NotRecorded { uvci, source }) => Err(Failure::new(|l| {
+            msg::not_recorded(l, &uvci, &vaxdesk::i18n::cli::app_error(l, &source))
+        })),
     }
 }
 
@@ -146,10 +151,9 @@ fn render(
                     .failure()
                     .map(|f| format!("{}: {}", f.step.name(), f.detail))
                     .unwrap_or_default();
-                return Err(Failure(format!(
-                    "the stored certificate {} does not decode ({why})",
-                    row.uvci
-                )));
+                return Err(Failure::new(|l| {
+                    msg::does_not_decode(l, &row.uvci, Some(&why))
+                }));
             }
             let value = report::certificate_json(id.as_str(), exported.dose, row, check);
             let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into());
@@ -157,7 +161,7 @@ fn render(
         }
         ExportFormat::Png | ExportFormat::Svg => {
             let qr = vaxdesk::cert::qr::encode(hc1)
-                .map_err(|e| Failure(format!("certificate {}: {e}", row.uvci)))?;
+                .map_err(|e| Failure::from(format!("certificate {}: {e}", row.uvci)))?;
             if format == ExportFormat::Png {
                 qr.png(PNG_SCALE)
             } else {
@@ -170,12 +174,10 @@ fn render(
                 Some(Paper::A4) | None => pdf::Paper::A4,
             };
             // The printed fields are those of the signed certificate, as a verifier reads them.
-            let dcc = check.certificate.as_ref().ok_or_else(|| {
-                Failure(format!(
-                    "the stored certificate {} does not decode",
-                    row.uvci
-                ))
-            })?;
+            let dcc = check
+                .certificate
+                .as_ref()
+                .ok_or_else(|| Failure::new(|l| msg::does_not_decode(l, &row.uvci, None)))?;
             let valid_until = vaxdesk::domain::clock::parse_stamp(&row.expires_at)
                 .map(|t| {
                     t.with_timezone(&chrono::Local)
@@ -185,7 +187,7 @@ fn render(
                 .unwrap_or_else(|| row.expires_at.clone());
             pdf::PrintedCertificate::from_dcc(dcc, hc1, &valid_until, desk.catalogue(), desk.now())
                 .and_then(|printed| pdf::render(&printed, paper))
-                .map_err(|e| Failure(format!("certificate {}: {e}", row.uvci)))?
+                .map_err(|e| Failure::from(format!("certificate {}: {e}", row.uvci)))?
         }
     })
 }
@@ -209,35 +211,32 @@ fn deliver(
     exported: &Exported,
     check: &Verification,
     bytes: &[u8],
+    lang: Lang,
 ) -> Result<(), Failure> {
     let row = &exported.certificate;
     let binary = match format {
-        ExportFormat::Png => Some(("PNG", "a PNG picture")),
-        ExportFormat::Svg => Some(("SVG", "a SVG picture")),
-        ExportFormat::Pdf => Some(("PDF", "a PDF document")),
+        ExportFormat::Png => Some("PNG"),
+        ExportFormat::Svg => Some("SVG"),
+        ExportFormat::Pdf => Some("PDF"),
         _ => None,
     };
-    if let (None, Some((kind, what))) = (out, binary)
+    if let (None, Some(kind)) = (out, binary)
         && std::io::stdout().is_terminal()
     {
-        return Err(Failure(format!(
-            "refusing to write {what} to the terminal; give --out FILE or redirect standard \
-             output (> certificate.{})",
-            kind.to_lowercase()
-        )));
+        return Err(Failure::new(|l| msg::not_to_terminal(l, kind)));
     }
-    for warning in report::certificate_warnings(row, check) {
-        report::note(&format!("vaxdesk: warning: {warning}"));
+    for warning in report::certificate_warnings(row, check, lang) {
+        report::note(&msg::warning_line(lang, &warning));
     }
     match out {
         Some(path) => {
             write_atomically(path, bytes)?;
-            report::note(&format!(
-                "Wrote certificate {} (dose {} of {}) to {}.",
-                row.uvci,
+            report::note(&msg::wrote_certificate(
+                lang,
+                &row.uvci,
                 exported.dose,
-                exported.masked_id,
-                path.display()
+                &exported.masked_id,
+                &path.display().to_string(),
             ));
         }
         // A closed pipe (`| head -c 10`) ends the process there, before the commit: nothing
@@ -249,7 +248,7 @@ fn deliver(
 
 /// Writes a whole file or nothing: a temporary file beside it, synced, then renamed over it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let fail = |e: &dyn std::fmt::Display| Failure(format!("--out {}: {e}", path.display()));
+    let fail = |e: &dyn std::fmt::Display| Failure::from(format!("--out {}: {e}", path.display()));
     let (dir, tmp) = files::temp_beside(path).ok_or_else(|| fail(&"not a file name"))?;
     let written = std::fs::OpenOptions::new()
         .write(true)

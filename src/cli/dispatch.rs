@@ -4,8 +4,9 @@
 use super::{Failure, report};
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, maintenance};
+use vaxdesk::i18n::Lang;
 
-pub fn run(desk: &Desk) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, lang: Lang) -> Result<ExitCode, Failure> {
     let delivered = maintenance::dispatch(desk)?;
-    Ok(report::dispatch(desk, &delivered)?)
+    Ok(report::dispatch(desk, &delivered, lang)?)
 }

@@ -10,9 +10,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use vaxdesk::app::views::health;
 use vaxdesk::app::{Desk, queries};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::files;
 
-pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, place: &Place, lang: Lang) -> Result<ExitCode, Failure> {
     let checked = queries::doctor_with_progress(desk, &Bar::on_stderr())?;
     let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
     if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
@@ -20,29 +22,25 @@ pub fn run(desk: &Desk, place: &Place) -> Result<ExitCode, Failure> {
     }
     let log = place.log_dir.as_ref().map(|d| d.join(LOG_FILE));
     let warnings = file_warnings(&place.db, &key_dirs, log.as_deref());
-    let code = report::doctor(&checked, &place.db, &warnings);
+    let code = report::doctor(&checked, &place.db, &warnings, lang);
     if let Some(lag) = health::relay_lag(desk)? {
-        say!("{}", relay_line(&lag));
+        say!("{}", relay_line(&lag, lang));
     }
     Ok(code)
 }
 
 /// The relay's line: its clinic, checkpoint and what waits to be relayed.
-fn relay_line(lag: &health::RelayLag) -> String {
-    let last = lag
-        .relayed_at
-        .as_deref()
-        .map(|t| format!(", last relay {t}"))
-        .unwrap_or_default();
+fn relay_line(lag: &health::RelayLag, lang: Lang) -> String {
     match (&lag.oldest_pending_at, lag.pending) {
-        (Some(oldest), n) if n > 0 => format!(
-            "relay        clinic '{}': {n} event(s) not yet relayed (checkpoint {}, oldest unrelayed committed {oldest}{last})",
-            lag.clinic, lag.checkpoint
+        (Some(oldest), n) if n > 0 => msg::relay_behind(
+            lang,
+            &lag.clinic,
+            n,
+            lag.checkpoint,
+            oldest,
+            lag.relayed_at.as_deref(),
         ),
-        _ => format!(
-            "relay        clinic '{}': up to date at event {}{last}",
-            lag.clinic, lag.checkpoint
-        ),
+        _ => msg::relay_up_to_date(lang, &lag.clinic, lag.checkpoint, lag.relayed_at.as_deref()),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{Failure, report};
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
+use vaxdesk::i18n::Lang;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,7 +16,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
-    report::events(desk, args.after, args.json)?;
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
+    report::events(desk, args.after, args.json, lang)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::export;
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 pub const HELP: &str = "\
 Writes exactly the import format, ordered by name. Resident ids are whole unless --masked;
@@ -28,7 +30,7 @@ pub struct Args {
     pub masked: bool,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let bar = Bar::on_stderr();
     let (summary, target) = match &args.out {
         Some(path) => (
@@ -48,10 +50,10 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
                 // quietly, as `cat` does.
                 report::output_failed(&std::io::ErrorKind::BrokenPipe.into(), target);
             }
-            (summary?, target.to_string())
+            (summary?, msg::STANDARD_OUTPUT.get(lang).to_string())
         }
     };
-    report::note(&summary.describe(&target, args.masked));
+    report::note(&msg::export_summary(lang, &summary, &target, args.masked));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::import::{self, TextEncoding};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 pub const HELP: &str = "\
 Columns (by name, in any order): id, family_name, given_name, birth_date, family_name_icao,
@@ -35,7 +37,7 @@ pub enum EncodingArg {
     Cp949,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let encoding = match args.encoding {
         EncodingArg::Auto => TextEncoding::Auto,
         EncodingArg::Utf8 => TextEncoding::Utf8,
@@ -44,7 +46,11 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
     let bar = Bar::on_stderr();
     for file in &args.files {
         let outcome = import::import_file(desk, &admin_actor(), file, encoding, &bar)?;
-        say!("{}: {}", file.display(), outcome.describe());
+        say!(
+            "{}: {}",
+            file.display(),
+            msg::import_outcome(lang, &outcome)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,8 @@
 use super::Failure;
 use std::path::Path;
 use vaxdesk::app::maintenance;
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 pub const HELP: &str = "\
 Only `init`, `seed` (and --seed), `keys init` and `--demo` create a database that does not
@@ -19,30 +21,21 @@ Exit status: 0 created, or already there (nothing changed), 1 refused.";
 
 /// True (and said) when `db` already holds a vaxdesk database: `init` changes nothing then. A
 /// file that is no vaxdesk database is refused.
-pub fn already_there(db: &Path) -> Result<bool, Failure> {
+pub fn already_there(db: &Path, lang: Lang) -> Result<bool, Failure> {
     if !maintenance::has_a_schema(db)? {
         return Ok(false);
     }
-    say!(
-        "There is already a database at {}; nothing was changed.",
-        db.display()
-    );
+    say!("{}", msg::init_already(lang, &db.display().to_string()));
     Ok(true)
 }
 
 /// What `init` and `keys init` say about a new clinic's database and its resident-id key.
-pub fn say_created(db: &Path, key: &Path, key_created: bool) {
-    say!("Created the database {}.", db.display());
+pub fn say_created(db: &Path, key: &Path, key_created: bool, lang: Lang) {
+    say!("{}", msg::init_created(lang, &db.display().to_string()));
+    let key = key.display().to_string();
     if key_created {
-        say!(
-            "Created the resident-id key {}; keep it (and back it up) with the database: \
-             without it the ids in the database cannot be read.",
-            key.display()
-        );
+        say!("{}", msg::init_key_created(lang, &key));
     } else {
-        say!(
-            "Its resident-id key is {} (it was already there); keep it with the database.",
-            key.display()
-        );
+        say!("{}", msg::init_key_there(lang, &key));
     }
 }

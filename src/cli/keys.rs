@@ -5,6 +5,8 @@ use super::{Failure, report};
 use clap::Subcommand;
 use std::path::PathBuf;
 use vaxdesk::cert::keys::{KeyError, KeyStore};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
@@ -28,15 +30,19 @@ pub fn run(
     action: &KeysCommand,
     country: &str,
     now: chrono::DateTime<chrono::Utc>,
+    lang: Lang,
 ) -> Result<(), Failure> {
     match action {
         KeysCommand::Init => {
             let s = keys.init(country, now)?;
             say!(
-                "Created a country CA and a document signer (kid {}) in {}; valid until {}.",
-                s.kid_hex(),
-                keys.dir().display(),
-                s.not_after().format("%Y-%m-%d")
+                "{}",
+                msg::keys_created(
+                    lang,
+                    &s.kid_hex(),
+                    &keys.dir().display().to_string(),
+                    &s.not_after().format("%Y-%m-%d").to_string()
+                )
             );
         }
         KeysCommand::ExportCert => {
@@ -49,23 +55,17 @@ pub fn run(
             let read = |p: &PathBuf, what: &str| {
                 vaxdesk::config::read_named_file(p, what)
                     .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
-                    .map_err(|e| Failure(format!("{}: {e}", p.display())))
+                    .map_err(|e| Failure::from(format!("{}: {e}", p.display())))
             };
             let s = keys.import(
                 &read(cert, "a certificate file")?,
                 &read(key, "a key file")?,
             )?;
-            say!(
-                "Imported the signer (kid {}); it signs from now on.",
-                s.kid_hex()
-            );
+            say!("{}", msg::keys_imported(lang, &s.kid_hex()));
         }
         KeysCommand::Rotate => {
             let s = keys.rotate(country, now)?;
-            say!(
-                "A new signer (kid {}) signs from now on; the old ones stay trusted.",
-                s.kid_hex()
-            );
+            say!("{}", msg::keys_rotated(lang, &s.kid_hex()));
         }
     }
     Ok(())

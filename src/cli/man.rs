@@ -19,15 +19,19 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(args: &Args, lang: vaxdesk::i18n::Lang) -> Result<ExitCode, Failure> {
     let out = &args.out;
-    std::fs::create_dir_all(out).map_err(|e| Failure(format!("--out {}: {e}", out.display())))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure::from(format!("--out {}: {e}", out.display())))?;
     // Built once from the top, so every subcommand knows its full name (`vaxdesk-cert-export`).
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
     let mut written = 0;
     write_pages(&command, out, &mut written)?;
-    say!("wrote {written} manual pages in {}", out.display());
+    say!(
+        "{}",
+        vaxdesk::i18n::cli::man_written(lang, written, &out.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -37,7 +41,7 @@ fn write_pages(command: &clap::Command, out: &Path, written: &mut usize) -> Resu
     let path = out.join(page.get_filename());
     let mut roff = Vec::new();
     page.render(&mut roff)?;
-    let failed = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+    let failed = |e: std::io::Error| Failure::from(format!("{}: {e}", path.display()));
     std::fs::write(&path, roff).map_err(failed)?;
     // A manual is for everyone who runs the program: readable by all, unlike the desk's files
     // (whose mask this process sets).

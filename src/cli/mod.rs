@@ -32,7 +32,8 @@ mod verify;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vaxdesk::config::Paths;
+use vaxdesk::config::{Config, Paths};
+use vaxdesk::i18n::Lang;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -87,8 +88,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "VAXDESK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The language of the desk's screens: ko (Korean) or en (English) [default: `language` in
-    /// the configuration file, else the locale (LC_ALL, LC_MESSAGES, LANG), else English]
+    /// The language of the desk's screens and of what commands print for people (not JSON):
+    /// ko (Korean) or en (English) [default: `language` in the configuration file, else the
+    /// locale (LC_ALL, LC_MESSAGES, LANG), else English]
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
 
@@ -253,13 +255,56 @@ fn version() -> &'static str {
     })
 }
 
-/// A failure the user must read: `main` prints it on stderr, exit status 1.
+/// A failure the user must read, in both languages: `main` prints the one of the language
+/// decided for the command on stderr, exit status 1. Made from any error (its English
+/// `Display`, and its Korean rendering by type, [`vaxdesk::i18n::cli::error`]), or from a
+/// message of the table ([`Failure::new`], [`Failure::text`]).
 #[derive(Debug)]
-pub struct Failure(pub String);
+pub struct Failure {
+    en: String,
+    ko: String,
+}
 
-impl<E: std::fmt::Display> From<E> for Failure {
+impl Failure {
+    /// A message made by a function of the table, in both languages.
+    pub fn new(message: impl Fn(Lang) -> String) -> Self {
+        Failure {
+            en: message(Lang::En),
+            ko: message(Lang::Ko),
+        }
+    }
+
+    /// A message of the table.
+    pub fn text(t: vaxdesk::i18n::Text) -> Self {
+        Failure {
+            en: t.en.to_string(),
+            ko: t.ko.to_string(),
+        }
+    }
+
+    /// Two failures found at once (say, a bad URL and a missing key), told together.
+    pub fn join(a: Failure, b: Failure) -> Self {
+        Failure {
+            en: format!("{}; {}", a.en, b.en),
+            ko: format!("{}; {}", a.ko, b.ko),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ko => &self.ko,
+        }
+    }
+}
+
+impl<E: std::fmt::Display + 'static> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure(e.to_string())
+        Failure {
+            en: e.to_string(),
+            ko: vaxdesk::i18n::cli::error(Lang::Ko, &e),
+        }
     }
 }
 
@@ -275,22 +320,37 @@ pub fn admin_actor() -> String {
     format!("admin:{user}")
 }
 
-/// Runs what the command line asks: the default configuration, the completion scripts and
-/// manual pages, a `verify` (none of which opens a desk), or else opens the desk and runs the command on it (the
-/// desk's screens without one).
-pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+/// The language of everything the command prints for people, decided once before it runs:
+/// `--lang`, else `language` in the configuration file (when it reads; a configuration that
+/// does not is refused later, in the locale's language), else the locale, else English.
+pub fn language(cli: &Cli) -> Lang {
+    if let Some(lang) = cli.lang {
+        return lang.into();
+    }
+    let config = match (&cli.config, Paths::discover()) {
+        (Some(p), _) => Config::load(p, false).ok(),
+        (None, Some(paths)) => Config::load(&paths.config_file, false).ok(),
+        (None, None) => None,
+    };
+    open::language(cli, &config.unwrap_or_default())
+}
+
+/// Runs what the command line asks, its human output in `lang`: the default configuration,
+/// the completion scripts and manual pages, a `verify` (none of which opens a desk), or else
+/// opens the desk and runs the command on it (the desk's screens without one).
+pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
     if cli.print_default_config {
         return Ok(open::print_default_config());
     }
     // Made from the command line's definition alone: no configuration, no desk.
     match &cli.command {
         Some(Command::Completions(args)) => return Ok(completions::run(args)),
-        Some(Command::Man(args)) => return man::run(args),
+        Some(Command::Man(args)) => return man::run(args, lang),
         _ => {}
     }
     let paths = Paths::discover();
     if let Some(Command::Verify(args)) = &cli.command {
-        return verify::run(&cli, paths.as_ref(), args);
+        return verify::run(&cli, paths.as_ref(), args, lang);
     }
     // The registry is in PostgreSQL: no desk.
     if let Some(Command::Registry { action }) = &cli.command {
@@ -298,9 +358,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
     // Before any desk opens: the database may not exist, and none may hold it open.
     if let Some(Command::Restore(args)) = &cli.command {
-        return restore::run(&cli, paths.as_ref(), args);
+        return restore::run(&cli, paths.as_ref(), args, lang);
     }
-    let Some(opened) = open::open(&cli, paths.as_ref())? else {
+    let Some(opened) = open::open(&cli, paths.as_ref(), lang)? else {
         return Ok(ExitCode::SUCCESS);
     };
     let open::Opened { desk, place, .. } = &opened;
@@ -308,19 +368,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return open::desk_screens(&cli, opened);
     };
     match command {
-        Command::Seed(args) => seed::run(desk, args),
-        Command::Import(args) => import::run(desk, args),
-        Command::Export(args) => export::run(desk, args),
-        Command::Status(args) => status::run(desk, args),
-        Command::Queue(args) => queue::run(desk, args),
-        Command::Events(args) => events::run(desk, args),
-        Command::RebuildViews(args) => rebuild::run(desk, args),
-        Command::Doctor => doctor::run(desk, place),
-        Command::Dispatch => dispatch::run(desk),
-        Command::Staff { action } => staff::run(desk, action, opened.passphrase.clone()),
-        Command::Audit(args) => audit::run(desk, args),
-        Command::Cert { action } => cert::run(desk, place, action),
-        Command::Backup(args) => backup::run(desk, place, args),
+        Command::Seed(args) => seed::run(desk, args, lang),
+        Command::Import(args) => import::run(desk, args, lang),
+        Command::Export(args) => export::run(desk, args, lang),
+        Command::Status(args) => status::run(desk, args, lang),
+        Command::Queue(args) => queue::run(desk, args, lang),
+        Command::Events(args) => events::run(desk, args, lang),
+        Command::RebuildViews(args) => rebuild::run(desk, args, lang),
+        Command::Doctor => doctor::run(desk, place, lang),
+        Command::Dispatch => dispatch::run(desk, lang),
+        Command::Staff { action } => staff::run(desk, action, opened.passphrase.clone(), lang),
+        Command::Audit(args) => audit::run(desk, args, lang),
+        Command::Cert { action } => cert::run(desk, place, action, lang),
+        Command::Backup(args) => backup::run(desk, place, args, lang),
         Command::Relay(args) => relay::run(desk, args),
         // Said when the database was created; the keys were handled before the desk opened.
         Command::Init | Command::Keys { .. } => Ok(ExitCode::SUCCESS),

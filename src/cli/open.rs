@@ -15,6 +15,7 @@ use vaxdesk::cert::keys::KeyStore;
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::{Clock, FixedClock, SystemClock};
 use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::IdKeys;
 use vaxdesk::privacy::resident_ids::KEY_FILE;
 use vaxdesk::tui::keymap::Keymap;
@@ -60,7 +61,7 @@ pub fn clock() -> Result<Arc<dyn Clock>, Failure> {
     match std::env::var("VAXDESK_NOW") {
         Ok(v) => {
             let t = chrono::DateTime::parse_from_rfc3339(v.trim())
-                .map_err(|_| Failure(format!("VAXDESK_NOW: '{v}' is not an RFC 3339 time")))?;
+                .map_err(|_| Failure::new(|l| msg::now_not_rfc3339(l, &v)))?;
             Ok(Arc::new(FixedClock::new(t.with_timezone(&chrono::Utc))))
         }
         Err(_) => Ok(Arc::new(SystemClock)),
@@ -99,7 +100,7 @@ pub fn database_path(cli: &Cli, paths: Option<&Paths>) -> Option<PathBuf> {
 
 /// Opens the desk for `cli`'s command. `None` when the command was done before a desk was
 /// needed (`init` on an existing database, `keys` on an existing clinic).
-pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure> {
+pub fn open(cli: &Cli, paths: Option<&Paths>, lang: Lang) -> Result<Option<Opened>, Failure> {
     let keys_dir = keys_dir(cli, paths);
     let (config, config_path) = match (&cli.config, paths) {
         (Some(p), _) => (Config::load(p, true)?, p.display().to_string()),
@@ -110,24 +111,19 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
         (None, None) => (Config::default(), "config".into()),
     };
     // Bindings and colours are checked before anything else happens.
-    let keymap =
-        Keymap::new(&config.keys).map_err(|e| Failure(format!("config {config_path}: {e}")))?;
+    let config_error = |e: String| Failure::new(|l| msg::config_error(l, &config_path, &e));
+    let keymap = Keymap::new(&config.keys).map_err(|e| config_error(e.to_string()))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::new(&config.colours, no_color)
-        .map_err(|e| Failure(format!("config {config_path}: {e}")))?;
-    let lang = language(cli, &config);
-    let db: PathBuf = database_path(cli, paths).ok_or_else(|| {
-        Failure("cannot find a data directory for the database; give one with --db PATH".into())
-    })?;
+    let theme = Theme::new(&config.colours, no_color).map_err(|e| config_error(e.to_string()))?;
+    let db: PathBuf =
+        database_path(cli, paths).ok_or_else(|| Failure::text(msg::NO_DATA_DIR_DB))?;
     // An empty file is no database yet: the commands that create one make it there.
     let exists = maintenance::database_exists(&db)?;
     let tui = cli.command.is_none();
     if tui && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
-        return Err(Failure(
-            "the desk needs a terminal; for scripts use a subcommand (see --help)".into(),
-        ));
+        return Err(Failure::text(msg::NEEDS_TERMINAL));
     }
-    if exists && matches!(cli.command, Some(Command::Init)) && init::already_there(&db)? {
+    if exists && matches!(cli.command, Some(Command::Init)) && init::already_there(&db, lang)? {
         return Ok(None);
     }
     // Only these create a database that is not there: a mistyped --db is not a new clinic.
@@ -145,16 +141,16 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
         || setting_up
         || matches!(cli.command, Some(Command::Seed(_) | Command::Import(_)));
     // The desk asks first; a command is refused.
-    let may_open = exists || creates || (tui && ask_to_create(&db));
+    let may_open = exists || creates || (tui && ask_to_create(&db, lang));
     if !may_open {
-        return Err(maintenance::missing(&db).into());
+        return Err(Failure::new(|l| msg::missing_database(l, &db)));
     }
     let keys = keys_dir.as_ref().map(KeyStore::new);
     if let Some(Command::Keys { action }) = &cli.command {
         let keys = keys
             .as_ref()
-            .ok_or_else(|| Failure("cannot find a data directory for the keys".into()))?;
-        keys::run(keys, action, &config.country, clock()?.now())?;
+            .ok_or_else(|| Failure::text(msg::NO_DATA_DIR_KEYS))?;
+        keys::run(keys, action, &config.country, clock()?.now(), lang)?;
         if exists || !setting_up {
             return Ok(None);
         }
@@ -163,7 +159,7 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
     let log_dir = paths.map(|p| p.data_dir.clone());
     // A new passphrase is asked before the database is opened: a refusal here changes nothing.
     let passphrase = match &cli.command {
-        Some(Command::Staff { action }) => staff::new_passphrase_for(action)?,
+        Some(Command::Staff { action }) => staff::new_passphrase_for(action, lang)?,
         _ => None,
     };
     if tui {
@@ -177,20 +173,14 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
         .keys
         .clone()
         .or_else(|| paths.map(|p| p.keys_dir(cli.demo && cli.db.is_none())))
-        .ok_or_else(|| {
-            Failure("cannot find a folder for the keys; give one with --keys DIR".into())
-        })?;
+        .ok_or_else(|| Failure::text(msg::NO_KEYS_FOLDER))?;
     refuse_a_lost_id_key(&db, &ids_dir)?;
     let (ids, created) = IdKeys::load_or_create_noting(&ids_dir)?;
     let key = ids_dir.join(KEY_FILE);
     // `init` and `keys init` say it on standard output, with the database.
     if created {
         if !setting_up {
-            report::note(&format!(
-                "vaxdesk: created the resident-id key {}; keep it (and back it up) with the \
-                 database: without it the ids in the database cannot be read",
-                key.display()
-            ));
+            report::note(&msg::key_created_note(lang, &key.display().to_string()));
         }
         tracing::info!("created the resident-id key {}", key.display());
     }
@@ -215,15 +205,12 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
         tracing::info!("created the database {}", db.display());
     }
     if setting_up {
-        init::say_created(&db, &key, created);
+        init::say_created(&db, &key, created, lang);
     }
     if let Some(keys) = &keys {
         if cli.demo && !keys.has_keys() {
             let signer = keys.init(&desk.config().country, now)?;
-            report::note(&format!(
-                "demo: created a signing key ({})",
-                signer.kid_hex()
-            ));
+            report::note(&msg::demo_signing_key(lang, &signer.kid_hex()));
         }
         // Only issuing signs: the desk's screens, the demo and seed files (`issue` steps). The
         // other commands never read the private key (a certificate export sends the text
@@ -235,18 +222,23 @@ pub fn open(cli: &Cli, paths: Option<&Paths>) -> Result<Option<Opened>, Failure>
     if cli.demo {
         let outcome = seed::apply_text(&desk, "demo-seed.toml", DEMO_SEED)?;
         if matches!(outcome, seed::SeedOutcome::Applied { .. }) {
-            report::note(&format!("demo-seed.toml: {}", outcome.describe()));
+            report::note(&format!(
+                "demo-seed.toml: {}",
+                msg::seed_outcome(lang, &outcome)
+            ));
         }
         let created = staff_admin::ensure_demo_staff(&desk)?;
         if created > 0 {
-            report::note(&format!(
-                "demo: created {created} staff account(s) (shown on the sign-in screen)"
-            ));
+            report::note(&msg::demo_staff(lang, created));
         }
     }
     for file in &cli.seeds {
         let outcome = seed::apply_file(&desk, file)?;
-        report::note(&format!("{}: {}", file.display(), outcome.describe()));
+        report::note(&format!(
+            "{}: {}",
+            file.display(),
+            msg::seed_outcome(lang, &outcome)
+        ));
     }
     Ok(Some(Opened {
         desk,
@@ -288,7 +280,7 @@ pub fn desk_screens(cli: &Cli, opened: Opened) -> Result<ExitCode, Failure> {
         opened.lang,
         cli.demo,
     )
-    .map_err(|e| Failure(format!("terminal: {e}")))?;
+    .map_err(|e| Failure::new(|l| msg::terminal_error(l, &e.to_string())))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -317,25 +309,17 @@ fn refuse_a_lost_id_key(db: &Path, ids_dir: &Path) -> Result<(), Failure> {
     if key.exists() || !maintenance::id_keys_bound(db) {
         return Ok(());
     }
-    Err(Failure(format!(
-        "the resident-id key {} is missing, and the ids in {} cannot be read or found \
-         without it; restore it from the backup kept with the database (or give its \
-         folder with --keys DIR)",
-        key.display(),
-        db.display()
-    )))
+    let (key, db) = (key.display().to_string(), db.display().to_string());
+    Err(Failure::new(|l| msg::lost_id_key(l, &key, &db)))
 }
 
 /// The desk started on a database that is not there: asks on the terminal, before the
 /// full-screen desk, whether to create it. Only `y` does; `n`, Enter, Esc, Ctrl-C or a closed
 /// terminal leave without creating anything (the caller then refuses, exit 1).
-fn ask_to_create(db: &Path) -> bool {
+fn ask_to_create(db: &Path, lang: Lang) -> bool {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let question = format!(
-        "No database at {}. Create a new clinic database here? (y/N) ",
-        db.display()
-    );
+    let question = msg::create_database_question(lang, &db.display().to_string());
     let _ = write!(out, "{}", report::escape(&question)).and_then(|()| out.flush());
     let key = read_one_key();
     let yes = matches!(key, Some(b'y' | b'Y'));

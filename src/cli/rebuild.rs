@@ -6,6 +6,7 @@ use super::progress::Bar;
 use super::{Failure, report};
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, queries};
+use vaxdesk::i18n::Lang;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,7 +15,7 @@ pub struct Args {
     pub check: bool,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let result = queries::rebuild_views_with_progress(desk, !args.check, &Bar::on_stderr())?;
-    Ok(report::rebuild(&result, args.check))
+    Ok(report::rebuild(&result, args.check, lang))
 }

@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use vaxdesk::app::registry::{ClinicStats, Registry, RegistryKey, RegistryUrl};
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::ResidentId;
+use vaxdesk::i18n::Lang;
 
 pub const HELP: &str = "Examples:\n  vaxdesk registry new-key --out /etc/vaxdesk/registry.key\n  \
                         vaxdesk registry status --from postgresql://registry/vaxdesk \
@@ -85,7 +86,7 @@ pub fn run(
             json,
         } => {
             let config = config(cli, paths)?;
-            let id = ResidentId::parse("--citizen", citizen).map_err(|e| Failure(e.to_string()));
+            let id = ResidentId::parse("--citizen", citizen).map_err(Failure::from);
             let found = url_and_key(
                 "--from",
                 from.as_deref(),
@@ -95,16 +96,22 @@ pub fn run(
             );
             let ((url, key), id) = match (found, id) {
                 (Ok(f), Ok(id)) => (f, id),
-                (Err(Failure(a)), Err(Failure(b))) => return Err(Failure(format!("{a}; {b}"))),
+                (Err(a), Err(b)) => return Err(Failure::join(a, b)),
                 (Err(e), _) | (_, Err(e)) => return Err(e),
             };
             let registry_ref = key.registry_ref(&id);
             let record = Registry::open_to_read(&url)?.person(&registry_ref)?;
             if record.person.is_none() && record.injections.is_empty() {
-                return Err(Failure(format!(
-                    "registry {url}: no record of this person (is the registry key the one the \
-                     clinics relay with?)"
-                )));
+                return Err(Failure::new(|lang| match lang {
+                    Lang::En => format!(
+                        "registry {url}: no record of this person (is the registry key the one \
+                         the clinics relay with?)"
+                    ),
+                    Lang::Ko => format!(
+                        "등록부 {url}: 이 사람의 기록이 없습니다 (기관들이 중계할 때 쓰는 \
+                         등록부 키가 맞습니까?)"
+                    ),
+                }));
             }
             if *json {
                 report::json(&json!({
@@ -174,7 +181,7 @@ pub fn run(
                                      DATABASE (or [relay] url in the configuration)"
                     .to_string()),
             }
-            .map_err(Failure)?;
+            .map_err(Failure::from)?;
             let stats = Registry::open_to_read(&url)?.stats()?;
             if *json {
                 report::json(&stats)?;

@@ -82,8 +82,8 @@ pub fn url_and_key(
     };
     match (url, key) {
         (Ok(u), Ok(k)) => Ok((u, k)),
-        (Err(a), Err(b)) => Err(Failure(format!("{a}; {b}"))),
-        (Err(e), _) | (_, Err(e)) => Err(Failure(e)),
+        (Err(a), Err(b)) => Err(Failure::join(Failure::from(a), Failure::from(b))),
+        (Err(e), _) | (_, Err(e)) => Err(Failure::from(e)),
     }
 }
 
@@ -119,7 +119,7 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
-            .map_err(|e| Failure(format!("cannot watch for signals: {e}")))?;
+            .map_err(|e| Failure::from(format!("cannot watch for signals: {e}")))?;
     }
     Stderr.line(&format!(
         "relaying to {} in batches of {} (SIGTERM or SIGINT stops it)",
@@ -134,5 +134,5 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
 }
 
 fn message(e: RelayError) -> Failure {
-    Failure(format!("relay: {e}"))
+    Failure::from(format!("relay: {e}"))
 }

@@ -20,6 +20,8 @@ use vaxdesk::cert::verify::{kid_text, time_text};
 use vaxdesk::cert::{Step, Verification};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::domain::citizen::display_name;
+use vaxdesk::i18n::cli::{self as msg, *};
+use vaxdesk::i18n::{Lang, common};
 
 /// Characters a terminal obeys or hides instead of showing: C0 and C1 controls (escape
 /// sequences, carriage returns), bidi embeddings, overrides, isolates and marks (which reorder
@@ -265,72 +267,83 @@ pub fn status_json(id: &ResidentId, s: &Status) -> Result<(), AppError> {
     json(&value)
 }
 
-pub fn status_text(desk: &Desk, s: &Status) {
+/// A product's name by its code, in `lang` (Korean: its Korean name where it has one).
+fn product(desk: &Desk, code: &str, lang: Lang) -> String {
+    match desk.catalogue().get(code) {
+        Some(p) => common::product_name(lang, p).to_string(),
+        None => code.to_string(),
+    }
+}
+
+pub fn status_text(desk: &Desk, s: &Status, lang: Lang) {
     let c = &s.citizen;
     say!(
-        "{}  {}  born {}",
-        display_name(&c.family_name, &c.given_name),
-        c.masked_id,
-        c.birth_date
+        "{}",
+        msg::status_headline(
+            lang,
+            &display_name(&c.family_name, &c.given_name),
+            &c.masked_id,
+            &c.birth_date
+        )
     );
     say!();
-    say!("Injections");
+    say!("{}", INJECTIONS.get(lang));
     if s.injections.is_empty() {
-        say!("  none recorded");
+        say!("{}", NONE_RECORDED.get(lang));
     } else {
         let rows: Vec<Vec<String>> = s
             .injections
             .iter()
             .map(|i| {
                 vec![
-                    format!("{}/{}", i.dose, i.series),
-                    desk.catalogue().name_of(&i.product).to_string(),
+                    common::dose(i.dose, i.series),
+                    product(desk, &i.product, lang),
                     i.date.clone(),
-                    i.status.clone(),
+                    msg::stored_status(lang, &i.status),
                 ]
             })
             .collect();
-        table(&["dose", "vaccine", "date", "status"], &rows);
+        let header = [COL_DOSE, COL_VACCINE, COL_DATE, COL_STATUS].map(|t| t.get(lang));
+        table(&header, &rows);
     }
     say!();
-    say!("Applications");
+    say!("{}", APPLICATIONS.get(lang));
     if s.applications.is_empty() {
-        say!("  none");
+        say!("{}", NONE.get(lang));
     } else {
         let rows: Vec<Vec<String>> = s
             .applications
             .iter()
             .map(|a| {
                 let note = match (&a.certificate_id, &a.reason) {
-                    (Some(cert), _) => format!("certificate {cert}"),
+                    (Some(cert), _) => msg::certificate(lang, cert),
                     (None, Some(reason)) => reason.clone(),
                     _ => String::new(),
                 };
                 vec![
-                    format!("{}/{}", a.dose, a.series),
-                    desk.catalogue().name_of(&a.product).to_string(),
+                    common::dose(a.dose, a.series),
+                    product(desk, &a.product, lang),
                     a.applied_at.clone(),
-                    a.status.clone(),
+                    msg::stored_status(lang, &a.status),
                     note,
                 ]
             })
             .collect();
-        table(&["dose", "vaccine", "applied", "status", ""], &rows);
+        let header = [COL_DOSE, COL_VACCINE, COL_APPLIED, COL_STATUS].map(|t| t.get(lang));
+        table(&[header[0], header[1], header[2], header[3], ""], &rows);
     }
     if s.issuance_delayed && s.applications.iter().any(|a| a.status == "APPLIED") {
         say!();
-        say!(
-            "Your application is received. Issuance is delayed at the moment; it will be processed later."
-        );
+        say!("{}", DELAYED.get(lang));
     }
 }
 
-pub fn queue_text(items: &[QueueItem]) {
+pub fn queue_text(desk: &Desk, items: &[QueueItem], lang: Lang) {
     if items.is_empty() {
-        say!("The queue is empty: no pending applications.");
+        say!("{}", QUEUE_EMPTY.get(lang));
         return;
     }
-    say!("{} pending application(s), oldest first", items.len());
+    say!("{}", msg::queue_count(lang, items.len()));
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|q| {
@@ -338,21 +351,30 @@ pub fn queue_text(items: &[QueueItem]) {
                 q.applied_at.clone(),
                 q.name.clone(),
                 q.citizen.clone(),
-                q.product_name.clone(),
-                format!("{}/{}", q.dose, q.series),
+                match lang {
+                    Lang::En => q.product_name.clone(),
+                    Lang::Ko => product(desk, &q.product, lang),
+                },
+                common::dose(q.dose, q.series),
                 q.date.clone(),
             ]
         })
         .collect();
-    table(
-        &["applied", "name", "id", "vaccine", "dose", "given"],
-        &rows,
-    );
+    let header = [
+        COL_APPLIED,
+        COL_NAME,
+        COL_ID,
+        COL_VACCINE,
+        COL_DOSE,
+        COL_GIVEN,
+    ]
+    .map(|t| t.get(lang));
+    table(&header, &rows);
 }
 
-pub fn events(desk: &Desk, after: i64, as_json: bool) -> Result<(), AppError> {
+pub fn events(desk: &Desk, after: i64, as_json: bool, lang: Lang) -> Result<(), AppError> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if let Err(e) = write_events(desk, &mut out, after, as_json)?.and_then(|()| out.flush()) {
+    if let Err(e) = write_events(desk, &mut out, after, as_json, lang)?.and_then(|()| out.flush()) {
         output_failed(&e, "standard output");
     }
     Ok(())
@@ -363,6 +385,7 @@ fn write_events(
     out: &mut impl Write,
     after: i64,
     as_json: bool,
+    lang: Lang,
 ) -> Result<std::io::Result<()>, AppError> {
     let mut from = after;
     let mut first = true;
@@ -402,39 +425,19 @@ fn write_events(
     Ok(if as_json {
         writeln!(out, "{}]", if first { "" } else { "\n" })
     } else if first {
-        writeln!(out, "No events after {after}.")
+        writeln!(out, "{}", msg::no_events_after(lang, after))
     } else {
         Ok(())
     })
 }
 
-pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
+pub fn rebuild(r: &ViewCheck, check_only: bool, lang: Lang) -> ExitCode {
+    say!(
+        "{}",
+        msg::rebuild(lang, check_only, r.events, r.differences.len())
+    );
     if r.differences.is_empty() {
-        if check_only {
-            say!(
-                "The status view matches a rebuild from {} events.",
-                r.events
-            );
-        } else {
-            say!(
-                "Rebuilt the status view from {} events (it matched the live view).",
-                r.events
-            );
-        }
         return ExitCode::SUCCESS;
-    }
-    if check_only {
-        say!(
-            "The status view differs from a rebuild from {} events ({} difference(s)):",
-            r.events,
-            r.differences.len()
-        );
-    } else {
-        say!(
-            "Rebuilt the status view from {} events; it repaired {} difference(s):",
-            r.events,
-            r.differences.len()
-        );
     }
     for d in &r.differences {
         say!("  {d}");
@@ -448,33 +451,43 @@ pub fn rebuild(r: &ViewCheck, check_only: bool) -> ExitCode {
 
 /// `doctor`: the health report. `warnings` (files readable by others) are printed but alone do
 /// not fail it.
-pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
-    say!("database     {}", db.display());
-    say!("integrity    {}", d.integrity.join("; "));
+pub fn doctor(d: &Doctor, db: &Path, warnings: &[String], lang: Lang) -> ExitCode {
+    say!("{}{}", DOCTOR_DATABASE.get(lang), db.display());
     say!(
-        "schema       version {}{}",
-        d.schema_version,
-        if d.schema_version == d.schema_expected {
-            " (current)"
-        } else {
-            ""
-        }
+        "{}{}",
+        DOCTOR_INTEGRITY.get(lang),
+        msg::integrity(lang, &d.integrity)
     );
-    say!("events       {}", d.events);
-    say!("queue        {} pending request(s)", d.pending_requests);
     say!(
-        "audit log    {} row(s), {}",
-        d.audit.rows,
-        match &d.audit.broken {
-            None => match &d.audit.head {
-                // Noted down elsewhere, the head shows rows later cut from the end.
-                Some((seq, hash)) => format!("hash chain OK, head row {seq} {}", &hash[..16]),
-                None => "hash chain OK".to_string(),
-            },
-            Some(b) => format!("hash chain broken at row {}", b.seq),
-        }
+        "{}{}",
+        DOCTOR_SCHEMA.get(lang),
+        msg::schema(
+            lang,
+            d.schema_version,
+            d.schema_version == d.schema_expected
+        )
     );
-    say!("subscribers");
+    say!("{}{}", DOCTOR_EVENTS.get(lang), d.events);
+    say!(
+        "{}{}",
+        DOCTOR_QUEUE.get(lang),
+        msg::pending_requests(lang, d.pending_requests)
+    );
+    say!(
+        "{}{}",
+        DOCTOR_AUDIT.get(lang),
+        msg::audit_chain(
+            lang,
+            d.audit.rows,
+            // Noted down elsewhere, the head shows rows later cut from the end.
+            d.audit
+                .head
+                .as_ref()
+                .map(|(seq, hash)| (*seq, hash.get(..16).unwrap_or(hash))),
+            d.audit.broken.as_ref().map(|b| b.seq)
+        )
+    );
+    say!("{}", DOCTOR_SUBSCRIBERS.get(lang));
     let rows: Vec<Vec<String>> = d
         .subscribers
         .iter()
@@ -483,28 +496,33 @@ pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
                 s.name.clone(),
                 s.checkpoint.to_string(),
                 s.lag.to_string(),
-                s.state.to_string(),
+                msg::breaker(lang, &s.state.to_string()),
                 s.last_error.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    table(
-        &["name", "checkpoint", "lag", "breaker", "last error"],
-        &rows,
-    );
+    let header = [
+        COL_NAME,
+        COL_CHECKPOINT,
+        COL_LAG,
+        COL_BREAKER,
+        COL_LAST_ERROR,
+    ]
+    .map(|t| t.get(lang));
+    table(&header, &rows);
     for w in warnings {
-        say!("warning: {w}");
+        say!("{}", msg::warning(lang, w));
     }
-    let problems = d.problems();
+    let problems = msg::doctor_problems(lang, d);
     if problems.is_empty() {
         match warnings.len() {
-            0 => say!("All well."),
-            1 => say!("All well, apart from the warning above."),
-            n => say!("All well, apart from the {n} warnings above."),
+            0 => say!("{}", ALL_WELL.get(lang)),
+            1 => say!("{}", ALL_WELL_ONE.get(lang)),
+            n => say!("{}", msg::all_well_warnings(lang, n)),
         }
         ExitCode::SUCCESS
     } else {
-        say!("{} problem(s):", problems.len());
+        say!("{}", msg::problems(lang, problems.len()));
         for p in &problems {
             say!("  - {p}");
         }
@@ -512,13 +530,13 @@ pub fn doctor(d: &Doctor, db: &Path, warnings: &[String]) -> ExitCode {
     }
 }
 
-pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
-    say!("Delivered {} event(s).", r.delivered);
+pub fn dispatch(desk: &Desk, r: &DispatchReport, lang: Lang) -> Result<ExitCode, AppError> {
+    say!("{}", msg::delivered(lang, r.delivered));
     for (name, e) in &r.failures {
-        say!("  {name} failed: {e}");
+        say!("{}", msg::subscriber_failed(lang, name, e));
     }
     for name in &r.waiting {
-        say!("  {name} is waiting (backoff or open breaker)");
+        say!("{}", msg::subscriber_waiting(lang, name));
     }
     let lagging = maintenance::lagging_subscribers(desk)?;
     Ok(if lagging == 0 {
@@ -529,27 +547,25 @@ pub fn dispatch(desk: &Desk, r: &DispatchReport) -> Result<ExitCode, AppError> {
 }
 
 /// `verify` for people: every step that ran, then what the certificate says.
-pub fn verify_text(v: &Verification) {
-    say!(
-        "{}",
-        if v.valid() {
-            "The certificate is valid."
-        } else {
-            "The certificate is NOT valid."
-        }
-    );
+pub fn verify_text(v: &Verification, lang: Lang) {
+    say!("{}", if v.valid() { VALID } else { NOT_VALID }.get(lang));
     let rows: Vec<Vec<String>> = v
         .steps
         .iter()
         .map(|s| {
             vec![
-                s.step.name().to_string(),
-                if s.ok { "ok" } else { "FAILED" }.to_string(),
-                s.detail.clone(),
+                msg::verify_step(lang, s.step.name()),
+                if s.ok { STEP_OK } else { STEP_FAILED }
+                    .get(lang)
+                    .to_string(),
+                msg::verify_detail(lang, &s.detail),
             ]
         })
         .collect();
-    table(&["step", "result", "detail"], &rows);
+    table(
+        &[COL_STEP, COL_RESULT, COL_DETAIL].map(|t| t.get(lang)),
+        &rows,
+    );
     let Some(dcc) = &v.certificate else {
         return;
     };
@@ -564,36 +580,44 @@ pub fn verify_text(v: &Verification) {
     let name = [text(&nam["fn"]), text(&nam["gn"])].join(", ");
     let standard = [text(&nam["fnt"]), text(&nam["gnt"])].join("<<");
     say!(
-        "holder       {}  ({standard})",
+        "{}{}  ({standard})",
+        msg::verify_label(lang, "holder"),
         name.trim_matches([',', ' '])
     );
-    say!("born         {}", text(&dcc["dob"]));
+    say!("{}{}", msg::verify_label(lang, "born"), text(&dcc["dob"]));
     for (group, kind) in [("v", "vaccination"), ("t", "test"), ("r", "recovery")] {
         for entry in dcc[group].as_array().into_iter().flatten() {
             let what = match group {
-                "v" => format!(
-                    "dose {}/{}, {}, {}",
-                    text(&entry["dn"]),
-                    text(&entry["sd"]),
-                    text(&entry["mp"]),
-                    text(&entry["dt"])
+                "v" => msg::verify_dose(
+                    lang,
+                    &text(&entry["dn"]),
+                    &text(&entry["sd"]),
+                    &text(&entry["mp"]),
+                    &text(&entry["dt"]),
                 ),
                 "t" => format!("{}, {}", text(&entry["tt"]), text(&entry["sc"])),
-                _ => format!("first positive {}", text(&entry["fr"])),
+                _ => msg::first_positive(lang, &text(&entry["fr"])),
             };
-            say!("{kind:<12} {what}, {}", text(&entry["co"]));
-            say!("uvci         {}", text(&entry["ci"]));
+            say!(
+                "{}{what}, {}",
+                msg::verify_label(lang, kind),
+                text(&entry["co"])
+            );
+            say!("{}{}", msg::verify_label(lang, "uvci"), text(&entry["ci"]));
         }
     }
     let time = |t: Option<f64>| t.and_then(time_text).unwrap_or_else(|| "-".into());
     say!(
-        "issuer       {}  issued {}  expires {}",
-        v.issuer.as_deref().unwrap_or("-"),
-        time(v.issued_at),
-        time(v.expires_at)
+        "{}",
+        msg::verify_issuer(
+            lang,
+            v.issuer.as_deref().unwrap_or("-"),
+            &time(v.issued_at),
+            &time(v.expires_at)
+        )
     );
     if let Some(kid) = &v.kid {
-        say!("kid          {}", kid_text(kid));
+        say!("{}{}", msg::verify_label(lang, "kid"), kid_text(kid));
     }
 }
 
@@ -627,16 +651,14 @@ pub fn certificate_json(
 
 /// What `cert export` warns about on stderr: a revoked certificate, and any other reason this
 /// desk's verifier would refuse it now.
-pub fn certificate_warnings(row: &CertificateRow, check: &Verification) -> Vec<String> {
+pub fn certificate_warnings(row: &CertificateRow, check: &Verification, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(at) = &row.revoked_at {
-        out.push(format!(
-            "certificate {} was revoked at {at}{}; `vaxdesk verify` on this desk rejects it",
-            row.uvci,
-            row.revocation_reason
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
+        out.push(msg::certificate_revoked(
+            lang,
+            &row.uvci,
+            at,
+            row.revocation_reason.as_deref(),
         ));
     }
     for s in check
@@ -644,11 +666,11 @@ pub fn certificate_warnings(row: &CertificateRow, check: &Verification) -> Vec<S
         .iter()
         .filter(|s| !s.ok && s.step != Step::Revocation)
     {
-        out.push(format!(
-            "certificate {} does not verify here now: {}: {}",
-            row.uvci,
+        out.push(msg::certificate_not_verifying(
+            lang,
+            &row.uvci,
             s.step.name(),
-            s.detail
+            &s.detail,
         ));
     }
     out
@@ -663,27 +685,24 @@ fn local(at: &str, format: &str) -> String {
 }
 
 /// `staff list`: name, role and whether the account can sign in now.
-pub fn staff_text(accounts: &[StaffListing]) {
+pub fn staff_text(accounts: &[StaffListing], lang: Lang) {
     if accounts.is_empty() {
-        say!(
-            "There are no staff accounts yet; add one with: vaxdesk staff add NAME --role manager"
-        );
+        say!("{}", STAFF_NONE.get(lang));
         return;
     }
     let rows: Vec<Vec<String>> = accounts
         .iter()
         .map(|a| {
-            let state = match (&a.locked_until, a.failures) {
-                _ if a.disabled => "disabled".to_string(),
-                (Some(until), _) => format!("locked until {}", local(until, "%H:%M")),
-                (None, 0) => "active".to_string(),
-                (None, 1) => "1 failed attempt".to_string(),
-                (None, n) => format!("{n} failed attempts"),
+            let state = if a.disabled {
+                STAFF_DISABLED.get(lang).to_string()
+            } else {
+                let until = a.locked_until.as_deref().map(|u| local(u, "%H:%M"));
+                msg::staff_state(lang, until.as_deref(), a.failures)
             };
-            vec![a.name.clone(), a.role.to_lowercase(), state]
+            vec![a.name.clone(), msg::staff_role(lang, &a.role), state]
         })
         .collect();
-    table(&["name", "role", "state"], &rows);
+    table(&[COL_NAME, COL_ROLE, COL_STATE].map(|t| t.get(lang)), &rows);
 }
 
 /// `audit --json`: every row as an object, oldest first.
@@ -713,9 +732,9 @@ pub fn audit_json(lines: &[AuditLine]) -> Result<(), AppError> {
 }
 
 /// `audit`: one row per line, oldest first; citizens by number and masked id only.
-pub fn audit_text(lines: &[AuditLine]) {
+pub fn audit_text(lines: &[AuditLine], lang: Lang) {
     if lines.is_empty() {
-        say!("There are no audit rows that match.");
+        say!("{}", AUDIT_NONE.get(lang));
         return;
     }
     let rows: Vec<Vec<String>> = lines
@@ -746,12 +765,18 @@ pub fn audit_text(lines: &[AuditLine]) {
             .to_vec()
         })
         .collect();
-    table(
-        &[
-            "seq", "time", "actor", "action", "citizen", "result", "desk", "detail",
-        ],
-        &rows,
-    );
+    let header = [
+        COL_SEQ,
+        COL_TIME,
+        COL_ACTOR,
+        COL_ACTION,
+        COL_CITIZEN,
+        COL_RESULT,
+        COL_DESK,
+        COL_DETAIL,
+    ]
+    .map(|t| t.get(lang));
+    table(&header, &rows);
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use vaxdesk::app::Faults;
 use vaxdesk::app::backup::restore::{self as restoring, Target};
 use vaxdesk::app::{Desk, queries};
 use vaxdesk::config::{Config, Paths};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::IdKeys;
 
 pub const HELP: &str = "\
@@ -45,22 +47,19 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     if cli.demo || !cli.seeds.is_empty() {
-        return Err(Failure(
-            "restore takes neither --demo nor --seed: it puts a backup back as it was".into(),
-        ));
+        return Err(Failure::text(msg::RESTORE_NO_DEMO));
     }
-    let db = cli.db.clone().ok_or_else(|| {
-        Failure("restore needs --db PATH: where the restored database goes".into())
-    })?;
+    let db = cli
+        .db
+        .clone()
+        .ok_or_else(|| Failure::text(msg::RESTORE_NEEDS_DB))?;
     let keys_dir = cli
         .keys
         .clone()
         .or_else(|| paths.map(|p| p.keys_dir(false)))
-        .ok_or_else(|| {
-            Failure("cannot find a folder for the keys; give one with --keys DIR".into())
-        })?;
+        .ok_or_else(|| Failure::text(msg::NO_KEYS_FOLDER))?;
     let config = config(cli, paths)?;
     let bar = Bar::on_stderr();
     let target = Target {
@@ -72,43 +71,35 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Fa
     drop(bar);
     let m = &done.manifest;
     say!(
-        "Checked the backup {}: {} file(s) as its MANIFEST lists them (taken {} by vaxdesk {}, \
-         schema version {}).",
-        args.dir.display(),
-        m.files.len(),
-        m.taken,
-        m.vaxdesk,
-        m.schema
+        "{}",
+        msg::restore_checked(
+            lang,
+            &args.dir.display().to_string(),
+            m.files.len(),
+            (&m.taken, &m.vaxdesk),
+            m.schema,
+        )
     );
     say!(
-        "Restored the database {}{}.",
-        done.db.display(),
-        if done.replaced {
-            " (it replaced the one there)"
-        } else {
-            ""
-        }
+        "{}",
+        msg::restored(lang, &done.db.display().to_string(), done.replaced)
     );
+    let keys_shown = keys_dir.display().to_string();
     if m.keys {
         say!(
-            "Key files in {}: {} written, {} already there.",
-            keys_dir.display(),
-            done.keys_written,
-            done.keys_kept
+            "{}",
+            msg::restored_keys(lang, &keys_shown, done.keys_written, done.keys_kept)
         );
     } else {
-        say!(
-            "The backup holds no keys; the resident-id key in {} reads it.",
-            keys_dir.display()
-        );
+        say!("{}", msg::restored_no_keys(lang, &keys_shown));
     }
-    say!("Doctor's checks on the restored database:");
+    say!("{}", msg::DOCTOR_ON_RESTORED.get(lang));
     let ids = IdKeys::load_or_create(&keys_dir)?;
     let desk = Desk::open_existing(&done.db, ids, config, open::clock()?, Faults::from_env())?;
     let health = queries::doctor(&desk)?;
     let log = paths.map(|p| p.data_dir.join(LOG_FILE));
     let warnings = doctor::file_warnings(&done.db, &[keys_dir.as_path()], log.as_deref());
-    Ok(report::doctor(&health, &done.db, &warnings))
+    Ok(report::doctor(&health, &done.db, &warnings, lang))
 }
 
 /// The configuration, read as the desk reads it (the breaker's policy for doctor's checks).

@@ -6,6 +6,8 @@ use super::progress::Bar;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vaxdesk::app::{Desk, seed};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,11 +15,11 @@ pub struct Args {
     pub files: Vec<PathBuf>,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let bar = Bar::on_stderr();
     for file in &args.files {
         let outcome = seed::apply_file_with_progress(desk, file, &bar)?;
-        say!("{}: {}", file.display(), outcome.describe());
+        say!("{}: {}", file.display(), msg::seed_outcome(lang, &outcome));
     }
     Ok(ExitCode::SUCCESS)
 }

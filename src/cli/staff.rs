@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::staff_admin::{self, Unlocked};
 use vaxdesk::domain::{StaffName, StaffRole};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::passphrase;
 
 pub const HELP: &str = "\
@@ -83,7 +85,7 @@ pub enum StaffRoleArg {
 
 /// The new passphrase `staff add` and `staff passwd` need, asked before the database opens;
 /// `None` for the other actions.
-pub fn new_passphrase_for(action: &StaffCommand) -> Result<Option<String>, Failure> {
+pub fn new_passphrase_for(action: &StaffCommand, lang: Lang) -> Result<Option<String>, Failure> {
     match action {
         StaffCommand::Add {
             name,
@@ -95,7 +97,7 @@ pub fn new_passphrase_for(action: &StaffCommand) -> Result<Option<String>, Failu
             passphrase_stdin,
         } => {
             let name = StaffName::parse("NAME", name)?;
-            Ok(Some(new_passphrase(&name, *passphrase_stdin)?))
+            Ok(Some(new_passphrase(&name, *passphrase_stdin, lang)?))
         }
         _ => Ok(None),
     }
@@ -105,14 +107,14 @@ pub fn new_passphrase_for(action: &StaffCommand) -> Result<Option<String>, Failu
 const PASSPHRASE_LINE_MAX: u64 = 16 * 1024;
 
 /// A new passphrase: one line of standard input, or asked twice on the terminal without echo.
-fn new_passphrase(name: &StaffName, from_stdin: bool) -> Result<String, Failure> {
+fn new_passphrase(name: &StaffName, from_stdin: bool, lang: Lang) -> Result<String, Failure> {
     if from_stdin {
         let mut line = Vec::new();
         std::io::stdin()
             .lock()
             .take(PASSPHRASE_LINE_MAX)
             .read_until(b'\n', &mut line)
-            .map_err(|e| Failure(format!("--passphrase-stdin: {e}")))?;
+            .map_err(|e| Failure::new(|l| msg::passphrase_stdin(l, &e.to_string())))?;
         // Only the line's end goes; spaces are part of a passphrase.
         if line.last() == Some(&b'\n') {
             line.pop();
@@ -120,27 +122,21 @@ fn new_passphrase(name: &StaffName, from_stdin: bool) -> Result<String, Failure>
                 line.pop();
             }
         }
-        return String::from_utf8(line).map_err(|_| {
-            Failure("--passphrase-stdin: the passphrase is not UTF-8 text".to_string())
-        });
+        return String::from_utf8(line).map_err(|_| Failure::text(msg::PASS_NOT_UTF8));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure(
-            "no terminal to ask for the passphrase; use --passphrase-stdin".to_string(),
-        ));
+        return Err(Failure::text(msg::PASS_NO_TERMINAL));
     }
     let ask = |prompt: String| {
         echo_restored_on_interrupt(|| rpassword::prompt_password(prompt))
-            .map_err(|e| Failure(format!("cannot read the passphrase from the terminal: {e}")))
+            .map_err(|e| Failure::new(|l| msg::passphrase_terminal(l, &e.to_string())))
     };
-    let first = ask(format!("Passphrase for {name}: "))?;
+    let first = ask(msg::passphrase_for(lang, name.as_str()))?;
     // A weak one is refused before it is typed again.
-    passphrase::check_strength(&first).map_err(Failure)?;
-    let again = ask("Again: ".to_string())?;
+    passphrase::check_strength(&first).map_err(|e| Failure::new(|l| msg::reason(l, &e)))?;
+    let again = ask(msg::PASS_AGAIN.get(lang).to_string())?;
     if again != first {
-        return Err(Failure(
-            "passphrase: the two entries differ; nothing was changed".to_string(),
-        ));
+        return Err(Failure::text(msg::PASS_DIFFER));
     }
     Ok(first)
 }
@@ -180,7 +176,12 @@ fn echo_restored_on_interrupt<T>(prompt: impl FnOnce() -> T) -> T {
 }
 
 /// `vaxdesk staff ...`. `text` is the new passphrase of `add` and `passwd`, read beforehand.
-pub fn run(desk: &Desk, action: &StaffCommand, text: Option<String>) -> Result<ExitCode, Failure> {
+pub fn run(
+    desk: &Desk,
+    action: &StaffCommand,
+    text: Option<String>,
+    lang: Lang,
+) -> Result<ExitCode, Failure> {
     let admin = admin_actor();
     let name = |raw: &str| StaffName::parse("NAME", raw);
     let text = text.unwrap_or_default();
@@ -194,47 +195,48 @@ pub fn run(desk: &Desk, action: &StaffCommand, text: Option<String>) -> Result<E
                 StaffRoleArg::Issuer => StaffRole::Issuer,
             };
             staff_admin::add(desk, &admin, &name, role, &text)?;
-            say!("Added {name} ({}).", role.as_str().to_lowercase());
+            say!(
+                "{}",
+                msg::staff_added(lang, name.as_str(), &role.as_str().to_lowercase())
+            );
         }
         StaffCommand::List { json } => {
             let accounts = staff_admin::list(desk)?;
             if *json {
                 report::json(&accounts)?;
             } else {
-                report::staff_text(&accounts);
+                report::staff_text(&accounts, lang);
             }
         }
         StaffCommand::Disable { name: raw } => {
             let name = name(raw)?;
             staff_admin::set_disabled(desk, &admin, &name, true)?;
-            say!("Disabled {name}: it can no longer sign in.");
+            say!("{}", msg::staff_disabled(lang, name.as_str()));
         }
         StaffCommand::Enable { name: raw } => {
             let name = name(raw)?;
             staff_admin::set_disabled(desk, &admin, &name, false)?;
-            say!("Enabled {name}: it can sign in again.");
+            say!("{}", msg::staff_enabled(lang, name.as_str()));
         }
         StaffCommand::Passwd { name: raw, .. } => {
             let name = name(raw)?;
             staff_admin::set_passphrase(desk, &admin, &name, &text)?;
-            say!("Changed the passphrase of {name}.");
+            say!("{}", msg::staff_passwd(lang, name.as_str()));
         }
         StaffCommand::Unlock { name: raw } => {
             let name = name(raw)?;
             match staff_admin::unlock_account(desk, &admin, &name)? {
-                Unlocked::WasLocked { until, failures } => say!(
-                    "Unlocked {name}: it was locked until {} after {failures} failed attempts.",
-                    vaxdesk::domain::clock::parse_stamp(&until)
+                Unlocked::WasLocked { until, failures } => {
+                    let until = vaxdesk::domain::clock::parse_stamp(&until)
                         .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-                        .unwrap_or(until)
-                ),
-                Unlocked::HadFailures(n) => say!(
-                    "{name} was not locked; cleared its {n} failed attempt{}.",
-                    if n == 1 { "" } else { "s" }
-                ),
-                Unlocked::Clear => {
-                    say!("{name} was not locked and had no failed attempts; nothing to clear.")
+                        .unwrap_or(until);
+                    say!(
+                        "{}",
+                        msg::staff_unlocked(lang, name.as_str(), &until, failures)
+                    );
                 }
+                Unlocked::HadFailures(n) => say!("{}", msg::staff_cleared(lang, name.as_str(), n)),
+                Unlocked::Clear => say!("{}", msg::staff_nothing(lang, name.as_str())),
             }
         }
     }

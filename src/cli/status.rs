@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use vaxdesk::app::Desk;
 use vaxdesk::app::views::status::view_status;
 use vaxdesk::domain::ResidentId;
+use vaxdesk::i18n::Lang;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,13 +18,13 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let id = ResidentId::parse("--citizen", &args.citizen)?;
     let status = view_status(desk, &admin_actor(), &id)?;
     if args.json {
         report::status_json(&id, &status)?;
     } else {
-        report::status_text(desk, &status);
+        report::status_text(desk, &status, lang);
     }
     Ok(ExitCode::SUCCESS)
 }

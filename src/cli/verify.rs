@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use vaxdesk::app::certificates;
 use vaxdesk::cert::{Input, TrustStore};
 use vaxdesk::config::Paths;
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 pub const HELP: &str = "Steps, in order: prefix, base45, zlib, cose, signature, key usage (the \
                         signer's extended key usage allows this type), expiry, schema \
@@ -43,20 +45,16 @@ fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 /// Verifies `args.input` against the trusted signers and this desk's revocations. A database
 /// named with --db (or VAXDESK_DB) that is not there: the revocation step says its list was
 /// not read, rather than that there is none.
-pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let keys_dir = keys_dir(cli, paths);
     let db = database_path(cli, paths);
     let named = cli.db.is_some();
     let trusted = match keys_dir {
-        _ if !args.trust.is_empty() => {
-            TrustStore::from_files(&args.trust).map_err(|e| Failure(format!("--trust {e}")))?
-        }
+        _ if !args.trust.is_empty() => TrustStore::from_files(&args.trust)
+            .map_err(|e| Failure::new(|l| msg::trust_error(l, &e.to_string())))?,
         Some(dir) => TrustStore::desk_signers(&dir)?,
         None => {
-            return Err(Failure(
-                "there are no trusted signer certificates (no data directory); pass --trust PEM_FILE"
-                    .into(),
-            ));
+            return Err(Failure::text(msg::NO_TRUSTED_SIGNERS));
         }
     };
     let at = match args.at {
@@ -74,26 +72,22 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args) -> Result<ExitCode, Fa
     if let Some(db) = db.filter(|_| named && revoked.is_none()) {
         for step in &mut result.steps {
             if step.step == vaxdesk::cert::Step::Revocation && step.ok {
-                step.detail = format!(
-                    "no database at {}: its revocations were not checked",
-                    db.display()
-                );
+                // The JSON carries it too: English, as JSON is.
+                step.detail = msg::revocations_not_checked(Lang::En, &db.display().to_string());
             }
         }
     }
     if args.json {
         report::json(&result.to_json())?;
     } else {
-        report::verify_text(&result);
+        report::verify_text(&result, lang);
     }
     match result.failure() {
         None if result.valid() => Ok(ExitCode::SUCCESS),
-        None => Err(Failure("verify failed: not every step ran".into())),
-        Some(f) => Err(Failure(format!(
-            "verify failed at {}: {}",
-            f.step.name(),
-            f.detail
-        ))),
+        None => Err(Failure::text(msg::VERIFY_NOT_EVERY_STEP)),
+        Some(f) => Err(Failure::new(|l| {
+            msg::verify_failed(l, f.step.name(), &f.detail)
+        })),
     }
 }
 
@@ -104,9 +98,7 @@ fn desk_revocations(db: Option<&Path>) -> Result<Option<Vec<String>>, Failure> {
         return Ok(None);
     };
     certificates::revoked_in(db).map_err(|e| {
-        Failure(format!(
-            "cannot read this desk's revocations from {}: {e}",
-            db.display()
-        ))
+        let (db, e) = (db.display().to_string(), e.to_string());
+        Failure::new(|l| msg::revocations_unreadable(l, &db, &e))
     })
 }

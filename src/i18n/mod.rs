@@ -17,6 +17,7 @@
 //! What is for programs stays English whatever the language: JSON, event names, audit actions
 //! and log lines.
 
+pub mod cli;
 pub mod common;
 pub mod tui;
 
