@@ -1390,6 +1390,48 @@ pub fn error<E: Display + 'static>(lang: Lang, e: &E) -> String {
     e.to_string()
 }
 
+/// `doctor`'s relay line when events wait: `n` after checkpoint `checkpoint`, the oldest
+/// committed at `oldest`, the last relay at `last` (if any).
+pub fn relay_behind(
+    lang: Lang,
+    clinic: &str,
+    n: i64,
+    checkpoint: i64,
+    oldest: &str,
+    last: Option<&str>,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "relay        clinic '{clinic}': {n} event(s) not yet relayed (checkpoint \
+             {checkpoint}, oldest unrelayed committed {oldest}{})",
+            last.map(|t| format!(", last relay {t}"))
+                .unwrap_or_default()
+        ),
+        Lang::Ko => format!(
+            "중계         기관 '{clinic}': 아직 중계하지 않은 이벤트 {n}건 (체크포인트 \
+             {checkpoint}, 가장 오래된 미중계 이벤트 {oldest}{})",
+            last.map(|t| format!(", 마지막 중계 {t}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// `doctor`'s relay line when nothing waits.
+pub fn relay_up_to_date(lang: Lang, clinic: &str, checkpoint: i64, last: Option<&str>) -> String {
+    match lang {
+        Lang::En => format!(
+            "relay        clinic '{clinic}': up to date at event {checkpoint}{}",
+            last.map(|t| format!(", last relay {t}"))
+                .unwrap_or_default()
+        ),
+        Lang::Ko => format!(
+            "중계         기관 '{clinic}': 이벤트 {checkpoint}까지 모두 중계됨{}",
+            last.map(|t| format!(", 마지막 중계 {t}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1440,47 +1482,5 @@ mod tests {
             reason(Lang::Ko, "has 5 fields, the header has 4"),
             "필드 5개, 머리글은 4개입니다"
         );
-    }
-}
-
-/// `doctor`'s relay line when events wait: `n` after checkpoint `checkpoint`, the oldest
-/// committed at `oldest`, the last relay at `last` (if any).
-pub fn relay_behind(
-    lang: Lang,
-    clinic: &str,
-    n: i64,
-    checkpoint: i64,
-    oldest: &str,
-    last: Option<&str>,
-) -> String {
-    match lang {
-        Lang::En => format!(
-            "relay        clinic '{clinic}': {n} event(s) not yet relayed (checkpoint \
-             {checkpoint}, oldest unrelayed committed {oldest}{})",
-            last.map(|t| format!(", last relay {t}"))
-                .unwrap_or_default()
-        ),
-        Lang::Ko => format!(
-            "중계         기관 '{clinic}': 아직 중계하지 않은 이벤트 {n}건 (체크포인트 \
-             {checkpoint}, 가장 오래된 미중계 이벤트 {oldest}{})",
-            last.map(|t| format!(", 마지막 중계 {t}"))
-                .unwrap_or_default()
-        ),
-    }
-}
-
-/// `doctor`'s relay line when nothing waits.
-pub fn relay_up_to_date(lang: Lang, clinic: &str, checkpoint: i64, last: Option<&str>) -> String {
-    match lang {
-        Lang::En => format!(
-            "relay        clinic '{clinic}': up to date at event {checkpoint}{}",
-            last.map(|t| format!(", last relay {t}"))
-                .unwrap_or_default()
-        ),
-        Lang::Ko => format!(
-            "중계         기관 '{clinic}': 이벤트 {checkpoint}까지 모두 중계됨{}",
-            last.map(|t| format!(", 마지막 중계 {t}"))
-                .unwrap_or_default()
-        ),
     }
 }

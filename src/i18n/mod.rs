@@ -125,7 +125,11 @@ macro_rules! messages {
 /// Every message of the table, by name (for tests: a Korean screen must not show an English
 /// message's words).
 pub fn all() -> impl Iterator<Item = (&'static str, Text)> {
-    common::ALL.iter().chain(tui::all()).copied()
+    common::ALL
+        .iter()
+        .chain(tui::all())
+        .chain(cli::ALL.iter())
+        .copied()
 }
 
 #[cfg(test)]
