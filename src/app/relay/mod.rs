@@ -3,8 +3,10 @@
 //!
 //! Each batch is read after the relay's checkpoint, written in one PostgreSQL transaction
 //! (events inserted with `ON CONFLICT (clinic, seq) DO NOTHING`, only the new ones applied to
-//! the registry tables), and only then the checkpoint moves in the desk's database. A kill
-//! between the two sends the batch again; the registry inserts and applies none of it twice.
+//! the registry tables), and only then the checkpoint moves in the desk's database: at once
+//! when the desks leave the write lock free, else within a second (the relay goes on from
+//! what the registry acknowledged). A kill before it moves sends those events again; the
+//! registry inserts and applies none of them twice.
 //!
 //! Nothing relayed holds a resident id: the desk's keyed hash (`id_lookup`) and masked id are
 //! dropped from every payload, and each event carries the citizen's `registry_ref`
