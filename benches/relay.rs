@@ -121,7 +121,11 @@ fn bench(dir: &Path, url: &str, db_name: &str, events: usize) {
     let mut relay = vaxdesk(dir)
         .args(["relay", "--to", url, "--clinic", "bench", "--registry-key"])
         .arg(&key)
-        .stderr(Stdio::null())
+        .stderr(match std::env::var_os("VAXDESK_BENCH_RELAY_LOG") {
+            // The relay's own log (one line per batch), to see where time goes.
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("the relay's log")),
+            None => Stdio::null(),
+        })
         .spawn()
         .expect("start the relay");
     let conn = format!("host=127.0.0.1 port=5432 user=root dbname={db_name}");

@@ -53,6 +53,25 @@ pub fn advance(conn: &Connection, seq: i64, at: &str) -> rusqlite::Result<()> {
     })
 }
 
+/// [`advance`] only if the database's write lock is free right now: a busy clinic's desks
+/// hold it most of the time, and the relay does not queue behind them for every batch. False
+/// when it was taken (nothing changed; the registry already has the batch either way).
+pub fn try_advance(conn: &Connection, seq: i64, at: &str) -> rusqlite::Result<bool> {
+    let waited: i64 = conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?;
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let result = advance(conn, seq, at);
+    conn.busy_timeout(std::time::Duration::from_millis(waited.max(0) as u64))?;
+    match result {
+        Ok(()) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub use outbox::LogRow;
 
 /// Up to `limit` events after `after`, oldest first.

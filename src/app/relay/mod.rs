@@ -3,8 +3,10 @@
 //!
 //! Each batch is read after the relay's checkpoint, written in one PostgreSQL transaction
 //! (events inserted with `ON CONFLICT (clinic, seq) DO NOTHING`, only the new ones applied to
-//! the registry tables), and only then the checkpoint moves in the desk's database. A kill
-//! between the two sends the batch again; the registry inserts and applies none of it twice.
+//! the registry tables), and only then the checkpoint moves in the desk's database: at once
+//! when the desks leave the write lock free, else within a second (the relay goes on from
+//! what the registry acknowledged). A kill before it moves sends those events again; the
+//! registry inserts and applies none of them twice.
 //!
 //! Nothing relayed holds a resident id: the desk's keyed hash (`id_lookup`) and masked id are
 //! dropped from every payload, and each event carries the citizen's `registry_ref`
@@ -25,6 +27,8 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// How often a caught-up relay looks for new events (they go out within a second).
 const POLL: Duration = Duration::from_millis(50);
+/// The longest a running relay leaves its checkpoint behind what the registry acknowledged.
+const ADVANCE_AT_LEAST: Duration = Duration::from_secs(1);
 /// Citizens whose `registry_ref` is kept between batches, at most.
 const CACHE_MAX: usize = 100_000;
 
@@ -100,6 +104,11 @@ struct Relay<'a> {
     /// Whether the clinic name is recorded in the desk's database yet.
     recorded: bool,
     refs: HashMap<i64, String>,
+    /// The last event the registry has acknowledged: the checkpoint, or ahead of it while
+    /// moving the checkpoint waits for a moment the desks leave the write lock free.
+    sent: i64,
+    /// When the checkpoint last moved.
+    advanced: Instant,
 }
 
 impl<'a> Relay<'a> {
@@ -142,6 +151,8 @@ impl<'a> Relay<'a> {
             batch: i64::from(opts.batch),
             recorded,
             refs: HashMap::new(),
+            sent: 0,
+            advanced: Instant::now(),
         })
     }
 
@@ -175,12 +186,35 @@ impl<'a> Relay<'a> {
         Ok(local::state(self.desk.conn())?.map_or(0, |s| s.last_seq))
     }
 
-    /// Sends one batch; `None` when there was nothing to send.
+    /// Moves the checkpoint up to what the registry has acknowledged. Unless `now`, only when
+    /// the write lock is free at once, or a second has passed since it last moved: a kill
+    /// before it moves sends those events again, and the registry keeps each once.
+    fn advance(&mut self, now: bool) -> Result<(), RelayError> {
+        if self.sent <= self.checkpoint()? {
+            return Ok(());
+        }
+        let at = crate::domain::clock::stamp(self.desk.now());
+        let conn = self.desk.conn();
+        let moved = if now || self.advanced.elapsed() >= ADVANCE_AT_LEAST {
+            local::advance(conn, self.sent, &at)?;
+            true
+        } else {
+            local::try_advance(conn, self.sent, &at)?
+        };
+        if moved {
+            self.advanced = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Sends one batch; `None` when there was nothing to send (the checkpoint is then moved
+    /// up to what was sent).
     fn step(&mut self, registry: &mut Registry) -> Result<Option<Batch>, RelayError> {
         let started = Instant::now();
-        let after = self.checkpoint()?;
+        let after = self.checkpoint()?.max(self.sent);
         let rows = local::events_after(self.desk.conn(), after, self.batch)?;
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            self.advance(true)?;
             return Ok(None);
         };
         let (first, last) = (first.seq, last.seq);
@@ -195,8 +229,8 @@ impl<'a> Relay<'a> {
             });
         }
         let written = registry.write_batch(&self.clinic, &self.database_id, &out)?;
-        let now = crate::domain::clock::stamp(self.desk.now());
-        local::advance(self.desk.conn(), last, &now)?;
+        self.sent = last;
+        self.advance(false)?;
         let lag = local::last_seq(self.desk.conn())? - last;
         Ok(Some(Batch {
             first,
@@ -310,6 +344,7 @@ pub fn relay_once(
         log.line(&b.line());
         summary.add(&b);
     }
+    summary.checkpoint = relay.checkpoint()?;
     Ok(summary)
 }
 
@@ -373,6 +408,8 @@ pub fn relay_forever(
             Err(e) => return Err(e),
         }
     }
+    // Stopped between batches: the checkpoint catches up with what the registry has.
+    relay.advance(true)?;
     summary.checkpoint = relay.checkpoint()?;
     Ok(summary)
 }
