@@ -124,58 +124,75 @@ const MASKS: [MaskPattern; 8] = [
 /// more, 2×2 blocks, finder-like patterns, dark/light balance. Equal scores mean the same mask
 /// is chosen, so the pictures are the crate's own.
 fn penalty(colors: &[Color], width: usize) -> u16 {
-    let dark: Vec<bool> = colors.iter().map(|c| *c == Color::Dark).collect();
-    let at = |x: usize, y: usize| dark[y * width + x];
+    // Rows, and the columns as rows of the transposed grid: every line a plain slice.
+    let rows: Vec<bool> = colors.iter().map(|c| *c == Color::Dark).collect();
+    let mut columns = vec![false; rows.len()];
+    for (i, &d) in rows.iter().enumerate() {
+        columns[(i % width) * width + i / width] = d;
+    }
     let mut score: u16 = 0;
-    // Runs of 5 + N modules of one colour in a row or column: 3 + N each.
-    for horizontal in [true, false] {
-        for i in 0..width {
-            let get = |j: usize| if horizontal { at(j, i) } else { at(i, j) };
-            let mut run: u16 = 1;
-            for j in 1..=width {
-                if j < width && get(j) == get(j - 1) {
-                    run += 1;
-                } else {
-                    if run >= 5 {
-                        score = score.wrapping_add(run - 2);
-                    }
-                    run = 1;
-                }
-            }
+    for grid in [&rows, &columns] {
+        let mut finder: u16 = 0;
+        for line in grid.chunks_exact(width) {
+            score = score.wrapping_add(runs(line));
+            finder = finder.wrapping_add(finders(line));
         }
+        // The three finder patterns' own count taken off, as the crate does (per direction).
+        score = score.wrapping_add(finder.wrapping_sub(360));
     }
     // 2×2 blocks of one colour, overlapping: 3 each.
-    for y in 0..width - 1 {
+    for (top, bottom) in rows
+        .chunks_exact(width)
+        .zip(rows.chunks_exact(width).skip(1))
+    {
         for x in 0..width - 1 {
-            let c = at(x, y);
-            if at(x + 1, y) == c && at(x, y + 1) == c && at(x + 1, y + 1) == c {
+            let c = top[x];
+            if top[x + 1] == c && bottom[x] == c && bottom[x + 1] == c {
                 score = score.wrapping_add(3);
             }
         }
     }
-    // `#.###.#` with four light modules (or the edge) on either side: 40 each; the three
-    // finder patterns' own count (360) taken off, as the crate does.
-    const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
-    for horizontal in [true, false] {
-        let mut finder: u16 = 0;
-        for i in 0..width {
-            let get = |k: usize| if horizontal { at(k, i) } else { at(i, k) };
-            for j in 0..width - 6 {
-                if (0..7).any(|k| get(j + k) != PATTERN[k]) {
-                    continue;
-                }
-                let before = (j.saturating_sub(4)..j).any(get);
-                let after = (j + 7..(j + 11).min(width)).any(get);
-                if !before || !after {
-                    finder = finder.wrapping_add(40);
-                }
-            }
-        }
-        score = score.wrapping_add(finder.wrapping_sub(360));
-    }
     // Balance: the distance of the dark share (in half-percents) from half.
-    let ratio = dark.iter().filter(|d| **d).count() * 200 / dark.len();
+    let ratio = rows.iter().filter(|d| **d).count() * 200 / rows.len();
     score.wrapping_add(ratio.abs_diff(100) as u16)
+}
+
+/// Runs of 5 + N modules of one colour in a line: 3 + N each.
+fn runs(line: &[bool]) -> u16 {
+    let mut score: u16 = 0;
+    let mut run: u16 = 1;
+    for pair in line.windows(2) {
+        if pair[0] == pair[1] {
+            run += 1;
+        } else {
+            if run >= 5 {
+                score = score.wrapping_add(run - 2);
+            }
+            run = 1;
+        }
+    }
+    if run >= 5 {
+        score = score.wrapping_add(run - 2);
+    }
+    score
+}
+
+/// `#.###.#` in a line without a dark module among the four before it or the four after it
+/// (the edge counts as light): 40 each.
+fn finders(line: &[bool]) -> u16 {
+    const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
+    let mut score: u16 = 0;
+    for (j, window) in line.windows(7).enumerate() {
+        if window != PATTERN {
+            continue;
+        }
+        let before = line[j.saturating_sub(4)..j].contains(&true);
+        let after = line[j + 7..(j + 11).min(line.len())].contains(&true);
+        if !before || !after {
+            score = score.wrapping_add(40);
+        }
+    }
+    score
 }
 
 impl Qr {
