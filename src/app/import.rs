@@ -208,7 +208,7 @@ pub fn import_file(
         .from_reader(Decoded::new(BufReader::new(open()?), survey.encoding));
     let stamp = desk.stamp(actor);
     let detail = format!("{name}, sha256 {}", &survey.digest[..16]);
-    let outcome = store::immediate(desk.conn(), |conn| {
+    let outcome = store::immediate_bulk(desk.conn(), |conn| {
         if let Some(at) = seed_log::applied_at(conn, &digest)? {
             return Ok(ImportOutcome::AlreadyImported { at });
         }

@@ -16,7 +16,7 @@ mod step;
 use super::commands::{self as cmd, find_application, find_citizen, find_injection};
 use super::progress::{Progress, Silent};
 use super::{AppError, Ctx, Desk, Stamp};
-use crate::app::store::vaccination::CitizenRow;
+use crate::app::store::vaccination::{self, CitizenRow};
 use crate::app::store::{self, seed_log};
 use crate::config::not_a_file;
 use crate::domain::{
@@ -251,7 +251,7 @@ fn apply_reader(
         at: now,
     };
     let mut applied = false;
-    let outcome = store::immediate(desk.conn(), |conn| -> Result<SeedOutcome, Stop> {
+    let outcome = store::immediate_bulk(desk.conn(), |conn| -> Result<SeedOutcome, Stop> {
         let ctx = desk.ctx(conn);
         let mut run = Run::new(desk, &ctx, now, name);
         let mut found = Findings::default();
@@ -467,9 +467,15 @@ impl<'c, 'a> Run<'c, 'a> {
                     given_name_icao.as_deref(),
                     birth,
                 )?;
-                cmd::register_citizen(ctx, &s, &resident, details)?;
-                // Forget any earlier answer for this id (it was "not registered").
-                self.citizens.remove(id.as_str());
+                let number = cmd::register_citizen(ctx, &s, &resident, details)?;
+                // The steps after it usually name this citizen: remember the row, read by its
+                // number (this replaces any earlier answer for the id, "not registered").
+                match vaccination::citizen(ctx.conn, number)? {
+                    Some(c) => self.remember(id, c),
+                    None => {
+                        self.citizens.remove(id.as_str());
+                    }
+                }
             }
             Action::UpdateCitizen {
                 id,

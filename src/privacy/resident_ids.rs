@@ -44,10 +44,13 @@ pub struct SealedId {
 }
 
 /// The two keys: one seals ids, the other hashes them for lookup.
+///
+/// Both are kept ready to use (the AES key schedule, the HMAC's keyed state): a bulk file
+/// seals and hashes an id per citizen, and setting a key up costs more than one short id.
 #[derive(Clone)]
 pub struct IdKeys {
-    seal: [u8; 32],
-    lookup: [u8; 32],
+    cipher: Aes256Gcm,
+    mac: Hmac<Sha256>,
 }
 
 impl fmt::Debug for IdKeys {
@@ -59,11 +62,12 @@ impl fmt::Debug for IdKeys {
 impl IdKeys {
     /// Keys from 64 bytes (sealing key, then lookup key).
     pub fn from_bytes(bytes: &[u8; 64]) -> IdKeys {
-        let mut seal = [0u8; 32];
-        let mut lookup = [0u8; 32];
-        seal.copy_from_slice(&bytes[..32]);
-        lookup.copy_from_slice(&bytes[32..]);
-        IdKeys { seal, lookup }
+        let (seal, lookup) = bytes.split_at(32);
+        IdKeys {
+            cipher: Aes256Gcm::new_from_slice(seal).expect("AES-256 takes a 32-byte key"),
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(lookup)
+                .expect("HMAC takes a key of any length"),
+        }
     }
 
     /// Fresh random keys (a new desk, or a test).
@@ -114,10 +118,10 @@ impl IdKeys {
 
     /// The sealed id: a random nonce followed by the ciphertext and its tag.
     pub fn seal(&self, id: &ResidentId) -> Vec<u8> {
-        let cipher = Aes256Gcm::new(&self.seal.into());
         let mut nonce = [0u8; NONCE_LEN];
         OsRng.fill_bytes(&mut nonce);
-        let sealed = cipher
+        let sealed = self
+            .cipher
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
@@ -137,7 +141,8 @@ impl IdKeys {
             return Err(IdKeyError::Unsealable);
         }
         let (nonce, body) = sealed.split_at(NONCE_LEN);
-        let plain = Aes256Gcm::new(&self.seal.into())
+        let plain = self
+            .cipher
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -167,8 +172,7 @@ impl IdKeys {
     }
 
     fn mac(&self, parts: &[&[u8]]) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.lookup)
-            .expect("HMAC takes a key of any length");
+        let mut mac = self.mac.clone();
         for p in parts {
             mac.update(p);
         }

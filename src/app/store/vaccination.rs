@@ -18,8 +18,14 @@ pub struct CitizenRow {
     pub details: CitizenDetails,
 }
 
-const CITIZEN_COLS: &str = "id, masked_id, family_name, given_name, family_name_icao, \
-     given_name_icao, birth_date, resident_id_sealed, id_lookup";
+/// The columns [`citizen_row`] reads (a macro, so the queries are whole `&'static str`s: a
+/// cached statement is found without building its SQL on every call).
+macro_rules! citizen_cols {
+    () => {
+        "id, masked_id, family_name, given_name, family_name_icao, given_name_icao, \
+         birth_date, resident_id_sealed, id_lookup"
+    };
+}
 
 fn citizen_row(r: &Row<'_>) -> rusqlite::Result<CitizenRow> {
     let birth: String = r.get(6)?;
@@ -60,16 +66,20 @@ pub fn compact_name(text: &str) -> String {
 
 /// The citizen whose id has this keyed hash (an exact match; there is no partial one).
 pub fn citizen_by_lookup(conn: &Connection, lookup: &str) -> rusqlite::Result<Option<CitizenRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {CITIZEN_COLS} FROM citizens WHERE id_lookup = ?1"
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        citizen_cols!(),
+        " FROM citizens WHERE id_lookup = ?1"
     ))?
     .query_row([lookup], citizen_row)
     .optional()
 }
 
 pub fn citizen(conn: &Connection, id: i64) -> rusqlite::Result<Option<CitizenRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {CITIZEN_COLS} FROM citizens WHERE id = ?1"
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        citizen_cols!(),
+        " FROM citizens WHERE id = ?1"
     ))?
     .query_row([id], citizen_row)
     .optional()
@@ -206,8 +216,13 @@ pub struct InjectionRow {
     pub version: i64,
 }
 
-const INJECTION_COLS: &str = "id, citizen_id, product, dose, series, given_on, lot, country, \
-                              centre, status, void_reason, version";
+/// The columns [`injection_row`] reads (a macro for the reason of `citizen_cols`).
+macro_rules! injection_cols {
+    () => {
+        "id, citizen_id, product, dose, series, given_on, lot, country, centre, status, \
+         void_reason, version"
+    };
+}
 
 fn injection_row(r: &Row<'_>) -> rusqlite::Result<InjectionRow> {
     let conv = |i: usize, e: String| {
@@ -235,8 +250,10 @@ fn injection_row(r: &Row<'_>) -> rusqlite::Result<InjectionRow> {
 }
 
 pub fn injection(conn: &Connection, id: i64) -> rusqlite::Result<Option<InjectionRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {INJECTION_COLS} FROM injections WHERE id = ?1"
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        injection_cols!(),
+        " FROM injections WHERE id = ?1"
     ))?
     .query_row([id], injection_row)
     .optional()
@@ -248,9 +265,10 @@ pub fn live_injection(
     citizen_id: i64,
     dose: u32,
 ) -> rusqlite::Result<Option<InjectionRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {INJECTION_COLS} FROM injections
-         WHERE citizen_id = ?1 AND dose = ?2 AND status <> 'VOIDED'"
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        injection_cols!(),
+        " FROM injections WHERE citizen_id = ?1 AND dose = ?2 AND status <> 'VOIDED'"
     ))?
     .query_row(params![citizen_id, dose], injection_row)
     .optional()
@@ -258,8 +276,10 @@ pub fn live_injection(
 
 /// All of a citizen's injections, by dose then record order.
 pub fn injections_of(conn: &Connection, citizen_id: i64) -> rusqlite::Result<Vec<InjectionRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {INJECTION_COLS} FROM injections WHERE citizen_id = ?1 ORDER BY dose, id"
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        injection_cols!(),
+        " FROM injections WHERE citizen_id = ?1 ORDER BY dose, id"
     ))?
     .query_map([citizen_id], injection_row)?
     .collect()
