@@ -441,6 +441,7 @@ fn the_deb_holds_binary_manual_completions_licence_readme_and_debug_symbols() {
         "/usr/share/fish/vendor_completions.d/vaxdesk.fish",
         "/usr/share/doc/vaxdesk/copyright",
         "/usr/share/doc/vaxdesk/README.md",
+        "/usr/lib/systemd/system/vaxdesk-relay.service",
     ] {
         assert_eq!(mode_of(path), "-rw-r--r--", "{path}");
     }
