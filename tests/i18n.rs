@@ -606,6 +606,8 @@ const ALLOWED: &[&str] = &[
     "yymmdd",
     "nnnnnnn",
     "pid",
+    // The program's own name, in the title of every screen.
+    "vaxdesk",
     // Key names.
     "enter",
     "esc",

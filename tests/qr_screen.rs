@@ -157,7 +157,9 @@ fn escape_cell(buffer: &Buffer) -> ((u16, u16), String) {
 }
 
 fn png_to_luma(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    // The picture is 1-bit black and white; expanded to one byte per pixel to read it.
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let frame = reader.next_frame(&mut buf).unwrap();

@@ -203,6 +203,34 @@ fn two_clinics_of_ten_thousand_events_relay_into_one_registry_each_event_once() 
         .stdout;
     assert!(text.contains("north") && text.contains("all"), "{text}");
 
+    // The same in Korean: labels, headers and the total's row.
+    let ko = first
+        .run(&[
+            "--lang",
+            "ko",
+            "registry",
+            "status",
+            "--from",
+            &pg.url(),
+            "--registry-key",
+            &key,
+            "--citizen",
+            &rrn(0),
+        ])
+        .ok()
+        .stdout;
+    assert!(ko.contains("예방접종      2"), "{ko}");
+    assert!(ko.contains("접종 차수") && ko.contains("2/2"), "{ko}");
+    assert!(!ko.contains("injections"), "{ko}");
+    let ko = first
+        .run(&["--lang", "ko", "registry", "stats", "--from", &pg.url()])
+        .ok()
+        .stdout;
+    assert!(
+        ko.contains("전체") && ko.contains("백신과 접종 차수별 예방접종"),
+        "{ko}"
+    );
+
     // No plain resident id anywhere in the registry: nothing shaped like one (six digits, a
     // dash, seven digits; or thirteen digits standing alone, not inside a hex reference).
     for (table, column) in text_columns(&pg) {

@@ -354,7 +354,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
     }
     // The registry is in PostgreSQL: no desk.
     if let Some(Command::Registry { action }) = &cli.command {
-        return registry::run(&cli, paths.as_ref(), action);
+        return registry::run(&cli, paths.as_ref(), action, lang);
     }
     // Before any desk opens: the database may not exist, and none may hold it open.
     if let Some(Command::Restore(args)) = &cli.command {
@@ -381,7 +381,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Failure> {
         Command::Audit(args) => audit::run(desk, args, lang),
         Command::Cert { action } => cert::run(desk, place, action, lang),
         Command::Backup(args) => backup::run(desk, place, args, lang),
-        Command::Relay(args) => relay::run(desk, args),
+        Command::Relay(args) => relay::run(desk, args, lang),
         // Said when the database was created; the keys were handled before the desk opened.
         Command::Init | Command::Keys { .. } => Ok(ExitCode::SUCCESS),
         // Handled before the desk opens.

@@ -13,6 +13,8 @@ use vaxdesk::app::registry::{ClinicStats, Registry, RegistryKey, RegistryUrl};
 use vaxdesk::config::{Config, Paths};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
+use vaxdesk::i18n::relay as w;
 
 pub const HELP: &str = "Examples:\n  vaxdesk registry new-key --out /etc/vaxdesk/registry.key\n  \
                         vaxdesk registry status --from postgresql://registry/vaxdesk \
@@ -67,16 +69,12 @@ pub fn run(
     cli: &Cli,
     paths: Option<&Paths>,
     action: &RegistryCommand,
+    lang: Lang,
 ) -> Result<ExitCode, Failure> {
     match action {
         RegistryCommand::NewKey { out } => {
             RegistryKey::create_file(out)?;
-            say!(
-                "wrote a new registry key to {} (0600); give the same file to every clinic of \
-                 the region, and keep a copy: without it, ids cannot be linked to what is \
-                 already in the registry",
-                out.display()
-            );
+            say!("{}", w::new_key(lang, &out.display().to_string()));
             Ok(ExitCode::SUCCESS)
         }
         RegistryCommand::Status {
@@ -122,18 +120,29 @@ pub fn run(
                 }))?;
                 return Ok(ExitCode::SUCCESS);
             }
-            say!("registry      {url}");
+            say!("{}{url}", w::label(lang, w::REGISTRY));
             match &record.person {
                 Some(p) => say!(
-                    "person        {} {}, born {} (first seen at {})",
-                    p.family_name,
-                    p.given_name,
-                    p.birth_date,
-                    p.first_clinic
+                    "{}{}",
+                    w::label(lang, w::PERSON),
+                    w::person(
+                        lang,
+                        &format!("{} {}", p.family_name, p.given_name),
+                        &p.birth_date,
+                        &p.first_clinic
+                    )
                 ),
-                None => say!("person        (not registered; injections only)"),
+                None => say!(
+                    "{}{}",
+                    w::label(lang, w::PERSON),
+                    w::NOT_REGISTERED.get(lang)
+                ),
             }
-            say!("injections    {}", record.injections.len());
+            say!(
+                "{}{}",
+                w::label(lang, w::INJECTIONS),
+                record.injections.len()
+            );
             let rows: Vec<Vec<String>> = record
                 .injections
                 .iter()
@@ -143,16 +152,27 @@ pub fn run(
                         i.date.clone(),
                         i.product.clone(),
                         format!("{}/{}", i.dose, i.series),
-                        i.status.clone(),
+                        msg::stored_status(lang, &i.status),
                         i.lot.clone().unwrap_or_default(),
                     ]
                 })
                 .collect();
             table(
-                &["clinic", "date", "product", "dose", "status", "lot"],
+                &[
+                    w::COL_CLINIC.get(lang),
+                    w::COL_DATE.get(lang),
+                    w::COL_PRODUCT.get(lang),
+                    w::COL_DOSE.get(lang),
+                    w::COL_STATUS.get(lang),
+                    w::COL_LOT.get(lang),
+                ],
                 &rows,
             );
-            say!("certificates  {}", record.certificates.len());
+            say!(
+                "{}{}",
+                w::label(lang, w::CERTIFICATES),
+                record.certificates.len()
+            );
             let rows: Vec<Vec<String>> = record
                 .certificates
                 .iter()
@@ -163,12 +183,20 @@ pub fn run(
                         c.issued_at.clone(),
                         c.revoked_at
                             .clone()
-                            .map_or_else(|| "-".to_string(), |r| format!("revoked {r}")),
+                            .map_or_else(|| "-".to_string(), |r| w::revoked_at(lang, &r)),
                     ]
                 })
                 .collect();
             if !rows.is_empty() {
-                table(&["clinic", "uvci", "issued", "revoked"], &rows);
+                table(
+                    &[
+                        w::COL_CLINIC.get(lang),
+                        w::COL_UVCI.get(lang),
+                        w::COL_ISSUED.get(lang),
+                        w::COL_REVOKED.get(lang),
+                    ],
+                    &rows,
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -187,10 +215,17 @@ pub fn run(
                 report::json(&stats)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            say!("registry      {url}");
+            say!("{}{url}", w::label(lang, w::REGISTRY));
+            let clinic = |c: &ClinicStats| {
+                if std::ptr::eq(c, &stats.total) {
+                    w::ALL_CLINICS.get(lang).to_string()
+                } else {
+                    c.clinic.clone()
+                }
+            };
             let line = |c: &ClinicStats| {
                 vec![
-                    c.clinic.clone(),
+                    clinic(c),
                     c.events.to_string(),
                     c.people.to_string(),
                     c.injections.iter().map(|d| d.n).sum::<i64>().to_string(),
@@ -202,28 +237,36 @@ pub fn run(
             rows.push(line(&stats.total));
             table(
                 &[
-                    "clinic",
-                    "events",
-                    "people",
-                    "injections",
-                    "issued",
-                    "revoked",
+                    w::COL_CLINIC.get(lang),
+                    w::COL_EVENTS.get(lang),
+                    w::COL_PEOPLE.get(lang),
+                    w::COL_INJECTIONS.get(lang),
+                    w::COL_ISSUED.get(lang),
+                    w::COL_REVOKED.get(lang),
                 ],
                 &rows,
             );
-            say!("injections by product and dose");
+            say!("{}", w::BY_PRODUCT_AND_DOSE.get(lang));
             let mut rows = Vec::new();
             for c in stats.clinics.iter().chain(std::iter::once(&stats.total)) {
                 for d in &c.injections {
                     rows.push(vec![
-                        c.clinic.clone(),
+                        clinic(c),
                         d.product.clone(),
                         d.dose.to_string(),
                         d.n.to_string(),
                     ]);
                 }
             }
-            table(&["clinic", "product", "dose", "injections"], &rows);
+            table(
+                &[
+                    w::COL_CLINIC.get(lang),
+                    w::COL_PRODUCT.get(lang),
+                    w::COL_DOSE.get(lang),
+                    w::COL_INJECTIONS.get(lang),
+                ],
+                &rows,
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

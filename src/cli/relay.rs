@@ -9,6 +9,8 @@ use std::sync::atomic::AtomicBool;
 use vaxdesk::app::Desk;
 use vaxdesk::app::registry::{RegistryKey, RegistryUrl};
 use vaxdesk::app::relay::{self, RelayError, RelayLog, RelayOptions};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::relay as w;
 
 pub const HELP: &str = "Reads the events after the relay's checkpoint in batches; each batch goes \
                         to the registry in one PostgreSQL transaction (an event already there is \
@@ -87,7 +89,7 @@ pub fn url_and_key(
     }
 }
 
-pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
+pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let config = &desk.config().relay;
     let (url, key) = url_and_key(
         "--to",
@@ -105,14 +107,16 @@ pub fn run(desk: &Desk, args: &Args) -> Result<ExitCode, Failure> {
     if args.once {
         let s = relay::relay_once(desk, &opts, &Stderr).map_err(message)?;
         say!(
-            "relayed {} event(s) ({} new to the registry) in {} batch(es) to {} as clinic '{}'; \
-             checkpoint {}",
-            s.sent,
-            s.inserted,
-            s.batches,
-            opts.url,
-            s.clinic,
-            s.checkpoint
+            "{}",
+            w::relayed(
+                lang,
+                s.sent,
+                s.inserted,
+                s.batches,
+                &opts.url.to_string(),
+                &s.clinic,
+                s.checkpoint
+            )
         );
         return Ok(ExitCode::SUCCESS);
     }

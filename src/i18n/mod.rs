@@ -19,6 +19,7 @@
 
 pub mod cli;
 pub mod common;
+pub mod relay;
 pub mod tui;
 
 use serde::Deserialize;
@@ -129,6 +130,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, Text)> {
         .iter()
         .chain(tui::all())
         .chain(cli::ALL.iter())
+        .chain(relay::ALL.iter())
         .copied()
 }
 
