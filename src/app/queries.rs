@@ -486,42 +486,102 @@ pub struct Doctor {
     pub audit: crate::app::store::audit::ChainCheck,
 }
 
+/// One thing `doctor` found wrong. The checks are made once, here; each language renders
+/// them ([`Doctor::problems`] in English, `i18n::cli::doctor_problems` in Korean), and a new
+/// kind stops the build until every language words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding<'a> {
+    /// SQLite's `integrity_check` report, quoted as it is.
+    Integrity(&'a [String]),
+    Schema {
+        version: i64,
+        expected: i64,
+    },
+    SubscriberBehind {
+        name: &'a str,
+        lag: i64,
+        last_error: Option<&'a str>,
+    },
+    BreakerNotClosed {
+        name: &'a str,
+        state: crate::app::bus::BreakerState,
+    },
+    /// An event the subscribers cannot read, described as found.
+    UndecodableEvent(&'a str),
+    AuditChainBroken {
+        seq: i64,
+        reason: &'a str,
+    },
+}
+
 impl Doctor {
-    /// Problems found; empty when all is well.
-    pub fn problems(&self) -> Vec<String> {
-        let mut p = vec![];
+    /// What is wrong, in the order doctor reports it; empty when all is well.
+    pub fn findings(&self) -> Vec<Finding<'_>> {
+        let mut f = vec![];
         if self.integrity != ["ok"] {
-            p.push(format!("integrity check: {}", self.integrity.join("; ")));
+            f.push(Finding::Integrity(&self.integrity));
         }
         if self.schema_version != self.schema_expected {
-            p.push(format!(
-                "schema version {} (expected {})",
-                self.schema_version, self.schema_expected
-            ));
+            f.push(Finding::Schema {
+                version: self.schema_version,
+                expected: self.schema_expected,
+            });
         }
         for s in &self.subscribers {
             if s.lag > 0 {
-                p.push(format!(
-                    "subscriber {} is {} event(s) behind{}",
-                    s.name,
-                    s.lag,
-                    s.last_error
-                        .as_deref()
-                        .map(|e| format!(" (last error: {e})"))
-                        .unwrap_or_default()
-                ));
+                f.push(Finding::SubscriberBehind {
+                    name: &s.name,
+                    lag: s.lag,
+                    last_error: s.last_error.as_deref(),
+                });
             }
             if s.state != crate::app::bus::BreakerState::Closed {
-                p.push(format!("subscriber {} breaker is {}", s.name, s.state));
+                f.push(Finding::BreakerNotClosed {
+                    name: &s.name,
+                    state: s.state,
+                });
             }
         }
         if let Some(e) = &self.undecodable_event {
-            p.push(e.clone());
+            f.push(Finding::UndecodableEvent(e));
         }
         if let Some(b) = &self.audit.broken {
-            p.push(format!("audit log: row {}: {}", b.seq, b.reason));
+            f.push(Finding::AuditChainBroken {
+                seq: b.seq,
+                reason: &b.reason,
+            });
         }
-        p
+        f
+    }
+
+    /// Problems found, in English; empty when all is well.
+    pub fn problems(&self) -> Vec<String> {
+        self.findings()
+            .into_iter()
+            .map(|f| match f {
+                Finding::Integrity(report) => format!("integrity check: {}", report.join("; ")),
+                Finding::Schema { version, expected } => {
+                    format!("schema version {version} (expected {expected})")
+                }
+                Finding::SubscriberBehind {
+                    name,
+                    lag,
+                    last_error,
+                } => format!(
+                    "subscriber {name} is {lag} event(s) behind{}",
+                    last_error
+                        .map(|e| format!(" (last error: {e})"))
+                        .unwrap_or_default()
+                ),
+                Finding::BreakerNotClosed { name, state } => {
+                    format!("subscriber {name} breaker is {state}")
+                }
+                Finding::UndecodableEvent(e) => e.to_string(),
+                Finding::AuditChainBroken { seq, reason } => {
+                    format!("audit log: row {seq}: {reason}")
+                }
+            })
+            .collect()
     }
 }
 

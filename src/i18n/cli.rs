@@ -794,46 +794,37 @@ pub fn man_written(lang: Lang, n: usize, dir: &str) -> String {
 /// What `doctor` finds wrong, in `lang` (English: [`Doctor::problems`]). SQLite's integrity
 /// report, a subscriber's last error and the audit chain's reason are quoted as they are.
 pub fn doctor_problems(lang: Lang, d: &crate::app::queries::Doctor) -> Vec<String> {
+    use crate::app::queries::Finding;
     if lang == Lang::En {
         return d.problems();
     }
-    let mut p = vec![];
-    if d.integrity != ["ok"] {
-        p.push(format!("무결성 검사: {}", d.integrity.join("; ")));
-    }
-    if d.schema_version != d.schema_expected {
-        p.push(format!(
-            "스키마 버전 {} (기대한 버전 {})",
-            d.schema_version, d.schema_expected
-        ));
-    }
-    for s in &d.subscribers {
-        if s.lag > 0 {
-            p.push(format!(
-                "구독자 {}이(가) 이벤트 {}개 밀려 있습니다{}",
-                s.name,
-                s.lag,
-                s.last_error
-                    .as_deref()
+    d.findings()
+        .into_iter()
+        .map(|f| match f {
+            Finding::Integrity(report) => format!("무결성 검사: {}", report.join("; ")),
+            Finding::Schema { version, expected } => {
+                format!("스키마 버전 {version} (기대한 버전 {expected})")
+            }
+            Finding::SubscriberBehind {
+                name,
+                lag,
+                last_error,
+            } => format!(
+                "구독자 {name}이(가) 이벤트 {lag}개 밀려 있습니다{}",
+                last_error
                     .map(|e| format!(" (마지막 오류: {e})"))
                     .unwrap_or_default()
-            ));
-        }
-        if s.state != crate::app::BreakerState::Closed {
-            p.push(format!(
-                "구독자 {}의 차단기가 {} 상태입니다",
-                s.name,
-                breaker(lang, &s.state.to_string())
-            ));
-        }
-    }
-    if let Some(e) = &d.undecodable_event {
-        p.push(e.clone());
-    }
-    if let Some(b) = &d.audit.broken {
-        p.push(format!("감사 기록: {}행: {}", b.seq, b.reason));
-    }
-    p
+            ),
+            Finding::BreakerNotClosed { name, state } => format!(
+                "구독자 {name}의 차단기가 {} 상태입니다",
+                breaker(lang, &state.to_string())
+            ),
+            Finding::UndecodableEvent(e) => e.to_string(),
+            Finding::AuditChainBroken { seq, reason } => {
+                format!("감사 기록: {seq}행: {reason}")
+            }
+        })
+        .collect()
 }
 
 /// A file size as a person reads it (`512 bytes`, `1.5 MiB`).
