@@ -6,9 +6,9 @@
 mod relay_support;
 mod support;
 
-use relay_support::{Pg, local_checkpoint, local_events, people_csv, text_columns};
+use relay_support::{Pg, eventually, local_checkpoint, local_events, people_csv, text_columns};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::{Desk, apply, inject, issue, register, rrn, step};
 
 /// A new registry key file in the desk's folder.
@@ -662,18 +662,6 @@ fn the_configuration_gives_url_clinic_and_key() {
     assert!(r.stderr.contains("relay.url"), "{}", r.stderr);
 }
 
-/// Waits until `f` holds, up to a minute.
-fn eventually(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn a_running_relay_sends_new_events_shows_in_doctor_and_stops_on_sigterm() {
     let pg = Pg::new();
@@ -704,17 +692,25 @@ fn a_running_relay_sends_new_events_shows_in_doctor_and_stops_on_sigterm() {
             .map(|r| r.get::<_, i64>(0))
             .unwrap_or(0)
     };
-    eventually("the first event relayed", || events(&pg) == 1);
+    eventually("the first event relayed", Duration::from_secs(60), || {
+        events(&pg) == 1
+    });
     desk.seed_ok("b.toml", &inject("900101-1234567", 1, "2026-10-01", "FA1"));
-    eventually("the new event relayed", || events(&pg) == 2);
+    eventually("the new event relayed", Duration::from_secs(60), || {
+        events(&pg) == 2
+    });
     // The checkpoint follows the registry (a moment later: it moves after the registry's
     // commit, in the desk's own transaction).
-    eventually("doctor shows the relay up to date", || {
-        desk.run(&["doctor"])
-            .ok()
-            .stdout
-            .contains("relay        clinic 'north': up to date at event 2")
-    });
+    eventually(
+        "doctor shows the relay up to date",
+        Duration::from_secs(60),
+        || {
+            desk.run(&["doctor"])
+                .ok()
+                .stdout
+                .contains("relay        clinic 'north': up to date at event 2")
+        },
+    );
 
     // SIGTERM ends it between batches, with status 0.
     unsafe {

@@ -6,9 +6,9 @@
 mod relay_support;
 mod support;
 
-use relay_support::{Pg, local_checkpoint, local_events, people_csv};
+use relay_support::{Pg, eventually, local_checkpoint, local_events, people_csv};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::Desk;
 
 fn restart_postgres() {
@@ -21,17 +21,6 @@ fn restart_postgres() {
         "pg_ctlcluster restart failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn eventually(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "timed out waiting: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 #[test]
@@ -66,13 +55,17 @@ fn postgres_restarted_while_the_relay_runs_the_relay_waits_resumes_and_finishes(
             .map(|r| r.get::<_, i64>(0))
             .unwrap_or(-1)
     };
-    eventually("the relay started", || relayed(&pg) > 0);
+    eventually("the relay started", Duration::from_secs(120), || {
+        relayed(&pg) > 0
+    });
     restart_postgres();
     // Events committed while the registry was away go out too.
     desk.write("b.csv", &people_csv(1000, 500, "2021-03-02"));
     desk.run(&["import", "b.csv"]).ok();
     let (last, count) = local_events(&desk.db);
-    eventually("every event relayed", || local_checkpoint(&desk.db) == last);
+    eventually("every event relayed", Duration::from_secs(120), || {
+        local_checkpoint(&desk.db) == last
+    });
     unsafe {
         libc::kill(child.id() as i32, libc::SIGTERM);
     }

@@ -114,3 +114,12 @@ pub fn text_columns(pg: &Pg) -> Vec<(String, String)> {
         .map(|r| (r.get(0), r.get(1)))
         .collect()
 }
+
+/// Waits until `f` holds, checking every 100 ms; fails naming `what` after `limit`.
+pub fn eventually(what: &str, limit: std::time::Duration, mut f: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !f() {
+        assert!(start.elapsed() < limit, "timed out waiting: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
