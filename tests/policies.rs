@@ -5,8 +5,10 @@ mod common;
 
 use chrono::Duration;
 use common::*;
+#[cfg(feature = "fault-injection")]
 use std::collections::BTreeSet;
 use vaxdesk::app::{AppError, queries};
+#[cfg(feature = "fault-injection")]
 use vaxdesk::bus::BreakerState;
 use vaxdesk::domain::{CitizenDetails, InjectionDetails, InjectionStatus, Uvci};
 use vaxdesk::store::vaccination::{CitizenRow, InjectionRow};
