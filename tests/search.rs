@@ -202,3 +202,111 @@ fn the_manager_finds_a_name_typed_decomposed_and_in_capitals() {
         assert!(!s.contains(&format!("/{typed}")), "{s}");
     }
 }
+
+fn index_exists(desk: &Desk, name: &str) -> bool {
+    desk.conn()
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+        == 1
+}
+
+fn import(desk: &Desk, dir: &std::path::Path, name: &str, csv: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, csv).unwrap();
+    vaxdesk::app::import::import_file(
+        desk,
+        "manager:park",
+        &path,
+        vaxdesk::app::import::TextEncoding::Auto,
+        &vaxdesk::app::progress::Silent,
+    )
+    .unwrap();
+}
+
+/// A file's new citizens get their search keys at the end of its transaction, in one sorted
+/// write (rebuilding the by-citizen index when the file brings most of the keys): the names
+/// are found afterwards either way, and the index is there for the next rename.
+#[test]
+fn citizens_imported_in_a_big_file_and_in_a_small_one_are_found_by_name() {
+    let t = TestDesk::new();
+    let dir = tempfile::tempdir().unwrap();
+    // A new clinic's first file: every key is new.
+    import(
+        &t.desk,
+        dir.path(),
+        "first.csv",
+        "id,family_name,given_name,birth_date\n\
+         900101-1234567,김,민준,1990-01-01\n\
+         M48213907,Müller,Anna Lena,1980-05-05\n",
+    );
+    assert!(index_exists(&t.desk, "citizen_search_terms_by_citizen"));
+    finds(&t.desk, "김민준", &["김 민준"]);
+    finds(&t.desk, "muller", &["Müller Anna Lena"]);
+    for n in 0..20 {
+        register(
+            &t.desk,
+            &format!("M900000{n:02}"),
+            "Park",
+            &format!("Extra{n:02}"),
+        );
+    }
+    // A small file into a bigger table: the index is kept and updated.
+    import(
+        &t.desk,
+        dir.path(),
+        "second.csv",
+        "id,family_name,given_name,birth_date\n950505-2234567,김,가은,1995-05-05\n",
+    );
+    assert!(index_exists(&t.desk, "citizen_search_terms_by_citizen"));
+    finds(&t.desk, "김", &["김 가은", "김 민준"]);
+    finds(&t.desk, "extra07", &["Park Extra07"]);
+    // The keys written by the files are replaced on a rename, as any citizen's.
+    let c = citizen(&t.desk, "M48213907");
+    let s = t.desk.stamp("manager:park");
+    let d = vaxdesk::domain::CitizenDetails {
+        family_name: "Schäfer".into(),
+        family_name_icao: "SCHAEFER".into(),
+        ..c.details.clone()
+    };
+    t.desk
+        .run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &c, d))
+        .unwrap();
+    finds(&t.desk, "muller", &[]);
+    finds(&t.desk, "schafer", &["Schäfer Anna Lena"]);
+}
+
+/// A seed file that registers a citizen and renames them later in the same file: the keys
+/// of the first name, still waiting to be written, do not outlive the rename.
+#[test]
+fn a_citizen_renamed_later_in_the_same_seed_file_is_found_by_the_new_name_only() {
+    let t = TestDesk::new();
+    let text = r#"
+[[step]]
+action = "register-citizen"
+id = "M48213908"
+family_name = "Mueller"
+given_name = "Jonas"
+birth_date = "1979-02-03"
+
+[[step]]
+action = "register-citizen"
+id = "900101-1234567"
+family_name = "김"
+given_name = "민준"
+birth_date = "1990-01-01"
+
+[[step]]
+action = "update-citizen"
+id = "M48213908"
+family_name = "Schäfer"
+family_name_icao = "SCHAEFER"
+"#;
+    vaxdesk::app::seed::apply_text(&t.desk, "rename.toml", text).unwrap();
+    finds(&t.desk, "mueller", &[]);
+    finds(&t.desk, "schaefer", &["Schäfer Jonas"]);
+    finds(&t.desk, "민준", &["김 민준"]);
+}

@@ -11,6 +11,7 @@ use crate::domain::{
     ApplicationStatus, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, RequestStatus,
     ResidentId, Rule, Uvci, text,
 };
+use crate::privacy::resident_ids::SealedId;
 use chrono::Duration;
 
 fn emit(ctx: &Ctx<'_>, s: &Stamp, e: &Event) -> Result<i64, AppError> {
@@ -123,8 +124,28 @@ pub fn register_citizen(
         )
         .into());
     }
+    Ok(register_unknown_citizen(ctx, s, id, at_rest, details)?.id)
+}
+
+/// Registers a citizen the caller has just looked up by `at_rest.lookup` and not found (an
+/// import looks every row up anyway); the unique lookup index still refuses a duplicate.
+/// Returns the row as stored.
+pub fn register_unknown_citizen(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    id: &ResidentId,
+    at_rest: SealedId,
+    details: CitizenDetails,
+) -> Result<CitizenRow, AppError> {
     crate::domain::citizen::check_birth_against_id(id.as_str(), &details.birth_date)?;
-    let citizen = vaccination::insert_citizen(ctx.conn, &at_rest, &details, &s.at_str(), &s.actor)?;
+    let citizen = vaccination::insert_citizen(
+        ctx.conn,
+        &at_rest,
+        &details,
+        &s.at_str(),
+        &s.actor,
+        ctx.terms,
+    )?;
     let row = CitizenRow {
         id: citizen,
         masked_id: at_rest.masked,
@@ -133,7 +154,7 @@ pub fn register_citizen(
         details,
     };
     emit(ctx, s, &Event::CitizenRegistered(citizen_facts(&row)))?;
-    Ok(citizen)
+    Ok(row)
 }
 
 /// Changes a citizen's details. `citizen` is the row as the caller last read it (as the edit
@@ -168,6 +189,10 @@ pub fn update_citizen(
     }
     // The masked id keeps the birth date and century digit the rule needs.
     crate::domain::citizen::check_birth_against_id(&citizen.masked_id, &details.birth_date)?;
+    if ctx.terms == vaccination::TermWrites::Deferred {
+        // The citizen's keys may still wait in the temporary table: write them all first.
+        vaccination::flush_search_terms(ctx.conn)?;
+    }
     vaccination::update_citizen(ctx.conn, citizen.id, &details, &s.at_str(), &s.actor)?;
     let row = CitizenRow {
         details,
@@ -184,8 +209,8 @@ pub fn record_injection(
     citizen: &CitizenRow,
     details: InjectionDetails,
 ) -> Result<i64, AppError> {
-    details.check(ctx.catalogue, s.today())?;
     if vaccination::live_injection(ctx.conn, citizen.id, details.dose)?.is_some() {
+        details.check(ctx.catalogue, s.today())?;
         return Err(Refusal::new(
             Rule::AlreadyExists,
             "dose",
@@ -196,6 +221,18 @@ pub fn record_injection(
         )
         .into());
     }
+    record_unknown_injection(ctx, s, citizen, details)
+}
+
+/// Records an injection whose dose the caller has just looked up and not found live (an
+/// import looks every row up anyway); the unique live-dose index still refuses a duplicate.
+pub fn record_unknown_injection(
+    ctx: &Ctx<'_>,
+    s: &Stamp,
+    citizen: &CitizenRow,
+    details: InjectionDetails,
+) -> Result<i64, AppError> {
+    details.check(ctx.catalogue, s.today())?;
     let id = vaccination::insert_injection(ctx.conn, citizen.id, &details, &s.at_str(), &s.actor)?;
     emit(
         ctx,

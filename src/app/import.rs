@@ -21,6 +21,7 @@ use crate::domain::{
     BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId, injection,
     text,
 };
+use crate::privacy::resident_ids::SealedId;
 use decoding::{Decoded, NotText};
 use std::fmt;
 use std::fs::File;
@@ -217,7 +218,7 @@ pub fn import_file(
             Some(survey.lines.saturating_sub(1)),
         );
         let mut run = Run {
-            ctx: desk.ctx(conn),
+            ctx: desk.bulk_ctx(conn)?,
             stamp: &stamp,
             before: spreadsheet::last_citizen(conn)?,
             last: None,
@@ -230,6 +231,10 @@ pub fn import_file(
         let result = run.rows(reader, progress, &fail);
         progress.finish();
         result?;
+        progress.start("writing the name search", None);
+        let written = vaccination::flush_search_terms(conn);
+        progress.finish();
+        written?;
         progress.start("updating the status view", None);
         let delivered = desk.dispatcher().deliver(conn);
         progress.finish();
@@ -439,16 +444,22 @@ impl Run<'_> {
         details: &CitizenDetails,
     ) -> Result<CitizenRow, RowError> {
         let conn = self.ctx.conn;
-        if let Some(found) = vaccination::citizen_by_lookup(conn, &self.ctx.ids.lookup(id))? {
+        let lookup = self.ctx.ids.lookup(id);
+        if let Some(found) = vaccination::citizen_by_lookup(conn, &lookup)? {
             if found.id <= self.before && spreadsheet::note_matched(conn, found.id)? {
                 self.summary.matched += 1;
             }
             return Ok(found);
         }
-        let number = cmd::register_citizen(&self.ctx, self.stamp, id, details.clone())?;
+        let at_rest = SealedId {
+            lookup,
+            sealed: self.ctx.ids.seal(id),
+            masked: id.masked(),
+        };
+        let row =
+            cmd::register_unknown_citizen(&self.ctx, self.stamp, id, at_rest, details.clone())?;
         self.summary.registered += 1;
-        vaccination::citizen(conn, number)?
-            .ok_or_else(|| RowError::App(rusqlite::Error::QueryReturnedNoRows.into()))
+        Ok(row)
     }
 
     fn injection(
@@ -510,7 +521,7 @@ impl Run<'_> {
             }
             Some(known) => Err(differs(citizen, &known.details, &details)),
             None => {
-                cmd::record_injection(ctx, self.stamp, citizen, details)?;
+                cmd::record_unknown_injection(ctx, self.stamp, citizen, details)?;
                 self.summary.recorded += 1;
                 Ok(())
             }

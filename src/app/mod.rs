@@ -112,6 +112,8 @@ pub struct Ctx<'a> {
     pub signer: Option<&'a Signer>,
     /// Seals resident ids and hashes them for lookup.
     pub ids: &'a IdKeys,
+    /// Whether new citizens' name-search keys are written now or at the end of a big file.
+    pub terms: store::vaccination::TermWrites,
 }
 
 /// One desk: a connection to the shared database and what the commands need.
@@ -201,7 +203,21 @@ impl Desk {
                 config: &self.config,
                 signer: self.signer.as_ref(),
                 ids: &self.ids,
+                terms: store::vaccination::TermWrites::Now,
             }
+        }
+    }
+
+    inside_app! {
+        /// The context of one big file's transaction (a seed file, a CSV import): new
+        /// citizens' search keys are deferred, and the file's runner writes them with
+        /// [`store::vaccination::flush_search_terms`] before it commits.
+        fn bulk_ctx<'a>(&'a self, conn: &'a Connection) -> rusqlite::Result<Ctx<'a>> {
+            store::vaccination::defer_search_terms(conn)?;
+            Ok(Ctx {
+                terms: store::vaccination::TermWrites::Deferred,
+                ..self.ctx(conn)
+            })
         }
     }
 

@@ -252,7 +252,7 @@ fn apply_reader(
     };
     let mut applied = false;
     let outcome = store::immediate_bulk(desk.conn(), |conn| -> Result<SeedOutcome, Stop> {
-        let ctx = desk.ctx(conn);
+        let ctx = desk.bulk_ctx(conn)?;
         let mut run = Run::new(desk, &ctx, now, name);
         let mut found = Findings::default();
         let mut blocks = Blocks::new(reader);
@@ -356,6 +356,8 @@ fn apply_reader(
             return Err(Stop::Refused(e));
         }
         applied = true;
+        told.progress.start("writing the name search", None);
+        vaccination::flush_search_terms(conn)?;
         told.progress.start("updating the status view", None);
         desk.dispatcher().deliver(conn)?;
         seed_log::record(

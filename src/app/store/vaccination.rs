@@ -91,6 +91,7 @@ pub fn insert_citizen(
     d: &CitizenDetails,
     at: &str,
     actor: &str,
+    terms: TermWrites,
 ) -> rusqlite::Result<i64> {
     let sort = sort_name(d);
     conn.prepare_cached(
@@ -115,8 +116,90 @@ pub fn insert_citizen(
     ])?;
     let id = conn.last_insert_rowid();
     // A new citizen has no keys yet: nothing to delete first.
-    insert_search_terms(conn, id, &d.search_terms(), &sort)?;
+    match terms {
+        TermWrites::Now => insert_search_terms(conn, id, &d.search_terms(), &sort)?,
+        TermWrites::Deferred => {
+            let mut insert = conn.prepare_cached(
+                "INSERT INTO temp.pending_search_terms (shared, term, citizen_id)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (term, shared) in stored_search_terms(&d.search_terms(), &sort) {
+                insert.execute(params![shared, term, id])?;
+            }
+        }
+    }
     Ok(id)
+}
+
+/// When a new citizen's name-search keys reach `citizen_search_terms`.
+///
+/// A big file registers citizens in file order, and each citizen's keys land at random places
+/// of the key index: at a million citizens that index outgrows the page cache and every key
+/// costs pages read and spilled. Deferred, the keys are appended to a temporary table and
+/// written in index order once, at the end of the file's transaction
+/// ([`flush_search_terms`]); nothing searches by name inside that transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TermWrites {
+    #[default]
+    Now,
+    Deferred,
+}
+
+/// Starts deferring keys on this connection (see [`TermWrites::Deferred`]).
+pub fn defer_search_terms(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS pending_search_terms (
+             shared INTEGER NOT NULL, term TEXT NOT NULL, citizen_id INTEGER NOT NULL)",
+    )
+}
+
+/// Writes the deferred keys in index order and empties the temporary table. Runs in the
+/// transaction that registered the citizens, before it commits.
+///
+/// The keys arrive in key order, so the second index (by citizen) would take them at random
+/// places. When they are at least about half of all keys (a new clinic's first file), that
+/// index is dropped and built again from the sorted table, which costs a fraction of as many
+/// random inserts; for a small file it is kept and updated. Either way in this transaction.
+pub fn flush_search_terms(conn: &Connection) -> rusqlite::Result<()> {
+    let pending: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(rowid), 0) FROM temp.pending_search_terms",
+        [],
+        |r| r.get(0),
+    )?;
+    if pending == 0 {
+        return Ok(());
+    }
+    let citizens: i64 =
+        conn.query_row("SELECT n FROM citizen_total WHERE id = 1", [], |r| r.get(0))?;
+    // About eight keys a citizen: half of all keys are new.
+    let rebuild = pending >= 4 * citizens;
+    if rebuild {
+        conn.execute_batch("DROP INDEX citizen_search_terms_by_citizen")?;
+    }
+    // A sort takes memory up to the page cache's size, besides the cache's own pages (most
+    // of them this transaction's, still held): a quarter of the cache meanwhile keeps the
+    // process within the bulk cache's budget.
+    let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", cache / 4)?;
+    let written = conn
+        .prepare_cached(
+            "INSERT INTO citizen_search_terms (shared, term, citizen_id)
+             SELECT shared, term, citizen_id FROM temp.pending_search_terms
+             ORDER BY shared, term, citizen_id",
+        )
+        .and_then(|mut insert| insert.execute([]))
+        .and_then(|_| match rebuild {
+            true => conn.execute_batch(
+                "CREATE INDEX citizen_search_terms_by_citizen
+                     ON citizen_search_terms (citizen_id)",
+            ),
+            false => Ok(()),
+        });
+    conn.pragma_update(None, "cache_size", cache)?;
+    written?;
+    conn.prepare_cached("DELETE FROM temp.pending_search_terms")?
+        .execute([])?;
+    Ok(())
 }
 
 /// Sits between a search key and the name in a stored key: below every letter and digit, so
@@ -675,7 +758,15 @@ mod tests {
         {
             let d = CitizenDetails::new(f, g, None, None, BirthDate::Year(1990)).unwrap();
             let id = ResidentId::parse("id", &format!("ID{i:04}")).unwrap();
-            insert_citizen(&conn, &keys.at_rest(&id), &d, "2026-01-01T00:00:00Z", "t").unwrap();
+            insert_citizen(
+                &conn,
+                &keys.at_rest(&id),
+                &d,
+                "2026-01-01T00:00:00Z",
+                "t",
+                TermWrites::Now,
+            )
+            .unwrap();
         }
         let names = |rows: &[CitizenListRow]| -> Vec<String> {
             rows.iter().map(|r| r.name.clone()).collect()
