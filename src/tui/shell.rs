@@ -464,6 +464,7 @@ impl<'d> Shell<'d> {
                         Action::SignIn if closing => k::CLOSE_KIOSK,
                         Action::Clear if closing => k::BACK_TO_KIOSK,
                         Action::SignIn if locked => k::UNLOCK,
+                        Action::SignIn if kiosk => k::KIOSK_SIGN_IN,
                         Action::NextField if locked => return None,
                         Action::Quit if kiosk => k::STAFF_EXIT,
                         Action::Back if kiosk_page => k::LEAVE,
