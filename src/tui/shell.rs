@@ -587,13 +587,15 @@ pub fn run(
     demo: bool,
 ) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    // The signals are heard from the first moment: none ends the desk before it restored the
+    // terminal.
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let tty = Arc::new(Tty::open()?);
     let (tx, rx) = mpsc::channel::<Input>();
     // Set once the loop has ended and the terminal is restored: the watchdog stands down.
     let ended = Arc::new(AtomicBool::new(false));
     // Set when a signal asked the desk to stop.
     let asked = Arc::new(AtomicBool::new(false));
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let signals_handle = signals.handle();
     {
         let (tx, asked) = (tx.clone(), Arc::clone(&asked));
@@ -633,6 +635,12 @@ pub fn run(
     }
     // ratatui::try_init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
+    // In raw mode, before the keys are read: what pictures the terminal shows. A Ctrl-C typed
+    // meanwhile is the key it always is.
+    if tty.ask_graphics() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let _ = tx.send(Input::Event(Event::Key(ctrl_c)));
+    }
     {
         let tx = tx.clone();
         std::thread::Builder::new()
