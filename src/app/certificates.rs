@@ -5,9 +5,9 @@
 //! nothing. And `vaxdesk verify` reads a desk's revocations without opening the desk.
 //!
 //! Printing (`p` on a certificate at the kiosk or in the issuer's list) is an export too:
-//! [`print`] makes the printed page (the PDF of `cert export --format pdf`) and sends it to the
-//! configured CUPS queue with `lp`, or saves it in the data folder's `prints/`, and records it
-//! the same way, only once the page has left.
+//! [`print`] makes the printed page ([`printed_page`], which `cert export --format pdf` writes
+//! too) and sends it to the configured CUPS queue with `lp`, or saves it in the data folder's
+//! `prints/`, and records it the same way, only once the page has left.
 
 use crate::app::commands;
 use crate::app::store::{self, StoreError, issuance, schema, vaccination};
@@ -222,11 +222,22 @@ pub enum Printed {
     Saved { uvci: String, path: PathBuf },
 }
 
+/// Why the printed page (the PDF) of a certificate could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// The stored signed text does not decode into a certificate.
+    #[error("the stored certificate {uvci} does not decode")]
+    DoesNotDecode { uvci: String },
+    /// The page could not be laid out (`why` is the PDF writer's reason).
+    #[error("certificate {uvci}: {why}")]
+    Layout { uvci: String, why: String },
+}
+
 /// Why a page did not leave (nothing was recorded).
 #[derive(Debug, thiserror::Error)]
 pub enum PrintFailure {
     #[error("the printed page could not be made: {0}")]
-    Page(String),
+    Page(PageError),
     #[error(
         "`lp` was not found: install the CUPS client (cups-client) or remove `printer` from \
          the configuration to save the PDF instead"
@@ -297,7 +308,7 @@ pub fn print(
             Ok((citizen.masked_id, dose, row))
         },
         |exported| {
-            let page = page(desk, exported, paper).map_err(PrintFailure::Page)?;
+            let page = printed_page(desk, exported, paper).map_err(PrintFailure::Page)?;
             let uvci = exported.certificate.uvci.clone();
             let (how, done) = match destination {
                 Destination::Printer(name) => {
@@ -342,9 +353,14 @@ pub fn print_for_citizen(
     print(desk, &format!("citizen#{citizen}"), &target, destination)
 }
 
-/// The printed page of an exported certificate: the fields of the signed certificate as a
-/// verifier decodes them (no trust needed to decode) and its `HC1:` text as the QR code.
-fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, String> {
+/// The printed page of an exported certificate, on `paper`: the fields of the signed
+/// certificate as a verifier decodes them (no trust needed to decode) and its `HC1:` text as
+/// the QR code. The one maker of the page: `p` on a screen and `cert export --format pdf`.
+pub fn printed_page(
+    desk: &Desk,
+    exported: &Exported,
+    paper: pdf::Paper,
+) -> Result<Vec<u8>, PageError> {
     let trust = crate::cert::TrustStore::default();
     let check = crate::cert::verify(
         &exported.hc1,
@@ -355,9 +371,9 @@ fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, 
         },
     );
     let row = &exported.certificate;
-    let dcc = check
-        .certificate
-        .ok_or_else(|| format!("the stored certificate {} does not decode", row.uvci))?;
+    let dcc = check.certificate.ok_or_else(|| PageError::DoesNotDecode {
+        uvci: row.uvci.clone(),
+    })?;
     let valid_until = crate::domain::clock::parse_stamp(&row.expires_at)
         .map(|t| {
             t.with_timezone(&chrono::Local)
@@ -373,6 +389,10 @@ fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, 
         desk.now(),
     )
     .and_then(|printed| pdf::render(&printed, paper))
+    .map_err(|why| PageError::Layout {
+        uvci: row.uvci.clone(),
+        why,
+    })
 }
 
 /// Sends `pdf` to CUPS queue `printer` as `lp -d NAME` (arguments, no shell; the PDF on its
