@@ -517,15 +517,14 @@ impl Screen for CitizenScreen {
                             Some(Action::Back) => page.over = None,
                             Some(Action::Print) => {
                                 let citizen = page.citizen.citizen_id;
-                                let result = certificates::Destination::configured(cx.desk)
+                                let prepared = certificates::Destination::configured(cx.desk)
                                     .map_err(certificates::ExportError::Refused)
                                     .and_then(|to| {
-                                        certificates::print_for_citizen(cx.desk, citizen, uvci, &to)
+                                        certificates::prepare_print_for_citizen(
+                                            cx.desk, citizen, uvci, &to,
+                                        )
                                     });
-                                match qrview::printed_message(cx.lang, result) {
-                                    (said, true) => cx.ok(said),
-                                    (said, false) => cx.fail(said),
-                                }
+                                qrview::start_print(cx, prepared);
                             }
                             Some(Action::Toggle) => view.as_text = !view.as_text,
                             Some(Action::Copy) => match view.copy() {
