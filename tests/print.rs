@@ -7,6 +7,7 @@
 //! a desk that closes meanwhile stops `lp` (and waits for it), recording a page that left once.
 
 mod common;
+mod journeys_support;
 mod screens_support;
 mod support;
 
@@ -231,7 +232,7 @@ fn p_on_the_issuers_list_prints_the_selected_certificate() {
 
 /// A folder holding a fake `lp`, first on PATH for this test binary: it records its arguments
 /// and standard input beside itself under the queue's name, and fails for `Broken_Queue` the
-/// way CUPS's lp does; for `Slow_Queue` it hangs (for two minutes), as a stuck lp does. Its
+/// way CUPS's lp does; for `Slow_Queue` (and `Slow_Queue_Pty`) it hangs (for two minutes), as a stuck lp does. Its
 /// process id is left in `pid-QUEUE`.
 fn fake_lp() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -243,7 +244,7 @@ fn fake_lp() -> &'static Path {
             "#!/bin/sh\n\
              here=$(dirname \"$0\")\n\
              echo $$ > \"$here/pid-$2\"\n\
-             if [ \"$2\" = Slow_Queue ]; then\n\
+             if [ \"${2%_Pty}\" = Slow_Queue ]; then\n\
              \x20 cat >/dev/null\n\
              \x20 exec sleep 120\n\
              fi\n\
@@ -423,6 +424,53 @@ fn a_page_that_left_before_the_desk_closed_is_recorded_once() {
             .2
             .ends_with("printed on queue Closing_Desk"),
         "{rows:?}"
+    );
+}
+
+/// The real desk with a hung `lp`, in a terminal: it says it is printing and goes on answering
+/// keys; told to stop (SIGTERM) it ends, the terminal restored, having stopped `lp` on its way
+/// out (none is left running) and recorded no print.
+#[test]
+fn a_desk_stopped_while_lp_hangs_ends_and_leaves_no_lp() {
+    use journeys_support::keys::{ENTER, ESC, TAB};
+    let bin = fake_lp();
+    let config = tempfile::tempdir().unwrap();
+    let config = config.path().join("config.toml");
+    std::fs::write(&config, "printer = \"Slow_Queue_Pty\"\n").unwrap();
+    let pid_file = bin.join("pid-Slow_Queue_Pty");
+    let _ = std::fs::remove_file(&pid_file);
+    // The desk inherits this process's PATH, with the fake lp first on it.
+    let mut desk =
+        journeys_support::Desk::demo(&["--config", config.to_str().unwrap(), "--role", "citizen"]);
+    desk.wait_for("Sign in");
+    desk.type_text(KIM);
+    desk.send(TAB);
+    desk.type_text(KIM_BIRTH);
+    desk.send(ENTER);
+    desk.wait_for("Comirnaty");
+    desk.send("j");
+    desk.send("v");
+    desk.wait_for("p print");
+    desk.send("p");
+    desk.wait_for("Printing the certificate");
+    wait_until("lp to start", || {
+        std::fs::read_to_string(&pid_file).is_ok_and(|p| !p.trim().is_empty())
+    });
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    // Keys still work while lp hangs: Esc closes the certificate.
+    desk.send(ESC);
+    desk.wait_until("the page again, still printing", |s| {
+        !s.contains("p print") && s.contains("Comirnaty") && s.contains("Printing")
+    });
+    assert!(process_exists(&pid), "lp is still at work");
+    desk.signal("TERM");
+    desk.expect_clean_exit();
+    assert!(!process_exists(&pid), "lp {pid} outlived the desk");
+    let audit = desk.run_subcommand(&["audit", "--json"]);
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        !audit.contains("Slow_Queue_Pty"),
+        "a page that did not leave was recorded: {audit}"
     );
 }
 
