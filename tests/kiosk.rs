@@ -391,3 +391,27 @@ fn the_kiosk_footers_say_what_esc_and_enter_do_there() {
     assert_shows(footer(&s), "Esc back");
     assert_hides(footer(&s), "leave");
 }
+
+/// The kiosk's sign-in names what Enter does in one wording, in its box's line of keys and in
+/// the footer: in Korean the box's own title (본인 확인: a citizen has no account), never the
+/// staff's 로그인.
+#[test]
+fn the_kiosk_sign_in_says_what_enter_does_in_one_wording() {
+    use vaxdesk::i18n::Lang;
+    let td = demo();
+    for (lang, said) in [(Lang::En, "Enter sign in"), (Lang::Ko, "Enter 본인 확인")] {
+        let mut k = bare_shell_in(&td.desk, Some(Role::Citizen), lang);
+        for (w, h) in SIZES {
+            let s = screen(&mut k, w, h);
+            let footer = s.lines().last().unwrap();
+            let in_box = line_with(&s, "Tab ");
+            assert!(
+                footer.contains(said) && in_box.contains(said),
+                "{lang:?}: the footer and the box both say {said:?}:\n{s}"
+            );
+            if lang == Lang::Ko {
+                assert_hides(&s, "로그인");
+            }
+        }
+    }
+}

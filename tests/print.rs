@@ -3,8 +3,11 @@
 //! (0700, files 0600, never over another) and the screen says where; with one, it goes to
 //! `lp -d NAME` on standard input (a fake `lp` first on PATH records what it got). Printing is
 //! an export: an audit row once the page has left; a failed `lp` shows why and records nothing.
+//! The page is sent on a thread of its own: the desk answers keys while a slow `lp` works, and
+//! a desk that closes meanwhile stops `lp` (and waits for it), recording a page that left once.
 
 mod common;
+mod journeys_support;
 mod screens_support;
 mod support;
 
@@ -15,11 +18,14 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 use vaxdesk::app::Desk;
 use vaxdesk::bus::Faults;
 use vaxdesk::config::Config;
+use vaxdesk::i18n::Lang;
 use vaxdesk::store::audit::{self, AuditFilter};
 use vaxdesk::tui::screen::Role;
+use vaxdesk::tui::shell::Shell;
 
 const KIM: &str = "900101-1234567";
 const KIM_BIRTH: &str = "1990-01-01";
@@ -42,6 +48,14 @@ fn exports(desk: &Desk) -> Vec<(String, String, String)> {
     rows
 }
 
+/// The `export certificate` rows of prints (not of a certificate shown on screen).
+fn prints(desk: &Desk) -> Vec<(String, String, String)> {
+    exports(desk)
+        .into_iter()
+        .filter(|(_, _, detail)| detail.contains(" printed "))
+        .collect()
+}
+
 /// The signed text of certificate `uvci`, as stored.
 fn hc1_of(desk: &Desk, uvci: &str) -> String {
     vaxdesk::store::issuance::certificate(desk.conn(), uvci)
@@ -59,6 +73,31 @@ fn kiosk_on_certificate(desk: &Desk) -> vaxdesk::tui::shell::Shell<'_> {
     char_key(&mut k, 'v');
     assert_shows(&screen(&mut k, 120, 40), "p print");
     k
+}
+
+/// Lets time pass as the desk's loop does (it ticks) until the print `p` started has its
+/// outcome on screen.
+fn printed(shell: &mut Shell<'_>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while shell.printing() {
+        assert!(Instant::now() < deadline, "the print never ended");
+        std::thread::sleep(Duration::from_millis(10));
+        shell.tick();
+    }
+}
+
+/// Waits until `what` holds (bounded: a failure names it).
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "waited in vain for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// True while process `pid` exists, a zombie included (one nobody waited for).
+fn process_exists(pid: &str) -> bool {
+    Path::new("/proc").join(pid.trim()).exists()
 }
 
 fn tool_exists(name: &str) -> bool {
@@ -132,6 +171,7 @@ fn p_at_the_kiosk_saves_the_pdf_in_prints_and_says_where() {
     let td = demo();
     let mut k = kiosk_on_certificate(&td.desk);
     char_key(&mut k, 'p');
+    printed(&mut k);
     let s = screen(&mut k, 120, 40);
     let prints = td.dir.path().join("prints");
     let files: Vec<PathBuf> = std::fs::read_dir(&prints)
@@ -164,6 +204,7 @@ fn p_at_the_kiosk_saves_the_pdf_in_prints_and_says_where() {
 
     // Again: a new file beside it, never over it.
     char_key(&mut k, 'p');
+    printed(&mut k);
     let again = prints.join(name.replace(".pdf", "-2.pdf"));
     assert!(again.exists(), "{}", again.display());
     assert_eq!(std::fs::read_dir(&prints).unwrap().count(), 2);
@@ -177,6 +218,7 @@ fn p_on_the_issuers_list_prints_the_selected_certificate() {
     let s = screen(&mut i, 120, 40);
     assert_shows(&s, "p print");
     char_key(&mut i, 'p');
+    printed(&mut i);
     let s = flat(&screen(&mut i, 120, 40));
     assert_shows(&s, "No printer is set: saved");
     let rows = exports(&td.desk);
@@ -190,7 +232,8 @@ fn p_on_the_issuers_list_prints_the_selected_certificate() {
 
 /// A folder holding a fake `lp`, first on PATH for this test binary: it records its arguments
 /// and standard input beside itself under the queue's name, and fails for `Broken_Queue` the
-/// way CUPS's lp does.
+/// way CUPS's lp does; for `Slow_Queue` (and `Slow_Queue_Pty`) it hangs (for two minutes), as a stuck lp does. Its
+/// process id is left in `pid-QUEUE`.
 fn fake_lp() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -200,6 +243,11 @@ fn fake_lp() -> &'static Path {
             &lp,
             "#!/bin/sh\n\
              here=$(dirname \"$0\")\n\
+             echo $$ > \"$here/pid-$2\"\n\
+             if [ \"${2%_Pty}\" = Slow_Queue ]; then\n\
+             \x20 cat >/dev/null\n\
+             \x20 exec sleep 120\n\
+             fi\n\
              if [ \"$2\" = Broken_Queue ]; then\n\
              \x20 cat >/dev/null\n\
              \x20 echo 'lp: The printer or class does not exist.' >&2\n\
@@ -235,13 +283,17 @@ fn desk_with_printer(name: &str) -> TestDesk {
 fn with_a_printer_the_pdf_goes_to_lp_on_that_queue() {
     let bin = fake_lp();
     let td = desk_with_printer("Front_Desk");
+    let before = prints(&td.desk).len();
     let mut k = kiosk_on_certificate(&td.desk);
     char_key(&mut k, 'p');
+    assert_shows(&screen(&mut k, 120, 40), "Printing the certificate…");
+    printed(&mut k);
     let s = flat(&screen(&mut k, 120, 40));
     assert_shows(&s, "was sent to printer Front_Desk");
     assert_shows(&s, "request id is Front_Desk-7");
     let args = std::fs::read_to_string(bin.join("args-Front_Desk")).unwrap();
     assert_eq!(args, "-d\nFront_Desk\n");
+    assert_eq!(prints(&td.desk).len(), before + 1, "one page, one row");
     let rows = exports(&td.desk);
     let (_, result, detail) = rows.last().unwrap();
     assert_eq!(result, "ok");
@@ -266,6 +318,7 @@ fn a_failing_lp_is_shown_and_records_nothing() {
     let mut i = shell(&td.desk, Some(Role::Issuer));
     tab(&mut i);
     char_key(&mut i, 'p');
+    printed(&mut i);
     let s = flat(&screen(&mut i, 120, 40));
     assert_shows(&s, "Not printed");
     assert_shows(&s, "Broken_Queue");
@@ -294,10 +347,148 @@ fn a_revoked_certificate_is_not_printed() {
         .unwrap();
     let before = exports(&td.desk).len();
     char_key(&mut i, 'p');
+    assert!(!i.printing(), "nothing to send");
     let s = flat(&screen(&mut i, 120, 40));
     assert_shows(&s, "was revoked; it is not printed");
     assert_eq!(exports(&td.desk).len(), before);
     assert!(!td.dir.path().join("prints").exists());
+}
+
+/// A hung `lp` does not hold up the desk: the screen says it is printing and answers keys
+/// meanwhile; a desk closed while `lp` still runs stops it and waits for it (no process is
+/// left, not even a zombie), and records nothing: the page did not leave.
+#[test]
+fn a_hung_lp_leaves_the_desk_answering_and_is_stopped_when_it_closes() {
+    let bin = fake_lp();
+    let td = desk_with_printer("Slow_Queue");
+    let before = prints(&td.desk).len();
+    let mut k = kiosk_on_certificate(&td.desk);
+    let pid_file = bin.join("pid-Slow_Queue");
+    let _ = std::fs::remove_file(&pid_file);
+    char_key(&mut k, 'p');
+    assert!(k.printing());
+    assert_shows(&screen(&mut k, 120, 40), "Printing the certificate…");
+    wait_until("lp to start", || pid_file.exists());
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    wait_until("lp to say its id", || !pid.trim().is_empty());
+    // The desk answers while lp hangs: the text form, then back to the page.
+    char_key(&mut k, 't');
+    assert_shows(&screen(&mut k, 120, 40), "HC1:");
+    esc(&mut k);
+    k.tick();
+    let s = screen(&mut k, 120, 40);
+    assert_shows(&s, "Comirnaty");
+    assert_shows(&s, "Printing the certificate…");
+    assert!(k.printing() && process_exists(&pid));
+    // A second `p` while the first prints is refused, not queued behind it.
+    char_key(&mut k, 'v');
+    char_key(&mut k, 'p');
+    assert_shows(
+        &flat(&screen(&mut k, 120, 40)),
+        "A certificate is still printing",
+    );
+    // The desk closes (quit, a signal or a closed terminal all end this way).
+    drop(k);
+    assert!(!process_exists(&pid), "lp {pid} was left behind");
+    assert_eq!(
+        prints(&td.desk).len(),
+        before,
+        "a page that did not leave is not recorded"
+    );
+}
+
+/// A page that left while nobody looked (the desk's loop had not taken the outcome yet) is
+/// recorded when the desk closes, once.
+#[test]
+fn a_page_that_left_before_the_desk_closed_is_recorded_once() {
+    let bin = fake_lp();
+    let td = desk_with_printer("Closing_Desk");
+    let before = prints(&td.desk).len();
+    let mut k = kiosk_on_certificate(&td.desk);
+    let pid_file = bin.join("pid-Closing_Desk");
+    let _ = std::fs::remove_file(&pid_file);
+    char_key(&mut k, 'p');
+    wait_until("lp to start", || {
+        std::fs::read_to_string(&pid_file).is_ok_and(|p| !p.trim().is_empty())
+    });
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    // lp ended and was waited for: the page left.
+    wait_until("lp to end", || !process_exists(&pid));
+    assert!(k.printing(), "no tick took the outcome");
+    drop(k);
+    let rows = prints(&td.desk);
+    assert_eq!(rows.len(), before + 1, "{rows:?}");
+    assert!(
+        rows.last()
+            .unwrap()
+            .2
+            .ends_with("printed on queue Closing_Desk"),
+        "{rows:?}"
+    );
+}
+
+/// The real desk with a hung `lp`, in a terminal: it says it is printing and goes on answering
+/// keys; told to stop (SIGTERM) it ends, the terminal restored, having stopped `lp` on its way
+/// out (none is left running) and recorded no print.
+#[test]
+fn a_desk_stopped_while_lp_hangs_ends_and_leaves_no_lp() {
+    use journeys_support::keys::{ENTER, ESC, TAB};
+    let bin = fake_lp();
+    let config = tempfile::tempdir().unwrap();
+    let config = config.path().join("config.toml");
+    std::fs::write(&config, "printer = \"Slow_Queue_Pty\"\n").unwrap();
+    let pid_file = bin.join("pid-Slow_Queue_Pty");
+    let _ = std::fs::remove_file(&pid_file);
+    // The desk inherits this process's PATH, with the fake lp first on it.
+    let mut desk =
+        journeys_support::Desk::demo(&["--config", config.to_str().unwrap(), "--role", "citizen"]);
+    desk.wait_for("Sign in");
+    desk.type_text(KIM);
+    desk.send(TAB);
+    desk.type_text(KIM_BIRTH);
+    desk.send(ENTER);
+    desk.wait_for("Comirnaty");
+    desk.send("j");
+    desk.send("v");
+    desk.wait_for("p print");
+    desk.send("p");
+    desk.wait_for("Printing the certificate");
+    wait_until("lp to start", || {
+        std::fs::read_to_string(&pid_file).is_ok_and(|p| !p.trim().is_empty())
+    });
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    // Keys still work while lp hangs: Esc closes the certificate.
+    desk.send(ESC);
+    desk.wait_until("the page again, still printing", |s| {
+        !s.contains("p print") && s.contains("Comirnaty") && s.contains("Printing")
+    });
+    assert!(process_exists(&pid), "lp is still at work");
+    desk.signal("TERM");
+    desk.expect_clean_exit();
+    assert!(!process_exists(&pid), "lp {pid} outlived the desk");
+    let audit = desk.run_subcommand(&["audit", "--json"]);
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        !audit.contains("Slow_Queue_Pty"),
+        "a page that did not leave was recorded: {audit}"
+    );
+}
+
+/// In Korean, why a page was not printed reads in Korean (lp's own words stay lp's).
+#[test]
+fn a_failing_lp_is_said_in_korean() {
+    fake_lp();
+    let td = desk_with_printer("Broken_Queue");
+    let mut i = shell_in(&td.desk, Some(Role::Issuer), Lang::Ko);
+    tab(&mut i);
+    char_key(&mut i, 'p');
+    assert_shows(&screen(&mut i, 120, 40), "증명서를 인쇄하는 중입니다…");
+    printed(&mut i);
+    let s = flat(&screen(&mut i, 120, 40));
+    assert_shows(&s, "인쇄하지 못했습니다");
+    assert_shows(&s, "프린터 Broken_Queue: lp가 실패했습니다 (종료 코드 1)");
+    assert_hides(&s, "Not printed");
+    assert_hides(&s, "exit status");
 }
 
 /// The desk with `printer` set where there is no `lp` at all (a PATH without it): `p` says so

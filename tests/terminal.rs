@@ -4,7 +4,7 @@
 
 mod journeys_support;
 
-use journeys_support::keys::{ENTER, TAB};
+use journeys_support::keys::{CTRL_C, ENTER, TAB};
 use journeys_support::{Desk, TIMEOUT, home, plain_command, read_until_closed};
 use std::io::Write;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
@@ -216,5 +216,54 @@ fn a_signal_ends_a_desk_busy_waiting_for_the_database() {
             before, after,
             "SIG{signal}: the unfinished sign-in is not kept"
         );
+    }
+}
+
+/// Ctrl-C, SIGINT or SIGTERM while the desk asks the terminal which pictures it shows (at its
+/// start; nobody answers here, so the desk waits its 400 ms for answers): the desk ends as it
+/// always does on those, and the terminal is as it was before, echo and line editing on.
+#[test]
+fn stopping_the_desk_while_it_asks_the_terminal_leaves_the_terminal_restored() {
+    let asked = vaxdesk::tui::widgets::graphics::QUERY.as_bytes();
+    for how in ["Ctrl-C", "INT", "TERM"] {
+        let mut desk = Desk::demo(&["--role", "manager"]);
+        let wanted = libc::ECHO | libc::ICANON;
+        assert_eq!(
+            desk.local_modes() & wanted,
+            wanted,
+            "a terminal as a shell leaves it"
+        );
+        let deadline = Instant::now() + TIMEOUT;
+        while !desk.raw().windows(asked.len()).any(|w| w == asked) {
+            assert!(
+                Instant::now() < deadline,
+                "{how}: the desk never asked the terminal"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        match how {
+            "Ctrl-C" => desk.send(CTRL_C),
+            signal => {
+                // SAFETY: kill(2) on the desk's own process id.
+                let rc = unsafe { libc::kill(desk.pid() as libc::pid_t, signal_number(signal)) };
+                assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
+            }
+        }
+        let status = desk.wait_exit();
+        assert!(status.success(), "{how}: the desk ends, handled: {status}");
+        desk.assert_restored();
+        assert_eq!(
+            desk.local_modes() & wanted,
+            wanted,
+            "{how}: echo or line editing was left off"
+        );
+    }
+}
+
+fn signal_number(name: &str) -> libc::c_int {
+    match name {
+        "INT" => libc::SIGINT,
+        "TERM" => libc::SIGTERM,
+        other => panic!("no signal {other}"),
     }
 }

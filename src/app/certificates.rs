@@ -5,9 +5,11 @@
 //! nothing. And `vaxdesk verify` reads a desk's revocations without opening the desk.
 //!
 //! Printing (`p` on a certificate at the kiosk or in the issuer's list) is an export too:
-//! [`print`] makes the printed page (the PDF of `cert export --format pdf`) and sends it to the
-//! configured CUPS queue with `lp`, or saves it in the data folder's `prints/`, and records it
-//! the same way, only once the page has left.
+//! [`print`] makes the printed page ([`printed_page`], which `cert export --format pdf` writes
+//! too) and sends it to the configured CUPS queue with `lp`, or saves it in the data folder's
+//! `prints/`, and records it the same way, only once the page has left. Its steps are apart
+//! ([`prepare_print`], [`PrintJob::send`], [`record_print`]) so a screen can wait for a slow
+//! `lp` on a thread of its own: the read and the record then are two transactions.
 
 use crate::app::commands;
 use crate::app::store::{self, StoreError, issuance, schema, vaccination};
@@ -19,6 +21,7 @@ use crate::privacy::files;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use crate::app::store::issuance::CertificateRow;
@@ -114,17 +117,7 @@ fn deliver_then_record<E>(
     let read_and_delivered = (|| -> Result<(i64, String, String), ExportError<E>> {
         let ctx = desk.ctx(conn);
         let (masked_id, dose, certificate) = find(&ctx)?;
-        let hc1 = certificate.payload.clone().ok_or_else(|| {
-            AppError::from(Refusal::new(
-                Rule::NotFound,
-                "certificate",
-                format!(
-                    "certificate {} has no signed text stored (it was issued before this desk \
-                     signed certificates)",
-                    certificate.uvci
-                ),
-            ))
-        })?;
+        let hc1 = signed_text(&certificate)?;
         let exported = Exported {
             masked_id,
             dose,
@@ -222,11 +215,47 @@ pub enum Printed {
     Saved { uvci: String, path: PathBuf },
 }
 
-/// Why a page did not leave (nothing was recorded).
+/// Why the printed page (the PDF) of a certificate could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// The stored signed text does not decode into a certificate.
+    #[error("the stored certificate {uvci} does not decode")]
+    DoesNotDecode { uvci: String },
+    /// The page could not be laid out (`why` is the PDF writer's reason).
+    #[error("certificate {uvci}: {why}")]
+    Layout { uvci: String, why: String },
+}
+
+/// How `lp` ended when it did not queue the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LpEnd {
+    /// The queue's name was refused before `lp` was started.
+    NotStarted,
+    /// It exited with this status.
+    Exit(i32),
+    /// A signal stopped it.
+    Signal,
+    /// Waiting for it failed (the system's reason).
+    Lost(String),
+}
+
+impl std::fmt::Display for LpEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LpEnd::NotStarted => f.write_str("not started"),
+            LpEnd::Exit(code) => write!(f, "exit status {code}"),
+            LpEnd::Signal => f.write_str("stopped by a signal"),
+            LpEnd::Lost(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Why a page did not leave (nothing was recorded). The English text is for the log; the
+/// screens word each case in their language (`i18n::tui::widgets::print_failure`).
 #[derive(Debug, thiserror::Error)]
 pub enum PrintFailure {
     #[error("the printed page could not be made: {0}")]
-    Page(String),
+    Page(PageError),
     #[error(
         "`lp` was not found: install the CUPS client (cups-client) or remove `printer` from \
          the configuration to save the PDF instead"
@@ -237,11 +266,14 @@ pub enum PrintFailure {
     #[error("printer {printer}: lp failed ({status}){}", if .said.is_empty() { String::new() } else { format!(": {}", .said) })]
     Lp {
         printer: String,
-        status: String,
+        status: LpEnd,
         said: String,
     },
     #[error("printer {printer}: lp did not answer within {seconds} seconds; it was stopped")]
     LpTimedOut { printer: String, seconds: u64 },
+    /// The desk closed while `lp` was still running: it was stopped (and waited for).
+    #[error("printer {printer}: the desk closed before lp had finished; it was stopped")]
+    Stopped { printer: String },
     #[error("the PDF could not be saved in {}: {source}", .folder.display())]
     Save {
         folder: PathBuf,
@@ -252,99 +284,216 @@ pub enum PrintFailure {
 /// How long `lp` may take to queue a job before it is stopped.
 const LP_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// A certificate made ready to print: its page and what its record needs. [`prepare_print`]
+/// makes it (a read of the database, on the desk's thread); [`PrintJob::send`] sends the page
+/// and touches no database, so a screen runs it on a thread of its own while the desk keeps
+/// answering keys; [`record_print`] writes the audit row once the page has left. [`print`] does
+/// the three in a row.
+#[derive(Debug)]
+pub struct PrintJob {
+    stamp: crate::app::Stamp,
+    citizen: i64,
+    uvci: String,
+    dose: u32,
+    pdf: Vec<u8>,
+    destination: Destination,
+}
+
+/// A page that left the desk and is not on record yet: [`record_print`] takes it by value, so
+/// one page is recorded once.
+#[derive(Debug)]
+#[must_use = "a page that left is recorded with record_print"]
+pub struct Sent {
+    how: String,
+    printed: Printed,
+}
+
+impl PrintJob {
+    /// The certificate's id.
+    pub fn uvci(&self) -> &str {
+        &self.uvci
+    }
+
+    /// Where the page goes.
+    pub fn destination(&self) -> &Destination {
+        &self.destination
+    }
+
+    /// Sends the page to its queue with `lp`, or saves it in its folder. Setting `stop` stops a
+    /// running `lp` (killed, and waited for: no process is left behind) and the page counts as
+    /// not sent ([`PrintFailure::Stopped`]).
+    pub fn send(&self, stop: &AtomicBool) -> Result<Sent, PrintFailure> {
+        let uvci = self.uvci.clone();
+        match &self.destination {
+            Destination::Printer(name) => {
+                let job = send_to_lp(name, &self.pdf, stop)?;
+                Ok(Sent {
+                    how: format!("printed on queue {name}"),
+                    printed: Printed::Queued {
+                        uvci,
+                        printer: name.clone(),
+                        job,
+                    },
+                })
+            }
+            Destination::Folder(folder) => {
+                let path = save_in(folder, &self.uvci, self.dose, &self.pdf)?;
+                Ok(Sent {
+                    how: format!("printed to {}", path.display()),
+                    printed: Printed::Saved { uvci, path },
+                })
+            }
+        }
+    }
+}
+
 /// Prints certificate `target` for staff member `actor`: the page (the PDF of `cert export
 /// --format pdf`, on the configured paper) goes to `destination`, then the export is recorded
 /// (`export certificate`, `printed on queue NAME` or `printed to FILE`). A revoked
-/// certificate is refused; a failed `lp` or save records nothing.
+/// certificate is refused; a failed `lp` or save records nothing. The three steps in a row:
+/// [`prepare_print`], [`PrintJob::send`], [`record_print`].
 pub fn print(
     desk: &Desk,
     actor: &str,
     target: &PrintTarget,
     destination: &Destination,
 ) -> Result<Printed, ExportError<PrintFailure>> {
+    let job = prepare_print(desk, actor, target, destination)?;
+    let sent = job
+        .send(&AtomicBool::new(false))
+        .map_err(ExportError::Delivery)?;
+    record_print(desk, &job, sent)
+}
+
+/// The first step of [`print`]: reads certificate `target` (refused when it is not on record,
+/// is not the citizen's or was revoked) in a read transaction and makes its page, on the
+/// configured paper. Nothing is written.
+pub fn prepare_print(
+    desk: &Desk,
+    actor: &str,
+    target: &PrintTarget,
+    destination: &Destination,
+) -> Result<PrintJob, ExportError<PrintFailure>> {
     let paper = match desk.config().paper {
         PaperSize::A4 => pdf::Paper::A4,
         PaperSize::A6 => pdf::Paper::A6,
     };
-    let mut printed = None;
-    deliver_then_record(
-        desk,
-        actor,
-        |ctx| {
-            let not_found = || {
-                AppError::from(Refusal::new(
-                    Rule::NotFound,
-                    "certificate",
-                    format!("certificate {} is not on record", target.uvci),
-                ))
-            };
-            let row = issuance::certificate(ctx.conn, &target.uvci)?
-                .filter(|r| r.citizen_id == target.citizen)
-                .ok_or_else(not_found)?;
-            if row.revoked_at.is_some() {
-                return Err(Refusal::new(
-                    Rule::State,
-                    "certificate",
-                    format!("certificate {} was revoked; it is not printed", row.uvci),
-                )
-                .into());
-            }
-            let citizen = commands::citizen_by_id(ctx, row.citizen_id)?;
-            let dose = vaccination::injection(ctx.conn, row.injection_id)?
-                .ok_or_else(not_found)?
-                .details
-                .dose;
-            Ok((citizen.masked_id, dose, row))
-        },
-        |exported| {
-            let page = page(desk, exported, paper).map_err(PrintFailure::Page)?;
-            let uvci = exported.certificate.uvci.clone();
-            let (how, done) = match destination {
-                Destination::Printer(name) => {
-                    let job = send_to_lp(name, &page)?;
-                    (
-                        format!("printed on queue {name}"),
-                        Printed::Queued {
-                            uvci,
-                            printer: name.clone(),
-                            job,
-                        },
-                    )
-                }
-                Destination::Folder(folder) => {
-                    let path = save_in(folder, exported, &page)?;
-                    (
-                        format!("printed to {}", path.display()),
-                        Printed::Saved { uvci, path },
-                    )
-                }
-            };
-            printed = Some(done);
-            Ok(how)
-        },
-    )?;
-    // Delivered and recorded: the closure above set it.
-    printed.ok_or_else(|| ExportError::Refused(AppError::Certificate("nothing printed".into())))
+    let stamp = desk.stamp(actor);
+    let conn = desk.conn();
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let read = (|| -> Result<Exported, AppError> {
+        let ctx = desk.ctx(conn);
+        let not_found = || {
+            AppError::from(Refusal::new(
+                Rule::NotFound,
+                "certificate",
+                format!("certificate {} is not on record", target.uvci),
+            ))
+        };
+        let row = issuance::certificate(ctx.conn, &target.uvci)?
+            .filter(|r| r.citizen_id == target.citizen)
+            .ok_or_else(not_found)?;
+        if row.revoked_at.is_some() {
+            return Err(Refusal::new(
+                Rule::State,
+                "certificate",
+                format!("certificate {} was revoked; it is not printed", row.uvci),
+            )
+            .into());
+        }
+        let citizen = commands::citizen_by_id(&ctx, row.citizen_id)?;
+        let dose = vaccination::injection(ctx.conn, row.injection_id)?
+            .ok_or_else(not_found)?
+            .details
+            .dose;
+        let hc1 = signed_text(&row)?;
+        Ok(Exported {
+            masked_id: citizen.masked_id,
+            dose,
+            hc1,
+            revoked: issuance::revoked_uvcis(conn)?,
+            certificate: row,
+        })
+    })();
+    // Only read: the end of the transaction changes nothing either way.
+    let _ = conn.execute_batch(if read.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    let exported = read?;
+    let page = printed_page(desk, &exported, paper)
+        .map_err(|e| ExportError::Delivery(PrintFailure::Page(e)))?;
+    Ok(PrintJob {
+        stamp,
+        citizen: exported.certificate.citizen_id,
+        uvci: exported.certificate.uvci,
+        dose: exported.dose,
+        pdf: page,
+        destination: destination.clone(),
+    })
 }
 
-/// [`print`] at the kiosk: the citizen signed in prints one of their own certificates (the
-/// actor is their session, `citizen#ID`, as for their other kiosk actions).
-pub fn print_for_citizen(
+/// The last step of [`print`]: the page of `job` left (`sent`); the export is recorded
+/// (`export certificate`, by the job's actor, at the time it was asked for) in a transaction
+/// of its own.
+pub fn record_print(
+    desk: &Desk,
+    job: &PrintJob,
+    sent: Sent,
+) -> Result<Printed, ExportError<PrintFailure>> {
+    let detail = format!("{} {}", job.uvci, sent.how);
+    store::immediate(desk.conn(), |conn| {
+        desk.audit_in(
+            conn,
+            &job.stamp,
+            "export certificate",
+            Some(job.citizen),
+            "ok",
+            Some(&detail),
+        )
+    })
+    .map_err(|source| ExportError::NotRecorded {
+        uvci: job.uvci.clone(),
+        source,
+    })?;
+    Ok(sent.printed)
+}
+
+/// [`prepare_print`] at the kiosk: the citizen signed in prints one of their own certificates
+/// (the actor is their session, `citizen#ID`, as for their other kiosk actions).
+pub fn prepare_print_for_citizen(
     desk: &Desk,
     citizen: i64,
     uvci: &str,
     destination: &Destination,
-) -> Result<Printed, ExportError<PrintFailure>> {
+) -> Result<PrintJob, ExportError<PrintFailure>> {
     let target = PrintTarget {
         citizen,
         uvci: uvci.to_string(),
     };
-    print(desk, &format!("citizen#{citizen}"), &target, destination)
+    prepare_print(desk, &format!("citizen#{citizen}"), &target, destination)
 }
 
-/// The printed page of an exported certificate: the fields of the signed certificate as a
-/// verifier decodes them (no trust needed to decode) and its `HC1:` text as the QR code.
-fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, String> {
+/// The signed text of a certificate row, refused when the row has none.
+fn signed_text(certificate: &CertificateRow) -> Result<String, AppError> {
+    certificate.payload.clone().ok_or_else(|| {
+        AppError::from(Refusal::new(
+            Rule::NotFound,
+            "certificate",
+            format!(
+                "certificate {} has no signed text stored (it was issued before this desk \
+                 signed certificates)",
+                certificate.uvci
+            ),
+        ))
+    })
+}
+
+/// The printed page of an exported certificate, on `paper`: the fields of the signed
+/// certificate as a verifier decodes them (no trust needed to decode) and its `HC1:` text as
+/// the QR code. The one maker of the page: `p` on a screen and `cert export --format pdf`.
+pub fn printed_page(
+    desk: &Desk,
+    exported: &Exported,
+    paper: pdf::Paper,
+) -> Result<Vec<u8>, PageError> {
     let trust = crate::cert::TrustStore::default();
     let check = crate::cert::verify(
         &exported.hc1,
@@ -355,9 +504,9 @@ fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, 
         },
     );
     let row = &exported.certificate;
-    let dcc = check
-        .certificate
-        .ok_or_else(|| format!("the stored certificate {} does not decode", row.uvci))?;
+    let dcc = check.certificate.ok_or_else(|| PageError::DoesNotDecode {
+        uvci: row.uvci.clone(),
+    })?;
     let valid_until = crate::domain::clock::parse_stamp(&row.expires_at)
         .map(|t| {
             t.with_timezone(&chrono::Local)
@@ -373,18 +522,24 @@ fn page(desk: &Desk, exported: &Exported, paper: pdf::Paper) -> Result<Vec<u8>, 
         desk.now(),
     )
     .and_then(|printed| pdf::render(&printed, paper))
+    .map_err(|why| PageError::Layout {
+        uvci: row.uvci.clone(),
+        why,
+    })
 }
 
 /// Sends `pdf` to CUPS queue `printer` as `lp -d NAME` (arguments, no shell; the PDF on its
-/// standard input, so no file is left behind) and returns what `lp` said.
-fn send_to_lp(printer: &str, pdf: &[u8]) -> Result<String, PrintFailure> {
-    let failed = |status: String, said: String| PrintFailure::Lp {
+/// standard input, so no file is left behind) and returns what `lp` said. `lp` is always waited
+/// for: when it ends, when it takes longer than [`LP_TIMEOUT`] and when `stop` is set (the last
+/// two kill it first).
+fn send_to_lp(printer: &str, pdf: &[u8], stop: &AtomicBool) -> Result<String, PrintFailure> {
+    let failed = |status: LpEnd, said: String| PrintFailure::Lp {
         printer: printer.to_string(),
         status,
         said,
     };
     // Checked when the configuration loaded; checked again where it becomes an argument.
-    crate::config::check_printer(printer).map_err(|why| failed("not started".into(), why))?;
+    crate::config::check_printer(printer).map_err(|why| failed(LpEnd::NotStarted, why))?;
     let mut child = Command::new("lp")
         .arg("-d")
         .arg(printer)
@@ -430,6 +585,13 @@ fn send_to_lp(printer: &str, pdf: &[u8]) -> Result<String, PrintFailure> {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
+            Ok(None) if stop.load(Ordering::SeqCst) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(PrintFailure::Stopped {
+                    printer: printer.to_string(),
+                });
+            }
             Ok(None) if started.elapsed() < LP_TIMEOUT => {
                 std::thread::sleep(Duration::from_millis(20))
             }
@@ -441,7 +603,11 @@ fn send_to_lp(printer: &str, pdf: &[u8]) -> Result<String, PrintFailure> {
                     seconds: LP_TIMEOUT.as_secs(),
                 });
             }
-            Err(e) => return Err(failed(e.to_string(), String::new())),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(LpEnd::Lost(e.to_string()), String::new()));
+            }
         }
     };
     let _ = writer.join();
@@ -462,8 +628,8 @@ fn send_to_lp(printer: &str, pdf: &[u8]) -> Result<String, PrintFailure> {
     };
     if !status.success() {
         let status = match status.code() {
-            Some(code) => format!("exit status {code}"),
-            None => "stopped by a signal".to_string(),
+            Some(code) => LpEnd::Exit(code),
+            None => LpEnd::Signal,
         };
         return Err(failed(status, clean(&complaint)));
     }
@@ -490,13 +656,13 @@ pub fn print_file_name(uvci: &str, dose: u32) -> String {
 
 /// Saves `pdf` in `folder` (made 0700 when missing) as a new 0600 file, never over another:
 /// a second print of the same certificate gets `-2`, `-3`, ... before `.pdf`.
-fn save_in(folder: &Path, exported: &Exported, pdf: &[u8]) -> Result<PathBuf, PrintFailure> {
+fn save_in(folder: &Path, uvci: &str, dose: u32, pdf: &[u8]) -> Result<PathBuf, PrintFailure> {
     let fail = |source| PrintFailure::Save {
         folder: folder.to_path_buf(),
         source,
     };
     files::create_dir_private(folder).map_err(fail)?;
-    let name = print_file_name(&exported.certificate.uvci, exported.dose);
+    let name = print_file_name(uvci, dose);
     let stem = name.trim_end_matches(".pdf");
     for n in 1..=999 {
         let path = match n {

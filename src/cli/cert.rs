@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vaxdesk::app::Desk;
-use vaxdesk::app::certificates::{self, ExportError, Exported};
+use vaxdesk::app::certificates::{self, ExportError, Exported, PageError};
 use vaxdesk::cert::{TrustStore, Verification, pdf};
 use vaxdesk::domain::ResidentId;
 use vaxdesk::i18n::Lang;
@@ -173,21 +173,13 @@ fn render(
                 Some(Paper::A6) => pdf::Paper::A6,
                 Some(Paper::A4) | None => pdf::Paper::A4,
             };
-            // The printed fields are those of the signed certificate, as a verifier reads them.
-            let dcc = check
-                .certificate
-                .as_ref()
-                .ok_or_else(|| Failure::new(|l| msg::does_not_decode(l, &row.uvci, None)))?;
-            let valid_until = vaxdesk::domain::clock::parse_stamp(&row.expires_at)
-                .map(|t| {
-                    t.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d")
-                        .to_string()
-                })
-                .unwrap_or_else(|| row.expires_at.clone());
-            pdf::PrintedCertificate::from_dcc(dcc, hc1, &valid_until, desk.catalogue(), desk.now())
-                .and_then(|printed| pdf::render(&printed, paper))
-                .map_err(|e| Failure::from(format!("certificate {}: {e}", row.uvci)))?
+            // The page `p` prints on a screen: one maker of it (app::certificates).
+            certificates::printed_page(desk, exported, paper).map_err(|e| match e {
+                PageError::DoesNotDecode { uvci } => {
+                    Failure::new(move |l| msg::does_not_decode(l, &uvci, None))
+                }
+                PageError::Layout { .. } => Failure::from(e.to_string()),
+            })?
         }
     })
 }

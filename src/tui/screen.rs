@@ -9,6 +9,7 @@
 use super::keymap::{Action, Context, Keymap};
 use super::theme::Theme;
 use crate::app::access::StaffSession;
+use crate::app::certificates::PrintJob;
 use crate::app::{AppError, Desk};
 use crate::domain::StaffRole;
 use crate::i18n::{Lang, tui as t};
@@ -58,6 +59,8 @@ pub struct Cx<'a> {
     /// The language of what the screen shows.
     pub lang: Lang,
     toast: Option<(String, bool)>,
+    /// A page to print, which the shell sends on a thread of its own.
+    print: Option<PrintJob>,
 }
 
 impl<'a> Cx<'a> {
@@ -74,12 +77,24 @@ impl<'a> Cx<'a> {
             session,
             lang,
             toast: None,
+            print: None,
         }
     }
 
     /// The notice the screen left (text, true for success), taken once.
     pub fn take_toast(&mut self) -> Option<(String, bool)> {
         self.toast.take()
+    }
+
+    /// Asks the shell to print `job`: it says "printing…", sends the page without holding up
+    /// the keys, then says where it went (and records it) or why it did not.
+    pub fn print(&mut self, job: PrintJob) {
+        self.print = Some(job);
+    }
+
+    /// The page the screen asked to print, taken once.
+    pub fn take_print(&mut self) -> Option<PrintJob> {
+        self.print.take()
     }
 
     /// A short success notice.

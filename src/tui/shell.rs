@@ -17,6 +17,7 @@
 //! waiting for another desk's lock), a watchdog restores the terminal and ends the process
 //! after [`GRACE`]; SQLite then rolls the unfinished transaction back: nothing half-done is kept.
 
+mod printing;
 pub mod terminal;
 
 use super::citizen::CitizenScreen;
@@ -31,10 +32,12 @@ use super::widgets::popup;
 use super::widgets::{fit, width};
 use crate::app::Desk;
 use crate::app::access::StaffSession;
+use crate::app::certificates::PrintJob;
 use crate::app::views::health;
 use crate::i18n::Lang;
-use crate::i18n::tui::{self as t, keys as k};
+use crate::i18n::tui::{self as t, keys as k, widgets as w};
 use chrono::{DateTime, Duration, Utc};
+use printing::Printing;
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -77,6 +80,8 @@ pub struct Shell<'d> {
     /// The staff sign-in that closes the kiosk, while it is asked for.
     closing_kiosk: Option<StaffGate>,
     last_input: DateTime<Utc>,
+    /// A certificate being printed (`p`), sent on a thread of its own.
+    printing: Option<Printing>,
 }
 
 /// How long a toast stays.
@@ -113,6 +118,7 @@ impl<'d> Shell<'d> {
             lock: None,
             closing_kiosk: None,
             last_input: desk.now(),
+            printing: None,
         };
         if let Some(role) = role {
             shell.open(role);
@@ -156,6 +162,33 @@ impl<'d> Shell<'d> {
     /// True while the idle lock covers the screen.
     pub fn locked(&self) -> bool {
         self.lock.is_some()
+    }
+
+    /// True while a certificate is being printed (its outcome not yet shown).
+    pub fn printing(&self) -> bool {
+        self.printing.is_some()
+    }
+
+    /// The desk closes: a print still running is stopped (its `lp` killed and waited for) and
+    /// a page that already left is recorded. Dropping the shell does it too.
+    pub fn finish_printing(&mut self) {
+        if let Some(printing) = self.printing.take() {
+            // The outcome is logged; nobody is left to read a toast.
+            let _ = printing.finish(self.desk);
+        }
+    }
+
+    fn start_print(&mut self, job: PrintJob) {
+        if self.printing.is_some() {
+            return self.show(w::STILL_PRINTING.get(self.lang).to_string(), false);
+        }
+        match Printing::start(job) {
+            Ok(printing) => {
+                self.printing = Some(printing);
+                self.show(w::PRINTING.get(self.lang).to_string(), true);
+            }
+            Err(e) => self.show(w::not_printed(self.lang, &e.to_string()), false),
+        }
     }
 
     /// True while the staff sign-in that closes the kiosk is asked for.
@@ -293,11 +326,15 @@ impl<'d> Shell<'d> {
             Current::Role(_, s) => s.key(&mut cx, &ev, action),
         }
         let toast = cx.take_toast();
+        let print = cx.take_print();
         if let Some(role) = chosen {
             self.open(role);
         }
         if let Some((text, ok)) = toast {
             self.show(text, ok);
+        }
+        if let Some(job) = print {
+            self.start_print(job);
         }
         // Our own commands changed the data: other screens' view of it is ours now.
         self.data_version = health::data_version(self.desk);
@@ -330,6 +367,19 @@ impl<'d> Shell<'d> {
         let mut changed = false;
         if self.toast.as_ref().is_some_and(|t| now >= t.2) {
             self.toast = None;
+            changed = true;
+        }
+        // A print under way: its outcome once there (the page recorded if it left), else
+        // "printing…" whenever no other notice shows.
+        if let Some(printing) = &mut self.printing
+            && let Some(outcome) = printing.poll(self.desk)
+        {
+            self.printing = None;
+            let (text, ok) = super::widgets::qrview::printed_message(self.lang, outcome);
+            self.show(text, ok);
+            changed = true;
+        } else if self.printing.is_some() && self.toast.is_none() {
+            self.show(w::PRINTING.get(self.lang).to_string(), true);
             changed = true;
         }
         // A throttle's "wait N s" clears when the wait is over.
@@ -464,6 +514,7 @@ impl<'d> Shell<'d> {
                         Action::SignIn if closing => k::CLOSE_KIOSK,
                         Action::Clear if closing => k::BACK_TO_KIOSK,
                         Action::SignIn if locked => k::UNLOCK,
+                        Action::SignIn if kiosk => k::KIOSK_SIGN_IN,
                         Action::NextField if locked => return None,
                         Action::Quit if kiosk => k::STAFF_EXIT,
                         Action::Back if kiosk_page => k::LEAVE,
@@ -534,6 +585,13 @@ impl<'d> Shell<'d> {
     }
 }
 
+impl Drop for Shell<'_> {
+    /// However the shell ends (a test, a panic), a print under way does not outlive it.
+    fn drop(&mut self) {
+        self.finish_printing();
+    }
+}
+
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -586,13 +644,15 @@ pub fn run(
     demo: bool,
 ) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    // The signals are heard from the first moment: none ends the desk before it restored the
+    // terminal.
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let tty = Arc::new(Tty::open()?);
     let (tx, rx) = mpsc::channel::<Input>();
     // Set once the loop has ended and the terminal is restored: the watchdog stands down.
     let ended = Arc::new(AtomicBool::new(false));
     // Set when a signal asked the desk to stop.
     let asked = Arc::new(AtomicBool::new(false));
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let signals_handle = signals.handle();
     {
         let (tx, asked) = (tx.clone(), Arc::clone(&asked));
@@ -632,6 +692,12 @@ pub fn run(
     }
     // ratatui::try_init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
+    // In raw mode, before the keys are read: what pictures the terminal shows. A Ctrl-C typed
+    // meanwhile is the key it always is.
+    if tty.ask_graphics() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let _ = tx.send(Input::Event(Event::Key(ctrl_c)));
+    }
     {
         let tx = tx.clone();
         std::thread::Builder::new()
@@ -653,8 +719,8 @@ pub fn run(
             })?;
     }
     drop(tx);
+    let mut shell = Shell::in_language(desk, role, keymap, theme, lang).demo(demo);
     let result = (|| -> std::io::Result<End> {
-        let mut shell = Shell::in_language(desk, role, keymap, theme, lang).demo(demo);
         let mut dirty = true;
         let mut last_tick = Instant::now();
         loop {
@@ -702,6 +768,9 @@ pub fn run(
     restore_terminal();
     // The terminal is restored; dropping it must not draw again.
     std::mem::forget(terminal);
+    // A print still running is stopped, one that left is recorded, before the desk ends.
+    shell.finish_printing();
+    drop(shell);
     ended.store(true, Ordering::SeqCst);
     signals_handle.close();
     match &result {

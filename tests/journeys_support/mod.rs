@@ -350,6 +350,19 @@ impl Desk {
         assert!(status.success(), "kill -{name} {} failed", self.pid());
     }
 
+    /// The terminal's local modes now (`c_lflag`: echo, line editing, signals), as the desk's
+    /// side of it has them (read through the other side, which shares them).
+    pub fn local_modes(&self) -> libc::tcflag_t {
+        let master = self.master.as_ref().expect("the terminal is open");
+        let fd = master.as_raw_fd().expect("the PTY's descriptor");
+        // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: `fd` stays open while `master` lives; `t` is a valid termios.
+        let rc = unsafe { libc::tcgetattr(fd, &mut t) };
+        assert_eq!(rc, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        t.c_lflag
+    }
+
     /// Waits for the child to exit and for its last output to be read.
     pub fn wait_exit(&mut self) -> ExitStatus {
         if let Some(s) = &self.status {

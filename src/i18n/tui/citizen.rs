@@ -1,5 +1,6 @@
 //! The citizen kiosk (`src/tui/citizen/`).
 
+use super::keys;
 use crate::i18n::Lang;
 
 crate::messages! {
@@ -39,8 +40,17 @@ crate::messages! {
     CANCEL_TITLE { en: "Cancel application", ko: "신청 취소" }
     WELCOME { en: "Welcome. Sign in to see your vaccinations and certificates.",
         ko: "어서 오세요. 본인 확인 후 예방접종과 증명서를 확인하세요." }
-    SIGN_IN_KEYS { en: "Tab next field · Enter sign in · Esc clear",
-        ko: "Tab 다음 칸 · Enter 확인 · Esc 지우기" }
+}
+
+/// The sign-in box's line of keys (`Tab next field · Enter sign in · Esc clear`), in the
+/// footer's words (the form's keys are these three, whatever the keymap says).
+pub fn sign_in_keys(lang: Lang) -> String {
+    format!(
+        "Tab {} · Enter {} · Esc {}",
+        keys::NEXT_FIELD.get(lang),
+        keys::KIOSK_SIGN_IN.get(lang),
+        keys::CLEAR.get(lang)
+    )
 }
 
 pub fn already_applied(lang: Lang, dose: u32, standing: &str) -> String {

@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 crate::messages! {
     REASON { en: "Reason", ko: "사유" }
     CERT_GONE { en: "This certificate is no longer on record.", ko: "이 증명서는 더 이상 기록에 없습니다." }
+    NO_CERT_TO_PRINT { en: "There is no certificate to print.", ko: "인쇄할 증명서가 없습니다." }
     UNSIGNED { en: "This certificate was issued before signing; it has no QR code.",
         ko: "서명 전에 발급된 증명서라 QR 코드가 없습니다." }
     NO_REASON { en: "reason: say why the certificate is revoked", ko: "사유: 증명서를 폐기하는 이유를 적으세요" }

@@ -12,6 +12,9 @@ crate::messages! {
     TOP { en: "first", ko: "처음" }
     BOTTOM { en: "last", ko: "끝" }
     SIGN_IN { en: "sign in", ko: "로그인" }
+    // The kiosk's sign-in: a citizen has no account, they prove who they are (the footer and
+    // the sign-in box both say it so).
+    KIOSK_SIGN_IN { en: "sign in", ko: "본인 확인" }
     CLEAR { en: "clear", ko: "지우기" }
     DONE { en: "keep results", ko: "결과 유지" }
     NEXT_FIELD { en: "next field", ko: "다음 칸" }

@@ -1,5 +1,6 @@
 //! The shared widgets (`src/tui/widgets/`): forms, questions, the certificate view.
 
+use crate::app::certificates::{LpEnd, PageError, PrintFailure};
 use crate::i18n::Lang;
 
 crate::messages! {
@@ -10,6 +11,9 @@ crate::messages! {
     CERTIFICATE { en: "Certificate", ko: "증명서" }
     QR_KEYS { en: "t text / code · c copy · p print · Esc close",
         ko: "t 문자 / 코드 · c 복사 · p 인쇄 · Esc 닫기" }
+    PRINTING { en: "Printing the certificate…", ko: "증명서를 인쇄하는 중입니다…" }
+    STILL_PRINTING { en: "A certificate is still printing; print again once it is done.",
+        ko: "아직 증명서를 인쇄하는 중입니다. 끝난 뒤에 다시 인쇄하세요." }
     NO_TERMINAL { en: "Cannot copy: the desk is not running in a terminal.",
         ko: "복사할 수 없습니다: 터미널에서 실행 중이 아닙니다." }
 }
@@ -114,5 +118,53 @@ pub fn printed_not_recorded(lang: Lang, uvci: &str, why: &str) -> String {
             format!("Certificate {uvci} was printed, but the audit log could not record it: {why}")
         }
         Lang::Ko => format!("증명서 {uvci}을(를) 인쇄했지만 감사 기록에 남기지 못했습니다: {why}"),
+    }
+}
+
+/// After `p`: why the page did not leave, in `lang` (English is the failure's own text).
+pub fn print_failure(lang: Lang, failure: &PrintFailure) -> String {
+    if lang == Lang::En {
+        return failure.to_string();
+    }
+    match failure {
+        PrintFailure::Page(PageError::DoesNotDecode { uvci }) => {
+            format!("인쇄할 쪽을 만들 수 없습니다: 저장된 증명서 {uvci}을(를) 해독할 수 없습니다")
+        }
+        PrintFailure::Page(PageError::Layout { uvci, why }) => {
+            format!("인쇄할 쪽을 만들 수 없습니다: 증명서 {uvci}: {why}")
+        }
+        PrintFailure::NoLp => {
+            "`lp`를 찾을 수 없습니다: CUPS 클라이언트(cups-client)를 설치하거나, \
+             설정에서 `printer`를 지우면 PDF로 저장합니다"
+                .into()
+        }
+        PrintFailure::Spawn(e) => format!("`lp`를 시작할 수 없습니다: {e}"),
+        PrintFailure::Lp {
+            printer,
+            status,
+            said,
+        } => {
+            let status = match status {
+                LpEnd::NotStarted => "시작하지 않음".to_string(),
+                LpEnd::Exit(code) => format!("종료 코드 {code}"),
+                LpEnd::Signal => "신호로 중단됨".to_string(),
+                LpEnd::Lost(why) => why.clone(),
+            };
+            let said = if said.is_empty() {
+                String::new()
+            } else {
+                format!(": {said}")
+            };
+            format!("프린터 {printer}: lp가 실패했습니다 ({status}){said}")
+        }
+        PrintFailure::LpTimedOut { printer, seconds } => {
+            format!("프린터 {printer}: lp가 {seconds}초 안에 응답하지 않아 중단했습니다")
+        }
+        PrintFailure::Stopped { printer } => {
+            format!("프린터 {printer}: lp가 끝나기 전에 데스크를 닫아 인쇄를 중단했습니다")
+        }
+        PrintFailure::Save { folder, source } => {
+            format!("PDF를 {}에 저장할 수 없습니다: {source}", folder.display())
+        }
     }
 }

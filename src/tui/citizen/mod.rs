@@ -31,6 +31,8 @@ pub struct CitizenScreen {
     catalogue: Catalogue,
     /// Keys shown in the page's hints: (apply, cancel).
     keys: (String, String),
+    /// The sign-in box's line of keys, in the footer's words ([`t::sign_in_keys`]).
+    sign_in_keys: String,
     /// When the throttle's "wait N s" is over (the message then clears).
     wait_until: Option<DateTime<Utc>>,
     lang: Lang,
@@ -100,6 +102,7 @@ impl CitizenScreen {
                 cx.keymap.key_of(Action::Apply),
                 cx.keymap.key_of(Action::Cancel),
             ),
+            sign_in_keys: t::sign_in_keys(cx.lang),
             wait_until: None,
             lang: cx.lang,
         }
@@ -514,15 +517,14 @@ impl Screen for CitizenScreen {
                             Some(Action::Back) => page.over = None,
                             Some(Action::Print) => {
                                 let citizen = page.citizen.citizen_id;
-                                let result = certificates::Destination::configured(cx.desk)
+                                let prepared = certificates::Destination::configured(cx.desk)
                                     .map_err(certificates::ExportError::Refused)
                                     .and_then(|to| {
-                                        certificates::print_for_citizen(cx.desk, citizen, uvci, &to)
+                                        certificates::prepare_print_for_citizen(
+                                            cx.desk, citizen, uvci, &to,
+                                        )
                                     });
-                                match qrview::printed_message(cx.lang, result) {
-                                    (said, true) => cx.ok(said),
-                                    (said, false) => cx.fail(said),
-                                }
+                                qrview::start_print(cx, prepared);
                             }
                             Some(Action::Toggle) => view.as_text = !view.as_text,
                             Some(Action::Copy) => match view.copy() {
@@ -618,7 +620,7 @@ impl Screen for CitizenScreen {
                 let box_area = centered(area, w, form.height(w) + 2);
                 let above = Rect::new(box_area.x, box_area.y.saturating_sub(2), w, 1);
                 frame.render_widget(Paragraph::new(welcome), above);
-                form.render(frame, box_area, theme, t::SIGN_IN_KEYS.get(self.lang))
+                form.render(frame, box_area, theme, &self.sign_in_keys)
             }
             State::Page(page) => {
                 page.render(frame, area, theme, self.lang, &self.catalogue, &self.keys);

@@ -236,13 +236,10 @@ impl IssuerScreen {
     /// Prints `target` (`p` on the issued list's selection, or over its QR code).
     fn print(cx: &mut Cx<'_>, target: &certificates::PrintTarget) {
         let actor = cx.staff(Role::Issuer);
-        let result = certificates::Destination::configured(cx.desk)
+        let prepared = certificates::Destination::configured(cx.desk)
             .map_err(certificates::ExportError::Refused)
-            .and_then(|to| certificates::print(cx.desk, &actor, target, &to));
-        match qrview::printed_message(cx.lang, result) {
-            (said, true) => cx.ok(said),
-            (said, false) => cx.fail(said),
-        }
+            .and_then(|to| certificates::prepare_print(cx.desk, &actor, target, &to));
+        qrview::start_print(cx, prepared);
     }
 
     /// The open dialog's keys.
@@ -436,7 +433,7 @@ impl IssuerScreen {
                                 uvci: r.cert.uvci.clone(),
                             },
                         ),
-                        None => cx.fail("There is no certificate to print."),
+                        None => cx.fail(t::NO_CERT_TO_PRINT.get(cx.lang)),
                     }
                     Ok(())
                 }

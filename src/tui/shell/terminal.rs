@@ -15,15 +15,10 @@ pub(super) struct Tty {
 }
 
 impl Tty {
-    /// Opens it; on a real terminal (standard input and output both) it first asks which
-    /// picture protocol the terminal shows ([`query_graphics`]), before anything else reads
-    /// its keys.
+    /// Opens it (asking it nothing: see [`Tty::ask_graphics`]).
     pub(super) fn open() -> std::io::Result<Tty> {
         use std::io::IsTerminal;
         if std::io::stdin().is_terminal() {
-            if std::io::stdout().is_terminal() {
-                graphics::set_detected(query_graphics(std::io::stdin().as_raw_fd()));
-            }
             return Ok(Tty {
                 fd: std::io::stdin().as_raw_fd(),
                 _owned: None,
@@ -38,6 +33,23 @@ impl Tty {
             fd: owned.as_raw_fd(),
             _owned: Some(owned),
         })
+    }
+
+    /// On a real terminal (standard input and output both) asks which picture protocol it
+    /// shows ([`query_graphics`]) and keeps the answer for the QR view. Call it in raw mode,
+    /// before anything else reads the keys: echo and line editing are off, so the answers
+    /// never show, and Ctrl-C is a key, so no signal can end the desk halfway with the
+    /// terminal changed; every way out of raw mode (quit, signal, panic, the watchdog)
+    /// restores the terminal as it was. Returns true when Ctrl-C was typed meanwhile (the
+    /// desk then treats it as the key it is).
+    pub(super) fn ask_graphics(&self) -> bool {
+        use std::io::IsTerminal;
+        if self._owned.is_some() || !std::io::stdout().is_terminal() {
+            return false;
+        }
+        let (found, ctrl_c) = query_graphics(self.fd);
+        graphics::set_detected(found);
+        ctrl_c
     }
 
     pub(super) fn gone(&self) -> bool {
@@ -69,30 +81,18 @@ pub fn terminal_gone(fd: BorrowedFd<'_>) -> bool {
 /// How long the terminal has to answer the picture questions.
 const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(400);
 
-/// Asks the terminal behind `fd` (which must be standard input; the questions go to standard
-/// output) which picture protocol it shows and its cell size: the answers are read with
-/// `poll` until the device attributes come (every terminal answers those) or
+/// Asks the terminal behind `fd` (which must be standard input, in raw mode; the questions go
+/// to standard output) which picture protocol it shows and its cell size: the answers are read
+/// with `poll` until the device attributes come (every terminal answers those) or
 /// [`QUERY_TIMEOUT`] passes, so a terminal that answers nothing costs that much and no more.
-/// Echo and line mode are off meanwhile, then as they were. `VAXDESK_GRAPHICS=off` asks
-/// nothing and draws no pictures.
-fn query_graphics(fd: RawFd) -> Graphics {
+/// The terminal's modes are not touched here: raw mode already has echo and line editing off.
+/// `VAXDESK_GRAPHICS=off` asks nothing and draws no pictures. Also returns whether Ctrl-C
+/// (a byte 3 in raw mode) was typed while it waited.
+fn query_graphics(fd: RawFd) -> (Graphics, bool) {
     use std::io::Write;
     let iterm = graphics::iterm_by_env();
     if std::env::var("VAXDESK_GRAPHICS").is_ok_and(|v| v == "off") {
-        return Graphics::default();
-    }
-    // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill; `fd` is open.
-    let mut old: libc::termios = unsafe { std::mem::zeroed() };
-    if unsafe { libc::tcgetattr(fd, &mut old) } != 0 {
-        return Graphics::default();
-    }
-    let mut quiet = old;
-    quiet.c_lflag &= !(libc::ICANON | libc::ECHO);
-    quiet.c_cc[libc::VMIN] = 0;
-    quiet.c_cc[libc::VTIME] = 0;
-    // SAFETY: `fd` is open and `quiet` a termios read from it.
-    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) } != 0 {
-        return Graphics::default();
+        return (Graphics::default(), false);
     }
     let mut got = Vec::new();
     let mut out = std::io::stdout();
@@ -115,6 +115,12 @@ fn query_graphics(fd: RawFd) -> Graphics {
             };
             // SAFETY: one valid pollfd.
             let ready = unsafe { libc::poll(&mut p, 1, left.as_millis().max(1) as i32) };
+            if ready < 0
+                && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+            {
+                // A signal (heard by the desk's handler): the wait goes on to its end.
+                continue;
+            }
             if ready <= 0 || p.revents & libc::POLLIN == 0 {
                 break;
             }
@@ -129,8 +135,8 @@ fn query_graphics(fd: RawFd) -> Graphics {
             }
         }
     }
-    // SAFETY: as above; `old` is what the terminal had.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &old) };
+    // No answer holds a control byte 3: it is the key.
+    let ctrl_c = got.contains(&3);
     let mut replies = graphics::parse_replies(&got);
     if replies.cell.is_none() {
         replies.cell = cell_pixels(fd);
@@ -142,7 +148,7 @@ fn query_graphics(fd: RawFd) -> Graphics {
         found.cell,
         got.len()
     );
-    found
+    (found, ctrl_c)
 }
 
 /// A cell's size in pixels from the terminal's window size, when it reports pixels.

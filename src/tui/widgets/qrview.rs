@@ -11,7 +11,9 @@ use super::{chunks, fit, wrap};
 use crate::app::certificates;
 use crate::cert::qr;
 use crate::i18n::Lang;
+use crate::i18n::tui::app_error;
 use crate::i18n::tui::widgets as w;
+use crate::tui::screen::Cx;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -199,11 +201,29 @@ pub fn printed_message(
         Ok(Printed::Queued { uvci, printer, job }) => {
             (w::print_queued(lang, &uvci, &printer, &job), true)
         }
-        Err(ExportError::Refused(e)) => (w::not_printed(lang, &e.to_string()), false),
-        Err(ExportError::Delivery(failure)) => (w::not_printed(lang, &failure.to_string()), false),
-        Err(ExportError::NotRecorded { uvci, source }) => (
-            w::printed_not_recorded(lang, &uvci, &source.to_string()),
+        Err(ExportError::Refused(e)) => (w::not_printed(lang, &app_error(lang, &e)), false),
+        Err(ExportError::Delivery(failure)) => (
+            w::not_printed(lang, &w::print_failure(lang, &failure)),
             false,
         ),
+        Err(ExportError::NotRecorded { uvci, source }) => (
+            w::printed_not_recorded(lang, &uvci, &app_error(lang, &source)),
+            false,
+        ),
+    }
+}
+
+/// `p`: hands the page made ready to the shell to print (it says "printing…", then the
+/// outcome), or says why there is none to print.
+pub fn start_print(
+    cx: &mut Cx<'_>,
+    prepared: Result<certificates::PrintJob, certificates::ExportError<certificates::PrintFailure>>,
+) {
+    match prepared {
+        Ok(job) => cx.print(job),
+        Err(e) => {
+            let (said, _) = printed_message(cx.lang, Err(e));
+            cx.fail(said);
+        }
     }
 }
