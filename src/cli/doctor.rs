@@ -15,7 +15,7 @@ use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::files;
 
 pub fn run(desk: &Desk, place: &Place, lang: Lang) -> Result<ExitCode, Failure> {
-    let checked = queries::doctor_with_progress(desk, &Bar::on_stderr())?;
+    let checked = queries::doctor_with_progress(desk, &Bar::on_stderr(lang))?;
     let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
     if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
         key_dirs.push(k);
