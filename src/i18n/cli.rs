@@ -465,10 +465,24 @@ pub fn verify_failed(lang: Lang, step: &str, detail: &str) -> String {
     }
 }
 
+/// `verify` on a desk whose keys folder holds no signer certificate.
+pub fn no_desk_signers(lang: Lang, dir: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "there are no trusted signer certificates (no signer*.pem in {dir}); pass --trust \
+             PEM_FILE with the signer's certificate"
+        ),
+        Lang::Ko => format!(
+            "신뢰하는 서명 인증서가 없습니다 ({dir}에 signer*.pem 없음). 서명자의 인증서를 \
+             --trust PEM_FILE 로 주세요"
+        ),
+    }
+}
+
 pub fn trust_error(lang: Lang, e: &str) -> String {
     match lang {
         Lang::En => format!("--trust {e}"),
-        Lang::Ko => format!("--trust: {e}"),
+        Lang::Ko => format!("--trust: {}", reason(lang, e)),
     }
 }
 
@@ -1173,10 +1187,187 @@ const REASONS: &[(&str, &str)] = &[
     (" is not registered", "은(는) 등록되어 있지 않습니다"),
     ("no header row", "머리글 행이 없습니다"),
     ("not UTF-8 text", "UTF-8 텍스트가 아닙니다"),
+    ("not CP949 text", "CP949 텍스트가 아닙니다"),
+    (
+        " (a Korean spreadsheet saves CP949: try --encoding cp949)",
+        " (한국어 스프레드시트는 CP949로 저장합니다: --encoding cp949 를 써 보세요)",
+    ),
+    (
+        ": must be an RFC 3339 time with an offset (e.g. 2021-06-01T09:30:00+09:00), not ",
+        ": 시간대가 있는 RFC 3339 시각이어야 합니다 (예: 2021-06-01T09:30:00+09:00). 받은 값: ",
+    ),
+    ("\"), not ", "\"). 받은 값: "),
+    (": must be a string", ": 문자열이어야 합니다"),
+    (": must be a whole number", ": 정수여야 합니다"),
+    ("not valid TOML: ", "올바른 TOML이 아닙니다: "),
+    ("not valid TOML", "올바른 TOML이 아닙니다"),
+    ("cannot read: ", "읽을 수 없습니다: "),
+    ("cannot create folder ", "폴더를 만들 수 없습니다: "),
+    ("cannot create the file: ", "파일을 만들 수 없습니다: "),
+    ("cannot be written", "쓸 수 없습니다"),
+    ("is a read-only file", "읽기 전용 파일입니다"),
+    (
+        "not a vaxdesk resident-id key file",
+        "vaxdesk 주민등록번호 키 파일이 아닙니다",
+    ),
+    (
+        "damaged (expected 64 bytes in hex)",
+        "손상되었습니다 (16진수 64바이트여야 합니다)",
+    ),
+    // The system's words for the common file errors (Rust's `io::Error`, the OS's strerror).
+    ("No such file or directory", "파일이나 폴더가 없습니다"),
+    ("Permission denied", "권한이 없습니다"),
+    ("Is a directory", "폴더입니다"),
+    ("Not a directory", "폴더가 아닙니다"),
+    ("No space left on device", "디스크 공간이 부족합니다"),
+    ("Read-only file system", "읽기 전용 파일 시스템입니다"),
+    (
+        "error connecting to server: ",
+        "서버에 연결하지 못했습니다: ",
+    ),
+    // The configuration file's reasons.
+    (
+        " is not a language of the desk (ko or en)",
+        "은(는) 데스크의 언어가 아닙니다 (ko 또는 en)",
+    ),
+    (
+        ": a clinic name may hold letters, digits, '.', '_' and '-' only",
+        ": 기관 이름에는 글자, 숫자, '.', '_', '-'만 쓸 수 있습니다",
+    ),
+    (
+        ": a clinic name must be 1 to 64 characters",
+        ": 기관 이름은 1자에서 64자 사이여야 합니다",
+    ),
+    (
+        " is not an ISO 3166 alpha-2 code (e.g. KR)",
+        "은(는) ISO 3166 두 글자 국가 코드가 아닙니다 (예: KR)",
+    ),
+    (
+        ": must be 1 to 80 characters",
+        ": 1자에서 80자 사이여야 합니다",
+    ),
+    (": must be from 1 to 3660", ": 1에서 3660 사이여야 합니다"),
+    (": must be from 10 to 3600", ": 10에서 3600 사이여야 합니다"),
+    (
+        ": must be from 10 to 86400",
+        ": 10에서 86400 사이여야 합니다",
+    ),
+    (": must be at least 1", ": 1 이상이어야 합니다"),
+    (
+        ": not a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)",
+        ": PostgreSQL URL이 아닙니다 (postgresql://USER@HOST:PORT/DATABASE)",
+    ),
+    (
+        "the queue name is empty",
+        "프린터 대기열 이름이 비어 있습니다",
+    ),
+    (
+        " starts with '-', which lp would read as an option",
+        "은(는) '-'로 시작해 lp가 옵션으로 읽습니다",
+    ),
+    (
+        " has a space or a control character; CUPS queue names have neither",
+        "에 공백이나 제어 문자가 있습니다. CUPS 대기열 이름에는 둘 다 없습니다",
+    ),
+    (
+        "the queue name is longer than 127 characters",
+        "프린터 대기열 이름이 127자보다 깁니다",
+    ),
+    (
+        "stream did not contain valid UTF-8",
+        "UTF-8 텍스트가 아닙니다",
+    ),
+    ("Connection refused", "연결이 거부되었습니다"),
+    ("Connection timed out", "연결 시간이 초과되었습니다"),
+    (
+        "timeout waiting for server",
+        "서버 응답을 기다리다 시간이 초과되었습니다",
+    ),
+    // TOML's names of a value's type, after "받은 값: ".
+    ("받은 값: integer", "받은 값: 정수"),
+    ("받은 값: string", "받은 값: 문자열"),
+    ("받은 값: float", "받은 값: 실수"),
+    ("받은 값: boolean", "받은 값: 참/거짓"),
+    ("받은 값: datetime", "받은 값: 날짜와 시각"),
+    ("받은 값: array", "받은 값: 배열"),
+    ("받은 값: table", "받은 값: 표"),
 ];
 
 /// Whole reasons with values (`{}`), tried before [`REASONS`]' phrases.
 const REASON_PATTERNS: &[(&str, &str)] = &[
+    ("it is not text", "텍스트가 아닙니다"),
+    (
+        "it is not there (not a backup, or one that did not finish)",
+        "없습니다 (백업이 아니거나 끝나지 않은 백업입니다)",
+    ),
+    (
+        "names no database ({})",
+        "데이터베이스({0})가 적혀 있지 않습니다",
+    ),
+    ("names {} twice", "{0}이(가) 두 번 적혀 있습니다"),
+    (
+        "names a file it cannot hold: {}",
+        "담을 수 없는 파일이 적혀 있습니다: {0}",
+    ),
+    (
+        "format {} (this vaxdesk reads format {}); use the vaxdesk that took it",
+        "형식 {0}입니다 (이 vaxdesk는 형식 {1}을(를) 읽습니다). 백업을 만든 vaxdesk를 쓰세요",
+    ),
+    ("{} is missing", "{0}이(가) 없습니다"),
+    (
+        "{} changed while it was copied",
+        "{0}이(가) 복사하는 동안 바뀌었습니다",
+    ),
+    (
+        "{} changed (its SHA-256 is not the manifest's)",
+        "{0}이(가) 바뀌었습니다 (SHA-256이 MANIFEST와 다릅니다)",
+    ),
+    (
+        "{} changed ({} bytes, the manifest says {})",
+        "{0}이(가) 바뀌었습니다 ({1}바이트, MANIFEST에는 {2})",
+    ),
+    ("{} cannot be read: {}", "{0}을(를) 읽을 수 없습니다: {1}"),
+    ("is {}, not a seed file", "{0}이며 seed 파일이 아닙니다"),
+    ("is {}, not a CSV file", "{0}이며 CSV 파일이 아닙니다"),
+    ("is {}, not a key file", "{0}이며 키 파일이 아닙니다"),
+    (
+        "is {}, not a configuration file",
+        "{0}이며 설정 파일이 아닙니다",
+    ),
+    (
+        "is {}, not a certificate file",
+        "{0}이며 인증서 파일이 아닙니다",
+    ),
+    (
+        "{}: missing (required for {})",
+        "{0}: 없습니다 ({1}에 꼭 있어야 합니다)",
+    ),
+    ("{}: cannot be read", "{0}: 읽을 수 없습니다"),
+    ("a value without its field", "필드 이름 없는 값입니다"),
+    ("a step must be a table", "단계는 표여야 합니다"),
+    (
+        "`step` must be an array of [[step]] tables",
+        "`step`은(는) [[step]] 표의 배열이어야 합니다",
+    ),
+    ("no [[step]] tables", "[[step]] 표가 없습니다"),
+    ("appears twice", "두 번 나옵니다"),
+    (
+        "field {} of the header row has no column name",
+        "머리글 행의 {0}번째 필드에 열 이름이 없습니다",
+    ),
+    (
+        "not a column of the import format (columns: {})",
+        "가져오기 형식의 열이 아닙니다 (열: {0})",
+    ),
+    (
+        "no column {} (every file has id, family_name, given_name and birth_date)",
+        "{0} 열이 없습니다 (모든 파일에 id, family_name, given_name, birth_date 열이 있어야 \
+         합니다)",
+    ),
+    (
+        "no column {} (a file with product has dose and date too)",
+        "{0} 열이 없습니다 (product 열이 있는 파일에는 dose, date 열도 있어야 합니다)",
+    ),
     (
         "series: dose {} cannot be of a series of {}; a booster counts in the series ({}), or \
          is written {} after a one-dose series",
@@ -1290,11 +1481,12 @@ const REASON_PATTERNS: &[(&str, &str)] = &[
     ),
 ];
 
-/// `ko` with `{0}`, `{1}`, ... replaced by `values`.
+/// `ko` with `{0}`, `{1}`, ... replaced by `values` (what a path is instead of a file, in
+/// Korean).
 fn fill(ko: &str, values: &[&str]) -> String {
     let mut out = ko.to_string();
     for (i, v) in values.iter().enumerate() {
-        out = out.replace(&format!("{{{i}}}"), v);
+        out = out.replace(&format!("{{{i}}}"), file_kind(v));
     }
     out
 }
@@ -1459,8 +1651,8 @@ pub fn app_error(lang: Lang, e: &AppError) -> String {
         }
         (_, AppError::Log(crate::app::LogError::Sql(e))) => database_error(lang, e),
         (_, AppError::Certificate(why)) => format!("증명서를 만들 수 없습니다: {why}"),
-        (_, AppError::Privacy(IdKeyError::File { path, reason })) => {
-            format!("주민등록번호 키 {path}: {reason}")
+        (_, AppError::Privacy(IdKeyError::File { path, reason: why })) => {
+            format!("주민등록번호 키 {path}: {}", reason(lang, why))
         }
         (_, AppError::Privacy(IdKeyError::Unsealable)) => "저장된 주민등록번호를 이 데스크의 \
                                                           키로 열 수 없습니다 (다른 키 파일이거나 \
@@ -1500,9 +1692,10 @@ pub fn store_error(lang: Lang, e: &crate::app::StoreError) -> String {
              아무것도 만들지 않았습니다 (마운트하거나 복원하세요, 또는 --db 로 실제 파일을 \
              주세요)"
         ),
-        S::ReadOnly { path, reason } => format!(
-            "데이터베이스 {path}에 쓸 수 없습니다 ({reason}): vaxdesk는 데이터베이스에 쓰고 \
-             옆에 -wal, -shm 파일을 둡니다. 아무것도 바꾸지 않았습니다"
+        S::ReadOnly { path, reason: why } => format!(
+            "데이터베이스 {path}에 쓸 수 없습니다 ({}): vaxdesk는 데이터베이스에 쓰고 \
+             옆에 -wal, -shm 파일을 둡니다. 아무것도 바꾸지 않았습니다",
+            reason(lang, why)
         ),
         S::WalRemoved { path, frames } => format!(
             "데이터베이스 {path}: 아직 반영되지 않은 변경(페이지 {frames}개)이 있던 로그 파일 \
@@ -1581,13 +1774,18 @@ pub fn backup_error(lang: Lang, e: &crate::app::backup::BackupError) -> String {
         B::NotAFolder(dir) => {
             format!("백업 폴더 {dir}은(는) 폴더가 아닙니다 (아무것도 쓰지 않았습니다)")
         }
-        B::File { path, source } => format!("{path}: {source}"),
-        B::Manifest { path, reason } => format!(
-            "{path}은(는) vaxdesk 백업 MANIFEST가 아닙니다: {reason}. 아무것도 복원하지 않았습니다"
+        B::File { path, source } => format!("{path}: {}", io_error(lang, source)),
+        B::Manifest { path, reason: why } => format!(
+            "{path}은(는) vaxdesk 백업 MANIFEST가 아닙니다: {}. 아무것도 복원하지 않았습니다",
+            reason(lang, why)
         ),
         B::Damaged { dir, problems } => format!(
             "백업 {dir}이(가) MANIFEST와 맞지 않습니다: {}. 아무것도 복원하지 않았습니다",
-            problems.join("; ")
+            problems
+                .iter()
+                .map(|p| reason(lang, p))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         B::TooNew { dir, found, known } => format!(
             "백업 {dir}의 스키마 버전 {found}은(는) 이 vaxdesk가 아는 것({known})보다 새롭습니다. \
@@ -1671,7 +1869,7 @@ pub fn error<E: Display + 'static>(lang: Lang, e: &E) -> String {
         return match e {
             crate::app::export::ExportError::App(e) => app_error(lang, e),
             crate::app::export::ExportError::Write { target, message } => {
-                format!("{target}에 쓸 수 없습니다: {message}")
+                format!("{target}에 쓸 수 없습니다: {}", reason(lang, message))
             }
         };
     }

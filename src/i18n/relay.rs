@@ -184,7 +184,7 @@ pub fn registry_error(lang: Lang, e: &RegistryError) -> String {
         }
         | RegistryError::Postgres { url, source } => format!(
             "등록부 {url}에 연결하거나 읽고 쓸 수 없습니다: {}",
-            crate::app::registry::describe(source)
+            super::cli::reason(lang, &crate::app::registry::describe(source))
         ),
     }
 }
