@@ -1221,6 +1221,7 @@ const REASONS: &[(&str, &str)] = &[
     ("Not a directory", "폴더가 아닙니다"),
     ("No space left on device", "디스크 공간이 부족합니다"),
     ("Read-only file system", "읽기 전용 파일 시스템입니다"),
+    ("(os error ", "(시스템 오류 "),
     (
         "error connecting to server: ",
         "서버에 연결하지 못했습니다: ",
@@ -1755,7 +1756,7 @@ pub fn io_error(lang: Lang, e: &std::io::Error) -> String {
         _ => return format!("읽거나 쓸 수 없습니다: {e}"),
     };
     match e.raw_os_error() {
-        Some(code) => format!("{said} (os error {code})"),
+        Some(code) => format!("{said} (시스템 오류 {code})"),
         None => format!("{said}: {e}"),
     }
 }
@@ -2043,6 +2044,76 @@ mod tests {
             verify_detail(Lang::En, "inflated to 3 bytes"),
             "inflated to 3 bytes"
         );
+    }
+
+    #[test]
+    fn every_phase_and_check_has_korean_words_and_its_english_as_before() {
+        let phases = [
+            Phase::Seeding { file: "a.toml" },
+            Phase::Reading { file: "a.csv" },
+            Phase::Importing { file: "a.csv" },
+            Phase::UpdatingStatusView,
+            Phase::CopyingLiveView,
+            Phase::ReplayingEvents,
+            Phase::ComparingWithLiveView,
+            Phase::Doctor,
+            Phase::DatabaseSnapshot,
+            Phase::DatabaseChecksum,
+            Phase::KeyFiles,
+            Phase::CheckingBackup,
+            Phase::Exporting { to: Some("a.csv") },
+            Phase::Exporting { to: None },
+            Phase::CopyingDatabase,
+        ];
+        for p in phases {
+            let ko = phase(Lang::Ko, &p)
+                .replace("a.toml", "")
+                .replace("a.csv", "");
+            assert!(!ko.chars().any(|c| c.is_ascii_alphabetic()), "{p:?}: {ko}");
+            assert_eq!(phase(Lang::En, &p), p.to_string());
+        }
+        assert_eq!(
+            phase(Lang::En, &Phase::Seeding { file: "a.toml" }),
+            "seeding a.toml"
+        );
+        assert_eq!(
+            phase(Lang::Ko, &Phase::Exporting { to: None }),
+            "표준 출력(으)로 내보내는 중"
+        );
+        for c in Check::ALL {
+            assert!(!check(Lang::Ko, c).chars().any(|c| c.is_ascii_alphabetic()));
+            assert_eq!(check(Lang::En, c), c.name());
+        }
+    }
+
+    #[test]
+    fn a_difference_keeps_its_english_line_and_reads_in_korean() {
+        let lines = [
+            "citizen 3: in the live view only: ViewCitizen { citizen_id: 3 }",
+            "injection 7: live ViewInjection { dose: 1 } but rebuilt ViewInjection { dose: 2 }",
+            "application 4: missing from the live view: ViewApplication { status: \"ISSUED\" }",
+            "something else",
+        ];
+        let ko = [
+            "접종자 3: 기존 보기에만 있음: ViewCitizen { citizen_id: 3 }",
+            "예방접종 7: 기존 보기 ViewInjection { dose: 1 }, 다시 만든 보기 ViewInjection { dose: 2 }",
+            "증명서 발급 신청 4: 기존 보기에 없음: ViewApplication { status: \"ISSUED\" }",
+            "something else",
+        ];
+        for (line, ko) in lines.iter().zip(ko) {
+            let d = Difference::parse(line);
+            assert_eq!(d.to_string(), *line);
+            assert_eq!(difference(Lang::En, &d), *line);
+            assert_eq!(difference(Lang::Ko, &d), ko);
+        }
+        assert!(matches!(
+            Difference::parse(lines[1]),
+            Difference::Differs {
+                table: ViewTable::Injection,
+                key: 7,
+                ..
+            }
+        ));
     }
 
     #[test]
