@@ -323,3 +323,35 @@ fn the_bar_words_time_and_rate_in_each_language() {
     assert_eq!(cli::bar_rate(Lang::En, "1.00 MiB"), "1.00 MiB/s");
     assert_eq!(cli::BAR_LEFT.get(Lang::Ko), "남음");
 }
+
+#[test]
+fn files_the_commands_cannot_read_or_write_are_said_in_korean() {
+    let desk = Desk::new();
+    let table = english_words();
+    desk.write("junk.pem", "junk\n");
+    let out = ko(
+        &desk,
+        &["keys", "import", "--cert", "junk.pem", "--key", "junk.pem"],
+    )
+    .refused();
+    assert!(
+        out.stderr
+            .starts_with("vaxdesk: --cert: PEM 인증서가 아닙니다 ("),
+        "{}",
+        out.stderr
+    );
+    let out = ko(
+        &desk,
+        &["keys", "import", "--cert", "none.pem", "--key", "junk.pem"],
+    )
+    .refused();
+    assert_eq!(
+        out.stderr,
+        "vaxdesk: none.pem: 파일이나 폴더가 없습니다 (시스템 오류 2)\n"
+    );
+    let out = ko(&desk, &["export", "--out", "no/such/folder/out.csv"]).refused();
+    assert_korean(&table, &out.stderr);
+    assert!(out.stderr.contains("에 쓸 수 없습니다"), "{}", out.stderr);
+    let out = ko(&desk, &["restore", "no-backup"]).refused();
+    assert_korean(&table, &out.stderr);
+}

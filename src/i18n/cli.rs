@@ -465,6 +465,23 @@ pub fn verify_failed(lang: Lang, step: &str, detail: &str) -> String {
     }
 }
 
+/// A file (or `--out FILE`) that could not be read or written: `what` names it, `e` is what
+/// the system (or a library) said, its common words in Korean.
+pub fn file_error(lang: Lang, what: &str, e: &str) -> String {
+    match lang {
+        Lang::En => format!("{what}: {e}"),
+        Lang::Ko => format!("{what}: {}", reason(lang, e)),
+    }
+}
+
+/// A certificate that could not be drawn or printed (the library's reason kept).
+pub fn certificate_failed(lang: Lang, uvci: &str, e: &str) -> String {
+    match lang {
+        Lang::En => format!("certificate {uvci}: {e}"),
+        Lang::Ko => format!("증명서 {uvci}을(를) 만들 수 없습니다: {e}"),
+    }
+}
+
 /// `verify` on a desk whose keys folder holds no signer certificate.
 pub fn no_desk_signers(lang: Lang, dir: &str) -> String {
     match lang {
@@ -1052,6 +1069,21 @@ pub fn seed_error(lang: Lang, e: &SeedError) -> String {
 /// replaced where it occurs, so the values around it (a field, a quoted input, a number) stay
 /// where the English put them. Longer phrases first.
 const REASONS: &[(&str, &str)] = &[
+    // The signing keys' reasons (`cert::keys`), the library's detail kept.
+    (": not a PEM certificate (", ": PEM 인증서가 아닙니다 ("),
+    (
+        ": not a PKCS#8 P-256 key (",
+        ": PKCS#8 P-256 키가 아닙니다 (",
+    ),
+    (
+        "signer certificate: bad validity",
+        "서명 인증서: 유효기간이 잘못되었습니다",
+    ),
+    ("signer certificate: ", "서명 인증서: "),
+    (
+        "the private key does not belong to the signer certificate",
+        "개인 키가 서명 인증서의 것이 아닙니다",
+    ),
     (
         ": holds a control or invisible character (",
         ": 제어 문자나 보이지 않는 문자가 있습니다 (",
@@ -1222,6 +1254,8 @@ const REASONS: &[(&str, &str)] = &[
     ("No space left on device", "디스크 공간이 부족합니다"),
     ("Read-only file system", "읽기 전용 파일 시스템입니다"),
     ("(os error ", "(시스템 오류 "),
+    ("not a file name", "파일 이름이 아닙니다"),
+    ("File exists", "파일이 이미 있습니다"),
     (
         "error connecting to server: ",
         "서버에 연결하지 못했습니다: ",
@@ -1828,6 +1862,8 @@ pub fn key_error(lang: Lang, e: &crate::cert::keys::KeyError) -> String {
         (Lang::Ko, K::Exists(dir)) => format!(
             "{dir}에 서명 키가 이미 있습니다. 새 서명자는 `vaxdesk keys rotate` 로 만드세요"
         ),
+        (Lang::Ko, K::File { path, reason: why }) => format!("{path}: {}", reason(lang, why)),
+        (Lang::Ko, K::Invalid(why)) => reason(lang, why),
         (_, other) => other.to_string(),
     }
 }
