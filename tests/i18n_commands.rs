@@ -355,3 +355,20 @@ fn files_the_commands_cannot_read_or_write_are_said_in_korean() {
     let out = ko(&desk, &["restore", "no-backup"]).refused();
     assert_korean(&table, &out.stderr);
 }
+
+#[test]
+fn doctor_warns_of_a_file_others_may_read_in_korean() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::new();
+    std::fs::set_permissions(&desk.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = ko(&desk, &["doctor"]).ok();
+    let db = desk.db.display();
+    assert!(
+        out.stdout.contains(&format!(
+            "경고: {db}의 권한이 0644(으)로 0600보다 넓습니다 (실행: chmod 600 '{db}')"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("wider"), "{}", out.stdout);
+}

@@ -98,7 +98,7 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args, lang: Lang) -> Result<
     let desk = Desk::open_existing(&done.db, ids, config, open::clock()?, Faults::from_env())?;
     let health = queries::doctor_with_progress(&desk, &Bar::on_stderr(lang))?;
     let log = paths.map(|p| p.data_dir.join(LOG_FILE));
-    let warnings = doctor::file_warnings(&done.db, &[keys_dir.as_path()], log.as_deref());
+    let warnings = doctor::file_warnings(&done.db, &[keys_dir.as_path()], log.as_deref(), lang);
     Ok(report::doctor(&health, &done.db, &warnings, lang))
 }
 

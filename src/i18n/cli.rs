@@ -341,6 +341,20 @@ pub fn breaker(lang: Lang, state: &str) -> String {
     }
 }
 
+/// A file or folder others than its owner may read (`doctor`'s warning).
+pub fn wide_mode(lang: Lang, w: &crate::privacy::files::WideMode) -> String {
+    match lang {
+        Lang::En => w.to_string(),
+        Lang::Ko => format!(
+            "{path}의 권한이 {:04o}(으)로 {:04o}보다 넓습니다 (실행: chmod {:o} '{path}')",
+            w.mode,
+            w.wanted,
+            w.wanted,
+            path = w.path.display()
+        ),
+    }
+}
+
 pub fn warning(lang: Lang, w: &str) -> String {
     match lang {
         Lang::En => format!("warning: {w}"),
@@ -891,9 +905,9 @@ pub fn doctor_problems(lang: Lang, d: &crate::app::queries::Doctor) -> Vec<Strin
                 "구독자 {name}의 차단기가 {} 상태입니다",
                 breaker(lang, &state.to_string())
             ),
-            Finding::UndecodableEvent(e) => e.to_string(),
-            Finding::AuditChainBroken { seq, reason } => {
-                format!("감사 기록: {seq}행: {reason}")
+            Finding::UndecodableEvent(e) => reason(lang, e),
+            Finding::AuditChainBroken { seq, reason: why } => {
+                format!("감사 기록: {seq}행: {}", reason(lang, why))
             }
         })
         .collect()
@@ -1330,6 +1344,39 @@ const REASONS: &[(&str, &str)] = &[
 
 /// Whole reasons with values (`{}`), tried before [`REASONS`]' phrases.
 const REASON_PATTERNS: &[(&str, &str)] = &[
+    // What `doctor` finds wrong in the event log and the audit log's chain.
+    (
+        "event {} ({}) cannot be read: {}",
+        "이벤트 {0}({1})을(를) 읽을 수 없습니다: {2}",
+    ),
+    (
+        "row {} is missing (seq jumps from {} to {})",
+        "{0}행이 없습니다 (번호가 {1}에서 {2}(으)로 건너뜁니다)",
+    ),
+    (
+        "rows {} to {} are missing (seq jumps from {} to {})",
+        "{0}행부터 {1}행까지 없습니다 (번호가 {2}에서 {3}(으)로 건너뜁니다)",
+    ),
+    (
+        "its seq is {}, but the log starts at 1",
+        "번호가 {0}인데 기록은 1부터 시작합니다",
+    ),
+    (
+        "its content does not match its hash (edited?)",
+        "내용이 해시와 맞지 않습니다 (수정되었습니까?)",
+    ),
+    (
+        "its previous-hash is not the genesis value",
+        "이전 해시가 최초 값이 아닙니다",
+    ),
+    (
+        "its previous-hash does not match row {}",
+        "이전 해시가 {0}행과 맞지 않습니다",
+    ),
+    (
+        "its content cannot be read ({})",
+        "내용을 읽을 수 없습니다 ({0})",
+    ),
     ("it is not text", "텍스트가 아닙니다"),
     (
         "it is not there (not a backup, or one that did not finish)",
