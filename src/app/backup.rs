@@ -16,7 +16,7 @@ pub mod manifest;
 pub mod restore;
 
 use super::Desk;
-use super::progress::Progress;
+use super::progress::{Phase, Progress};
 use super::store::{self, StoreError};
 use crate::cert::keys::KeyStore;
 use crate::privacy::files;
@@ -174,14 +174,14 @@ fn write_backup(
     let taken = crate::domain::clock::stamp(desk.now());
     // The database: made empty and private first, since SQLite would make it world-readable.
     let db = dir.join(DATABASE);
-    progress.start("database snapshot", None);
+    progress.phase(Phase::DatabaseSnapshot, None);
     files::write_private(&db, &[]).map_err(file_error(&db))?;
     written.push(db.clone());
     store::backup::snapshot_into(desk.conn(), &db)?;
     sync_file(&db)?;
     let schema = store::backup::schema_version(&db)?;
     let size = std::fs::metadata(&db).map_err(file_error(&db))?.len();
-    progress.start("checksum of the database", Some(size));
+    progress.phase(Phase::DatabaseChecksum, Some(size));
     let (size, sha256) =
         manifest::measure(&db, &|n| progress.advance(n)).map_err(file_error(&db))?;
     let mut entries = vec![Entry {
@@ -192,7 +192,7 @@ fn write_backup(
     if let Some(keys) = keys {
         let sources = keys.files();
         let keys_dir = dir.join(KEYS);
-        progress.start("key files", Some(sources.len() as u64));
+        progress.phase(Phase::KeyFiles, Some(sources.len() as u64));
         files::private_dir(&keys_dir).map_err(file_error(&keys_dir))?;
         written.push(keys_dir.clone());
         for (name, source) in sources {
@@ -245,7 +245,7 @@ pub fn check(dir: &Path, progress: &dyn Progress) -> Result<Manifest, BackupErro
     };
     let manifest = Manifest::parse(&path, &text)?;
     let total = manifest.files.iter().map(|e| e.size).sum();
-    progress.start("checking the backup", Some(total));
+    progress.phase(Phase::CheckingBackup, Some(total));
     let mut problems = vec![];
     for entry in &manifest.files {
         let file = dir.join(&entry.name);

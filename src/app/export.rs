@@ -7,7 +7,7 @@
 //! transaction (a consistent snapshot while desks keep working) and written as they come.
 //! Voided injections and applications are not in the import format and are not exported.
 
-use super::progress::Progress;
+use super::progress::{Phase, Progress};
 use super::{AppError, Desk};
 use crate::app::store::spreadsheet::{self, ExportRow};
 use crate::domain::ResidentId;
@@ -72,7 +72,14 @@ pub fn export_file(
     let file = options.open(&tmp).map_err(|e| fail(&e))?;
     let written = (|| {
         let mut out = std::io::BufWriter::new(file);
-        let summary = export_to(desk, actor, &mut out, &target, masked, progress)?;
+        let summary = export_rows(
+            desk,
+            actor,
+            &mut out,
+            (&target, Some(&target)),
+            masked,
+            progress,
+        )?;
         let file = out.into_inner().map_err(|e| fail(&e.into_error()))?;
         file.sync_all().map_err(|e| fail(&e))?;
         std::fs::rename(&tmp, path).map_err(|e| fail(&e))?;
@@ -94,6 +101,19 @@ pub fn export_to(
     masked: bool,
     progress: &dyn Progress,
 ) -> Result<ExportSummary, ExportError> {
+    export_rows(desk, actor, out, (target, None), masked, progress)
+}
+
+/// Exports to `out`: `target` names it in the audit log, `file` is the file's path (`None`:
+/// standard output) as the progress tells it.
+fn export_rows(
+    desk: &Desk,
+    actor: &str,
+    out: &mut dyn Write,
+    (target, file): (&str, Option<&str>),
+    masked: bool,
+    progress: &dyn Progress,
+) -> Result<ExportSummary, ExportError> {
     let stamp = desk.stamp(actor);
     let fail = |e: &dyn std::fmt::Display| ExportError::Write {
         target: target.to_string(),
@@ -104,7 +124,7 @@ pub fn export_to(
     conn.execute_batch("BEGIN")?;
     let result = (|| {
         let total = spreadsheet::export_rows(conn)?;
-        progress.start(&format!("exporting to {target}"), Some(total));
+        progress.phase(Phase::Exporting { to: file }, Some(total));
         let mut csv = csv::Writer::from_writer(&mut *out);
         csv.write_record(super::import::COLUMNS)
             .map_err(|e| fail(&e))?;

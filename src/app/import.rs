@@ -199,7 +199,7 @@ pub fn import_file(
         }
         File::open(path).map_err(|e| fail(None, None, cannot_read(&e)))
     };
-    progress.start(&format!("reading {name}"), None);
+    progress.phase(super::progress::Phase::Reading { file: &name }, None);
     let survey = decoding::survey(open()?, asked);
     progress.finish();
     let survey = survey.map_err(|e| fail(None, None, cannot_read(&e)))?;
@@ -213,8 +213,8 @@ pub fn import_file(
         if let Some(at) = seed_log::applied_at(conn, &digest)? {
             return Ok(ImportOutcome::AlreadyImported { at });
         }
-        progress.start(
-            &format!("importing {name}"),
+        progress.phase(
+            super::progress::Phase::Importing { file: &name },
             Some(survey.lines.saturating_sub(1)),
         );
         let mut run = Run {
@@ -231,11 +231,11 @@ pub fn import_file(
         let result = run.rows(reader, progress, &fail);
         progress.finish();
         result?;
-        progress.start("writing the name search", None);
+        progress.phase(super::progress::Phase::WritingNameSearch, None);
         let written = vaccination::flush_search_terms(conn);
         progress.finish();
         written?;
-        progress.start("updating the status view", None);
+        progress.phase(super::progress::Phase::UpdatingStatusView, None);
         let delivered = desk.dispatcher().deliver(conn);
         progress.finish();
         delivered?;

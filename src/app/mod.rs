@@ -41,8 +41,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::Arc;
-use store::StoreError;
+/// The database's own errors (opening, schema, SQLite), for the command line to word them.
+pub use store::StoreError;
 use store::audit::{self, AuditEntry, DeskIdentity};
+/// An event of the log that cannot be read, or SQLite failing while reading it.
+pub use store::outbox::ReadError as LogError;
+/// A staff account's store refusing (a name taken) or failing.
+pub use store::staff::StaffStoreError as StaffError;
 
 /// A method of [`Desk`] that hands out the connection or runs a closure on it: visible inside
 /// `app` only, so the screens and the commands cannot reach the data past the use cases. The

@@ -1,7 +1,7 @@
 //! Read-only questions: the citizen's status (from the status view only), the issuer's queue,
 //! the event log, the health report, and the status view's rebuild from the log.
 
-use super::progress::{Progress, Silent};
+use super::progress::{Check, Phase, Progress, Silent};
 use super::{AppError, Desk};
 use crate::app::bus::dispatcher::SubscriberStatus;
 use crate::app::bus::subscribers::STATUS_VIEW;
@@ -395,7 +395,140 @@ pub fn events(desk: &Desk, after: i64, limit: i64) -> Result<Vec<outbox::LogRow>
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ViewCheck {
     pub events: i64,
+    /// One English line per row that differs (see [`Difference`] for their parts).
     pub differences: Vec<String>,
+}
+
+impl ViewCheck {
+    /// The differences by their parts, for a command to word them in its language.
+    pub fn typed_differences(&self) -> Vec<Difference> {
+        self.differences
+            .iter()
+            .map(|d| Difference::parse(d))
+            .collect()
+    }
+}
+
+/// A table of the status view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewTable {
+    Citizen,
+    Injection,
+    Application,
+}
+
+impl ViewTable {
+    /// Its name in a difference's line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewTable::Citizen => "citizen",
+            ViewTable::Injection => "injection",
+            ViewTable::Application => "application",
+        }
+    }
+}
+
+/// One row where the live status view and a rebuild differ. The rows are shown as the store
+/// reads them (their field names and values, for support).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// The live view has a row the rebuild does not.
+    LiveOnly {
+        table: ViewTable,
+        key: i64,
+        live: String,
+    },
+    /// Both have the row, with different values.
+    Differs {
+        table: ViewTable,
+        key: i64,
+        live: String,
+        rebuilt: String,
+    },
+    /// The rebuild has a row the live view lacks.
+    RebuiltOnly {
+        table: ViewTable,
+        key: i64,
+        rebuilt: String,
+    },
+    /// A line of another form, as it was written.
+    Other(String),
+}
+
+impl Difference {
+    /// The parts of one of [`ViewCheck::differences`]' lines (the three forms the status
+    /// view's comparison writes: `TABLE KEY: in the live view only: ROW`, `TABLE KEY: live
+    /// ROW but rebuilt ROW`, `TABLE KEY: missing from the live view: ROW`).
+    pub fn parse(line: &str) -> Difference {
+        let typed = || {
+            let (head, rest) = line.split_once(": ")?;
+            let (table, key) = head.split_once(' ')?;
+            let table = [
+                ViewTable::Citizen,
+                ViewTable::Injection,
+                ViewTable::Application,
+            ]
+            .into_iter()
+            .find(|t| t.name() == table)?;
+            let key: i64 = key.parse().ok()?;
+            if let Some(live) = rest.strip_prefix("in the live view only: ") {
+                return Some(Difference::LiveOnly {
+                    table,
+                    key,
+                    live: live.to_string(),
+                });
+            }
+            if let Some(rebuilt) = rest.strip_prefix("missing from the live view: ") {
+                return Some(Difference::RebuiltOnly {
+                    table,
+                    key,
+                    rebuilt: rebuilt.to_string(),
+                });
+            }
+            // A row is `Type { .. }`: the rebuilt one starts after the live one's last brace.
+            let both = rest.strip_prefix("live ")?;
+            let (live, rebuilt) = both.split_once("} but rebuilt ")?;
+            Some(Difference::Differs {
+                table,
+                key,
+                live: format!("{live}}}"),
+                rebuilt: rebuilt.to_string(),
+            })
+        };
+        typed().unwrap_or_else(|| Difference::Other(line.to_string()))
+    }
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::LiveOnly { table, key, live } => {
+                write!(f, "{} {key}: in the live view only: {live}", table.name())
+            }
+            Difference::Differs {
+                table,
+                key,
+                live,
+                rebuilt,
+            } => write!(
+                f,
+                "{} {key}: live {live} but rebuilt {rebuilt}",
+                table.name()
+            ),
+            Difference::RebuiltOnly {
+                table,
+                key,
+                rebuilt,
+            } => {
+                write!(
+                    f,
+                    "{} {key}: missing from the live view: {rebuilt}",
+                    table.name()
+                )
+            }
+            Difference::Other(line) => f.write_str(line),
+        }
+    }
 }
 
 /// Rebuilds the status view from the event log. With `keep == false` the rebuild is compared
@@ -422,13 +555,13 @@ fn rebuild(desk: &Desk, keep: bool, progress: &dyn Progress) -> Result<ViewCheck
     let conn = desk.conn();
     let run = |c: &rusqlite::Connection| -> Result<ViewCheck, AppError> {
         // Bring the live view up to the head of the log first, so both sides see the same events.
-        progress.start("updating the status view", None);
+        progress.phase(Phase::UpdatingStatusView, None);
         desk.dispatcher().deliver(c)?;
-        progress.start("copying the live view aside", None);
+        progress.phase(Phase::CopyingLiveView, None);
         status_view::copy_live(c)?;
         status_view::clear(c)?;
         let total: i64 = c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
-        progress.start("replaying events", Some(total.max(0) as u64));
+        progress.phase(Phase::ReplayingEvents, Some(total.max(0) as u64));
         let mut from = 0;
         let mut n = 0;
         loop {
@@ -444,7 +577,7 @@ fn rebuild(desk: &Desk, keep: bool, progress: &dyn Progress) -> Result<ViewCheck
             progress.advance(batch.len() as u64);
         }
         outbox::set_checkpoint(c, STATUS_VIEW, from)?;
-        progress.start("comparing with the live view", None);
+        progress.phase(Phase::ComparingWithLiveView, None);
         let differences = status_view::differences(c)?;
         status_view::drop_live_copy(c)?;
         Ok(ViewCheck {
@@ -590,38 +723,34 @@ pub fn doctor(desk: &Desk) -> Result<Doctor, AppError> {
 }
 
 /// The checks [`doctor_with_progress`] counts, in order: each is the bar's message while it runs.
+/// Their English names ([`Check::name`]); the command line words each [`Check`] in the user's
+/// language.
 pub const DOCTOR_CHECKS: [&str; 4] = [
-    "integrity check",
-    "reading every event",
-    "schema and subscribers",
-    "audit chain",
+    Check::ALL[0].name(),
+    Check::ALL[1].name(),
+    Check::ALL[2].name(),
+    Check::ALL[3].name(),
 ];
 
 /// [`doctor`], telling `progress` the checks done out of [`DOCTOR_CHECKS`] and naming the
 /// one running (the integrity check reads every page: on a big database it is the long one).
 pub fn doctor_with_progress(desk: &Desk, progress: &dyn Progress) -> Result<Doctor, AppError> {
-    progress.start("doctor", Some(DOCTOR_CHECKS.len() as u64));
+    progress.phase(Phase::Doctor, Some(DOCTOR_CHECKS.len() as u64));
     let result = examine(desk, progress);
     progress.finish();
     result
 }
 
 fn examine(desk: &Desk, progress: &dyn Progress) -> Result<Doctor, AppError> {
-    let [
-        integrity_check,
-        every_event,
-        schema_and_subscribers,
-        audit_chain,
-    ] = DOCTOR_CHECKS;
     let conn = desk.conn();
-    progress.note(integrity_check);
+    progress.check(Check::Integrity);
     let integrity = conn
         .prepare("PRAGMA integrity_check")?
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     progress.advance(1);
     // Every stored event must decode: a subscriber would stall on one that does not.
-    progress.note(every_event);
+    progress.check(Check::EveryEvent);
     let mut undecodable_event = None;
     let mut stmt = conn.prepare("SELECT seq, type, data FROM events ORDER BY seq")?;
     let mut rows = stmt.query(params![])?;
@@ -634,13 +763,13 @@ fn examine(desk: &Desk, progress: &dyn Progress) -> Result<Doctor, AppError> {
     }
     drop(rows);
     progress.advance(1);
-    progress.note(schema_and_subscribers);
+    progress.check(Check::SchemaAndSubscribers);
     let schema_version = schema::version(conn)?;
     let events = outbox::last_seq(conn)?;
     let subscribers = desk.dispatcher().status(conn)?;
     let pending_requests = store::issuance::pending_count(conn)?;
     progress.advance(1);
-    progress.note(audit_chain);
+    progress.check(Check::AuditChain);
     let audit = store::audit::verify_chain(conn)?;
     progress.advance(1);
     Ok(Doctor {

@@ -137,7 +137,7 @@ struct Told<'p> {
 
 impl<'p> Told<'p> {
     fn new(progress: &'p dyn Progress, name: &str, size: Option<u64>) -> Self {
-        progress.start_bytes(&format!("seeding {name}"), size);
+        progress.phase(super::progress::Phase::Seeding { file: name }, size);
         Told {
             progress,
             told: Cell::new(0),
@@ -356,9 +356,11 @@ fn apply_reader(
             return Err(Stop::Refused(e));
         }
         applied = true;
-        told.progress.start("writing the name search", None);
+        told.progress
+            .phase(super::progress::Phase::WritingNameSearch, None);
         vaccination::flush_search_terms(conn)?;
-        told.progress.start("updating the status view", None);
+        told.progress
+            .phase(super::progress::Phase::UpdatingStatusView, None);
         desk.dispatcher().deliver(conn)?;
         seed_log::record(
             conn,

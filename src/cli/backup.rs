@@ -43,7 +43,7 @@ pub fn run(desk: &Desk, place: &Place, args: &Args, lang: Lang) -> Result<ExitCo
         ids_dir: &place.ids_dir,
         keys_dir: place.keys_dir.as_deref(),
     });
-    let bar = Bar::on_stderr();
+    let bar = Bar::on_stderr(lang);
     let manifest = backup::take(desk, &args.dir, keys, &bar)?;
     drop(bar);
     let db = manifest.database().map_or(0, |e| e.size);

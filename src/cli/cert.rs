@@ -160,8 +160,9 @@ fn render(
             format!("{text}\n").into_bytes()
         }
         ExportFormat::Png | ExportFormat::Svg => {
-            let qr = vaxdesk::cert::qr::encode(hc1)
-                .map_err(|e| Failure::from(format!("certificate {}: {e}", row.uvci)))?;
+            let qr = vaxdesk::cert::qr::encode(hc1).map_err(|e| {
+                Failure::new(|l| msg::certificate_failed(l, &row.uvci, &e.to_string()))
+            })?;
             if format == ExportFormat::Png {
                 qr.png(PNG_SCALE)
             } else {
@@ -178,7 +179,9 @@ fn render(
                 PageError::DoesNotDecode { uvci } => {
                     Failure::new(move |l| msg::does_not_decode(l, &uvci, None))
                 }
-                PageError::Layout { .. } => Failure::from(e.to_string()),
+                PageError::Layout { uvci, why } => {
+                    Failure::new(move |l| msg::certificate_failed(l, &uvci, &why))
+                }
             })?
         }
     })
@@ -240,7 +243,10 @@ fn deliver(
 
 /// Writes a whole file or nothing: a temporary file beside it, synced, then renamed over it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let fail = |e: &dyn std::fmt::Display| Failure::from(format!("--out {}: {e}", path.display()));
+    let fail = |e: &dyn std::fmt::Display| {
+        let (what, e) = (format!("--out {}", path.display()), e.to_string());
+        Failure::new(move |l| msg::file_error(l, &what, &e))
+    };
     let (dir, tmp) = files::temp_beside(path).ok_or_else(|| fail(&"not a file name"))?;
     let written = std::fs::OpenOptions::new()
         .write(true)

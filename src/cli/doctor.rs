@@ -15,13 +15,13 @@ use vaxdesk::i18n::cli as msg;
 use vaxdesk::privacy::files;
 
 pub fn run(desk: &Desk, place: &Place, lang: Lang) -> Result<ExitCode, Failure> {
-    let checked = queries::doctor_with_progress(desk, &Bar::on_stderr())?;
+    let checked = queries::doctor_with_progress(desk, &Bar::on_stderr(lang))?;
     let mut key_dirs: Vec<&Path> = vec![&place.ids_dir];
     if let Some(k) = place.keys_dir.as_deref().filter(|k| *k != place.ids_dir) {
         key_dirs.push(k);
     }
     let log = place.log_dir.as_ref().map(|d| d.join(LOG_FILE));
-    let warnings = file_warnings(&place.db, &key_dirs, log.as_deref());
+    let warnings = file_warnings(&place.db, &key_dirs, log.as_deref(), lang);
     let code = report::doctor(&checked, &place.db, &warnings, lang);
     if let Some(lag) = health::relay_lag(desk)? {
         say!("{}", relay_line(&lag, lang));
@@ -45,8 +45,8 @@ fn relay_line(lag: &health::RelayLag, lang: Lang) -> String {
 }
 
 /// What `doctor` warns about: the database, its journals and folder, the keys folders and the
-/// log file, wherever someone other than their owner may read them.
-pub fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>) -> Vec<String> {
+/// log file, wherever someone other than their owner may read them, in `lang`.
+pub fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>, lang: Lang) -> Vec<String> {
     let mut found = files::wide_modes(db, None);
     for dir in key_dirs {
         found.extend(files::wide_modes(db, Some(dir)));
@@ -58,6 +58,6 @@ pub fn file_warnings(db: &Path, key_dirs: &[&Path], log: Option<&Path>) -> Vec<S
     found
         .into_iter()
         .filter(|w| seen.insert(w.path.clone()))
-        .map(|w| w.to_string())
+        .map(|w| msg::wide_mode(lang, &w))
         .collect()
 }

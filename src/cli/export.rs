@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
-    let bar = Bar::on_stderr();
+    let bar = Bar::on_stderr(lang);
     let (summary, target) = match &args.out {
         Some(path) => (
             export::export_file(desk, &admin_actor(), path, args.masked, &bar)?,

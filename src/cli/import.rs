@@ -43,7 +43,7 @@ pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
         EncodingArg::Utf8 => TextEncoding::Utf8,
         EncodingArg::Cp949 => TextEncoding::Cp949,
     };
-    let bar = Bar::on_stderr();
+    let bar = Bar::on_stderr(lang);
     for file in &args.files {
         let outcome = import::import_file(desk, &admin_actor(), file, encoding, &bar)?;
         say!(

@@ -55,7 +55,10 @@ pub fn run(
             let read = |p: &PathBuf, what: &str| {
                 vaxdesk::config::read_named_file(p, what)
                     .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
-                    .map_err(|e| Failure::from(format!("{}: {e}", p.display())))
+                    .map_err(|e| {
+                        let what = p.display().to_string();
+                        Failure::new(|l| msg::file_error(l, &what, &e.to_string()))
+                    })
             };
             let s = keys.import(
                 &read(cert, "a certificate file")?,

@@ -21,8 +21,10 @@ pub struct Args {
 
 pub fn run(args: &Args, lang: vaxdesk::i18n::Lang) -> Result<ExitCode, Failure> {
     let out = &args.out;
-    std::fs::create_dir_all(out)
-        .map_err(|e| Failure::from(format!("--out {}: {e}", out.display())))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        let what = format!("--out {}", out.display());
+        Failure::new(|l| vaxdesk::i18n::cli::file_error(l, &what, &e.to_string()))
+    })?;
     // Built once from the top, so every subcommand knows its full name (`vaxdesk-cert-export`).
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
@@ -41,7 +43,10 @@ fn write_pages(command: &clap::Command, out: &Path, written: &mut usize) -> Resu
     let path = out.join(page.get_filename());
     let mut roff = Vec::new();
     page.render(&mut roff)?;
-    let failed = |e: std::io::Error| Failure::from(format!("{}: {e}", path.display()));
+    let failed = |e: std::io::Error| {
+        let what = path.display().to_string();
+        Failure::new(|l| vaxdesk::i18n::cli::file_error(l, &what, &e.to_string()))
+    };
     std::fs::write(&path, roff).map_err(failed)?;
     // A manual is for everyone who runs the program: readable by all, unlike the desk's files
     // (whose mask this process sets).

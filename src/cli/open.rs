@@ -232,7 +232,7 @@ pub fn open(cli: &Cli, paths: Option<&Paths>, lang: Lang) -> Result<Option<Opene
             report::note(&msg::demo_staff(lang, created));
         }
     }
-    let bar = super::progress::Bar::on_stderr();
+    let bar = super::progress::Bar::on_stderr(lang);
     for file in &cli.seeds {
         let outcome = seed::apply_file_with_progress(&desk, file, &bar)?;
         report::note(&format!(

@@ -1,18 +1,25 @@
 //! The progress bar long commands draw on standard error: rate and time left on a terminal,
 //! nothing at all otherwise (a script or a log reads only the final summary). indicatif does
 //! the drawing and the terminal check; it refreshes at most a few times a second, so the work
-//! can report every row.
+//! can report every row. The phases' names and the bar's own words (the time left, the rate's
+//! unit) are in the language of the command ([`vaxdesk::i18n::cli::phase`]).
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{
+    BinaryBytes, HumanDuration, HumanFloatCount, ProgressBar, ProgressDrawTarget, ProgressState,
+    ProgressStyle,
+};
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
-use vaxdesk::app::progress::Progress;
+use vaxdesk::app::progress::{Check, Phase, Progress};
+use vaxdesk::i18n::Lang;
+use vaxdesk::i18n::cli as msg;
 
 /// A bar on standard error when it is a terminal; silent otherwise.
 pub struct Bar {
     bar: Mutex<Option<Drawn>>,
     shown: bool,
+    lang: Lang,
 }
 
 /// The bar of the phase under way, and what it counts.
@@ -40,31 +47,71 @@ impl Unit {
     }
 
     /// Once something is counted: how far, the rate, and with a total the time left.
-    fn counting(self, total: bool) -> &'static str {
+    fn counting(self, total: bool, lang: Lang) -> String {
+        let left = msg::BAR_LEFT.get(lang);
         match (total, self) {
             (true, Unit::Count) => {
-                "{msg} [{bar:30}] {human_pos}/{human_len} {per_sec:1} {eta} left"
+                format!(
+                    "{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {{per_sec:1}} {{eta}} {left}"
+                )
             }
-            (true, Unit::Bytes) => {
-                "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta} left"
-            }
-            (false, Unit::Count) => "{spinner} {msg} {human_pos} {per_sec:1}",
-            (false, Unit::Bytes) => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}",
+            (true, Unit::Bytes) => format!(
+                "{{msg}} [{{bar:30}}] {{binary_bytes}}/{{binary_total_bytes}} \
+                 {{binary_bytes_per_sec}} {{eta}} {left}"
+            ),
+            (false, Unit::Count) => "{spinner} {msg} {human_pos} {per_sec:1}".into(),
+            (false, Unit::Bytes) => "{spinner} {msg} {binary_bytes} {binary_bytes_per_sec}".into(),
         }
     }
 }
 
-fn style(bar: &ProgressBar, template: &str) {
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
+/// indicatif's short duration (`3s`, `2m`) in `lang`.
+fn duration(lang: Lang, d: std::time::Duration, w: &mut dyn std::fmt::Write) {
+    let _ = w.write_str(&msg::bar_duration(lang, &format!("{:#}", HumanDuration(d))));
+}
+
+fn style(bar: &ProgressBar, template: &str, lang: Lang) {
+    let Ok(mut style) = ProgressStyle::with_template(template) else {
+        return;
+    };
+    // indicatif's own time and rate keys say `s`, `m`, `/s`: in Korean, ours replace them.
+    if lang != Lang::En {
+        style = style
+            .with_key(
+                "eta",
+                move |s: &ProgressState, w: &mut dyn std::fmt::Write| duration(lang, s.eta(), w),
+            )
+            .with_key(
+                "elapsed",
+                move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    duration(lang, s.elapsed(), w)
+                },
+            )
+            .with_key(
+                "per_sec",
+                move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let amount = format!("{:.1}", HumanFloatCount(s.per_sec()));
+                    let _ = w.write_str(&msg::bar_rate(lang, &amount));
+                },
+            )
+            .with_key(
+                "binary_bytes_per_sec",
+                move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let amount = BinaryBytes(s.per_sec() as u64).to_string();
+                    let _ = w.write_str(&msg::bar_rate(lang, &amount));
+                },
+            );
     }
+    bar.set_style(style.progress_chars("=> "));
 }
 
 impl Bar {
-    pub fn on_stderr() -> Self {
+    /// A bar whose words are in `lang`.
+    pub fn on_stderr(lang: Lang) -> Self {
         Bar {
             bar: Mutex::new(None),
             shown: std::io::stderr().is_terminal(),
+            lang,
         }
     }
 
@@ -84,7 +131,7 @@ impl Bar {
                 old.bar.finish_and_clear();
             }
             let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(8));
-            style(&bar, unit.waiting(total.is_some()));
+            style(&bar, unit.waiting(total.is_some()), self.lang);
             bar.set_message(what);
             bar.enable_steady_tick(Duration::from_millis(250));
             *slot = Some(Drawn { bar, unit });
@@ -99,6 +146,19 @@ impl Progress for Bar {
 
     fn start_bytes(&self, what: &str, total: Option<u64>) {
         self.begin(what, total, Unit::Bytes);
+    }
+
+    fn phase(&self, phase: Phase<'_>, total: Option<u64>) {
+        let unit = if phase.counts_bytes() {
+            Unit::Bytes
+        } else {
+            Unit::Count
+        };
+        self.begin(&msg::phase(self.lang, &phase), total, unit);
+    }
+
+    fn check(&self, check: Check) {
+        self.note(msg::check(self.lang, check));
     }
 
     fn note(&self, what: &str) {
@@ -120,7 +180,8 @@ impl Progress for Bar {
         self.with(|slot| {
             if let Some(d) = slot.as_ref() {
                 if d.bar.position() == 0 {
-                    style(&d.bar, d.unit.counting(d.bar.length().is_some()));
+                    let template = d.unit.counting(d.bar.length().is_some(), self.lang);
+                    style(&d.bar, &template, self.lang);
                 }
                 d.bar.inc(n);
             }

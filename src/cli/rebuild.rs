@@ -16,6 +16,6 @@ pub struct Args {
 }
 
 pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
-    let result = queries::rebuild_views_with_progress(desk, !args.check, &Bar::on_stderr())?;
+    let result = queries::rebuild_views_with_progress(desk, !args.check, &Bar::on_stderr(lang))?;
     Ok(report::rebuild(&result, args.check, lang))
 }

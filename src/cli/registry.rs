@@ -203,13 +203,10 @@ pub fn run(
         RegistryCommand::Stats { from, json } => {
             let config = config(cli, paths)?;
             let url = match (from, &config.relay.url) {
-                (Some(u), _) => RegistryUrl::parse("--from", u),
-                (None, Some(u)) => RegistryUrl::parse("[relay] url", u),
-                (None, None) => Err("no registry URL: give --from postgresql://USER@HOST:PORT/\
-                                     DATABASE (or [relay] url in the configuration)"
-                    .to_string()),
-            }
-            .map_err(Failure::from)?;
+                (Some(u), _) => RegistryUrl::parse("--from", u).map_err(Failure::from),
+                (None, Some(u)) => RegistryUrl::parse("[relay] url", u).map_err(Failure::from),
+                (None, None) => Err(Failure::new(|lang| w::no_registry_url(lang, "--from"))),
+            }?;
             let stats = Registry::open_to_read(&url)?.stats()?;
             if *json {
                 report::json(&stats)?;

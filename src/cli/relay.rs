@@ -67,25 +67,18 @@ pub fn url_and_key(
     config_key: Option<&PathBuf>,
 ) -> Result<(RegistryUrl, RegistryKey), Failure> {
     let url = match (url, config_url) {
-        (Some(u), _) => RegistryUrl::parse(url_flag, u),
-        (None, Some(u)) => RegistryUrl::parse("[relay] url", u),
-        (None, None) => Err(format!(
-            "no registry URL: give {url_flag} postgresql://USER@HOST:PORT/DATABASE (or [relay] \
-             url in the configuration)"
-        )),
+        (Some(u), _) => RegistryUrl::parse(url_flag, u).map_err(Failure::from),
+        (None, Some(u)) => RegistryUrl::parse("[relay] url", u).map_err(Failure::from),
+        (None, None) => Err(Failure::new(|lang| w::no_registry_url(lang, url_flag))),
     };
     let key = match key.or(config_key) {
-        Some(path) => RegistryKey::load(path).map_err(|e| e.to_string()),
-        None => Err(
-            "no registry key: give --registry-key FILE (or [relay] registry_key_file \
-                     in the configuration); make one with `vaxdesk registry new-key --out FILE`"
-                .to_string(),
-        ),
+        Some(path) => RegistryKey::load(path).map_err(Failure::from),
+        None => Err(Failure::text(w::NO_REGISTRY_KEY)),
     };
     match (url, key) {
         (Ok(u), Ok(k)) => Ok((u, k)),
-        (Err(a), Err(b)) => Err(Failure::join(Failure::from(a), Failure::from(b))),
-        (Err(e), _) | (_, Err(e)) => Err(Failure::from(e)),
+        (Err(a), Err(b)) => Err(Failure::join(a, b)),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     }
 }
 
@@ -123,7 +116,7 @@ pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
-            .map_err(|e| Failure::from(format!("cannot watch for signals: {e}")))?;
+            .map_err(|e| Failure::new(|lang| w::cannot_watch_signals(lang, &e.to_string())))?;
     }
     Stderr.line(&format!(
         "relaying to {} in batches of {} (SIGTERM or SIGINT stops it)",
@@ -138,5 +131,5 @@ pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
 }
 
 fn message(e: RelayError) -> Failure {
-    Failure::from(format!("relay: {e}"))
+    Failure::new(|lang| w::relay_error(lang, &e))
 }

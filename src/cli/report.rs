@@ -439,8 +439,8 @@ pub fn rebuild(r: &ViewCheck, check_only: bool, lang: Lang) -> ExitCode {
     if r.differences.is_empty() {
         return ExitCode::SUCCESS;
     }
-    for d in &r.differences {
-        say!("  {d}");
+    for d in r.typed_differences() {
+        say!("  {}", msg::difference(lang, &d));
     }
     if check_only {
         ExitCode::from(1)

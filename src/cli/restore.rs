@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args, lang: Lang) -> Result<
         .or_else(|| paths.map(|p| p.keys_dir(false)))
         .ok_or_else(|| Failure::text(msg::NO_KEYS_FOLDER))?;
     let config = config(cli, paths)?;
-    let bar = Bar::on_stderr();
+    let bar = Bar::on_stderr(lang);
     let target = Target {
         db: &db,
         keys_dir: &keys_dir,
@@ -96,9 +96,9 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args, lang: Lang) -> Result<
     say!("{}", msg::DOCTOR_ON_RESTORED.get(lang));
     let ids = IdKeys::load_or_create(&keys_dir)?;
     let desk = Desk::open_existing(&done.db, ids, config, open::clock()?, Faults::from_env())?;
-    let health = queries::doctor_with_progress(&desk, &Bar::on_stderr())?;
+    let health = queries::doctor_with_progress(&desk, &Bar::on_stderr(lang))?;
     let log = paths.map(|p| p.data_dir.join(LOG_FILE));
-    let warnings = doctor::file_warnings(&done.db, &[keys_dir.as_path()], log.as_deref());
+    let warnings = doctor::file_warnings(&done.db, &[keys_dir.as_path()], log.as_deref(), lang);
     Ok(report::doctor(&health, &done.db, &warnings, lang))
 }
 

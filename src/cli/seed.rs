@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(desk: &Desk, args: &Args, lang: Lang) -> Result<ExitCode, Failure> {
-    let bar = Bar::on_stderr();
+    let bar = Bar::on_stderr(lang);
     for file in &args.files {
         let outcome = seed::apply_file_with_progress(desk, file, &bar)?;
         say!("{}: {}", file.display(), msg::seed_outcome(lang, &outcome));

@@ -7,6 +7,7 @@ use super::{Cli, Failure, report};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vaxdesk::app::certificates;
+use vaxdesk::cert::keys::KeyStore;
 use vaxdesk::cert::{Input, TrustStore};
 use vaxdesk::config::Paths;
 use vaxdesk::i18n::Lang;
@@ -52,6 +53,10 @@ pub fn run(cli: &Cli, paths: Option<&Paths>, args: &Args, lang: Lang) -> Result<
     let trusted = match keys_dir {
         _ if !args.trust.is_empty() => TrustStore::from_files(&args.trust)
             .map_err(|e| Failure::new(|l| msg::trust_error(l, &e.to_string())))?,
+        Some(dir) if KeyStore::new(&dir).signer_files().is_empty() => {
+            let dir = dir.display().to_string();
+            return Err(Failure::new(|l| msg::no_desk_signers(l, &dir)));
+        }
         Some(dir) => TrustStore::desk_signers(&dir)?,
         None => {
             return Err(Failure::text(msg::NO_TRUSTED_SIGNERS));

@@ -11,6 +11,8 @@ use super::Lang;
 use super::common;
 use crate::app::AppError;
 use crate::app::import::{ImportError, ImportFailure, ImportOutcome};
+use crate::app::progress::{Check, Phase};
+use crate::app::queries::{Difference, ViewTable};
 use crate::app::seed::{SeedError, SeedOutcome};
 use crate::domain::Refusal;
 use std::any::Any;
@@ -122,6 +124,8 @@ crate::messages! {
     RESTORE_NEEDS_DB { en: "restore needs --db PATH: where the restored database goes",
         ko: "restore 에는 --db PATH 가 필요합니다: 복원한 데이터베이스를 둘 곳" }
     STANDARD_OUTPUT { en: "standard output", ko: "표준 출력" }
+    /// After the time a bar has left (`3m left`).
+    BAR_LEFT { en: "left", ko: "남음" }
 }
 
 /// The words of this table that a Korean text may contain although they are English: codes,
@@ -239,6 +243,43 @@ pub fn rebuild(lang: Lang, check_only: bool, events: i64, differences: usize) ->
     }
 }
 
+/// One line of `rebuild-views`' differences: the table and key, what differs, and the rows as
+/// the store reads them (field names and values, quoted as they are, for support).
+pub fn difference(lang: Lang, d: &Difference) -> String {
+    if lang == Lang::En {
+        return d.to_string();
+    }
+    let table = |t: &ViewTable| match t {
+        ViewTable::Citizen => "접종자",
+        ViewTable::Injection => "예방접종",
+        ViewTable::Application => "증명서 발급 신청",
+    };
+    match d {
+        Difference::LiveOnly {
+            table: t,
+            key,
+            live,
+        } => {
+            format!("{} {key}: 기존 보기에만 있음: {live}", table(t))
+        }
+        Difference::Differs {
+            table: t,
+            key,
+            live,
+            rebuilt,
+        } => format!(
+            "{} {key}: 기존 보기 {live}, 다시 만든 보기 {rebuilt}",
+            table(t)
+        ),
+        Difference::RebuiltOnly {
+            table: t,
+            key,
+            rebuilt,
+        } => format!("{} {key}: 기존 보기에 없음: {rebuilt}", table(t)),
+        Difference::Other(line) => line.clone(),
+    }
+}
+
 pub fn schema(lang: Lang, version: i64, current: bool) -> String {
     match (lang, current) {
         (Lang::En, true) => format!("version {version} (current)"),
@@ -297,6 +338,20 @@ pub fn breaker(lang: Lang, state: &str) -> String {
         (Lang::Ko, "open") => "열림".into(),
         (Lang::Ko, "half-open" | "half_open") => "반쯤 열림".into(),
         _ => state.to_string(),
+    }
+}
+
+/// A file or folder others than its owner may read (`doctor`'s warning).
+pub fn wide_mode(lang: Lang, w: &crate::privacy::files::WideMode) -> String {
+    match lang {
+        Lang::En => w.to_string(),
+        Lang::Ko => format!(
+            "{path}의 권한이 {:04o}(으)로 {:04o}보다 넓습니다 (실행: chmod {:o} '{path}')",
+            w.mode,
+            w.wanted,
+            w.wanted,
+            path = w.path.display()
+        ),
     }
 }
 
@@ -424,10 +479,41 @@ pub fn verify_failed(lang: Lang, step: &str, detail: &str) -> String {
     }
 }
 
+/// A file (or `--out FILE`) that could not be read or written: `what` names it, `e` is what
+/// the system (or a library) said, its common words in Korean.
+pub fn file_error(lang: Lang, what: &str, e: &str) -> String {
+    match lang {
+        Lang::En => format!("{what}: {e}"),
+        Lang::Ko => format!("{what}: {}", reason(lang, e)),
+    }
+}
+
+/// A certificate that could not be drawn or printed (the library's reason kept).
+pub fn certificate_failed(lang: Lang, uvci: &str, e: &str) -> String {
+    match lang {
+        Lang::En => format!("certificate {uvci}: {e}"),
+        Lang::Ko => format!("증명서 {uvci}을(를) 만들 수 없습니다: {e}"),
+    }
+}
+
+/// `verify` on a desk whose keys folder holds no signer certificate.
+pub fn no_desk_signers(lang: Lang, dir: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "there are no trusted signer certificates (no signer*.pem in {dir}); pass --trust \
+             PEM_FILE with the signer's certificate"
+        ),
+        Lang::Ko => format!(
+            "신뢰하는 서명 인증서가 없습니다 ({dir}에 signer*.pem 없음). 서명자의 인증서를 \
+             --trust PEM_FILE 로 주세요"
+        ),
+    }
+}
+
 pub fn trust_error(lang: Lang, e: &str) -> String {
     match lang {
         Lang::En => format!("--trust {e}"),
-        Lang::Ko => format!("--trust: {e}"),
+        Lang::Ko => format!("--trust: {}", reason(lang, e)),
     }
 }
 
@@ -819,9 +905,9 @@ pub fn doctor_problems(lang: Lang, d: &crate::app::queries::Doctor) -> Vec<Strin
                 "구독자 {name}의 차단기가 {} 상태입니다",
                 breaker(lang, &state.to_string())
             ),
-            Finding::UndecodableEvent(e) => e.to_string(),
-            Finding::AuditChainBroken { seq, reason } => {
-                format!("감사 기록: {seq}행: {reason}")
+            Finding::UndecodableEvent(e) => reason(lang, e),
+            Finding::AuditChainBroken { seq, reason: why } => {
+                format!("감사 기록: {seq}행: {}", reason(lang, why))
             }
         })
         .collect()
@@ -997,6 +1083,66 @@ pub fn seed_error(lang: Lang, e: &SeedError) -> String {
 /// replaced where it occurs, so the values around it (a field, a quoted input, a number) stay
 /// where the English put them. Longer phrases first.
 const REASONS: &[(&str, &str)] = &[
+    // The signing keys' reasons (`cert::keys`), the library's detail kept.
+    (": not a PEM certificate (", ": PEM 인증서가 아닙니다 ("),
+    (
+        ": not a PKCS#8 P-256 key (",
+        ": PKCS#8 P-256 키가 아닙니다 (",
+    ),
+    (
+        "signer certificate: bad validity",
+        "서명 인증서: 유효기간이 잘못되었습니다",
+    ),
+    ("signer certificate: ", "서명 인증서: "),
+    (
+        "the private key does not belong to the signer certificate",
+        "개인 키가 서명 인증서의 것이 아닙니다",
+    ),
+    (
+        ": holds a control or invisible character (",
+        ": 제어 문자나 보이지 않는 문자가 있습니다 (",
+    ),
+    ("); nothing was kept", "). 아무것도 저장하지 않았습니다"),
+    (
+        ": an injection is voided with its own command and a reason",
+        ": 예방접종 기록은 무효 처리 명령으로 사유와 함께 무효 처리합니다",
+    ),
+    (
+        ": use the void-injection action (with a reason) to void an injection",
+        ": 예방접종 기록을 무효 처리하려면 void-injection 작업(사유 포함)을 쓰세요",
+    ),
+    (
+        ": an administered injection needs a lot number",
+        ": 접종 완료 기록에는 로트 번호가 필요합니다",
+    ),
+    (
+        " is before COVID-19 vaccines existed",
+        "은(는) 코로나19 백신이 나오기 전입니다",
+    ),
+    (" is in the future", "은(는) 미래입니다"),
+    (" is before 1900", "은(는) 1900년 이전입니다"),
+    (
+        ": not an id (4 to 32 letters, digits or '-')",
+        ": 주민등록번호나 여권 번호가 아닙니다 (글자, 숫자, '-' 4~32자)",
+    ),
+    (
+        ": no machine-readable form can be suggested for ",
+        ": 기계 판독용 표기를 제안할 수 없는 이름: ",
+    ),
+    ("; give one (A-Z and '<')", ". 직접 입력하세요 (A-Z와 '<')"),
+    (
+        " is not an account name (letters, digits, '.', '-', '_' or Hangul, no spaces)",
+        "은(는) 계정 이름이 아닙니다 (영문자, 숫자, '.', '-', '_' 또는 한글, 공백 없음)",
+    ),
+    (
+        " was not issued by this desk",
+        "은(는) 이 데스크가 발급한 증명서가 아닙니다",
+    ),
+    (" is not on record", "은(는) 기록에 없습니다"),
+    (
+        " was revoked; it is not printed",
+        "은(는) 폐기되어 인쇄하지 않습니다",
+    ),
     (
         " is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
         "은(는) 날짜가 아닙니다 (YYYY-MM-DD, YYYY-MM 또는 YYYY)",
@@ -1087,10 +1233,312 @@ const REASONS: &[(&str, &str)] = &[
     (" is not registered", "은(는) 등록되어 있지 않습니다"),
     ("no header row", "머리글 행이 없습니다"),
     ("not UTF-8 text", "UTF-8 텍스트가 아닙니다"),
+    ("not CP949 text", "CP949 텍스트가 아닙니다"),
+    (
+        " (a Korean spreadsheet saves CP949: try --encoding cp949)",
+        " (한국어 스프레드시트는 CP949로 저장합니다: --encoding cp949 를 써 보세요)",
+    ),
+    (
+        ": must be an RFC 3339 time with an offset (e.g. 2021-06-01T09:30:00+09:00), not ",
+        ": 시간대가 있는 RFC 3339 시각이어야 합니다 (예: 2021-06-01T09:30:00+09:00). 받은 값: ",
+    ),
+    ("\"), not ", "\"). 받은 값: "),
+    (": must be a string", ": 문자열이어야 합니다"),
+    (": must be a whole number", ": 정수여야 합니다"),
+    ("not valid TOML: ", "올바른 TOML이 아닙니다: "),
+    ("not valid TOML", "올바른 TOML이 아닙니다"),
+    ("cannot read: ", "읽을 수 없습니다: "),
+    ("cannot create folder ", "폴더를 만들 수 없습니다: "),
+    ("cannot create the file: ", "파일을 만들 수 없습니다: "),
+    ("cannot be written", "쓸 수 없습니다"),
+    ("is a read-only file", "읽기 전용 파일입니다"),
+    (
+        "not a vaxdesk resident-id key file",
+        "vaxdesk 주민등록번호 키 파일이 아닙니다",
+    ),
+    (
+        "damaged (expected 64 bytes in hex)",
+        "손상되었습니다 (16진수 64바이트여야 합니다)",
+    ),
+    // The system's words for the common file errors (Rust's `io::Error`, the OS's strerror).
+    ("No such file or directory", "파일이나 폴더가 없습니다"),
+    ("Permission denied", "권한이 없습니다"),
+    ("Is a directory", "폴더입니다"),
+    ("Not a directory", "폴더가 아닙니다"),
+    ("No space left on device", "디스크 공간이 부족합니다"),
+    ("Read-only file system", "읽기 전용 파일 시스템입니다"),
+    ("(os error ", "(시스템 오류 "),
+    ("not a file name", "파일 이름이 아닙니다"),
+    ("File exists", "파일이 이미 있습니다"),
+    (
+        "error connecting to server: ",
+        "서버에 연결하지 못했습니다: ",
+    ),
+    // The configuration file's reasons.
+    (
+        " is not a language of the desk (ko or en)",
+        "은(는) 데스크의 언어가 아닙니다 (ko 또는 en)",
+    ),
+    (
+        ": a clinic name may hold letters, digits, '.', '_' and '-' only",
+        ": 기관 이름에는 글자, 숫자, '.', '_', '-'만 쓸 수 있습니다",
+    ),
+    (
+        ": a clinic name must be 1 to 64 characters",
+        ": 기관 이름은 1자에서 64자 사이여야 합니다",
+    ),
+    (
+        " is not an ISO 3166 alpha-2 code (e.g. KR)",
+        "은(는) ISO 3166 두 글자 국가 코드가 아닙니다 (예: KR)",
+    ),
+    (
+        ": must be 1 to 80 characters",
+        ": 1자에서 80자 사이여야 합니다",
+    ),
+    (": must be from 1 to 3660", ": 1에서 3660 사이여야 합니다"),
+    (": must be from 10 to 3600", ": 10에서 3600 사이여야 합니다"),
+    (
+        ": must be from 10 to 86400",
+        ": 10에서 86400 사이여야 합니다",
+    ),
+    (": must be at least 1", ": 1 이상이어야 합니다"),
+    (
+        ": not a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)",
+        ": PostgreSQL URL이 아닙니다 (postgresql://USER@HOST:PORT/DATABASE)",
+    ),
+    (
+        "the queue name is empty",
+        "프린터 대기열 이름이 비어 있습니다",
+    ),
+    (
+        " starts with '-', which lp would read as an option",
+        "은(는) '-'로 시작해 lp가 옵션으로 읽습니다",
+    ),
+    (
+        " has a space or a control character; CUPS queue names have neither",
+        "에 공백이나 제어 문자가 있습니다. CUPS 대기열 이름에는 둘 다 없습니다",
+    ),
+    (
+        "the queue name is longer than 127 characters",
+        "프린터 대기열 이름이 127자보다 깁니다",
+    ),
+    (
+        "stream did not contain valid UTF-8",
+        "UTF-8 텍스트가 아닙니다",
+    ),
+    ("Connection refused", "연결이 거부되었습니다"),
+    ("Connection timed out", "연결 시간이 초과되었습니다"),
+    (
+        "timeout waiting for server",
+        "서버 응답을 기다리다 시간이 초과되었습니다",
+    ),
+    // TOML's names of a value's type, after "받은 값: ".
+    ("받은 값: integer", "받은 값: 정수"),
+    ("받은 값: string", "받은 값: 문자열"),
+    ("받은 값: float", "받은 값: 실수"),
+    ("받은 값: boolean", "받은 값: 참/거짓"),
+    ("받은 값: datetime", "받은 값: 날짜와 시각"),
+    ("받은 값: array", "받은 값: 배열"),
+    ("받은 값: table", "받은 값: 표"),
 ];
 
 /// Whole reasons with values (`{}`), tried before [`REASONS`]' phrases.
 const REASON_PATTERNS: &[(&str, &str)] = &[
+    // What `doctor` finds wrong in the event log and the audit log's chain.
+    (
+        "event {} ({}) cannot be read: {}",
+        "이벤트 {0}({1})을(를) 읽을 수 없습니다: {2}",
+    ),
+    (
+        "row {} is missing (seq jumps from {} to {})",
+        "{0}행이 없습니다 (번호가 {1}에서 {2}(으)로 건너뜁니다)",
+    ),
+    (
+        "rows {} to {} are missing (seq jumps from {} to {})",
+        "{0}행부터 {1}행까지 없습니다 (번호가 {2}에서 {3}(으)로 건너뜁니다)",
+    ),
+    (
+        "its seq is {}, but the log starts at 1",
+        "번호가 {0}인데 기록은 1부터 시작합니다",
+    ),
+    (
+        "its content does not match its hash (edited?)",
+        "내용이 해시와 맞지 않습니다 (수정되었습니까?)",
+    ),
+    (
+        "its previous-hash is not the genesis value",
+        "이전 해시가 최초 값이 아닙니다",
+    ),
+    (
+        "its previous-hash does not match row {}",
+        "이전 해시가 {0}행과 맞지 않습니다",
+    ),
+    (
+        "its content cannot be read ({})",
+        "내용을 읽을 수 없습니다 ({0})",
+    ),
+    ("it is not text", "텍스트가 아닙니다"),
+    (
+        "it is not there (not a backup, or one that did not finish)",
+        "없습니다 (백업이 아니거나 끝나지 않은 백업입니다)",
+    ),
+    (
+        "names no database ({})",
+        "데이터베이스({0})가 적혀 있지 않습니다",
+    ),
+    ("names {} twice", "{0}이(가) 두 번 적혀 있습니다"),
+    (
+        "names a file it cannot hold: {}",
+        "담을 수 없는 파일이 적혀 있습니다: {0}",
+    ),
+    (
+        "format {} (this vaxdesk reads format {}); use the vaxdesk that took it",
+        "형식 {0}입니다 (이 vaxdesk는 형식 {1}을(를) 읽습니다). 백업을 만든 vaxdesk를 쓰세요",
+    ),
+    ("{} is missing", "{0}이(가) 없습니다"),
+    (
+        "{} changed while it was copied",
+        "{0}이(가) 복사하는 동안 바뀌었습니다",
+    ),
+    (
+        "{} changed (its SHA-256 is not the manifest's)",
+        "{0}이(가) 바뀌었습니다 (SHA-256이 MANIFEST와 다릅니다)",
+    ),
+    (
+        "{} changed ({} bytes, the manifest says {})",
+        "{0}이(가) 바뀌었습니다 ({1}바이트, MANIFEST에는 {2})",
+    ),
+    ("{} cannot be read: {}", "{0}을(를) 읽을 수 없습니다: {1}"),
+    ("is {}, not a seed file", "{0}이며 seed 파일이 아닙니다"),
+    ("is {}, not a CSV file", "{0}이며 CSV 파일이 아닙니다"),
+    ("is {}, not a key file", "{0}이며 키 파일이 아닙니다"),
+    (
+        "is {}, not a configuration file",
+        "{0}이며 설정 파일이 아닙니다",
+    ),
+    (
+        "is {}, not a certificate file",
+        "{0}이며 인증서 파일이 아닙니다",
+    ),
+    (
+        "{}: missing (required for {})",
+        "{0}: 없습니다 ({1}에 꼭 있어야 합니다)",
+    ),
+    ("{}: cannot be read", "{0}: 읽을 수 없습니다"),
+    ("a value without its field", "필드 이름 없는 값입니다"),
+    ("a step must be a table", "단계는 표여야 합니다"),
+    (
+        "`step` must be an array of [[step]] tables",
+        "`step`은(는) [[step]] 표의 배열이어야 합니다",
+    ),
+    ("no [[step]] tables", "[[step]] 표가 없습니다"),
+    ("appears twice", "두 번 나옵니다"),
+    (
+        "field {} of the header row has no column name",
+        "머리글 행의 {0}번째 필드에 열 이름이 없습니다",
+    ),
+    (
+        "not a column of the import format (columns: {})",
+        "가져오기 형식의 열이 아닙니다 (열: {0})",
+    ),
+    (
+        "no column {} (every file has id, family_name, given_name and birth_date)",
+        "{0} 열이 없습니다 (모든 파일에 id, family_name, given_name, birth_date 열이 있어야 \
+         합니다)",
+    ),
+    (
+        "no column {} (a file with product has dose and date too)",
+        "{0} 열이 없습니다 (product 열이 있는 파일에는 dose, date 열도 있어야 합니다)",
+    ),
+    (
+        "series: dose {} cannot be of a series of {}; a booster counts in the series ({}), or \
+         is written {} after a one-dose series",
+        "series: 접종 차수 {0}은(는) 기본 접종 {1}회에 들 수 없습니다. 추가 접종은 기본 접종 \
+         횟수에 넣어 쓰거나({2}), 1회 접종 뒤라면 {3}(으)로 씁니다",
+    ),
+    (
+        "application {} not found",
+        "신청 {0}을(를) 찾을 수 없습니다",
+    ),
+    (
+        "application {} of {} not found",
+        "{1}의 신청 {0}을(를) 찾을 수 없습니다",
+    ),
+    (
+        "citizen #{} is not in the status view",
+        "접종자 #{0}이(가) 현황 보기에 없습니다",
+    ),
+    (
+        "injection dose {} is already voided",
+        "접종 차수 {0}의 예방접종 기록은 이미 무효 처리되었습니다",
+    ),
+    (
+        "injection dose {} is voided and cannot be changed",
+        "접종 차수 {0}의 예방접종 기록은 무효 처리되어 바꿀 수 없습니다",
+    ),
+    (
+        "injection dose {} of {} is {}, not administered",
+        "{1}의 접종 차수 {0} 기록은 {2} 상태이며 접종 완료가 아닙니다",
+    ),
+    (
+        "injection dose {} was changed at another desk meanwhile; nothing was done",
+        "그사이 다른 데스크에서 접종 차수 {0} 기록을 바꿨습니다. 아무것도 하지 않았습니다",
+    ),
+    (
+        "injection {} is not an injection of {}",
+        "예방접종 기록 {0}은(는) {1}의 기록이 아닙니다",
+    ),
+    (
+        "no application for injection dose {} of {}",
+        "{1}의 접종 차수 {0}에 대한 신청이 없습니다",
+    ),
+    (
+        "no certificate has been issued for dose {} of {}",
+        "{1}의 접종 차수 {0}에 발급된 증명서가 없습니다",
+    ),
+    (
+        "the application has not reached the issuer's queue yet (issuance is delayed)",
+        "신청이 아직 발급 대기열에 들어가지 않았습니다 (발급이 늦어지고 있습니다)",
+    ),
+    (
+        "the citizen is no longer registered",
+        "접종자가 더는 등록되어 있지 않습니다",
+    ),
+    (
+        "this citizen is no longer registered",
+        "이 접종자는 더는 등록되어 있지 않습니다",
+    ),
+    (
+        "the injection is no longer administered; the application will be rejected",
+        "예방접종 기록이 더는 접종 완료 상태가 아닙니다. 신청은 반려됩니다",
+    ),
+    (
+        "the request for this application is {}, not PENDING",
+        "이 신청의 발급 요청은 대기 상태가 아니라 {0} 상태입니다",
+    ),
+    (
+        "the signing certificate has expired: start a new signer with `vaxdesk keys rotate`",
+        "서명 인증서가 만료되었습니다: `vaxdesk keys rotate` 로 새 서명자를 만드세요",
+    ),
+    (
+        "there is already an account named '{}'",
+        "'{0}' 계정이 이미 있습니다",
+    ),
+    (
+        "there is no staff account named '{}'",
+        "'{0}' 직원 계정이 없습니다",
+    ),
+    (
+        "this desk has no signing key: create one with `vaxdesk keys init` (or import one with \
+         `vaxdesk keys import`)",
+        "이 데스크에는 서명 키가 없습니다: `vaxdesk keys init` 으로 만드세요 (또는 `vaxdesk \
+         keys import` 로 가져오세요)",
+    ),
+    ("this injection is gone", "이 예방접종 기록은 없어졌습니다"),
+    (
+        "{}'s details were changed at another desk meanwhile; nothing was done",
+        "그사이 다른 데스크에서 {0}의 정보를 바꿨습니다. 아무것도 하지 않았습니다",
+    ),
     (
         "has {} fields, the header has {}",
         "필드 {0}개, 머리글은 {1}개입니다",
@@ -1115,11 +1563,12 @@ const REASON_PATTERNS: &[(&str, &str)] = &[
     ),
 ];
 
-/// `ko` with `{0}`, `{1}`, ... replaced by `values`.
+/// `ko` with `{0}`, `{1}`, ... replaced by `values` (what a path is instead of a file, in
+/// Korean).
 fn fill(ko: &str, values: &[&str]) -> String {
     let mut out = ko.to_string();
     for (i, v) in values.iter().enumerate() {
-        out = out.replace(&format!("{{{i}}}"), v);
+        out = out.replace(&format!("{{{i}}}"), file_kind(v));
     }
     out
 }
@@ -1263,13 +1712,133 @@ pub fn refusal(lang: Lang, r: &Refusal) -> String {
     }
 }
 
-/// An error of the desk, in `lang`.
+/// An error of the desk, in `lang`. What a library or the system said (SQLite, a file) is
+/// kept as it said it, framed by what the desk was doing.
 pub fn app_error(lang: Lang, e: &AppError) -> String {
+    use crate::privacy::IdKeyError;
     match (lang, e) {
         (Lang::En, e) => e.to_string(),
         (_, AppError::Refused(r)) => refusal(lang, r),
         (_, AppError::Seed(s)) => seed_error(lang, s),
-        (_, other) => other.to_string(),
+        (_, AppError::Store(s)) => store_error(lang, s),
+        (
+            _,
+            AppError::Log(crate::app::LogError::Undecodable {
+                seq,
+                type_name,
+                reason,
+            }),
+        ) => {
+            format!("이벤트 {seq}({type_name})을(를) 읽을 수 없습니다: {reason}")
+        }
+        (_, AppError::Log(crate::app::LogError::Sql(e))) => database_error(lang, e),
+        (_, AppError::Certificate(why)) => format!("증명서를 만들 수 없습니다: {why}"),
+        (_, AppError::Privacy(IdKeyError::File { path, reason: why })) => {
+            format!("주민등록번호 키 {path}: {}", reason(lang, why))
+        }
+        (_, AppError::Privacy(IdKeyError::Unsealable)) => "저장된 주민등록번호를 이 데스크의 \
+                                                          키로 열 수 없습니다 (다른 키 파일이거나 \
+                                                          손상된 행)"
+            .to_string(),
+        (_, AppError::Staff(crate::app::StaffError::Duplicate { name })) => {
+            format!("'{name}' 계정이 이미 있습니다")
+        }
+        (_, AppError::Staff(crate::app::StaffError::Sql(e))) => database_error(lang, e),
+    }
+}
+
+/// SQLite failed: the frame in `lang`, SQLite's own words kept.
+pub fn database_error(lang: Lang, e: &rusqlite::Error) -> String {
+    match lang {
+        Lang::En => format!("database: {e}"),
+        Lang::Ko => format!("데이터베이스를 읽거나 쓸 수 없습니다: {e}"),
+    }
+}
+
+/// The database file refused or failed, in `lang`.
+pub fn store_error(lang: Lang, e: &crate::app::StoreError) -> String {
+    use crate::app::StoreError as S;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        S::Missing { path } => missing_database(lang, std::path::Path::new(path)),
+        S::NotAFile { path, kind } => {
+            format!(
+                "데이터베이스 {path}은(는) {}이며 데이터베이스 파일이 아닙니다",
+                file_kind(kind)
+            )
+        }
+        S::BrokenLink { path, target } => format!(
+            "데이터베이스 {path}은(는) {target}을(를) 가리키는 링크인데 그 파일이 없습니다. \
+             아무것도 만들지 않았습니다 (마운트하거나 복원하세요, 또는 --db 로 실제 파일을 \
+             주세요)"
+        ),
+        S::ReadOnly { path, reason: why } => format!(
+            "데이터베이스 {path}에 쓸 수 없습니다 ({}): vaxdesk는 데이터베이스에 쓰고 \
+             옆에 -wal, -shm 파일을 둡니다. 아무것도 바꾸지 않았습니다",
+            reason(lang, why)
+        ),
+        S::WalRemoved { path, frames } => format!(
+            "데이터베이스 {path}: 아직 반영되지 않은 변경(페이지 {frames}개)이 있던 로그 파일 \
+             {path}-wal 이 지워졌습니다. 그 파일을 되돌리지 않으면 변경이 사라집니다. 열기 \
+             전에 {path}-wal (또는 백업)을 복원하세요. 아무것도 바꾸지 않았습니다"
+        ),
+        S::Open { path, source } => {
+            format!("데이터베이스 {path}을(를) 열 수 없습니다: {source}")
+        }
+        S::TooNew { path, found, known } => format!(
+            "데이터베이스 {path}의 스키마 버전 {found}은(는) 이 vaxdesk가 아는 것({known})보다 \
+             새롭습니다. 더 새 vaxdesk를 쓰세요"
+        ),
+        S::Damaged { path, reason } => format!(
+            "데이터베이스 {path}은(는) vaxdesk 데이터베이스가 아니거나 손상되었습니다: {reason}"
+        ),
+        S::NeedsIdKeys { path } => format!(
+            "데이터베이스 {path}에는 봉인 전의 주민등록번호가 있습니다. 데스크의 주민등록번호 \
+             키로 여세요 (열 때 vaxdesk가 봉인합니다)"
+        ),
+        S::WrongIdKeys { path, key } => format!(
+            "데이터베이스 {path}은(는) {key}이(가) 아닌 다른 주민등록번호 키로 쓰였습니다. 이 \
+             데이터베이스의 키 파일을 쓰세요"
+        ),
+        S::Sql(e) => database_error(lang, e),
+    }
+}
+
+/// What a path is instead of a file (`config::not_a_file`'s words), in Korean.
+fn file_kind(kind: &str) -> &str {
+    match kind {
+        "a folder" => "폴더",
+        "a FIFO (named pipe)" => "FIFO(이름 있는 파이프)",
+        "a socket" => "소켓",
+        "a device" => "장치",
+        "something other than a regular file" => "일반 파일이 아닌 것",
+        other => other,
+    }
+}
+
+/// What the system said when a file could not be read or written, in `lang`: the common
+/// kinds in Korean (with the system's error number), others framed with its own words.
+pub fn io_error(lang: Lang, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let said = match e.kind() {
+        K::NotFound => "파일이나 폴더가 없습니다",
+        K::PermissionDenied => "권한이 없습니다",
+        K::AlreadyExists => "이미 있습니다",
+        K::IsADirectory => "폴더입니다",
+        K::NotADirectory => "경로 중간에 폴더가 아닌 것이 있습니다",
+        K::StorageFull => "디스크 공간이 부족합니다",
+        K::ReadOnlyFilesystem => "읽기 전용 파일 시스템입니다",
+        K::InvalidData => "UTF-8 텍스트가 아니거나 읽을 수 없는 내용입니다",
+        _ => return format!("읽거나 쓸 수 없습니다: {e}"),
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{said} (시스템 오류 {code})"),
+        None => format!("{said}: {e}"),
     }
 }
 
@@ -1287,13 +1856,18 @@ pub fn backup_error(lang: Lang, e: &crate::app::backup::BackupError) -> String {
         B::NotAFolder(dir) => {
             format!("백업 폴더 {dir}은(는) 폴더가 아닙니다 (아무것도 쓰지 않았습니다)")
         }
-        B::File { path, source } => format!("{path}: {source}"),
-        B::Manifest { path, reason } => format!(
-            "{path}은(는) vaxdesk 백업 MANIFEST가 아닙니다: {reason}. 아무것도 복원하지 않았습니다"
+        B::File { path, source } => format!("{path}: {}", io_error(lang, source)),
+        B::Manifest { path, reason: why } => format!(
+            "{path}은(는) vaxdesk 백업 MANIFEST가 아닙니다: {}. 아무것도 복원하지 않았습니다",
+            reason(lang, why)
         ),
         B::Damaged { dir, problems } => format!(
             "백업 {dir}이(가) MANIFEST와 맞지 않습니다: {}. 아무것도 복원하지 않았습니다",
-            problems.join("; ")
+            problems
+                .iter()
+                .map(|p| reason(lang, p))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         B::TooNew { dir, found, known } => format!(
             "백업 {dir}의 스키마 버전 {found}은(는) 이 vaxdesk가 아는 것({known})보다 새롭습니다. \
@@ -1335,6 +1909,8 @@ pub fn key_error(lang: Lang, e: &crate::cert::keys::KeyError) -> String {
         (Lang::Ko, K::Exists(dir)) => format!(
             "{dir}에 서명 키가 이미 있습니다. 새 서명자는 `vaxdesk keys rotate` 로 만드세요"
         ),
+        (Lang::Ko, K::File { path, reason: why }) => format!("{path}: {}", reason(lang, why)),
+        (Lang::Ko, K::Invalid(why)) => reason(lang, why),
         (_, other) => other.to_string(),
     }
 }
@@ -1373,12 +1949,99 @@ pub fn error<E: Display + 'static>(lang: Lang, e: &E) -> String {
     if let Some(e) = any.downcast_ref::<ImportError>() {
         return import_error(lang, e);
     }
-    if let Some(crate::app::export::ExportError::App(e)) =
-        any.downcast_ref::<crate::app::export::ExportError>()
-    {
-        return app_error(lang, e);
+    if let Some(e) = any.downcast_ref::<crate::app::export::ExportError>() {
+        return match e {
+            crate::app::export::ExportError::App(e) => app_error(lang, e),
+            crate::app::export::ExportError::Write { target, message } => {
+                format!("{target}에 쓸 수 없습니다: {}", reason(lang, message))
+            }
+        };
+    }
+    if let Some(e) = any.downcast_ref::<crate::app::relay::RelayError>() {
+        return super::relay::relay_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<crate::app::registry::RegistryError>() {
+        return super::relay::registry_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<crate::app::registry::UrlError>() {
+        return super::relay::url_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<crate::app::registry::KeyFileError>() {
+        return super::relay::key_file_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<crate::app::StoreError>() {
+        return store_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<rusqlite::Error>() {
+        return database_error(lang, e);
+    }
+    if let Some(e) = any.downcast_ref::<std::io::Error>() {
+        return io_error(lang, e);
     }
     e.to_string()
+}
+
+/// A phase of a long command, as its progress bar names it.
+pub fn phase(lang: Lang, p: &Phase<'_>) -> String {
+    if lang == Lang::En {
+        return p.to_string();
+    }
+    match p {
+        Phase::Seeding { file } => format!("{file} 적용 중"),
+        Phase::Reading { file } => format!("{file} 읽는 중"),
+        Phase::Importing { file } => format!("{file} 가져오는 중"),
+        Phase::WritingNameSearch => "이름 검색 색인 쓰는 중".into(),
+        Phase::UpdatingStatusView => "현황 보기 갱신 중".into(),
+        Phase::CopyingLiveView => "기존 현황 보기를 옮겨 두는 중".into(),
+        Phase::ReplayingEvents => "이벤트 다시 적용 중".into(),
+        Phase::ComparingWithLiveView => "기존 현황 보기와 비교 중".into(),
+        Phase::Doctor => "점검".into(),
+        Phase::DatabaseSnapshot => "데이터베이스 스냅숏".into(),
+        Phase::DatabaseChecksum => "데이터베이스 체크섬".into(),
+        Phase::KeyFiles => "키 파일".into(),
+        Phase::CheckingBackup => "백업 확인 중".into(),
+        Phase::Exporting { to: Some(path) } => format!("{path}(으)로 내보내는 중"),
+        Phase::Exporting { to: None } => format!("{}(으)로 내보내는 중", STANDARD_OUTPUT.ko),
+        Phase::CopyingDatabase => "데이터베이스 복사 중".into(),
+    }
+}
+
+/// One of `doctor`'s checks, as its progress bar names it while it runs.
+pub fn check(lang: Lang, c: Check) -> &'static str {
+    match (lang, c) {
+        (Lang::En, c) => c.name(),
+        (Lang::Ko, Check::Integrity) => "무결성 검사",
+        (Lang::Ko, Check::EveryEvent) => "모든 이벤트 읽기",
+        (Lang::Ko, Check::SchemaAndSubscribers) => "스키마와 구독자",
+        (Lang::Ko, Check::AuditChain) => "감사 기록 체인",
+    }
+}
+
+/// A progress bar's time (spent or left) as indicatif's short form says it (`3s`, `2m`,
+/// `1h`), in `lang`.
+pub fn bar_duration(lang: Lang, short: &str) -> String {
+    if lang == Lang::En {
+        return short.to_string();
+    }
+    let digits = short.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = match &short[digits.len()..] {
+        "s" => "초",
+        "m" => "분",
+        "h" => "시간",
+        "d" => "일",
+        "w" => "주",
+        "y" => "년",
+        other => other,
+    };
+    format!("{digits}{unit}")
+}
+
+/// A progress bar's rate: `amount` per second (`12.5/s`, `1.00 MiB/s`), in `lang`.
+pub fn bar_rate(lang: Lang, amount: &str) -> String {
+    match lang {
+        Lang::En => format!("{amount}/s"),
+        Lang::Ko => format!("{amount}/초"),
+    }
 }
 
 /// `doctor`'s relay line when events wait: `n` after checkpoint `checkpoint`, the oldest
@@ -1465,6 +2128,77 @@ mod tests {
             verify_detail(Lang::En, "inflated to 3 bytes"),
             "inflated to 3 bytes"
         );
+    }
+
+    #[test]
+    fn every_phase_and_check_has_korean_words_and_its_english_as_before() {
+        let phases = [
+            Phase::Seeding { file: "a.toml" },
+            Phase::Reading { file: "a.csv" },
+            Phase::Importing { file: "a.csv" },
+            Phase::WritingNameSearch,
+            Phase::UpdatingStatusView,
+            Phase::CopyingLiveView,
+            Phase::ReplayingEvents,
+            Phase::ComparingWithLiveView,
+            Phase::Doctor,
+            Phase::DatabaseSnapshot,
+            Phase::DatabaseChecksum,
+            Phase::KeyFiles,
+            Phase::CheckingBackup,
+            Phase::Exporting { to: Some("a.csv") },
+            Phase::Exporting { to: None },
+            Phase::CopyingDatabase,
+        ];
+        for p in phases {
+            let ko = phase(Lang::Ko, &p)
+                .replace("a.toml", "")
+                .replace("a.csv", "");
+            assert!(!ko.chars().any(|c| c.is_ascii_alphabetic()), "{p:?}: {ko}");
+            assert_eq!(phase(Lang::En, &p), p.to_string());
+        }
+        assert_eq!(
+            phase(Lang::En, &Phase::Seeding { file: "a.toml" }),
+            "seeding a.toml"
+        );
+        assert_eq!(
+            phase(Lang::Ko, &Phase::Exporting { to: None }),
+            "표준 출력(으)로 내보내는 중"
+        );
+        for c in Check::ALL {
+            assert!(!check(Lang::Ko, c).chars().any(|c| c.is_ascii_alphabetic()));
+            assert_eq!(check(Lang::En, c), c.name());
+        }
+    }
+
+    #[test]
+    fn a_difference_keeps_its_english_line_and_reads_in_korean() {
+        let lines = [
+            "citizen 3: in the live view only: ViewCitizen { citizen_id: 3 }",
+            "injection 7: live ViewInjection { dose: 1 } but rebuilt ViewInjection { dose: 2 }",
+            "application 4: missing from the live view: ViewApplication { status: \"ISSUED\" }",
+            "something else",
+        ];
+        let ko = [
+            "접종자 3: 기존 보기에만 있음: ViewCitizen { citizen_id: 3 }",
+            "예방접종 7: 기존 보기 ViewInjection { dose: 1 }, 다시 만든 보기 ViewInjection { dose: 2 }",
+            "증명서 발급 신청 4: 기존 보기에 없음: ViewApplication { status: \"ISSUED\" }",
+            "something else",
+        ];
+        for (line, ko) in lines.iter().zip(ko) {
+            let d = Difference::parse(line);
+            assert_eq!(d.to_string(), *line);
+            assert_eq!(difference(Lang::En, &d), *line);
+            assert_eq!(difference(Lang::Ko, &d), ko);
+        }
+        assert!(matches!(
+            Difference::parse(lines[1]),
+            Difference::Differs {
+                table: ViewTable::Injection,
+                key: 7,
+                ..
+            }
+        ));
     }
 
     #[test]

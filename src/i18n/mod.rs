@@ -146,3 +146,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod refusals_test;

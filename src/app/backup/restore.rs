@@ -11,7 +11,7 @@
 use super::in_use::{self, Refused};
 use super::manifest::{self, DATABASE, Manifest};
 use super::{BackupError, file_error, sync_dir};
-use crate::app::progress::Progress;
+use crate::app::progress::{Phase, Progress};
 use crate::app::store::{self, schema};
 use crate::privacy::resident_ids::KEY_FILE;
 use crate::privacy::{IdKeys, files};
@@ -81,7 +81,7 @@ pub fn restore(
             reason: format!("it names no database ({DATABASE})"),
         })?
         .clone();
-    progress.start("copying the database", Some(entry.size));
+    progress.phase(Phase::CopyingDatabase, Some(entry.size));
     let copied = manifest::copy_measured(&dir.join(DATABASE), &temp.0, &|n| progress.advance(n))
         .map_err(file_error(&temp.0));
     progress.finish();

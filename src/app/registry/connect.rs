@@ -14,6 +14,19 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A registry URL that is not one; `flag` names where it came from (`--to`, `[relay] url`).
+/// The text itself is never echoed: it may hold a password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("{flag}: not a PostgreSQL URL (expected postgresql://USER@HOST:PORT/DATABASE)")]
+    NotPostgres { flag: String },
+    /// `detail` is the PostgreSQL library's reason.
+    #[error("{flag}: not a valid PostgreSQL URL ({detail})")]
+    Invalid { flag: String, detail: String },
+    #[error("{flag}: the URL names no host")]
+    NoHost { flag: String },
+}
+
 /// A registry URL, parsed and checked.
 #[derive(Clone)]
 pub struct RegistryUrl {
@@ -37,12 +50,11 @@ impl std::fmt::Display for RegistryUrl {
 impl RegistryUrl {
     /// Parses `raw`; `flag` names where it came from in the message (`--to`, `[relay] url`).
     /// The text is not echoed back: it may hold a password.
-    pub fn parse(flag: &str, raw: &str) -> Result<RegistryUrl, String> {
+    pub fn parse(flag: &str, raw: &str) -> Result<RegistryUrl, UrlError> {
         let raw = raw.trim();
+        let flag = flag.to_string();
         if !(raw.starts_with("postgresql://") || raw.starts_with("postgres://")) {
-            return Err(format!(
-                "{flag}: not a PostgreSQL URL (expected postgresql://USER@HOST:PORT/DATABASE)"
-            ));
+            return Err(UrlError::NotPostgres { flag });
         }
         // tokio-postgres knows disable/prefer/require; the verifying modes are ours.
         let mut verify = false;
@@ -53,11 +65,14 @@ impl RegistryUrl {
                 text = text.replace(mode, "sslmode=require");
             }
         }
-        let mut config: postgres::Config = text
-            .parse()
-            .map_err(|e| format!("{flag}: not a valid PostgreSQL URL ({e})"))?;
+        let mut config: postgres::Config =
+            text.parse()
+                .map_err(|e: postgres::Error| UrlError::Invalid {
+                    flag: flag.clone(),
+                    detail: e.to_string(),
+                })?;
         if config.get_hosts().is_empty() {
-            return Err(format!("{flag}: the URL names no host"));
+            return Err(UrlError::NoHost { flag });
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
@@ -181,12 +196,16 @@ mod tests {
         assert!(u.requires_tls() && !u.verify);
         let u = RegistryUrl::parse("--to", "postgresql://h/db?sslmode=verify-full").unwrap();
         assert!(u.requires_tls() && u.verify);
-        let e = RegistryUrl::parse("--to", "mysql://secret@h/db").unwrap_err();
+        let e = RegistryUrl::parse("--to", "mysql://secret@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("--to: not a PostgreSQL URL") && !e.contains("secret"),
             "{e}"
         );
-        let e = RegistryUrl::parse("--to", "postgresql://h:notaport/db").unwrap_err();
+        let e = RegistryUrl::parse("--to", "postgresql://h:notaport/db")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("--to: not a valid PostgreSQL URL"), "{e}");
     }
 }

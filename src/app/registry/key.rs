@@ -15,7 +15,24 @@ const HEADER: &str = "vaxdesk-registry-key-v1:";
 #[error("registry key {path}: {reason}")]
 pub struct KeyFileError {
     pub path: String,
-    pub reason: String,
+    pub reason: KeyFileReason,
+}
+
+/// Why a registry key file was refused (its English is its `Display`).
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileReason {
+    /// `create_file` never replaces a key (`out`: the file was there before it began, so
+    /// another `--out` is the way).
+    #[error("already exists; a registry key is never overwritten{}",
+        if *.out { " (choose another --out)" } else { "" })]
+    Exists { out: bool },
+    /// The file could not be read or written.
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error("not a vaxdesk registry key file")]
+    NotAKeyFile,
+    #[error("damaged (expected 32 bytes in hex)")]
+    Damaged,
 }
 
 /// The region's registry key (32 random bytes).
@@ -39,44 +56,41 @@ impl RegistryKey {
     /// Writes a new key file at `path`, readable by its owner only (0600); an existing file is
     /// never replaced (it may be the key a region's clinics already share).
     pub fn create_file(path: &Path) -> Result<(), KeyFileError> {
-        let fail = |reason: String| KeyFileError {
+        let fail = |reason: KeyFileReason| KeyFileError {
             path: path.display().to_string(),
             reason,
         };
         if path.symlink_metadata().is_ok() {
-            return Err(fail(
-                "already exists; a registry key is never overwritten (choose another --out)".into(),
-            ));
+            return Err(fail(KeyFileReason::Exists { out: true }));
         }
         let key = RegistryKey::generate();
         let text = format!("{HEADER}{}\n", hex::encode(key.0));
         crate::privacy::files::write_private(path, text.as_bytes()).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                fail("already exists; a registry key is never overwritten".into())
+                fail(KeyFileReason::Exists { out: false })
             } else {
-                fail(e.to_string())
+                fail(KeyFileReason::Io(e))
             }
         })
     }
 
     /// Reads a key file written by [`RegistryKey::create_file`].
     pub fn load(path: &Path) -> Result<RegistryKey, KeyFileError> {
-        let fail = |reason: String| KeyFileError {
+        let fail = |reason: KeyFileReason| KeyFileError {
             path: path.display().to_string(),
             reason,
         };
-        let bytes =
-            crate::config::read_named_file(path, "a key file").map_err(|e| fail(e.to_string()))?;
-        let text =
-            String::from_utf8(bytes).map_err(|_| fail("not a vaxdesk registry key file".into()))?;
+        let bytes = crate::config::read_named_file(path, "a key file")
+            .map_err(|e| fail(KeyFileReason::Io(e)))?;
+        let text = String::from_utf8(bytes).map_err(|_| fail(KeyFileReason::NotAKeyFile))?;
         let digits = text
             .trim()
             .strip_prefix(HEADER)
-            .ok_or_else(|| fail("not a vaxdesk registry key file".into()))?;
+            .ok_or_else(|| fail(KeyFileReason::NotAKeyFile))?;
         let bytes: [u8; 32] = hex::decode(digits)
             .ok()
             .and_then(|v| v.try_into().ok())
-            .ok_or_else(|| fail("damaged (expected 32 bytes in hex)".into()))?;
+            .ok_or_else(|| fail(KeyFileReason::Damaged))?;
         Ok(RegistryKey(bytes))
     }
 

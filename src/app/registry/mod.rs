@@ -10,8 +10,8 @@ pub mod connect;
 pub mod key;
 pub mod schema;
 
-pub use connect::RegistryUrl;
-pub use key::{KeyFileError, RegistryKey};
+pub use connect::{RegistryUrl, UrlError};
+pub use key::{KeyFileError, KeyFileReason, RegistryKey};
 
 use postgres::Client;
 use serde::Serialize;
@@ -20,7 +20,7 @@ use serde::Serialize;
 pub enum RegistryError {
     /// The registry refuses what was asked (another database under this clinic's name).
     #[error("{0}")]
-    Refused(String),
+    Refused(RegistryRefusal),
     /// The registry cannot be used by this vaxdesk.
     #[error("registry {url}: {source}")]
     Schema {
@@ -56,9 +56,21 @@ impl RegistryError {
     }
 }
 
+/// What the registry refuses, by its kind (its English is its `Display`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryRefusal {
+    #[error("registry {url}: no vaxdesk registry there yet (a relay creates it on its first run)")]
+    NotCreated { url: String },
+    #[error(
+        "registry {url}: clinic '{clinic}' is already relayed there from another database; \
+         give this database its own name with --clinic"
+    )]
+    OtherDatabase { url: String, clinic: String },
+}
+
 /// A PostgreSQL error in one line: the server's own message when it sent one, else the error
 /// and its causes (a TLS handshake says why it failed: an unknown issuer, a wrong name).
-fn describe(e: &postgres::Error) -> String {
+pub fn describe(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return format!("{}: {}", db.severity(), db.message());
     }
@@ -120,9 +132,9 @@ impl Registry {
         let mut r = Registry::connect(url)?;
         let found = schema::version(&mut r.client).map_err(|e| r.fail(e))?;
         if found == 0 {
-            return Err(RegistryError::Refused(format!(
-                "registry {url}: no vaxdesk registry there yet (a relay creates it on its first run)"
-            )));
+            return Err(RegistryError::Refused(RegistryRefusal::NotCreated {
+                url: url.to_string(),
+            }));
         }
         if found > schema::VERSION {
             return Err(RegistryError::Schema {
@@ -395,10 +407,10 @@ impl Registry {
 }
 
 fn refused_other_database(url: &RegistryUrl, clinic: &str) -> RegistryError {
-    RegistryError::Refused(format!(
-        "registry {url}: clinic '{clinic}' is already relayed there from another database; \
-         give this database its own name with --clinic"
-    ))
+    RegistryError::Refused(RegistryRefusal::OtherDatabase {
+        url: url.to_string(),
+        clinic: clinic.to_string(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -36,7 +36,7 @@ const CACHE_MAX: usize = 100_000;
 pub enum RelayError {
     /// Refused before anything was sent (clinic name, database); nothing changed.
     #[error("{0}")]
-    Refused(String),
+    Refused(RelayRefusal),
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error(transparent)]
@@ -77,19 +77,66 @@ pub struct Summary {
     pub checkpoint: i64,
 }
 
+/// Why the relay refused, by its kind (the command line words it in the user's language;
+/// its English is its `Display`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RelayRefusal {
+    #[error("--batch: must be at least 1")]
+    NoBatch,
+    #[error("{0}")]
+    ClinicName(ClinicNameError),
+    #[error(
+        "this database is relayed as clinic '{recorded}'; it cannot be relayed as '{given}' \
+         (one database, one clinic name)"
+    )]
+    OtherClinic { recorded: String, given: String },
+    #[error(
+        "no clinic name: give one with --clinic NAME (or [relay] clinic in the configuration); \
+         it is recorded on the first relay"
+    )]
+    NoClinic,
+    #[error("this database was just recorded as clinic '{clinic}' by another relay")]
+    RecordedMeanwhile { clinic: String },
+    #[error(
+        "registry {url}: it holds clinic '{clinic}' up to event {theirs}, but this database \
+         ends at {ours} (restored from an older backup?); nothing was sent"
+    )]
+    RegistryAhead {
+        url: String,
+        clinic: String,
+        theirs: i64,
+        ours: i64,
+    },
+    #[error("citizen {citizen} of the event log is not in the database (damaged?)")]
+    CitizenMissing { citizen: i64 },
+}
+
+/// A clinic name that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClinicNameError {
+    #[error("{field}: a clinic name must be 1 to 64 characters")]
+    Length { field: String },
+    #[error("{field}: a clinic name may hold letters, digits, '.', '_' and '-' only")]
+    Characters { field: String },
+}
+
 /// Checks a clinic name: 1 to 64 characters, letters, digits, `.`, `_`, `-`.
 pub fn check_clinic(field: &str, name: &str) -> Result<String, String> {
+    clinic_name(field, name).map_err(|e| e.to_string())
+}
+
+/// [`check_clinic`], saying why by its kind.
+pub fn clinic_name(field: &str, name: &str) -> Result<String, ClinicNameError> {
     let n = name.trim();
+    let field = field.to_string();
     if n.is_empty() || n.chars().count() > 64 {
-        return Err(format!("{field}: a clinic name must be 1 to 64 characters"));
+        return Err(ClinicNameError::Length { field });
     }
     if !n
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Err(format!(
-            "{field}: a clinic name may hold letters, digits, '.', '_' and '-' only"
-        ));
+        return Err(ClinicNameError::Characters { field });
     }
     Ok(n.to_string())
 }
@@ -116,31 +163,27 @@ impl<'a> Relay<'a> {
     /// the recorded one; neither is refused with the flag to use.
     fn new(desk: &'a Desk, opts: &RelayOptions) -> Result<Relay<'a>, RelayError> {
         if opts.batch == 0 {
-            return Err(RelayError::Refused(
-                "--batch: must be at least 1".to_string(),
-            ));
+            return Err(RelayError::Refused(RelayRefusal::NoBatch));
         }
         let given = match &opts.clinic {
-            Some(c) => Some(check_clinic("--clinic", c).map_err(RelayError::Refused)?),
+            Some(c) => Some(
+                clinic_name("--clinic", c)
+                    .map_err(|e| RelayError::Refused(RelayRefusal::ClinicName(e)))?,
+            ),
             None => None,
         };
         let state = local::state(desk.conn())?;
         let (clinic, database_id, recorded) = match (given, state) {
             (Some(g), Some(s)) if g != s.clinic => {
-                return Err(RelayError::Refused(format!(
-                    "this database is relayed as clinic '{}'; it cannot be relayed as '{g}' \
-                     (one database, one clinic name)",
-                    s.clinic
-                )));
+                return Err(RelayError::Refused(RelayRefusal::OtherClinic {
+                    recorded: s.clinic,
+                    given: g,
+                }));
             }
             (_, Some(s)) => (s.clinic, s.database_id, true),
             (Some(g), None) => (g, new_database_id(), false),
             (None, None) => {
-                return Err(RelayError::Refused(
-                    "no clinic name: give one with --clinic NAME (or [relay] clinic in the \
-                     configuration); it is recorded on the first relay"
-                        .to_string(),
-                ));
+                return Err(RelayError::Refused(RelayRefusal::NoClinic));
             }
         };
         Ok(Relay {
@@ -162,22 +205,21 @@ impl<'a> Relay<'a> {
         if !self.recorded {
             let s = local::record(self.desk.conn(), &self.clinic, &self.database_id)?;
             if s.clinic != self.clinic {
-                return Err(RelayError::Refused(format!(
-                    "this database was just recorded as clinic '{}' by another relay",
-                    s.clinic
-                )));
+                return Err(RelayError::Refused(RelayRefusal::RecordedMeanwhile {
+                    clinic: s.clinic,
+                }));
             }
             self.database_id = s.database_id;
             self.recorded = true;
         }
         let ours = local::last_seq(self.desk.conn())?;
         if theirs > ours {
-            return Err(RelayError::Refused(format!(
-                "registry {}: it holds clinic '{}' up to event {theirs}, but this database ends \
-                 at {ours} (restored from an older backup?); nothing was sent",
-                registry.url(),
-                self.clinic
-            )));
+            return Err(RelayError::Refused(RelayRefusal::RegistryAhead {
+                url: registry.url().to_string(),
+                clinic: self.clinic.clone(),
+                theirs,
+                ours,
+            }));
         }
         Ok(())
     }
@@ -269,11 +311,8 @@ impl<'a> Relay<'a> {
         if let Some(r) = self.refs.get(&citizen) {
             return Ok(r.clone());
         }
-        let sealed = local::sealed_id(self.desk.conn(), citizen)?.ok_or_else(|| {
-            RelayError::Refused(format!(
-                "citizen {citizen} of the event log is not in the database (damaged?)"
-            ))
-        })?;
+        let sealed = local::sealed_id(self.desk.conn(), citizen)?
+            .ok_or_else(|| RelayError::Refused(RelayRefusal::CitizenMissing { citizen }))?;
         let id = self.desk.ids().open(&sealed).map_err(AppError::from)?;
         let r = self.key.registry_ref(&id);
         if self.refs.len() >= CACHE_MAX {
