@@ -2,8 +2,10 @@
 
 use super::{Catalogue, Refusal, Rule, text};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InjectionStatus {
@@ -180,11 +182,15 @@ const COUNTRIES: &str = include_str!("../../assets/countries.txt");
 
 /// The English name of an ISO 3166 alpha-2 code in the value set.
 pub fn country_name(code: &str) -> Option<&'static str> {
-    COUNTRIES
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .find_map(|l| l.strip_prefix(code)?.strip_prefix(' '))
-        .filter(|_| code.len() == 2)
+    // Read into a map once: every imported injection checks its country.
+    static BY_CODE: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+        COUNTRIES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(' '))
+            .collect()
+    });
+    BY_CODE.get(code).copied().filter(|_| code.len() == 2)
 }
 
 /// An ISO 3166 alpha-2 country code from the value set (`ZZ` and other unassigned codes are
@@ -269,6 +275,10 @@ mod tests {
         assert_eq!(country(" kr ").unwrap(), "KR");
         assert_eq!(country("K\u{0}R").unwrap_err().field, "country");
         assert_eq!(country_name("KR"), Some("Korea, Republic of"));
+        assert_eq!(country_name("AD"), Some("Andorra"));
+        assert_eq!(country_name("ZZ"), None);
+        assert_eq!(country_name("KOR"), None);
+        assert_eq!(country_name(""), None);
         assert_eq!(lot("FA\u{7}12").unwrap_err().field, "lot");
         assert_eq!(date("date", "2021-06-01\u{0}").unwrap_err().field, "date");
         let e = InjectionDetails {
