@@ -14,7 +14,7 @@ macro_rules! say {
 
 mod cli;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use cli::{Cli, report};
 use std::process::ExitCode;
 
@@ -47,9 +47,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// A command line clap cannot read. Help and version go out as clap writes them; an error
-/// echoes what was typed, so it passes the same boundary as every message (escaped, quotes cut
-/// to 80 characters), plain (without colours), with clap's exit status (2).
+/// A command line clap cannot read. Help and version go out as clap writes them; an error, in
+/// the person's language ([`cli::usage`]), echoes what was typed, so it passes the same
+/// boundary as every message (escaped, quotes cut to 80 characters), plain (without colours),
+/// with clap's exit status (2).
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
@@ -60,13 +61,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     ) {
         e.exit();
     }
-    // Rendered again without styles: clap's plain text drops an escape sequence typed in a
-    // value instead of showing it, so the message is taken as written, then escaped.
-    let plain = Cli::command()
-        .styles(clap::builder::Styles::plain())
-        .try_get_matches_from(std::env::args_os())
-        .err()
-        .map_or_else(|| e.render().to_string(), |e| e.render().ansi().to_string());
-    report::note(&report::cut_quotes(&plain));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    report::note(&report::cut_quotes(&cli::usage::message(e, &args)));
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }

@@ -179,8 +179,12 @@ fn seed_import_and_their_refusals_in_korean() {
     // A refusal of the desk's rules, after parsing: in the locale's language.
     let out = ko_locale(&desk, &["status", "--citizen", "900101-1234568"]).refused();
     has(&out.stderr, &["은(는) 등록되어 있지 않습니다"]);
-    // A flag clap cannot read stays clap's (English), exit 2.
-    ko(&desk, &["queue", "--no-such-flag"]).usage();
+    // A flag clap cannot read is a usage error (exit 2), in Korean too.
+    let out = ko(&desk, &["queue", "--no-such-flag"]).usage();
+    has(
+        &out.stderr,
+        &["오류: '--no-such-flag'은(는) 이 명령에 없는 인수입니다"],
+    );
 }
 
 #[test]
@@ -311,6 +315,31 @@ fn korean_output_holds_no_english_word_of_the_message_table() {
         .ok(),
     );
     keep(ko(&desk, &["verify", "c.txt"]).ok());
+    // Usage errors, less clap's usage line, the command named for its help and the flags'
+    // value names (`<TIME>`): the command's own words, as `--help` spells them.
+    for args in [
+        &["seed"][..],
+        &["frobnicate"],
+        &["queue", "--no-such-flag"],
+        &["audit", "--since", "yesterday"],
+        &["status", "--citizen"],
+    ] {
+        let r = ko(&desk, args).usage();
+        let told: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("사용법: ") && !l.starts_with("자세한 내용은 "))
+            .collect();
+        assert!(told.len() < r.stderr.lines().count(), "{}", r.stderr);
+        let mut told = told.join("\n");
+        while let Some((open, close)) = told
+            .find('<')
+            .and_then(|o| Some((o, o + told[o..].find('>')?)))
+        {
+            told.replace_range(open..=close, "");
+        }
+        outputs.push(told);
+    }
     for out in &outputs {
         // Subscriber names are the desk's own identifiers.
         let found: Vec<String> = words(out)

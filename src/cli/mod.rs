@@ -27,6 +27,7 @@ mod restore;
 mod seed;
 mod staff;
 mod status;
+pub mod usage;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -327,12 +328,21 @@ pub fn language(cli: &Cli) -> Lang {
     if let Some(lang) = cli.lang {
         return lang.into();
     }
-    let config = match (&cli.config, Paths::discover()) {
+    open::language(
+        cli,
+        &readable_config(cli.config.as_deref()).unwrap_or_default(),
+    )
+}
+
+/// The configuration file `named` (`--config`, `VAXDESK_CONFIG`), else the default one, when
+/// it reads (a missing default file reads as the defaults); `None` when it does not, or there
+/// is no configuration directory.
+pub fn readable_config(named: Option<&std::path::Path>) -> Option<Config> {
+    match (named, Paths::discover()) {
         (Some(p), _) => Config::load(p, false).ok(),
         (None, Some(paths)) => Config::load(&paths.config_file, false).ok(),
         (None, None) => None,
-    };
-    open::language(cli, &config.unwrap_or_default())
+    }
 }
 
 /// Runs what the command line asks, its human output in `lang`: the default configuration,

@@ -1,6 +1,7 @@
 //! The command line's words (`src/cli/`): the summaries and tables the commands print for
 //! people, and their refusals and errors. What is for programs stays English: `--json`, event
-//! names, audit actions, the log; clap's `--help` and usage errors are clap's (English).
+//! names, audit actions, the log; clap's `--help` is clap's (English), its usage errors are
+//! told in Korean from their kind and values (`USAGE_*`, [`usage_text`]).
 //!
 //! Errors made in `app/` keep their English `Display` (the message JSON and the logs carry);
 //! [`error`] renders them in Korean by their type and variant: a refusal by its rule and field
@@ -117,6 +118,65 @@ crate::messages! {
     PASS_DIFFER { en: "passphrase: the two entries differ; nothing was changed",
         ko: "암호: 두 번 입력한 값이 다릅니다. 아무것도 바꾸지 않았습니다" }
     PASS_AGAIN { en: "Again: ", ko: "다시 입력: " }
+    // A command line clap cannot read (`src/cli/usage.rs`), by clap's error kind. English
+    // prints clap's own message: `en` is clap's wording, for reference and for the English
+    // words a Korean text must not hold; `{0}`, `{1}`, ... are its values, in clap's order.
+    USAGE_ERROR { en: "error:", ko: "오류:" }
+    USAGE_VALUE_NEEDED { en: "a value is required for '{0}' but none was supplied",
+        ko: "'{0}'에 값을 주지 않았습니다" }
+    USAGE_BAD_VALUE { en: "invalid value '{1}' for '{0}'",
+        ko: "'{0}'에 '{1}'은(는) 쓸 수 없는 값입니다" }
+    USAGE_BAD_VALUE_BECAUSE { en: "invalid value '{1}' for '{0}': {2}",
+        ko: "'{0}'에 '{1}'은(는) 쓸 수 없는 값입니다: {2}" }
+    USAGE_POSSIBLE_VALUES { en: "possible values", ko: "쓸 수 있는 값" }
+    USAGE_UNKNOWN_ARGUMENT { en: "unexpected argument '{0}' found",
+        ko: "'{0}'은(는) 이 명령에 없는 인수입니다" }
+    USAGE_UNKNOWN_SUBCOMMAND { en: "unrecognized subcommand '{0}'",
+        ko: "'{0}'은(는) 없는 하위 명령입니다" }
+    USAGE_MISSING_ARGUMENTS { en: "the following required arguments were not provided:",
+        ko: "꼭 주어야 하는 인수가 빠졌습니다:" }
+    USAGE_MISSING_SUBCOMMAND { en: "'{0}' requires a subcommand but one was not provided",
+        ko: "'{0}' 다음에 하위 명령을 주어야 합니다" }
+    USAGE_SUBCOMMANDS { en: "subcommands", ko: "하위 명령" }
+    USAGE_CONFLICT { en: "the argument '{0}' cannot be used with '{1}'",
+        ko: "'{0}'은(는) '{1}'와(과) 함께 쓸 수 없습니다" }
+    USAGE_CONFLICT_LIST { en: "the argument '{0}' cannot be used with:",
+        ko: "'{0}'은(는) 다음 인수와 함께 쓸 수 없습니다:" }
+    USAGE_CONFLICT_OTHERS {
+        en: "the argument '{0}' cannot be used with one or more of the other specified arguments",
+        ko: "'{0}'은(는) 함께 준 다른 인수와 같이 쓸 수 없습니다"
+    }
+    USAGE_REPEATED { en: "the argument '{0}' cannot be used multiple times",
+        ko: "'{0}'은(는) 한 번만 쓸 수 있습니다" }
+    USAGE_TOO_MANY { en: "unexpected value '{1}' for '{0}' found; no more were expected",
+        ko: "'{0}'에는 값을 더 줄 수 없습니다: '{1}'" }
+    USAGE_TOO_FEW { en: "{2} values required by '{0}'; only {1} provided",
+        ko: "'{0}'에는 값이 {2}개 필요한데 {1}개만 주었습니다" }
+    USAGE_WRONG_NUMBER { en: "{2} values required for '{0}' but {1} provided",
+        ko: "'{0}'에는 값이 {2}개 필요한데 {1}개를 주었습니다" }
+    USAGE_NO_EQUALS { en: "equal sign is needed when assigning values to '{0}'",
+        ko: "'{0}'의 값은 등호(=)로 붙여 주세요 ({0}=값)" }
+    USAGE_NOT_UTF8 { en: "invalid UTF-8 was detected in one or more arguments",
+        ko: "UTF-8 텍스트가 아닌 인수가 있습니다" }
+    /// Another kind: clap's English message, framed.
+    USAGE_OTHER { en: "{0}", ko: "명령줄을 읽지 못했습니다 (원문): {0}" }
+    USAGE_TIP { en: "tip:", ko: "참고:" }
+    USAGE_SIMILAR_ARGUMENT { en: "a similar argument exists: '{0}'",
+        ko: "비슷한 인수 '{0}'이(가) 있습니다" }
+    USAGE_SIMILAR_SUBCOMMAND { en: "a similar subcommand exists: '{0}'",
+        ko: "비슷한 하위 명령 '{0}'이(가) 있습니다" }
+    USAGE_SIMILAR_SUBCOMMANDS { en: "some similar subcommands exist: {0}",
+        ko: "비슷한 하위 명령이 있습니다: {0}" }
+    USAGE_SIMILAR_VALUE { en: "a similar value exists: '{0}'",
+        ko: "비슷한 값 '{0}'이(가) 있습니다" }
+    USAGE_AS_VALUE { en: "to pass '{0}' as a value, use '{1}'",
+        ko: "'{0}'을(를) 값으로 주려면 '{1}'처럼 쓰세요" }
+    USAGE_REMOVE_DASHES { en: "subcommand '{0}' exists; to use it, remove the '--' before it",
+        ko: "하위 명령 '{0}'이(가) 있습니다. 쓰려면 앞의 '--'를 빼세요" }
+    USAGE_SUBCOMMAND_FLAG { en: "'{0}' exists", ko: "'{0}'처럼 쓸 수 있습니다" }
+    USAGE_LINE { en: "Usage:", ko: "사용법:" }
+    USAGE_MORE { en: "For more information, try '{0}'.",
+        ko: "자세한 내용은 '{0}'에서 볼 수 있습니다." }
     RESTORE_NO_DEMO {
         en: "restore takes neither --demo nor --seed: it puts a backup back as it was",
         ko: "restore 에는 --demo 도 --seed 도 쓸 수 없습니다: 백업을 있던 그대로 되돌립니다"
@@ -1020,6 +1080,130 @@ pub fn import_outcome(lang: Lang, o: &ImportOutcome) -> String {
             format!("{at}에 이미 가져왔습니다. 아무것도 바꾸지 않았습니다")
         }
     }
+}
+
+/// `template` (a message of the usage errors' table) in `lang`, `{0}`, `{1}`, ... replaced by
+/// `values` in one pass: a value holding `{1}` stays as it was typed.
+pub fn usage_text(lang: Lang, template: super::Text, values: &[&str]) -> String {
+    fill_holes(template.get(lang), values)
+}
+
+/// `text` with `{0}`, `{1}`, ... replaced by `values`, in one pass.
+fn fill_holes(text: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let hole = after
+            .find('}')
+            .and_then(|close| Some((close, after[..close].parse::<usize>().ok()?)));
+        match hole.and_then(|(close, i)| Some((close, *values.get(i)?))) {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A tip of clap's (`to pass '-x' as a value, use '-- -x'`) in `lang`; `None` for a tip this
+/// table does not know (left out in Korean rather than shown in English).
+pub fn usage_tip(lang: Lang, tip: &str) -> Option<String> {
+    if lang == Lang::En {
+        return Some(tip.to_string());
+    }
+    [USAGE_REMOVE_DASHES, USAGE_AS_VALUE, USAGE_SUBCOMMAND_FLAG]
+        .into_iter()
+        .find_map(|t| {
+            let pattern = t.en.replace("{0}", "{}").replace("{1}", "{}");
+            let values = holes(&pattern, tip)?;
+            Some(usage_text(lang, t, &values))
+        })
+}
+
+/// The reasons the command line's value parsers give (clap's ranges, Rust's numbers,
+/// chrono's times, and `verify --at`'s and `audit --since`'s own), as patterns: `{}` holds a
+/// value, kept as it is; `{0}`, `{1}`, ... place them in the Korean. Tried in order.
+const USAGE_REASON_PATTERNS: &[(&str, &str)] = &[
+    (
+        "{} is not in {}..={}",
+        "{0}은(는) {1}부터 {2}까지의 범위를 벗어납니다",
+    ),
+    (
+        "{} is not in {}..{}",
+        "{0}은(는) {1} 이상 {2} 미만의 범위를 벗어납니다",
+    ),
+    (
+        "not an RFC 3339 time such as 2021-06-01T12:00:00Z ({})",
+        "2021-06-01T12:00:00Z 같은 RFC 3339 시각이 아닙니다 ({0})",
+    ),
+];
+
+/// Phrases of those reasons, replaced where they occur (before the patterns are tried).
+const USAGE_REASON_PHRASES: &[(&str, &str)] = &[
+    (
+        "is not a date (2026-11-25) or an RFC 3339 time (2026-11-25T09:00:00+09:00)",
+        "날짜(2026-11-25)도 RFC 3339 시각(2026-11-25T09:00:00+09:00)도 아닙니다",
+    ),
+    (
+        "invalid digit found in string",
+        "숫자가 아닌 글자가 있습니다",
+    ),
+    (
+        "cannot parse integer from empty string",
+        "값이 비어 있습니다",
+    ),
+    ("number too large to fit in target type", "너무 큰 수입니다"),
+    (
+        "number too small to fit in target type",
+        "너무 작은 수입니다",
+    ),
+    ("input is out of range", "범위를 벗어난 값입니다"),
+    (
+        "no possible date and time matching input",
+        "그런 날짜와 시각은 없습니다",
+    ),
+    (
+        "input is not enough for unique date and time",
+        "날짜와 시각을 정하기에 모자랍니다",
+    ),
+    (
+        "input contains invalid characters",
+        "쓸 수 없는 글자가 있습니다",
+    ),
+    ("premature end of input", "중간에 끝났습니다"),
+    ("trailing input", "끝에 남는 글자가 있습니다"),
+    (
+        "bad or unsupported format string",
+        "지원하지 않는 형식입니다",
+    ),
+];
+
+/// Why a value parser of the command line refused a value, in `lang`: its known phrases and
+/// patterns in Korean, else the domain's reasons ([`reason`]), the values as they are.
+pub fn usage_reason(lang: Lang, message: &str) -> String {
+    if lang == Lang::En {
+        return message.to_string();
+    }
+    let mut out = message.to_string();
+    for (en, ko) in USAGE_REASON_PHRASES {
+        if out.contains(en) {
+            out = out.replace(en, ko);
+        }
+    }
+    for (en, ko) in USAGE_REASON_PATTERNS {
+        if let Some(values) = holes(en, &out) {
+            return fill_holes(ko, &values);
+        }
+    }
+    reason(lang, &out)
 }
 
 /// `export`'s summary.
