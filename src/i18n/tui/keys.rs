@@ -35,7 +35,7 @@ crate::messages! {
     SHOW { en: "show certificate", ko: "증명서 보기" }
     TOGGLE { en: "text / QR code", ko: "문자 / QR 코드" }
     COPY { en: "copy certificate text", ko: "증명서 문자 복사" }
-    PRINT { en: "print certificate", ko: "증명서 인쇄" }
+    PRINT { en: "print", ko: "인쇄" }
     REVOKE { en: "revoke certificate", ko: "증명서 폐기" }
     REVEAL_ID { en: "show whole id", ko: "주민등록번호 전체 보기" }
     AUDIT_LOG { en: "audit log", ko: "감사 기록" }
