@@ -5,21 +5,9 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use support::*;
 
 const KIM: &str = "900101-1234567";
-
-/// The locale a command runs in: none set but those given.
-fn locale(mut cmd: Command, vars: &[(&str, &str)]) -> Command {
-    for k in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
-        cmd.env_remove(k);
-    }
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    cmd
-}
 
 /// `vaxdesk --db DB --demo ARGS...` with `--lang ko` and no locale.
 fn ko(desk: &Desk, args: &[&str]) -> Run {
@@ -264,17 +252,6 @@ fn english_words() -> BTreeSet<String> {
         .iter()
         .flat_map(|(_, t)| words(t.en))
         .filter(|w| w.len() >= 3 && !kept.contains(w))
-        .collect()
-}
-
-/// Lower-case ASCII words of `text`, leaving out tokens that are paths, codes or names of
-/// things (they hold `/`, `.`, `-`, `=`, `:` or `_`: files, UVCIs, seed actions, subscribers).
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .filter(|t| !t.contains(['/', '.', '-', '=', ':', '_']) || t.ends_with('.'))
-        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
         .collect()
 }
 

@@ -9,17 +9,6 @@ mod support;
 use std::process::Command;
 use support::*;
 
-/// The locale a command runs in: none set but those given.
-fn locale(mut cmd: Command, vars: &[(&str, &str)]) -> Command {
-    for k in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
-        cmd.env_remove(k);
-    }
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
 /// `vaxdesk --db DB --lang ko ARGS...`, no locale: a usage error (exit 2, nothing on stdout);
 /// its standard error.
 fn ko(desk: &Desk, args: &[&str]) -> String {

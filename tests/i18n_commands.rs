@@ -38,17 +38,6 @@ fn english_words() -> BTreeSet<String> {
         .collect()
 }
 
-/// Lower-case ASCII words of `text`, leaving out tokens that are paths, flags, codes or field
-/// names (they hold `/`, `.`, `-`, `=`, `:` or `_`).
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .filter(|t| !t.contains(['/', '.', '-', '=', ':', '_']) || t.ends_with('.'))
-        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
 fn assert_korean(table: &BTreeSet<String>, text: &str) {
     let found: Vec<String> = words(text)
         .into_iter()

@@ -95,19 +95,23 @@ fn a_given_name_and_any_word_match_and_each_citizen_shows_once() {
     finds(&t.desk, "--", &[]);
 }
 
-#[test]
-fn a_renamed_citizen_is_found_by_the_new_name_only() {
-    let t = clinic();
-    let c = citizen(&t.desk, "M48213908");
-    let s = t.desk.stamp("manager:park");
+/// The manager corrects a family name to Schäfer (SCHAEFER).
+fn rename_to_schafer(desk: &Desk, id: &str) {
+    let c = citizen(desk, id);
+    let s = desk.stamp("manager:park");
     let d = vaxdesk::domain::CitizenDetails {
         family_name: "Schäfer".into(),
         family_name_icao: "SCHAEFER".into(),
         ..c.details.clone()
     };
-    t.desk
-        .run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &c, d))
+    desk.run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &c, d))
         .unwrap();
+}
+
+#[test]
+fn a_renamed_citizen_is_found_by_the_new_name_only() {
+    let t = clinic();
+    rename_to_schafer(&t.desk, "M48213908");
     finds(&t.desk, "schafer", &["Schäfer Jonas"]);
     finds(&t.desk, "schaefer", &["Schäfer Jonas"]);
     finds(&t.desk, "mueller", &["Müller Anna Lena"]);
@@ -265,16 +269,7 @@ fn citizens_imported_in_a_big_file_and_in_a_small_one_are_found_by_name() {
     finds(&t.desk, "김", &["김 가은", "김 민준"]);
     finds(&t.desk, "extra07", &["Park Extra07"]);
     // The keys written by the files are replaced on a rename, as any citizen's.
-    let c = citizen(&t.desk, "M48213907");
-    let s = t.desk.stamp("manager:park");
-    let d = vaxdesk::domain::CitizenDetails {
-        family_name: "Schäfer".into(),
-        family_name_icao: "SCHAEFER".into(),
-        ..c.details.clone()
-    };
-    t.desk
-        .run(|ctx| vaxdesk::app::commands::update_citizen(ctx, &s, &c, d))
-        .unwrap();
+    rename_to_schafer(&t.desk, "M48213907");
     finds(&t.desk, "muller", &[]);
     finds(&t.desk, "schafer", &["Schäfer Anna Lena"]);
 }

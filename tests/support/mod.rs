@@ -509,3 +509,26 @@ impl Rng {
         self.next() % n.max(1)
     }
 }
+
+/// `cmd` with no locale set but `vars`.
+pub fn locale(mut cmd: Command, vars: &[(&str, &str)]) -> Command {
+    for k in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Lower-case ASCII words of `text`, leaving out tokens that are paths, flags, codes or names
+/// of things (they hold `/`, `.`, `-`, `=`, `:` or `_`: files, UVCIs, seed actions,
+/// subscribers); what the Korean-output tests count as English.
+pub fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|t| !t.contains(['/', '.', '-', '=', ':', '_']) || t.ends_with('.'))
+        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
