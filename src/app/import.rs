@@ -21,7 +21,6 @@ use crate::domain::{
     BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId, injection,
     text,
 };
-use crate::privacy::resident_ids::SealedId;
 use decoding::{Decoded, NotText};
 use std::fmt;
 use std::fs::File;
@@ -451,11 +450,7 @@ impl Run<'_> {
             }
             return Ok(found);
         }
-        let at_rest = SealedId {
-            lookup,
-            sealed: self.ctx.ids.seal(id),
-            masked: id.masked(),
-        };
+        let at_rest = self.ctx.ids.at_rest_with_lookup(id, lookup);
         let row =
             cmd::register_unknown_citizen(&self.ctx, self.stamp, id, at_rest, details.clone())?;
         self.summary.registered += 1;

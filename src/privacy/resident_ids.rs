@@ -109,8 +109,14 @@ impl IdKeys {
 
     /// Everything the database keeps of `id`.
     pub fn at_rest(&self, id: &ResidentId) -> SealedId {
+        self.at_rest_with_lookup(id, self.lookup(id))
+    }
+
+    /// [`at_rest`](Self::at_rest) for an id whose [`lookup`](Self::lookup) the caller has
+    /// already computed (an import looks every row up before it registers anyone).
+    pub fn at_rest_with_lookup(&self, id: &ResidentId, lookup: String) -> SealedId {
         SealedId {
-            lookup: self.lookup(id),
+            lookup,
             sealed: self.seal(id),
             masked: id.masked(),
         }
