@@ -338,14 +338,14 @@ const SEARCH_TERMS_SQL: &str = r#"
         citizen_id INTEGER NOT NULL REFERENCES citizens (id),
         PRIMARY KEY (shared, term, citizen_id)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX citizen_search_terms_by_citizen ON citizen_search_terms (citizen_id);
-    -- The search no longer reads the name without spaces; its index only cost writes.
-    DROP INDEX citizens_by_compact_name;
 "#;
 
 /// Migration 12: the table, then the keys of every citizen already registered.
 fn search_terms(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SEARCH_TERMS_SQL)?;
+    conn.execute_batch(super::vaccination::SEARCH_TERMS_BY_CITIZEN)?;
+    // The search no longer reads the name without spaces; its index only cost writes.
+    conn.execute_batch("DROP INDEX citizens_by_compact_name")?;
     let mut read = conn.prepare(
         "SELECT id, family_name, given_name, family_name_icao, given_name_icao FROM citizens",
     )?;

@@ -153,13 +153,18 @@ pub fn defer_search_terms(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
+/// The index a citizen's own keys are found by (migration 12, and rebuilt by
+/// [`flush_search_terms`]: one text, so the schema reads the same either way).
+pub const SEARCH_TERMS_BY_CITIZEN: &str =
+    "CREATE INDEX citizen_search_terms_by_citizen ON citizen_search_terms (citizen_id)";
+
 /// Writes the deferred keys in index order and empties the temporary table. Runs in the
 /// transaction that registered the citizens, before it commits.
 ///
-/// The keys arrive in key order, so the second index (by citizen) would take them at random
-/// places. When they are at least about half of all keys (a new clinic's first file), that
-/// index is dropped and built again from the sorted table, which costs a fraction of as many
-/// random inserts; for a small file it is kept and updated. Either way in this transaction.
+/// Written in key order, the keys reach the second index (by citizen) at random places. When
+/// they are at least about half of all keys (a new clinic's first file), that index is dropped
+/// and built again after the write, one sort instead of millions of random inserts; for a
+/// small file it is kept and updated. Either way inside this transaction.
 pub fn flush_search_terms(conn: &Connection) -> rusqlite::Result<()> {
     let pending: i64 = conn.query_row(
         "SELECT COALESCE(MAX(rowid), 0) FROM temp.pending_search_terms",
@@ -189,10 +194,7 @@ pub fn flush_search_terms(conn: &Connection) -> rusqlite::Result<()> {
         )
         .and_then(|mut insert| insert.execute([]))
         .and_then(|_| match rebuild {
-            true => conn.execute_batch(
-                "CREATE INDEX citizen_search_terms_by_citizen
-                     ON citizen_search_terms (citizen_id)",
-            ),
+            true => conn.execute_batch(SEARCH_TERMS_BY_CITIZEN),
             false => Ok(()),
         });
     conn.pragma_update(None, "cache_size", cache)?;
