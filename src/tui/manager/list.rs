@@ -100,7 +100,7 @@ impl CitizenList {
                 cell(&r.doses.to_string(), 5),
             );
             let (what, status) = latest_words(lang, r.latest);
-            let latest = format!("{what} {status}");
+            let latest = latest_text(lang, r.latest);
             lines.push(if sel {
                 // The highlight spans the whole row.
                 Line::from(Span::styled(
@@ -110,7 +110,10 @@ impl CitizenList {
             } else {
                 let head = fit(&format!(" {text}"), w);
                 let rest = w.saturating_sub(width(&head));
-                let what = fit(&format!("{what} "), rest);
+                let what = match what {
+                    "" => String::new(),
+                    what => fit(&format!("{what} "), rest),
+                };
                 let rest = rest.saturating_sub(width(&what));
                 Line::from(vec![
                     Span::raw(head),
@@ -127,8 +130,26 @@ impl CitizenList {
 }
 
 /// The Latest column: which record, and its state, in `lang` (English as the read model
-/// says it).
+/// says it). A state that names its record already is not preceded by it again (접종 완료,
+/// not 접종 접종 완료).
+fn latest_text(lang: Lang, latest: Latest) -> String {
+    match latest_words(lang, latest) {
+        ("", status) => status.to_string(),
+        (what, status) => format!("{what} {status}"),
+    }
+}
+
+/// The Latest column's two parts: the record (empty when the state names it) and its state.
 fn latest_words(lang: Lang, latest: Latest) -> (&'static str, &'static str) {
+    let (what, status) = latest_parts(lang, latest);
+    if status.starts_with(what) {
+        ("", status)
+    } else {
+        (what, status)
+    }
+}
+
+fn latest_parts(lang: Lang, latest: Latest) -> (&'static str, &'static str) {
     match (lang, latest) {
         (Lang::En, l) => (l.what(), l.status()),
         (_, Latest::Nothing) => ("", ""),
@@ -146,5 +167,24 @@ fn latest_style(theme: &Theme, latest: Latest) -> Style {
         Latest::Nothing => theme.muted(),
         Latest::Injection(s) => theme.injection(s),
         Latest::Application(s) => theme.standing(Some(s)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::InjectionStatus;
+
+    #[test]
+    fn the_latest_column_names_an_injection_once() {
+        let text = |lang, s| latest_text(lang, Latest::Injection(s));
+        assert_eq!(text(Lang::Ko, InjectionStatus::Administered), "접종 완료");
+        assert_eq!(text(Lang::Ko, InjectionStatus::Scheduled), "접종 예정");
+        assert_eq!(text(Lang::Ko, InjectionStatus::Voided), "접종 무효");
+        assert_eq!(
+            text(Lang::En, InjectionStatus::Administered),
+            "injection ADMINISTERED"
+        );
+        assert_eq!(latest_text(Lang::Ko, Latest::Nothing), "");
     }
 }
