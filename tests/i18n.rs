@@ -261,7 +261,8 @@ fn manager_detail(td: &TestDesk, lang: Lang) -> Shell<'_> {
     m
 }
 
-fn manager_register_error(td: &TestDesk, lang: Lang) -> Shell<'_> {
+/// The manager registers 김 서준 (030303-3456789) born on `birth`.
+fn manager_register<'a>(td: &'a TestDesk, lang: Lang, birth: &str) -> Shell<'a> {
     let mut m = manager_list(td, lang);
     char_key(&mut m, 'n');
     type_text(&mut m, "030303-3456789");
@@ -272,25 +273,17 @@ fn manager_register_error(td: &TestDesk, lang: Lang) -> Shell<'_> {
     tab(&mut m);
     tab(&mut m);
     tab(&mut m);
-    type_text(&mut m, "2003-13-45");
+    type_text(&mut m, birth);
     enter(&mut m);
     m
 }
 
+fn manager_register_error(td: &TestDesk, lang: Lang) -> Shell<'_> {
+    manager_register(td, lang, "2003-13-45")
+}
+
 fn manager_registered_toast(td: &TestDesk, lang: Lang) -> Shell<'_> {
-    let mut m = manager_list(td, lang);
-    char_key(&mut m, 'n');
-    type_text(&mut m, "030303-3456789");
-    tab(&mut m);
-    type_text(&mut m, "김");
-    tab(&mut m);
-    type_text(&mut m, "서준");
-    tab(&mut m);
-    tab(&mut m);
-    tab(&mut m);
-    type_text(&mut m, "2003-03-03");
-    enter(&mut m);
-    m
+    manager_register(td, lang, "2003-03-03")
 }
 
 fn manager_edit_citizen(td: &TestDesk, lang: Lang) -> Shell<'_> {

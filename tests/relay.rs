@@ -28,10 +28,15 @@ fn desk_with_key(key: &str) -> (Desk, String) {
 }
 
 fn relay_once(desk: &Desk, pg: &Pg, clinic: &str, key: &str) -> support::Run {
+    relay_once_to(desk, &pg.url(), clinic, key)
+}
+
+/// `vaxdesk relay --to URL --clinic CLINIC --registry-key KEY --once`.
+fn relay_once_to(desk: &Desk, url: &str, clinic: &str, key: &str) -> support::Run {
     desk.run(&[
         "relay",
         "--to",
-        &pg.url(),
+        url,
         "--clinic",
         clinic,
         "--registry-key",
@@ -421,53 +426,26 @@ fn refusals_name_their_reason_and_exit_1() {
         r.stderr
     );
     // A URL that is not PostgreSQL's, and one that does not parse.
-    let r = desk
-        .run(&[
-            "relay",
-            "--to",
-            "mysql://root@127.0.0.1/test",
-            "--clinic",
-            "north",
-            "--registry-key",
-            &key,
-            "--once",
-        ])
-        .refused();
+    let r = relay_once_to(&desk, "mysql://root@127.0.0.1/test", "north", &key).refused();
     assert!(
         r.stderr.contains("--to: not a PostgreSQL URL"),
         "{}",
         r.stderr
     );
-    let r = desk
-        .run(&[
-            "relay",
-            "--to",
-            "postgresql://root@127.0.0.1:notaport/x",
-            "--clinic",
-            "north",
-            "--registry-key",
-            &key,
-            "--once",
-        ])
-        .refused();
+    let r = relay_once_to(
+        &desk,
+        "postgresql://root@127.0.0.1:notaport/x",
+        "north",
+        &key,
+    )
+    .refused();
     assert!(
         r.stderr.contains("--to: not a valid PostgreSQL URL"),
         "{}",
         r.stderr
     );
     // Nothing listening there.
-    let r = desk
-        .run(&[
-            "relay",
-            "--to",
-            "postgresql://root@127.0.0.1:1/test",
-            "--clinic",
-            "north",
-            "--registry-key",
-            &key,
-            "--once",
-        ])
-        .refused();
+    let r = relay_once_to(&desk, "postgresql://root@127.0.0.1:1/test", "north", &key).refused();
     assert!(
         r.stderr.contains("registry postgresql://127.0.0.1:1/test"),
         "{}",
@@ -497,18 +475,7 @@ fn refusals_name_their_reason_and_exit_1() {
         r.stderr
     );
     // A clinic name that is not one.
-    let r = desk
-        .run(&[
-            "relay",
-            "--to",
-            &pg.url(),
-            "--clinic",
-            "a b",
-            "--registry-key",
-            &key,
-            "--once",
-        ])
-        .refused();
+    let r = relay_once_to(&desk, &pg.url(), "a b", &key).refused();
     assert!(r.stderr.contains("--clinic:"), "{}", r.stderr);
     assert_eq!(local_checkpoint(&desk.db), 0, "nothing was recorded");
     // --batch 0 is a usage error.
@@ -764,18 +731,7 @@ fn sslmode_require_encrypts_and_verify_full_checks_the_certificate() {
         &register("900101-1234567", "Kim", "Minjun", "1990-01-01"),
     );
     let url = |mode: &str| format!("{}?sslmode={mode}", pg.url());
-    let r = desk
-        .run(&[
-            "relay",
-            "--to",
-            &url("verify-full"),
-            "--clinic",
-            "north",
-            "--registry-key",
-            &key,
-            "--once",
-        ])
-        .refused();
+    let r = relay_once_to(&desk, &url("verify-full"), "north", &key).refused();
     assert!(
         r.stderr.contains("TLS") && r.stderr.contains("certificate"),
         "{}",
