@@ -753,6 +753,58 @@ mod tests {
         assert!(!queue.contains("TEMP B-TREE"), "{queue}");
     }
 
+    /// A big file's keys, held back and written by the flush, are exactly the keys a
+    /// registration writes at once; a citizen registered before the file keeps its own, and
+    /// a second flush writes nothing twice.
+    #[test]
+    fn deferred_keys_are_the_keys_written_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = IdKeys::generate();
+        let people = [
+            ("김", "민준", None, None),
+            ("Müller-Lüdenscheidt", "Anna Maria", None, None),
+            ("남궁", "옥분", Some("NAMGUNG"), Some("OKBUN")),
+            ("O'Brien", "Seán", None, None),
+            ("Tenzin", "", None, None),
+        ];
+        let keys_of = |conn: &Connection| -> Vec<(i64, String, i64)> {
+            conn.prepare(
+                "SELECT shared, term, citizen_id FROM citizen_search_terms ORDER BY 1, 2, 3",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        let fill = |name: &str, deferred: bool| -> Vec<(i64, String, i64)> {
+            let conn = crate::app::store::open(&dir.path().join(name)).unwrap();
+            conn.execute_batch("BEGIN").unwrap();
+            for (i, (f, g, fi, gi)) in people.iter().enumerate() {
+                let terms = if deferred && i > 0 {
+                    if i == 1 {
+                        defer_search_terms(&conn).unwrap();
+                    }
+                    TermWrites::Deferred
+                } else {
+                    TermWrites::Now
+                };
+                let d = CitizenDetails::new(f, g, *fi, *gi, BirthDate::Year(1990)).unwrap();
+                let id = ResidentId::parse("id", &format!("ID{i:04}")).unwrap();
+                insert_citizen(&conn, &keys.at_rest(&id), &d, "t", "s", terms).unwrap();
+            }
+            if deferred {
+                flush_search_terms(&conn).unwrap();
+                flush_search_terms(&conn).unwrap();
+            }
+            conn.execute_batch("COMMIT").unwrap();
+            keys_of(&conn)
+        };
+        let now = fill("now.db", false);
+        assert!(now.len() > 20, "{now:?}");
+        assert_eq!(fill("deferred.db", true), now);
+    }
+
     #[test]
     fn citizens_window_walks_names_in_order_with_a_keyset() {
         let dir = tempfile::tempdir().unwrap();
