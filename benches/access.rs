@@ -149,8 +149,7 @@ fn bench_command(desk: &Desk, clock: &FixedClock, ops: usize) -> Res<()> {
             BirthDate::Year(1980),
         )?;
         let injection = desk.run(|ctx| {
-            let c = commands::register_citizen(ctx, &stamp, &id, details)?;
-            let row = commands::citizen_by_id(ctx, c)?;
+            let row = commands::register_citizen(ctx, &stamp, &id, details)?;
             commands::record_injection(
                 ctx,
                 &stamp,
@@ -166,7 +165,7 @@ fn bench_command(desk: &Desk, clock: &FixedClock, ops: usize) -> Res<()> {
                     status: InjectionStatus::Administered,
                 },
             )
-            .map(|inj| (c, inj))
+            .map(|inj| (row.id, inj))
         })?;
         injections.push(injection);
     }

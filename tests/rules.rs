@@ -833,6 +833,7 @@ fn register_with(
     let id = rid(id);
     t.desk
         .run(|ctx| commands::register_citizen(ctx, &s, &id, d))
+        .map(|c| c.id)
 }
 
 fn ymd(s: &str) -> BirthDate {

@@ -114,7 +114,7 @@ pub fn register_citizen(
     s: &Stamp,
     id: &ResidentId,
     details: CitizenDetails,
-) -> Result<i64, AppError> {
+) -> Result<CitizenRow, AppError> {
     let at_rest = ctx.ids.at_rest(id);
     if vaccination::citizen_by_lookup(ctx.conn, &at_rest.lookup)?.is_some() {
         return Err(Refusal::new(
@@ -124,7 +124,7 @@ pub fn register_citizen(
         )
         .into());
     }
-    Ok(register_unknown_citizen(ctx, s, id, at_rest, details)?.id)
+    register_unknown_citizen(ctx, s, id, at_rest, details)
 }
 
 /// Registers a citizen the caller has just looked up by `at_rest.lookup` and not found (an

@@ -21,7 +21,7 @@ pub struct NewCitizen {
 pub fn register_citizen(desk: &Desk, actor: &str, new: NewCitizen) -> Result<i64, AppError> {
     let s = desk.stamp(actor);
     desk.command(&s, "register citizen", None, |ctx| {
-        commands::register_citizen(ctx, &s, &new.id, new.details)
+        commands::register_citizen(ctx, &s, &new.id, new.details).map(|c| c.id)
     })
 }
 

@@ -471,15 +471,9 @@ impl<'c, 'a> Run<'c, 'a> {
                     given_name_icao.as_deref(),
                     birth,
                 )?;
-                let number = cmd::register_citizen(ctx, &s, &resident, details)?;
-                // The steps after it usually name this citizen: remember the row, read by its
-                // number (this replaces any earlier answer for the id, "not registered").
-                match vaccination::citizen(ctx.conn, number)? {
-                    Some(c) => self.remember(id, c),
-                    None => {
-                        self.citizens.remove(id.as_str());
-                    }
-                }
+                let citizen = cmd::register_citizen(ctx, &s, &resident, details)?;
+                // The steps after it usually name this citizen: remember the row as stored.
+                self.remember(id, citizen);
             }
             Action::UpdateCitizen {
                 id,
