@@ -49,6 +49,10 @@ pub fn project(conn: &Connection, e: &StoredEvent) -> rusqlite::Result<()> {
                 i.status,
                 at
             ])?;
+            // A recorded injection has no application yet: only a correction is copied to them.
+            if let Event::InjectionRecorded(_) = e.event {
+                return Ok(());
+            }
             conn.prepare_cached(
                 "UPDATE view_applications SET product = ?2, dose = ?3, series = ?4, given_on = ?5
                  WHERE injection_id = ?1",
