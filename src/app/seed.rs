@@ -11,6 +11,7 @@
 //! ([`step::Action`]).
 
 mod blocks;
+mod fast_toml;
 mod step;
 
 use super::commands::{self as cmd, find_application, find_citizen, find_injection};

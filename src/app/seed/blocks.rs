@@ -1,10 +1,12 @@
 //! A seed file read a `[[step]]` block at a time, so memory stays flat however long it is.
 //!
-//! The file is split at top-level `[[step]]` headers; each block is parsed by `toml` alone.
+//! The file is split at top-level `[[step]]` headers; each block is parsed alone, by `toml`
+//! or, for a simple `[[step]]` block, by [`super::fast_toml`] to the same table.
 //! A header only counts outside strings and values: a `[[step]]` line inside a multi-line
 //! string (`"""`, `'''`) or a multi-line array or inline table does not split. Every byte is
 //! hashed on the way (the file's idempotence digest) and checked to be UTF-8, line by line.
 
+use super::fast_toml;
 use sha2::{Digest, Sha256};
 use std::io::BufRead;
 
@@ -20,6 +22,16 @@ pub struct Block {
 impl Block {
     /// The block parsed alone, an error worded with the file's own line numbers.
     pub fn parse(&self) -> Result<toml::Table, String> {
+        if self.step
+            && let Some(table) = fast_toml::step_block(&self.text)
+        {
+            return Ok(table);
+        }
+        self.parse_with_toml()
+    }
+
+    /// [`Block::parse`] without the fast path: `toml` reads the block.
+    pub fn parse_with_toml(&self) -> Result<toml::Table, String> {
         self.text.parse::<toml::Table>().map_err(|_| {
             // Parsed again behind blank lines: toml then names the line as the file has it.
             let padded = "\n".repeat(self.first_line - 1) + &self.text;
