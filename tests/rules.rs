@@ -681,6 +681,20 @@ fn duplicate_registration_is_refused() {
         });
         assert_eq!(r.field, "id");
     }
+    // Born as the id says (the unique index refuses it) or not (the duplicate is still what
+    // is said first).
+    for birth in [BirthDate::Year(1990), BirthDate::Year(1980)] {
+        let mut d = details("이", "서연");
+        d.birth_date = birth;
+        let r = refused_unchanged(&t.desk, Rule::AlreadyExists, || {
+            t.desk
+                .run(|ctx| commands::register_citizen(ctx, &s, &rid("900101-1234567"), d.clone()))
+        });
+        assert_eq!(
+            (r.field, r.message.as_str()),
+            ("id", "citizen 900101-1****** is already registered")
+        );
+    }
     assert_eq!(count(&t.desk, "SELECT COUNT(*) FROM citizens"), 1);
     assert_eq!(citizen(&t.desk, "900101-1234567").details.family_name, "김");
 }

@@ -2,6 +2,7 @@
 //! [`super::Desk::run`]), checks its rules, writes its own context's rows and appends events.
 
 use super::{AppError, Ctx, Stamp};
+use crate::app::store::StoreError;
 use crate::app::store::applying::{self, ApplicationRow};
 use crate::app::store::issuance::{self, NewCertificate};
 use crate::app::store::outbox;
@@ -116,15 +117,29 @@ pub fn register_citizen(
     details: CitizenDetails,
 ) -> Result<CitizenRow, AppError> {
     let at_rest = ctx.ids.at_rest(id);
-    if vaccination::citizen_by_lookup(ctx.conn, &at_rest.lookup)?.is_some() {
-        return Err(Refusal::new(
+    let already = || {
+        Refusal::new(
             Rule::AlreadyExists,
             "id",
             format!("citizen {id} is already registered"),
         )
-        .into());
+    };
+    // The unique index finds a registered id as the row goes in; a duplicate is also the
+    // first thing said when the birth date does not match the id either.
+    if let Err(refused) =
+        crate::domain::citizen::check_birth_against_id(id.as_str(), &details.birth_date)
+    {
+        return match vaccination::citizen_by_lookup(ctx.conn, &at_rest.lookup)? {
+            Some(_) => Err(already().into()),
+            None => Err(refused.into()),
+        };
     }
-    register_unknown_citizen(ctx, s, id, at_rest, details)
+    match register_unknown_citizen(ctx, s, id, at_rest, details) {
+        Err(AppError::Store(StoreError::Sql(e))) if vaccination::is_registered_id(&e) => {
+            Err(already().into())
+        }
+        other => other,
+    }
 }
 
 /// Registers a citizen the caller has just looked up by `at_rest.lookup` and not found (an

@@ -75,6 +75,14 @@ pub fn citizen_by_lookup(conn: &Connection, lookup: &str) -> rusqlite::Result<Op
     .optional()
 }
 
+/// True when `e` is [`insert_citizen`] refused by the unique index of the id's keyed hash:
+/// the id is registered already.
+pub fn is_registered_id(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, Some(message))
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            && message.contains("citizens.id_lookup"))
+}
+
 pub fn citizen(conn: &Connection, id: i64) -> rusqlite::Result<Option<CitizenRow>> {
     conn.prepare_cached(concat!(
         "SELECT ",
@@ -229,19 +237,19 @@ pub fn stored_search_terms(
     terms: &std::collections::BTreeSet<String>,
     sort_name: &str,
 ) -> Vec<(String, i64)> {
-    let stored: std::collections::BTreeSet<String> = terms
-        .iter()
-        .map(|t| format!("{t}{TERM_END}{sort_name}"))
-        .collect();
-    let mut out = Vec::with_capacity(stored.len());
-    let mut prev: Option<&String> = None;
-    for t in &stored {
-        let shared = prev.map_or(0, |p| {
-            p.chars().zip(t.chars()).take_while(|(a, b)| a == b).count()
+    // Keys are letters and digits, all above TERM_END: the stored keys keep the keys' order.
+    let mut out: Vec<(String, i64)> = Vec::with_capacity(terms.len());
+    for t in terms {
+        let stored = format!("{t}{TERM_END}{sort_name}");
+        let shared = out.last().map_or(0, |(p, _)| {
+            p.chars()
+                .zip(stored.chars())
+                .take_while(|(a, b)| a == b)
+                .count()
         });
-        out.push((t.clone(), shared as i64));
-        prev = Some(t);
+        out.push((stored, shared as i64));
     }
+    debug_assert!(out.windows(2).all(|w| w[0].0 < w[1].0), "{out:?}");
     out
 }
 
