@@ -484,6 +484,20 @@ fn rule7_second_live_injection_with_the_same_dose_is_refused() {
             .run(|ctx| commands::record_injection(ctx, &s, &kim, administered(1, 2, "2021-06-02")))
     });
     assert_eq!(r.field, "dose");
+    assert_eq!(
+        r.message,
+        format!(
+            "{} already has an injection dose 1; edit or void it instead",
+            kim.masked_id
+        )
+    );
+    // Details that fail their own checks are refused for that first, as before.
+    let mut bad = administered(1, 2, "2021-06-02");
+    bad.lot = None;
+    refused_unchanged(&t.desk, Rule::InjectionInput, || {
+        t.desk
+            .run(|ctx| commands::record_injection(ctx, &s, &kim, bad.clone()))
+    });
 }
 
 #[test]

@@ -224,19 +224,23 @@ pub fn record_injection(
     citizen: &CitizenRow,
     details: InjectionDetails,
 ) -> Result<i64, AppError> {
-    if vaccination::live_injection(ctx.conn, citizen.id, details.dose)?.is_some() {
-        details.check(ctx.catalogue, s.today())?;
-        return Err(Refusal::new(
-            Rule::AlreadyExists,
-            "dose",
-            format!(
-                "{} already has an injection dose {}; edit or void it instead",
-                citizen.masked_id, details.dose
-            ),
-        )
-        .into());
+    let dose = details.dose;
+    // The unique index of live doses finds a taken dose as the row goes in (after the
+    // details' own checks, as a lookup first did).
+    match record_unknown_injection(ctx, s, citizen, details) {
+        Err(AppError::Store(StoreError::Sql(e))) if vaccination::is_live_dose_taken(&e) => {
+            Err(Refusal::new(
+                Rule::AlreadyExists,
+                "dose",
+                format!(
+                    "{} already has an injection dose {dose}; edit or void it instead",
+                    citizen.masked_id
+                ),
+            )
+            .into())
+        }
+        other => other,
     }
-    record_unknown_injection(ctx, s, citizen, details)
 }
 
 /// Records an injection whose dose the caller has just looked up and not found live (an

@@ -83,6 +83,14 @@ pub fn is_registered_id(e: &rusqlite::Error) -> bool {
             && message.contains("citizens.id_lookup"))
 }
 
+/// True when `e` is [`insert_injection`] refused by the unique index of live doses: the
+/// citizen has this dose already, not voided.
+pub fn is_live_dose_taken(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, Some(message))
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            && message.contains("injections.citizen_id, injections.dose"))
+}
+
 pub fn citizen(conn: &Connection, id: i64) -> rusqlite::Result<Option<CitizenRow>> {
     conn.prepare_cached(concat!(
         "SELECT ",
