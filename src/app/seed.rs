@@ -24,7 +24,7 @@ use crate::domain::{
     BirthDate, CitizenDetails, InjectionDetails, InjectionStatus, Refusal, ResidentId, injection,
     text,
 };
-use blocks::Blocks;
+use blocks::{Blocks, Parsed};
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -32,7 +32,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use step::{Action, Step, parse_step};
+use step::{Action, Step, parse_fast_step, parse_step};
 use toml::Value;
 
 /// A seed file refused; nothing of it was kept.
@@ -268,8 +268,8 @@ fn apply_reader(
             if found.toml.is_some() {
                 continue; // only an unreadable byte further on can still change the answer
             }
-            let table = match block.parse() {
-                Ok(t) => t,
+            let parsed = match block.parse() {
+                Ok(p) => p,
                 Err(m) => {
                     found.toml = Some(m);
                     continue;
@@ -285,6 +285,11 @@ fn apply_reader(
                 });
                 continue;
             }
+            // A simple block is its one step, with no table: no other top-level key, no array.
+            let (fast, table) = match parsed {
+                Parsed::Step(fields) => (Some(fields), toml::Table::new()),
+                Parsed::Table(t) => (None, t),
+            };
             found.top_key(&table);
             let tables: Vec<&Value> = match (block.step, table.get("step")) {
                 (_, None) => vec![],
@@ -303,12 +308,16 @@ fn apply_reader(
                 }
                 (true, Some(_)) => vec![], // a [[step]] header always makes an array
             };
-            for value in tables {
+            let read =
+                fast.as_deref()
+                    .map(parse_fast_step)
+                    .into_iter()
+                    .chain(tables.into_iter().map(|value| match value.as_table() {
+                        None => Err(("?".to_string(), "a step must be a table".to_string())),
+                        Some(t) => parse_step(t),
+                    }));
+            for step in read {
                 steps += 1;
-                let step = match value.as_table() {
-                    None => Err(("?".to_string(), "a step must be a table".to_string())),
-                    Some(t) => parse_step(t),
-                };
                 let step = match step {
                     Ok(s) => s,
                     Err((action, m)) => {

@@ -1,12 +1,12 @@
 //! A seed file read a `[[step]]` block at a time, so memory stays flat however long it is.
 //!
 //! The file is split at top-level `[[step]]` headers; each block is parsed alone, by `toml`
-//! or, for a simple `[[step]]` block, by [`super::fast_toml`] to the same table.
+//! or, for a simple `[[step]]` block, by [`super::fast_toml`] to the same fields.
 //! A header only counts outside strings and values: a `[[step]]` line inside a multi-line
 //! string (`"""`, `'''`) or a multi-line array or inline table does not split. Every byte is
 //! hashed on the way (the file's idempotence digest) and checked to be UTF-8, line by line.
 
-use super::fast_toml;
+use super::fast_toml::{self, FastFields};
 use sha2::{Digest, Sha256};
 use std::io::BufRead;
 
@@ -19,15 +19,23 @@ pub struct Block {
     pub step: bool,
 }
 
+/// A block as read: a simple `[[step]]` block's one step, its fields borrowed from the text,
+/// or `toml`'s table of anything else.
+#[derive(Debug)]
+pub enum Parsed<'b> {
+    Step(FastFields<'b>),
+    Table(toml::Table),
+}
+
 impl Block {
     /// The block parsed alone, an error worded with the file's own line numbers.
-    pub fn parse(&self) -> Result<toml::Table, String> {
+    pub fn parse(&self) -> Result<Parsed<'_>, String> {
         if self.step
-            && let Some(table) = fast_toml::step_block(&self.text)
+            && let Some(fields) = fast_toml::step_fields(&self.text)
         {
-            return Ok(table);
+            return Ok(Parsed::Step(fields));
         }
-        self.parse_with_toml()
+        self.parse_with_toml().map(Parsed::Table)
     }
 
     /// [`Block::parse`] without the fast path: `toml` reads the block.

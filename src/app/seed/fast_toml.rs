@@ -1,29 +1,73 @@
 //! A `[[step]]` block read without `toml` when it is only `key = "text"` and `key = 123`
 //! lines: a profile of a 150,000-step seed put `toml`'s parse at ~11% of the seed's CPU.
 //! Anything else (or anything in doubt) is `None`, and `toml` reads the block as before, so
-//! tables and error messages are the same either way.
+//! steps and error messages are the same either way.
+//!
+//! The fields are borrowed from the block's text, not built into a `toml::Table`: the table's
+//! nodes, keys and values (and dropping them) were still ~7% of a 300,000-step seed's CPU.
 
-use toml::{Table, Value};
+/// A value the fast path reads: a string without escapes, or a decimal integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FastValue<'a> {
+    Str(&'a str),
+    Int(i64),
+}
 
-/// The block's table, `{"step": [{...}]}` as `toml` makes it, or `None` when the block is not
-/// of the simple shape. Never an error: those all come from `toml`.
-pub fn step_block(text: &str) -> Option<Table> {
+impl FastValue<'_> {
+    /// The type's name as `toml::Value::type_str` gives it, for messages.
+    pub fn type_str(self) -> &'static str {
+        match self {
+            FastValue::Str(_) => "string",
+            FastValue::Int(_) => "integer",
+        }
+    }
+}
+
+/// A simple step block's fields, sorted by key as `toml::Table` iterates them (byte order).
+pub type FastFields<'a> = Vec<(&'a str, FastValue<'a>)>;
+
+/// The one step of a `[[step]]` block, its fields sorted by key, or `None` when the block is
+/// not of the simple shape. Never an error: those all come from `toml`.
+pub fn step_fields(text: &str) -> Option<FastFields<'_>> {
     let mut lines = text.split_inclusive('\n');
     if without_eol(lines.next()?) != "[[step]]" {
         return None;
     }
-    let mut step = Table::new();
+    let mut fields = Vec::with_capacity(12);
     for line in lines {
-        if let Some((key, value)) = key_value(without_eol(line))? {
-            if step.contains_key(key) {
-                return None; // toml's error, in toml's words
-            }
-            step.insert(key.to_string(), value);
+        if let Some(field) = key_value(without_eol(line))? {
+            fields.push(field);
         }
+    }
+    fields.sort_unstable_by(|a: &(&str, FastValue), b| a.0.cmp(b.0));
+    if fields.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None; // a key defined twice: toml's error, in toml's words
+    }
+    Some(fields)
+}
+
+/// The block's table, `{"step": [{...}]}` as `toml` makes it, from [`step_fields`]: what the
+/// tests hold the fast path to.
+#[cfg(test)]
+pub fn step_block(text: &str) -> Option<toml::Table> {
+    Some(block_table(&step_fields(text)?))
+}
+
+/// `{"step": [{...}]}` of a simple block's fields.
+#[cfg(test)]
+pub fn block_table(fields: &[(&str, FastValue<'_>)]) -> toml::Table {
+    use toml::{Table, Value};
+    let mut step = Table::new();
+    for (key, value) in fields {
+        let value = match *value {
+            FastValue::Str(s) => Value::String(s.to_string()),
+            FastValue::Int(i) => Value::Integer(i),
+        };
+        step.insert(key.to_string(), value);
     }
     let mut table = Table::new();
     table.insert("step".to_string(), Value::Array(vec![Value::Table(step)]));
-    Some(table)
+    table
 }
 
 /// The line without its `\n` or `\r\n`; any other `\r` stays and makes the line not simple.
@@ -35,7 +79,7 @@ fn without_eol(line: &str) -> &str {
 
 /// One line: `Some(None)` blank or a comment, `Some(Some(..))` a key and its value, `None`
 /// anything else.
-fn key_value(line: &str) -> Option<Option<(&str, Value)>> {
+fn key_value(line: &str) -> Option<Option<(&str, FastValue<'_>)>> {
     let s = skip_ws(line);
     if s.is_empty() {
         return Some(None);
@@ -65,14 +109,14 @@ fn key_value(line: &str) -> Option<Option<(&str, Value)>> {
             {
                 return None;
             }
-            (Value::String(text.to_string()), &body[end + 1..])
+            (FastValue::Str(text), &body[end + 1..])
         }
         _ => {
             let len = rest
                 .bytes()
                 .position(|b| !(b.is_ascii_digit() || b == b'+' || b == b'-'))
                 .unwrap_or(rest.len());
-            (Value::Integer(integer(&rest[..len])?), &rest[len..])
+            (FastValue::Int(integer(&rest[..len])?), &rest[len..])
         }
     };
     let rest = skip_ws(rest);
@@ -107,9 +151,11 @@ fn comment_ok(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::blocks::Block;
+    use super::super::blocks::{Block, Parsed};
+    use super::super::step::{parse_fast_step, parse_step};
     use super::*;
     use proptest::prelude::*;
+    use toml::{Table, Value};
 
     /// The keys of a table and of every table in it, in iteration order.
     fn keys(v: &Value, out: &mut Vec<String>) {
@@ -150,9 +196,80 @@ mod tests {
             first_line,
             step: true,
         };
+        let got = block.parse().map(|p| match p {
+            Parsed::Step(fields) => block_table(&fields),
+            Parsed::Table(t) => t,
+        });
         // As Debug: in iteration order, and a NaN (`-nan`) equal to itself.
-        let (got, want) = (block.parse(), block.parse_with_toml());
+        let want = block.parse_with_toml();
         assert_eq!(format!("{got:?}"), format!("{want:?}"), "{text:?}");
+    }
+
+    /// A simple block read straight to its step gives the same step, or the same refusal, as
+    /// `parse_step` of the table toml makes of it. True when the block took the fast path.
+    fn assert_step_same(text: &str) -> bool {
+        let Some(fields) = step_fields(text) else {
+            return false;
+        };
+        let table: Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("fast path took what toml refuses: {text:?}: {e}"));
+        let step = table["step"][0].as_table().expect("a step table");
+        let (got, want) = (parse_fast_step(&fields), parse_step(step));
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "{text:?}");
+        true
+    }
+
+    #[test]
+    fn fast_values_name_their_type_as_toml_does() {
+        assert_eq!(
+            FastValue::Str("x").type_str(),
+            Value::String("x".into()).type_str()
+        );
+        assert_eq!(FastValue::Int(1).type_str(), Value::Integer(1).type_str());
+    }
+
+    #[test]
+    fn typical_steps_read_straight_are_the_steps_of_the_table() {
+        for text in [REGISTER, INJECT] {
+            assert!(assert_step_same(text));
+            let fields = step_fields(text).unwrap();
+            assert!(parse_fast_step(&fields).is_ok(), "{text:?}");
+        }
+        for (text, want) in [
+            (
+                "[[step]]\naction = \"apply\"\nzz = 1\ncolour = 1\ndose = \"x\"\n",
+                "colour: unknown field for apply",
+            ),
+            (
+                "[[step]]\ndose = 1\naction = \"apply\"\ncitizen = 2\n",
+                "citizen: must be a string, not integer",
+            ),
+            (
+                "[[step]]\naction = \"apply\"\ncitizen = 'A'\ndose = 1\nactor = 5\n",
+                "actor: must be a string, not integer",
+            ),
+            (
+                "[[step]]\naction = \"apply\"\ncitizen = 'A'\ndose = 1\nat = 5\n",
+                "at: must be an RFC 3339 time",
+            ),
+            (
+                "[[step]]\naction = \"record-injection\"\ndate = 20210601\n\
+                 citizen = \"A\"\nproduct = \"P\"\ndose = 1\n",
+                "date: must be a date (\"YYYY-MM-DD\"), not integer",
+            ),
+            ("[[step]]\naction = 7\n", "action: must be a string"),
+            ("[[step]]\nid = \"A\"\n", "action: missing"),
+            (
+                "[[step]]\naction = 'vaccinate'\n",
+                "action: unknown action 'vaccinate'",
+            ),
+        ] {
+            assert!(assert_step_same(text), "{text:?}");
+            let fields = step_fields(text).unwrap();
+            let (_, m) = parse_fast_step(&fields).unwrap_err();
+            assert!(m.starts_with(want), "{text:?}: {m}");
+        }
     }
 
     const REGISTER: &str = "[[step]]\naction = \"register-citizen\"\nid = \"900101-1234567\"\n\
@@ -343,6 +460,136 @@ mod tests {
             .prop_map(|(h, lines)| h.to_string() + &lines.concat())
     }
 
+    /// The actions and their fields by kind (`s` string, `i` integer, `d` date), and one action
+    /// that does not exist.
+    const ACTIONS: &[(&str, &[(&str, char)])] = &[
+        ("register-citizen", CITIZEN),
+        ("update-citizen", CITIZEN),
+        (
+            "record-injection",
+            &[
+                ("citizen", 's'),
+                ("product", 's'),
+                ("dose", 'i'),
+                ("series", 'i'),
+                ("date", 'd'),
+                ("lot", 's'),
+                ("status", 's'),
+                ("country", 's'),
+                ("centre", 's'),
+            ],
+        ),
+        (
+            "update-injection",
+            &[
+                ("citizen", 's'),
+                ("dose", 'i'),
+                ("status", 's'),
+                ("date", 'd'),
+                ("lot", 's'),
+                ("product", 's'),
+                ("series", 'i'),
+                ("centre", 's'),
+            ],
+        ),
+        (
+            "void-injection",
+            &[("citizen", 's'), ("dose", 'i'), ("reason", 's')],
+        ),
+        ("apply", &[("citizen", 's'), ("dose", 'i')]),
+        ("cancel", &[("citizen", 's'), ("dose", 'i')]),
+        ("issue", &[("citizen", 's'), ("dose", 'i')]),
+        (
+            "reject",
+            &[("citizen", 's'), ("dose", 'i'), ("reason", 's')],
+        ),
+        ("vaccinate", &[("citizen", 's'), ("dose", 'i')]),
+    ];
+    const CITIZEN: &[(&str, char)] = &[
+        ("id", 's'),
+        ("family_name", 's'),
+        ("given_name", 's'),
+        ("birth_date", 'd'),
+        ("family_name_icao", 's'),
+        ("given_name_icao", 's'),
+    ];
+
+    /// One field's value: mostly right for its kind, sometimes of another type (simple or not).
+    fn field_value(kind: char, how: u8) -> Option<String> {
+        let v = match (how, kind) {
+            (0, _) => return None, // missing
+            (1, 's' | 'd') => "5",
+            (1, _) => "\"x\"",
+            (2, _) => "true",
+            (3, 'd') => "2021-06-01",
+            (3, _) => "'2021-06-01'",
+            (_, 's') if how.is_multiple_of(2) => "\"김 민준\"",
+            (_, 's') => "'A-1'",
+            (_, 'd') => "\"2021-06-01\"",
+            (_, _) if how.is_multiple_of(2) => "2",
+            _ => "-1",
+        };
+        Some(v.to_string())
+    }
+
+    /// A block shaped like a step, its lines in any order: an action (or none, or not a
+    /// string), its fields each present, missing or of another type, unknown fields, and
+    /// `actor` and `at` of the right type or not.
+    fn step_like() -> impl Strategy<Value = String> {
+        let extra = (
+            prop::sample::select(vec!["colour", "Zeta", "_x", "doses", "a-b", "at2", "id"]),
+            prop::sample::select(vec!["1", "\"u\"", "'v'", "[1]"]),
+        );
+        (
+            0..ACTIONS.len(),
+            0u8..12,
+            prop::collection::vec(0u8..12, 9),
+            prop::collection::vec(extra, 0..3),
+            prop::sample::select(vec!["", "\"manager:kim\"", "'nurse:lee'", "42", "true"]),
+            prop::sample::select(vec![
+                "",
+                "\"2021-06-01T09:00:00+09:00\"",
+                "'yesterday'",
+                "5",
+                "2021-06-01T09:00:00+09:00",
+                "2021-06-01T09:00:00",
+            ]),
+        )
+            .prop_map(|(a, action_how, hows, extras, actor, at)| {
+                let (name, fields) = ACTIONS[a];
+                let mut lines = vec![];
+                match action_how {
+                    0 => {}
+                    1 => lines.push("action = 3".to_string()),
+                    2 => lines.push("action = 'apply'".to_string()),
+                    _ => lines.push(format!("action = \"{name}\"")),
+                }
+                for (&(key, kind), &how) in fields.iter().zip(&hows) {
+                    if let Some(v) = field_value(kind, how) {
+                        lines.push(format!("{key} = {v}"));
+                    }
+                }
+                for (key, v) in extras {
+                    lines.push(format!("{key} = {v}"));
+                }
+                for (key, v) in [("actor", actor), ("at", at)] {
+                    if !v.is_empty() {
+                        lines.push(format!("{key} = {v}"));
+                    }
+                }
+                lines
+            })
+            .prop_shuffle()
+            .prop_map(|lines| {
+                let mut text = "[[step]]\n".to_string();
+                for line in lines {
+                    text += &line;
+                    text.push('\n');
+                }
+                text
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -352,6 +599,16 @@ mod tests {
                 assert_same_as_toml(&text, &got);
             }
             assert_block_same(&text, first_line);
+            assert_step_same(&text);
+        }
+
+        #[test]
+        fn a_step_read_straight_is_the_step_of_the_table(text in step_like()) {
+            if let Some(got) = step_block(&text) {
+                assert_same_as_toml(&text, &got);
+            }
+            assert_block_same(&text, 1);
+            assert_step_same(&text);
         }
     }
 
@@ -371,5 +628,41 @@ mod tests {
             }
         }
         assert!(fast > 100 && slow > 100, "fast {fast}, slow {slow}");
+        // The step-shaped ones: read straight to a step, refused in several ways, or not simple.
+        let (mut ok, mut slow) = (0, 0);
+        let mut refusals = std::collections::BTreeSet::new();
+        for _ in 0..2000 {
+            let text = step_like().new_tree(&mut runner).unwrap().current();
+            match step_fields(&text).map(|f| parse_fast_step(&f).map(|_| ())) {
+                None => slow += 1,
+                Some(Ok(())) => ok += 1,
+                Some(Err((_, m))) => {
+                    // The kind of refusal: the words after the field's name.
+                    let kind = m.split_once(": ").map_or(m.clone(), |(_, r)| r.to_string());
+                    refusals.insert(kind.split(" (").next().unwrap_or_default().to_string());
+                }
+            }
+        }
+        assert!(ok > 50 && slow > 50, "ok {ok}, slow {slow}");
+        for want in [
+            "missing",
+            "must be a string",
+            "must be a string, not integer",
+            "must be a whole number, not string",
+            "must be a date",
+            "unknown action 'vaccinate'",
+        ] {
+            assert!(refusals.contains(want), "{want} not in {refusals:?}");
+        }
+        assert!(
+            refusals.iter().any(|r| r.starts_with("unknown field for")),
+            "{refusals:?}"
+        );
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.starts_with("must be an RFC 3339 time")),
+            "{refusals:?}"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! number, not string`) and in a fixed order: unknown fields first, then the fields as the
 //! enum declares them, then `actor` and `at`.
 
+use super::fast_toml::FastValue;
 use crate::domain::text;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -129,9 +130,81 @@ impl<'de> Deserialize<'de> for Day {
 
 /// Reads one step's table. The error is (the action as written, or `?`; the message).
 pub fn parse_step(t: &toml::Table) -> Result<Step, (String, String)> {
+    read_step(Source::Toml(t))
+}
+
+/// [`parse_step`] of a simple block's fields ([`super::fast_toml::step_fields`]): the same
+/// step, or the same refusal, as of the table `toml` makes of the block.
+pub fn parse_fast_step(fields: &[(&str, FastValue<'_>)]) -> Result<Step, (String, String)> {
+    read_step(Source::Fast(fields))
+}
+
+/// Where a step's fields are read from: `toml`'s table, or the fast path's sorted fields.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Toml(&'a toml::Table),
+    Fast(&'a [(&'a str, FastValue<'a>)]),
+}
+
+impl<'a> Source<'a> {
+    fn get(self, key: &str) -> Option<Field<'a>> {
+        match self {
+            Source::Toml(t) => t.get(key).map(Field::Toml),
+            Source::Fast(f) => f
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| Field::Fast(*v)),
+        }
+    }
+
+    /// The first key `known` refuses in the table's key order (sorted: no `preserve_order`).
+    fn first_unknown(self, known: impl Fn(&str) -> bool) -> Option<&'a str> {
+        match self {
+            Source::Toml(t) => t.keys().map(String::as_str).find(|k| !known(k)),
+            // Sorted by the fast path already; the smallest is that first one either way.
+            Source::Fast(f) => f.iter().map(|(k, _)| *k).filter(|k| !known(k)).min(),
+        }
+    }
+}
+
+/// One field's value from either source.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Toml(&'a Value),
+    Fast(FastValue<'a>),
+}
+
+impl<'a> Field<'a> {
+    fn as_str(self) -> Option<&'a str> {
+        match self {
+            Field::Toml(Value::String(s)) => Some(s),
+            Field::Fast(FastValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_integer(self) -> Option<i64> {
+        match self {
+            Field::Toml(Value::Integer(i)) => Some(*i),
+            Field::Fast(FastValue::Int(i)) => Some(i),
+            _ => None,
+        }
+    }
+
+    fn type_str(self) -> &'static str {
+        match self {
+            Field::Toml(v) => v.type_str(),
+            Field::Fast(v) => v.type_str(),
+        }
+    }
+}
+
+fn read_step(t: Source<'_>) -> Result<Step, (String, String)> {
     let written = match t.get("action") {
-        Some(Value::String(s)) => s.as_str(),
-        Some(_) => return Err(("?".into(), "action: must be a string".into())),
+        Some(v) => match v.as_str() {
+            Some(s) => s,
+            None => return Err(("?".into(), "action: must be a string".into())),
+        },
         None => return Err(("?".into(), "action: missing".into())),
     };
     let mut name = "";
@@ -144,24 +217,28 @@ pub fn parse_step(t: &toml::Table) -> Result<Step, (String, String)> {
     let fail = |m: String| (name.to_string(), m);
     let actor = match t.get("actor") {
         None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(v) => {
-            return Err(fail(format!(
-                "actor: must be a string, not {}",
-                v.type_str()
-            )));
-        }
+        Some(v) => match v.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                return Err(fail(format!(
+                    "actor: must be a string, not {}",
+                    v.type_str()
+                )));
+            }
+        },
     };
     let at = match t.get("at") {
         None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Datetime(d)) if d.offset.is_some() => Some(d.to_string()),
-        Some(v) => {
-            return Err(fail(format!(
-                "at: must be an RFC 3339 time with an offset (e.g. 2021-06-01T09:30:00+09:00), not {}",
-                v.type_str()
-            )));
-        }
+        Some(v) => match (v.as_str(), v) {
+            (Some(s), _) => Some(s.to_string()),
+            (None, Field::Toml(Value::Datetime(d))) if d.offset.is_some() => Some(d.to_string()),
+            _ => {
+                return Err(fail(format!(
+                    "at: must be an RFC 3339 time with an offset (e.g. 2021-06-01T09:30:00+09:00), not {}",
+                    v.type_str()
+                )));
+            }
+        },
     };
     Ok(Step {
         name,
@@ -192,7 +269,7 @@ impl de::Error for Refused {
 /// The step's table, seen as the enum variant its `action` names.
 struct StepTable<'a, 'n> {
     written: &'a str,
-    table: &'a toml::Table,
+    table: Source<'a>,
     /// Where the action's name is left, once known.
     name: &'n mut &'static str,
 }
@@ -233,7 +310,7 @@ impl<'de> Deserializer<'de> for StepTable<'_, '_> {
 
 struct Variant<'a> {
     name: &'static str,
-    table: &'a toml::Table,
+    table: Source<'a>,
 }
 
 impl<'de> de::EnumAccess<'de> for Variant<'_> {
@@ -268,13 +345,10 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Refused> {
-        for key in self.table.keys() {
-            let known =
-                matches!(key.as_str(), "action" | "actor" | "at") || fields.contains(&key.as_str());
-            if !known {
-                let key = text::cut(key, 80);
-                return Err(Refused(format!("{key}: unknown field for {}", self.name)));
-            }
+        let known = |key: &str| matches!(key, "action" | "actor" | "at") || fields.contains(&key);
+        if let Some(key) = self.table.first_unknown(known) {
+            let key = text::cut(key, 80);
+            return Err(Refused(format!("{key}: unknown field for {}", self.name)));
         }
         visitor.visit_map(Fields {
             action: self.name,
@@ -288,7 +362,7 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
 struct Fields<'a> {
     action: &'static str,
     fields: std::slice::Iter<'static, &'static str>,
-    table: &'a toml::Table,
+    table: Source<'a>,
     value: Option<FieldValue<'a>>,
 }
 
@@ -322,7 +396,7 @@ impl<'de> MapAccess<'de> for Fields<'_> {
 struct FieldValue<'a> {
     key: &'static str,
     action: &'static str,
-    value: Option<&'a Value>,
+    value: Option<Field<'a>>,
 }
 
 impl FieldValue<'_> {
@@ -348,9 +422,9 @@ impl<'de> Deserializer<'de> for FieldValue<'_> {
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        match self.value {
-            Some(Value::String(s)) => visitor.visit_str(s),
-            _ => Err(self.refuse("must be a string")),
+        match self.value.and_then(Field::as_str) {
+            Some(s) => visitor.visit_str(s),
+            None => Err(self.refuse("must be a string")),
         }
     }
 
@@ -359,9 +433,9 @@ impl<'de> Deserializer<'de> for FieldValue<'_> {
     }
 
     fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        match self.value {
-            Some(Value::Integer(i)) => visitor.visit_i64(*i),
-            _ => Err(self.refuse("must be a whole number")),
+        match self.value.and_then(Field::as_integer) {
+            Some(i) => visitor.visit_i64(i),
+            None => Err(self.refuse("must be a whole number")),
         }
     }
 
@@ -370,9 +444,15 @@ impl<'de> Deserializer<'de> for FieldValue<'_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Refused> {
+        if name == DAY
+            && let Some(s) = self.value.and_then(Field::as_str)
+        {
+            return visitor.visit_str(s);
+        }
         match self.value {
-            Some(Value::String(s)) if name == DAY => visitor.visit_str(s),
-            Some(Value::Datetime(d)) if name == DAY && d.date.is_some() && d.time.is_none() => {
+            Some(Field::Toml(Value::Datetime(d)))
+                if name == DAY && d.date.is_some() && d.time.is_none() =>
+            {
                 visitor.visit_str(&d.to_string())
             }
             _ => Err(self.refuse("must be a date (\"YYYY-MM-DD\")")),
