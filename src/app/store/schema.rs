@@ -560,9 +560,9 @@ pub fn bind_id_keys(conn: &Connection, path: &str, ids: &IdKeys) -> Result<(), S
     }
 }
 
-/// Runs the migrations up to `version` only (tests of a later migration on older data).
+/// Runs the migrations from the database's version up to `until` only, as an older vaxdesk
+/// left it (tests of a later migration on older data).
 #[cfg(test)]
-/// Brings a test's database from its version to `until`, as an older vaxdesk left it.
 pub(crate) fn migrate_until(conn: &Connection, until: usize) -> rusqlite::Result<()> {
     let from = version(conn)? as usize;
     for (i, step) in MIGRATIONS.iter().enumerate().take(until).skip(from) {
