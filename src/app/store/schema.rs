@@ -581,6 +581,19 @@ mod tests {
     use super::*;
     use crate::app::store::vaccination::{Anchor, ListOrder, citizens_window};
 
+    /// Citizens as an older vaxdesk wrote them, raw: `values` is the VALUES list of
+    /// (id, id_lookup, family, given, both ICAO forms, birth, sort name, compact name,
+    /// registered, updated, by, masked id).
+    fn old_citizens(conn: &Connection, values: &str) {
+        conn.execute_batch(&format!(
+            "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
+                 given_name_icao, birth_date, sort_name, compact_name, registered_at,
+                 updated_at, updated_by, masked_id)
+             VALUES {values}"
+        ))
+        .unwrap();
+    }
+
     /// The list's total is counted once for the citizens already there (step 13), then kept
     /// by every registration (step 16 hands it from a trigger to `insert_citizen`), and always
     /// equals a full count.
@@ -592,15 +605,13 @@ mod tests {
         let conn = Connection::open(dir.path().join("old.db")).unwrap();
         migrate_until(&conn, 12).unwrap();
         let insert = |id: i64| {
-            conn.execute(
-                "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
-                     given_name_icao, birth_date, sort_name, compact_name, registered_at,
-                     updated_at, updated_by, masked_id)
-                 VALUES (?1, ?1, 'Kim', 'Minjun', 'KIM', 'MINJUN', '1990', 'kim minjun',
-                         'kimminjun', 't', 't', 's', '900101-1******')",
-                [id],
+            old_citizens(
+                &conn,
+                &format!(
+                    "({id}, '{id}', 'Kim', 'Minjun', 'KIM', 'MINJUN', '1990', 'kim minjun', \
+                     'kimminjun', 't', 't', 's', '900101-1******')"
+                ),
             )
-            .unwrap();
         };
         insert(1);
         insert(2);
@@ -634,24 +645,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = Connection::open(dir.path().join("old.db")).unwrap();
         migrate_until(&conn, 15).unwrap();
-        conn.execute_batch(
-            "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
-                 given_name_icao, birth_date, sort_name, compact_name, registered_at,
-                 updated_at, updated_by, masked_id)
-             VALUES (7, 'b', '김', '민준', 'KIM', 'MINJUN', '1990', '김 민준', '김민준',
-                     't', 't', 's', '900101-1******');",
-        )
-        .unwrap();
+        old_citizens(
+            &conn,
+            "(7, 'b', '김', '민준', 'KIM', 'MINJUN', '1990', '김 민준', '김민준', 't', 't', 's', \
+             '900101-1******')",
+        );
         let terms = crate::domain::citizen::search_terms("김", "민준", "KIM", "MINJUN");
         crate::app::store::vaccination::write_search_terms(&conn, 7, &terms, "김 민준").unwrap();
-        let keys = |c: &Connection| -> Vec<(i64, String, i64)> {
-            c.prepare("SELECT shared, term, citizen_id FROM citizen_search_terms ORDER BY 1, 2, 3")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap()
-        };
+        let keys = crate::app::store::vaccination::all_search_terms;
         let before = keys(&conn);
         assert!(before.len() > 3, "{before:?}");
         migrate(&conn, "old.db", None).unwrap();
@@ -690,16 +691,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = Connection::open(dir.path().join("old.db")).unwrap();
         migrate_until(&conn, 11).unwrap();
-        conn.execute_batch(
-            "INSERT INTO citizens (id, id_lookup, family_name, given_name, family_name_icao,
-                 given_name_icao, birth_date, sort_name, compact_name, registered_at,
-                 updated_at, updated_by, masked_id)
-             VALUES (1, 'a', 'Müller', 'Anna', 'MUELLER', 'ANNA', '1988', 'müller anna',
-                     'mülleranna', 't', 't', 's', 'M482*****'),
-                    (2, 'b', '김', '민준', 'KIM', 'MINJUN', '1990', '김 민준', '김민준',
-                     't', 't', 's', '900101-1******');",
-        )
-        .unwrap();
+        old_citizens(
+            &conn,
+            "(1, 'a', 'Müller', 'Anna', 'MUELLER', 'ANNA', '1988', 'müller anna', \
+             'mülleranna', 't', 't', 's', 'M482*****'), \
+             (2, 'b', '김', '민준', 'KIM', 'MINJUN', '1990', '김 민준', '김민준', 't', 't', 's', \
+             '900101-1******')",
+        );
         migrate(&conn, "old.db", None).unwrap();
         assert_eq!(version(&conn).unwrap(), VERSION);
         let find = |q: &str| -> Vec<String> {

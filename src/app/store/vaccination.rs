@@ -730,6 +730,17 @@ pub fn citizen_count(conn: &Connection) -> rusqlite::Result<i64> {
         .query_row([], |r| r.get(0))
 }
 
+/// Every stored name-search key, in key order (tests compare them).
+#[cfg(test)]
+pub(crate) fn all_search_terms(conn: &Connection) -> Vec<(i64, String, i64)> {
+    conn.prepare("SELECT shared, term, citizen_id FROM citizen_search_terms ORDER BY 1, 2, 3")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -783,16 +794,6 @@ mod tests {
             ("O'Brien", "Seán", None, None),
             ("Tenzin", "", None, None),
         ];
-        let keys_of = |conn: &Connection| -> Vec<(i64, String, i64)> {
-            conn.prepare(
-                "SELECT shared, term, citizen_id FROM citizen_search_terms ORDER BY 1, 2, 3",
-            )
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-        };
         let fill = |name: &str, deferred: bool| -> Vec<(i64, String, i64)> {
             let conn = crate::app::store::open(&dir.path().join(name)).unwrap();
             conn.execute_batch("BEGIN").unwrap();
@@ -814,7 +815,7 @@ mod tests {
                 flush_search_terms(&conn).unwrap();
             }
             conn.execute_batch("COMMIT").unwrap();
-            keys_of(&conn)
+            all_search_terms(&conn)
         };
         let now = fill("now.db", false);
         assert!(now.len() > 20, "{now:?}");
