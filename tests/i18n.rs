@@ -682,7 +682,8 @@ fn without_certificate_text(text: &str) -> String {
         })
         .map(|line| {
             line.split(' ')
-                .filter(|token| !token.contains("UVCI:"))
+                // A narrow column cuts the UVCI at its front: `…VCI:01:KR:VXD…`.
+                .filter(|token| !token.contains("VCI:"))
                 .collect::<Vec<_>>()
                 .join(" ")
         })
